@@ -1,0 +1,50 @@
+/**
+ * The pipeline's own metadata schema: the runs it made (for the run lock's holder message and
+ * for rollback's suggested restore points) and content hashes of what it loaded (to skip
+ * unchanged tables and seeds).
+ */
+import { qualified, quoteIdent, type Db, type DbSession } from './db.ts';
+
+export const RUNS_TABLE = 'runs';
+export const CONTENT_HASHES_TABLE = 'content_hashes';
+
+export async function ensureMetaSchema(db: Db | DbSession, metaSchema: string): Promise<void> {
+  await db.exec(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(metaSchema)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await db.exec(`CREATE TABLE IF NOT EXISTS ${qualified(metaSchema, RUNS_TABLE)} (
+    run_id VARCHAR(64) NOT NULL PRIMARY KEY,
+    command VARCHAR(64) NOT NULL,
+    status VARCHAR(16) NOT NULL COMMENT 'running, success, error',
+    started_at DATETIME(3) NOT NULL,
+    finished_at DATETIME(3) NULL,
+    published_at DATETIME(3) NULL,
+    host VARCHAR(255) NOT NULL,
+    pid INT NOT NULL,
+    connection_id BIGINT NOT NULL,
+    dump VARCHAR(1024) NULL,
+    message TEXT NULL,
+    KEY by_started (started_at)
+  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+  await db.exec(`CREATE TABLE IF NOT EXISTS ${qualified(metaSchema, CONTENT_HASHES_TABLE)} (
+    kind VARCHAR(16) NOT NULL COMMENT 'staging or seed',
+    schema_name VARCHAR(64) NOT NULL,
+    table_name VARCHAR(64) NOT NULL,
+    content_hash CHAR(64) NOT NULL,
+    row_count BIGINT NOT NULL,
+    loaded_at DATETIME(3) NOT NULL,
+    PRIMARY KEY (kind, schema_name, table_name)
+  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+}
+
+export interface RunRecord {
+  run_id: string;
+  command: string;
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  published_at: string | null;
+  host: string;
+  pid: number;
+  connection_id: number;
+  dump: string | null;
+  message: string | null;
+}

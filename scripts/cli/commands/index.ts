@@ -1,0 +1,31 @@
+/** Every command of the CLI contract (DESIGN.md), in the order `--help` lists them. */
+import type { CommandDef } from '../command.ts';
+import { generateDumpCommand } from './generate-dump.ts';
+import { loadCommand } from './load.ts';
+import { seedCommand } from './seed.ts';
+import { runCommand } from './run.ts';
+import { testCommand } from './test.ts';
+import { buildCommand } from './build.ts';
+import { compileCommand } from './compile.ts';
+import { lsCommand } from './ls.ts';
+import { dailyCommand } from './daily.ts';
+import { inventoryCommand } from './inventory.ts';
+import { cleanupCommand } from './cleanup.ts';
+import { rollbackCommand } from './rollback.ts';
+import { reportCommand } from './report.ts';
+
+export const COMMANDS: readonly CommandDef[] = [
+  generateDumpCommand,
+  loadCommand,
+  seedCommand,
+  runCommand,
+  testCommand,
+  buildCommand,
+  compileCommand,
+  lsCommand,
+  dailyCommand,
+  inventoryCommand,
+  cleanupCommand,
+  rollbackCommand,
+  reportCommand,
+];

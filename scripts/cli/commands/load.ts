@@ -1,0 +1,42 @@
+import type { CommandDef } from '../command.ts';
+import { notImplemented } from './not-implemented.ts';
+import type { ParsedOptions } from '../command.ts';
+import { parseDate, parseInteger } from '../values.ts';
+
+export interface LoadOptions {
+  dump?: string;
+  date?: string;
+  schema?: string;
+  threads?: number;
+  withRoutines: boolean;
+  parseOnly: boolean;
+}
+
+export function readLoadOptions(o: ParsedOptions): LoadOptions {
+  return Object.freeze({
+    dump: o.dump as string | undefined,
+    date: o.date === undefined ? undefined : parseDate('date', o.date as string),
+    schema: o.schema as string | undefined,
+    threads: o.threads === undefined ? undefined : parseInteger('threads', o.threads as string, 1, 64),
+    withRoutines: o['with-routines'] === true,
+    parseOnly: o['parse-only'] === true,
+  });
+}
+
+export const loadCommand: CommandDef = {
+  name: 'load',
+  summary: 'Stream a mysqldump (file or S3, plain or gzip) into the staging schema, in parallel, then swap it in atomically.',
+  description: `SOURCE is a local file, s3://bucket/key, or s3://bucket/prefix/ (the newest
+gghouse_YYYYMMDD.sql[.gz] under it, or the one of --date). The dump is untrusted: only tables
+and views in the target schema are created; anything else is refused and reported.`,
+  options: {
+    dump: { type: 'string', value: 'SOURCE', help: 'FILE, s3://bucket/key or s3://bucket/prefix/ (default: staging.dump in pipeline.yml)' },
+    date: { type: 'string', value: 'YYYYMMDD', help: 'under an S3 prefix, load the dump of this date instead of the newest' },
+    schema: { type: 'string', value: 'NAME', help: 'load into this schema instead of the configured staging schema' },
+    threads: { type: 'string', value: 'N', help: 'load connections (default: from the server, at most 8)' },
+    'with-routines': { type: 'boolean', help: 'also load triggers, routines and events (skipped and counted otherwise)' },
+    'parse-only': { type: 'boolean', help: 'parse the dump and report what it holds, without touching the database' },
+  },
+  examples: ['pipeline load --dump gghouse_20260205.sql.gz', 'pipeline load --dump s3://vendor-drop/gghouse/ --date 20260205'],
+  run: notImplemented('load', readLoadOptions),
+};
