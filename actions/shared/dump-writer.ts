@@ -298,6 +298,26 @@ export class DumpWriter {
     return head;
   }
 
+  /**
+   * Adds one row already encoded as UTF-8 `(v1,v2,...)` bytes, `src[start..end)`: the path for
+   * rows built on other threads.
+   */
+  rowEncoded(src: Buffer, start: number, end: number): boolean {
+    if (this.state !== 'table') this.expect('table', 'row');
+    const n = end - start;
+    if (this.pos + this.headRoom + n > this.chunk.length) {
+      this.flush();
+      if (this.headRoom + n > this.chunk.length) return this.rowBytes(Buffer.from(src.subarray(start, end)));
+    }
+    const head = this.headFor(n);
+    head.copy(this.chunk, this.pos);
+    src.copy(this.chunk, this.pos + head.length, start, end);
+    this.pos += head.length + n;
+    this.rows++;
+    if (this.pos >= this.chunkBytes) this.flush();
+    return !this.needDrain;
+  }
+
   private rowBytes(tuple: Buffer): boolean {
     if (this.state !== 'table') this.expect('table', 'row');
     const head = this.headFor(tuple.length);
