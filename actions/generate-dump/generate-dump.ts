@@ -14,7 +14,7 @@ import { DumpWriter, type DumpFlavor, type DumpStats, type DumpTableStats } from
 import { availableParallelism } from 'node:os';
 import { SegmentPool } from './segment-pool.ts';
 import { SEGMENT_ROWS, type RowSink, type TableSource } from './table-source.ts';
-import { UsageError } from '../shared/errors.ts';
+import { PipelineError, UsageError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
 import { renderCreateTable } from './ddl.ts';
 import { catalog } from './catalog.ts';
@@ -37,6 +37,8 @@ export interface GenerateDumpOptions {
    * it). Default: the machine's available parallelism for dumps of 300,000 rows or more, else 0.
    */
   workers?: number;
+  /** Aborting stops the run between rows; the partial file is removed. */
+  signal?: AbortSignal;
 }
 
 export interface GenerateDumpResult {
@@ -81,7 +83,7 @@ async function openTemp(out: string): Promise<{ temp: string; stream: WriteStrea
 }
 
 /** Rows built on worker threads, copied into the dump in order. */
-async function copySegments(pool: SegmentPool, t: TableSource, writer: DumpWriter, progress: (rows: number) => void): Promise<void> {
+async function copySegments(pool: SegmentPool, t: TableSource, writer: DumpWriter, progress: (rows: number) => void, signal?: AbortSignal): Promise<void> {
   let rows = 0;
   for await (const seg of pool.segments(t.def.name, t.rows)) {
     const bytes = Buffer.from(seg.bytes.buffer, seg.bytes.byteOffset, seg.bytes.byteLength);
@@ -92,15 +94,23 @@ async function copySegments(pool: SegmentPool, t: TableSource, writer: DumpWrite
       at = end;
     }
     progress((rows += seg.lengths.length));
+    stopIfAborted(signal);
   }
 }
 
+function stopIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new PipelineError('generate-dump was interrupted; no file was written (the partial file is removed).');
+}
+
 /** The writer as a RowSink that reports progress every 16,384 rows. */
-function countingSink(writer: DumpWriter, progress: (rows: number) => void): RowSink {
+function countingSink(writer: DumpWriter, progress: (rows: number) => void, signal?: AbortSignal): RowSink {
   let n = 0;
   return {
     rowText(tuple) {
-      if ((++n & 16383) === 0) progress(n);
+      if ((++n & 16383) === 0) {
+        progress(n);
+        stopIfAborted(signal);
+      }
       return writer.rowText(tuple);
     },
     drain: () => writer.drain(),
@@ -135,9 +145,10 @@ export async function generateDump(o: GenerateDumpOptions, log: Logger): Promise
         await writer.begin(DUMP_DATABASE, SERVER_VERSION[flavor]);
         let done = 0;
         for (const t of tables) {
+          stopIfAborted(o.signal);
           await writer.table(t.def.name, renderCreateTable(t.def, flavor, t.autoIncrement ?? t.rows + 1));
-          if (pool && t.segment && t.rows > SEGMENT_ROWS) await copySegments(pool, t, writer, (n) => progress.set(done + n));
-          else await t.emit(countingSink(writer, (n) => progress.set(done + n)));
+          if (pool && t.segment && t.rows > SEGMENT_ROWS) await copySegments(pool, t, writer, (n) => progress.set(done + n), o.signal);
+          else await t.emit(countingSink(writer, (n) => progress.set(done + n), o.signal));
           const s = await writer.endTable();
           if (s.rows !== t.rows) throw new Error(`table ${t.def.name}: planned ${t.rows} rows, wrote ${s.rows}`);
           progress.set((done += s.rows));
