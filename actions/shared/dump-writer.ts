@@ -29,7 +29,7 @@ import type { Writable } from 'node:stream';
 import { quoteIdent } from './db.ts';
 import { escapeBinary, formatDateTime, sqlLiteral, type DumpValue } from './sql-literal.ts';
 
-export { decimal, SqlText, type DumpValue } from './sql-literal.ts';
+export { decimal, dumpValue, SqlText, type DumpValue } from './sql-literal.ts';
 
 /** Which tool's output to reproduce. */
 export type DumpFlavor = 'mysql8' | 'mariadb';
