@@ -14,6 +14,7 @@ import { buildGenericTest, type TestOwner } from './generic-tests.ts';
 import { buildMaps, didYouMean, findCycles } from './graph.ts';
 import { readProperties, type NodeProps } from './properties.ts';
 import { makeRelation } from './resolver.ts';
+import { openTemplateCache } from './template-cache.ts';
 import { TemplateEngine, TemplateError } from './templating.ts';
 import type {
   ColumnInfo, DocBlock, ExecutableNode, MacroNode, ModelConfig, ModelNode, Project, RefCall, SeedConfig, SeedNode,
@@ -28,6 +29,8 @@ export interface ReadProjectOptions {
   envVars?: Readonly<Record<string, string | undefined>>;
   /** `target.schema` in templates. Default: the config's schema. */
   targetSchema?: string;
+  /** Where compiled templates are cached between runs (target/template-cache.json). Default: no cache. */
+  templateCacheFile?: string;
 }
 
 /** What compilation needs besides the Project: the template engine and compiled templates. */
@@ -57,7 +60,9 @@ export function readProject(rootDir: string, config: PipelineConfig, options: Re
   const locateInConfig = (path: (string | number)[]) => config.source.locate(path);
 
   const docs = readDocs(rootDir, [...config.modelPaths, ...config.seedPaths], problems);
+  const cache = options.templateCacheFile ? openTemplateCache(options.templateCacheFile) : undefined;
   const engine = new TemplateEngine({
+    cache,
     vars,
     envVars: options.envVars,
     docs: new Map([...docs.values()].map((d) => [d.name, d.block_contents])),
@@ -340,6 +345,7 @@ export function readProject(rootDir: string, config: PipelineConfig, options: Re
     });
   }
 
+  cache?.save();
   if (problems.length > 0) throw new ConfigError(problems);
   const project: Project = {
     config,

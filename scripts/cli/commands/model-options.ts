@@ -5,7 +5,9 @@
  */
 import { UsageError } from '../../../actions/shared/errors.ts';
 import { readStateManifest } from '../../../actions/shared/project/artifacts.ts';
+import { join } from 'node:path';
 import { readProject } from '../../../actions/shared/project/read-project.ts';
+import { TEMPLATE_CACHE_FILE } from '../../../actions/shared/project/template-cache.ts';
 import { selectNodes, type Selection } from '../../../actions/shared/project/selection.ts';
 import type { Project } from '../../../actions/shared/project/types.ts';
 import { parseYaml } from '../../../actions/shared/yaml-source.ts';
@@ -43,7 +45,12 @@ export function readModelOptions(o: ParsedOptions): ModelCommandOptions {
 }
 
 export function loadProject(ctx: CliContext, o: ModelCommandOptions): Project {
-  return readProject(ctx.projectDir, ctx.config(), { vars: o.vars, envVars: ctx.io.env, targetSchema: ctx.schemas().defaultSchema });
+  return readProject(ctx.projectDir, ctx.config(), {
+    vars: o.vars,
+    envVars: ctx.io.env,
+    targetSchema: ctx.schemas().defaultSchema,
+    templateCacheFile: join(ctx.targetDir, TEMPLATE_CACHE_FILE),
+  });
 }
 
 export function selectFor(ctx: CliContext, project: Project, o: ModelCommandOptions): Selection {
