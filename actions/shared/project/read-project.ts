@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type nunjucks from 'nunjucks';
 import type { PipelineConfig } from '../config.ts';
 import { ConfigError, type Location, type Problem } from '../errors.ts';
 import { checkTree, fqnPrefixes, mergeConfig, treeLayers, validateConfigValues, type RawConfig } from './config-tree.ts';
@@ -15,7 +14,7 @@ import { buildMaps, didYouMean, findCycles } from './graph.ts';
 import { readProperties, type NodeProps } from './properties.ts';
 import { makeRelation } from './resolver.ts';
 import { openTemplateCache } from './template-cache.ts';
-import { TemplateEngine, TemplateError } from './templating.ts';
+import { TemplateEngine, TemplateError, type CompiledTemplate } from './templating.ts';
 import type {
   ColumnInfo, DocBlock, ExecutableNode, MacroNode, ModelConfig, ModelNode, Project, RefCall, SeedConfig, SeedNode,
   SourceCall, SourceNode, TestNode,
@@ -36,7 +35,7 @@ export interface ReadProjectOptions {
 /** What compilation needs besides the Project: the template engine and compiled templates. */
 export interface ProjectRuntime {
   readonly engine: TemplateEngine;
-  readonly templates: ReadonlyMap<string, nunjucks.Template>;
+  readonly templates: ReadonlyMap<string, CompiledTemplate>;
   /** Non-fatal findings (config paths matching nothing). */
   readonly warnings: readonly Problem[];
 }
@@ -105,7 +104,7 @@ export function readProject(rootDir: string, config: PipelineConfig, options: Re
   const columnsOf = (p: NodeProps | undefined): Record<string, ColumnInfo> =>
     Object.fromEntries((p?.columns ?? []).map((c) => [c.name, { name: c.name, description: describe(c.description, p!.file), data_type: c.data_type, tags: c.tags, meta: c.meta }]));
 
-  const templates = new Map<string, nunjucks.Template>();
+  const templates = new Map<string, CompiledTemplate>();
   const nodes = new Map<string, ExecutableNode>();
   const byName = new Map<string, ModelNode | SeedNode>();
   const disabled = new Set<string>();
@@ -365,7 +364,7 @@ export function readProject(rootDir: string, config: PipelineConfig, options: Re
 
 function parseRender(
   engine: TemplateEngine,
-  template: nunjucks.Template,
+  template: CompiledTemplate,
   name: string,
   captured: { refs: RefCall[]; sources: SourceCall[]; config: RawConfig },
 ): void {

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import nunjucks from 'nunjucks';
 import type { Location } from '../errors.ts';
+import { parseSimple, simpleTemplate, SimpleTemplateError, type SimpleTemplate } from './simple-template.ts';
 import type { Relation } from './types.ts';
 
 nunjucks.installJinjaCompat();
@@ -47,6 +48,17 @@ export interface TemplateOptions {
   docs?: ReadonlyMap<string, string>;
   /** `target.schema`, `target.name`. */
   target?: { name: string; schema: string };
+}
+
+/** A compiled template: nunjucks', or the fast path for plain SQL with simple calls. */
+export type CompiledTemplate = nunjucks.Template | SimpleTemplate;
+
+function errorText(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).replace(/\.$/, '');
+}
+
+function fail(err: Error): never {
+  throw err;
 }
 
 /** A template that failed to compile or render: a project problem with file and line. */
@@ -137,7 +149,9 @@ export class TemplateEngine {
    * to JavaScript) is the slow part of reading a project, mostly while V8 warms up; with a cache the
    * JavaScript of an unchanged template is reused (dbt's partial parsing, in spirit).
    */
-  compile(source: string, name: string): nunjucks.Template {
+  compile(source: string, name: string): CompiledTemplate {
+    const parts = parseSimple(source);
+    if (parts) return simpleTemplate(parts, (fn) => this.env.getGlobal(fn) as (...args: unknown[]) => unknown);
     const key = this.options.cache ? templateKey(source, name) : '';
     let code = this.options.cache?.get(key);
     try {
@@ -154,12 +168,16 @@ export class TemplateEngine {
   }
 
   /** Renders synchronously with `hooks` answering ref/source/config/is_incremental. */
-  render(template: nunjucks.Template, name: string, hooks: RenderHooks, context: Record<string, unknown> = {}): string {
+  render(template: CompiledTemplate, name: string, hooks: RenderHooks, context: Record<string, unknown> = {}): string {
     const previous = this.hooks;
     this.hooks = hooks;
     try {
       return template.render({ ...context, this: hooks.this });
     } catch (err) {
+      if (err instanceof SimpleTemplateError) {
+        const message = errorText(err.original);
+        return fail(new TemplateError(`template error: ${message}${message.includes('To fix this') ? '' : '. To fix this, correct the template at that line.'}`, { file: name, line: err.line }));
+      }
       throw toTemplateError(err, name, 1);
     } finally {
       this.hooks = previous;
@@ -172,6 +190,7 @@ export class TemplateEngine {
    */
   loadMacros(source: string, name: string): string[] {
     const template = this.compile(source, name);
+    if (!(template instanceof nunjucks.Template)) return [];
     let exported: Record<string, unknown> = {};
     try {
       (template as unknown as { getExported(cb: (err: unknown, exp: Record<string, unknown>) => void): void }).getExported(
