@@ -218,6 +218,19 @@ export function readProject(rootDir: string, config: PipelineConfig, options: Re
       });
     }
   }
+  // Two nodes may not land on the same relation (dbt refuses this too): one would overwrite the other.
+  const relations = new Map<string, ModelNode | SeedNode>();
+  for (const n of byName.values()) {
+    if (n.resource_type === 'model' && n.config.materialized === 'ephemeral') continue;
+    const key = `${n.schema ?? ''}.${n.alias}`;
+    const other = relations.get(key);
+    if (other) {
+      problems.push({
+        message: `${n.resource_type} '${n.name}' and ${other.resource_type} '${other.name}' (${other.original_file_path}) would both build ${n.schema ?? '<default schema>'}.${n.alias}. To fix this, give one another alias or schema.`,
+        location: n.location,
+      });
+    } else relations.set(key, n);
+  }
   const allFqns = [...byName.values()].map((n) => n.fqn);
   checkTree(config.models, 'model', fqnPrefixes(allFqns.filter((_, i) => [...byName.values()][i]!.resource_type === 'model')), locateInConfig, 'models', problems, warnings);
   checkTree(config.seeds, 'seed', fqnPrefixes(allFqns.filter((_, i) => [...byName.values()][i]!.resource_type === 'seed')), locateInConfig, 'seeds', problems, warnings);

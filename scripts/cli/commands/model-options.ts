@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../../../actions/shared/errors.ts';
 import { readStateManifest } from '../../../actions/shared/project/artifacts.ts';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readProject } from '../../../actions/shared/project/read-project.ts';
 import { TEMPLATE_CACHE_FILE } from '../../../actions/shared/project/template-cache.ts';
 import { selectNodes, type Selection } from '../../../actions/shared/project/selection.ts';
@@ -54,14 +54,10 @@ export function loadProject(ctx: CliContext, o: ModelCommandOptions): Project {
 }
 
 export function selectFor(ctx: CliContext, project: Project, o: ModelCommandOptions): Selection {
-  const state = o.state ? readStateManifest(ctx.io.cwd === ctx.projectDir ? o.state : resolveFrom(ctx.io.cwd, o.state)) : undefined;
+  const state = o.state ? readStateManifest(resolve(ctx.io.cwd, o.state)) : undefined;
   const selection = selectNodes(project, { select: o.select, exclude: o.exclude, state });
   for (const w of selection.warnings) ctx.log.warn(w);
   return selection;
-}
-
-function resolveFrom(cwd: string, p: string): string {
-  return p.startsWith('/') ? p : `${cwd}/${p}`;
 }
 
 /** Selected unique_ids of one resource type. */
