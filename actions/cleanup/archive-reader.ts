@@ -208,8 +208,9 @@ export async function readArchiveStream(input: Readable, schema: string, gzipped
   return { schema, tables, views, created };
 }
 
-export function readArchiveFile(path: string, schema: string): Promise<ReadArchive> {
-  return readArchiveStream(createReadStream(path), schema, path.endsWith('.gz'));
+/** Reads an archive file; ours are always gzipped, also under a `.partial` name. */
+export function readArchiveFile(path: string, schema: string, gzipped = true): Promise<ReadArchive> {
+  return readArchiveStream(createReadStream(path), schema, gzipped);
 }
 
 /** Every difference between what was written and what was read back; empty when they agree. */
