@@ -143,8 +143,18 @@ function isExpectedFailure(err: unknown): boolean {
     || typeof (err as { code?: unknown })?.code === 'string';
 }
 
-export async function runCleanup(db: Db, classifier: Classifier, o: CleanupOptions, log: Logger): Promise<CleanupReport> {
-  const { plans, kept } = await planCleanup(db, classifier, o);
+/**
+ * Runs the cleanup. `planned` is a plan made a moment before (so that a refusal comes before
+ * the run lock is taken); without it the plan is made here.
+ */
+export async function runCleanup(
+  db: Db,
+  classifier: Classifier,
+  o: CleanupOptions,
+  log: Logger,
+  planned?: Awaited<ReturnType<typeof planCleanup>>,
+): Promise<CleanupReport> {
+  const { plans, kept } = planned ?? (await planCleanup(db, classifier, o));
   const results: SchemaResult[] = [];
   for (const p of plans) {
     if (p.action === 'skip') results.push({ ...p, status: 'skipped' });

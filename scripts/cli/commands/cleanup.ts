@@ -3,7 +3,7 @@ import type { CliContext } from '../context.ts';
 import { resolve, join } from 'node:path';
 import { createDirStore, createS3Store, describeTarget, parseArchiveTarget, type ArchiveTarget } from '../../../actions/cleanup/archive-store.ts';
 import { createClassifier } from '../../../actions/cleanup/classify.ts';
-import { runCleanup, type CleanupReport } from '../../../actions/cleanup/cleanup.ts';
+import { planCleanup, runCleanup, type CleanupReport } from '../../../actions/cleanup/cleanup.ts';
 import { renderCleanup } from '../../../actions/cleanup/render-cleanup.ts';
 import { describeDb } from '../../../actions/shared/db.ts';
 import { UsageError } from '../../../actions/shared/errors.ts';
@@ -32,8 +32,11 @@ async function runCleanupCommand(ctx: CliContext, o: CleanupCliOptions): Promise
   const store = target.kind === 's3' ? createS3Store(s3!, target.bucket, target.prefix) : createDirStore(target.dir);
   try {
     const db = await ctx.db();
+    // Planning refuses what must not happen (--no-archive with rows, a contradictory legacy list)
+    // before anything is locked or recorded.
+    const plan = await planCleanup(db, classifier, { archive: !o.noArchive });
     const work = () =>
-      runCleanup(db, classifier, { apply: o.apply, archive: !o.noArchive, store, now: new Date(), source: describeDb(ctx.dbSettings) }, ctx.log);
+      runCleanup(db, classifier, { apply: o.apply, archive: !o.noArchive, store, now: new Date(), source: describeDb(ctx.dbSettings) }, ctx.log, plan);
     // Dropping holds the warehouse's run lock, so no pipeline run is building while schemas go.
     let report: CleanupReport | undefined;
     const code = async () => {
