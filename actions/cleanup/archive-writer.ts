@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { createGzip } from 'node:zlib';
 import { openDb, qualified, quoteIdent, type Db, type DbSession } from '../shared/db.ts';
-import { kindOf, literal, quoteText, ROW_END, token, type ValueKind } from './sql-literal.ts';
+import { encode, kindOf, quoteText, ROW_END, type ValueKind } from './sql-literal.ts';
 
 export interface TableDigest {
   name: string;
@@ -59,7 +59,8 @@ const str = (v: unknown) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v)
 export async function openArchiveDb(db: Db): Promise<Db> {
   return openDb(db.settings, {
     connections: 1,
-    driver: { rowsAsArray: true, typeCast: (field: { buffer(): Buffer | null }) => field.buffer() },
+    // typeCast false: mysql2 hands over each value's bytes as they are, without per-value wrappers.
+    driver: { rowsAsArray: true, typeCast: false },
   });
 }
 
@@ -206,17 +207,22 @@ async function writeTable(s: DbSession, schema: string, table: string, out: Outp
   const select = `SELECT ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${qualified(schema, table)}`;
   const keyIndexes = key.map((k) => columns.findIndex((c) => c.name === k));
   const keyed = key.length > 0 && keyIndexes.every((i) => i >= 0);
-  let after: unknown[] | undefined;
+  let after: Buffer[] | undefined;
   for (;;) {
     // Keyset paging in primary-key order; a table without a usable key is read in one query.
-    const where = keyed && after ? ` WHERE (${key.map(quoteIdent).join(', ')}) > (${key.map(() => '?').join(', ')})` : '';
+    const where = keyed && after ? ` WHERE ${keyAfter(key, keyIndexes.map((i) => columns[i]!.kind), after)}` : '';
     const order = keyed ? ` ORDER BY ${key.map(quoteIdent).join(', ')} LIMIT ${pageRows}` : '';
-    const page = await s.query<Array<Buffer | null>>(select + where + order, after);
+    const page = await s.query<Array<Buffer | null>>(select + where + order);
     for (const row of page) {
-      const values = row.map((v, i) => literal(v, columns[i]!.kind));
-      for (let i = 0; i < row.length; i++) hash.update(token(row[i]!, columns[i]!.kind));
-      hash.update(ROW_END);
-      const tuple = `(${values.join(',')})`;
+      let tuple = '(';
+      let tokens = '';
+      for (let i = 0; i < row.length; i++) {
+        const [lit, tok] = encode(row[i]!, columns[i]!.kind);
+        tuple += i === 0 ? lit : ',' + lit;
+        tokens += tok;
+      }
+      tuple += ')';
+      hash.update(tokens + ROW_END);
       if (statement && statement.length + tuple.length + 1 > limit) await flush();
       statement = statement ? `${statement},${tuple}` : `INSERT INTO ${t}${columnList} VALUES ${tuple}`;
       rows++;
@@ -224,11 +230,27 @@ async function writeTable(s: DbSession, schema: string, table: string, out: Outp
     o.onRows?.(page.length);
     if (!keyed || page.length < pageRows) break;
     const last = page[page.length - 1]!;
-    after = keyIndexes.map((i) => (columns[i]!.kind === 'bytes' ? last[i] : last[i]!.toString(columns[i]!.kind === 'number' ? 'latin1' : 'utf8')));
+    after = keyIndexes.map((i) => last[i]!);
   }
   await flush();
   await out.write(`/*!40000 ALTER TABLE ${t} ENABLE KEYS */;\nUNLOCK TABLES;\n`);
   return { name: table, rows, digest: hash.digest('hex') };
+}
+
+/**
+ * `(k1, k2) > (v1, v2)` for keyset paging, with the key's values as literals: numbers as the
+ * server's own digits (a string would be compared as a string and lose the index range), text
+ * quoted (compared in the column's collation, as ORDER BY sorts), bytes as hex.
+ */
+export function keyAfter(key: string[], kinds: ValueKind[], values: Buffer[]): string {
+  const lits = values.map((v, i) => {
+    const [lit] = encode(v, kinds[i]!);
+    if (kinds[i] === 'number' && !/^[-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?$/.test(lit)) throw new Error(`unexpected numeric key value '${lit}'`);
+    return lit;
+  });
+  return key.length === 1
+    ? `${quoteIdent(key[0]!)} > ${lits[0]}`
+    : `(${key.map(quoteIdent).join(', ')}) > (${lits.join(', ')})`;
 }
 
 /** SHOW CREATE VIEW without its DEFINER clause: the archive must load as any user. */

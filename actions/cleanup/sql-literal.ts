@@ -49,5 +49,20 @@ export function token(raw: Buffer | null, kind: ValueKind): string {
   return `s${raw.length}:${raw.toString('utf8')}`;
 }
 
+/** The literal and the digest token of one value, computing its text once. */
+export function encode(raw: Buffer | null, kind: ValueKind): [literal: string, token: string] {
+  if (raw === null) return ['NULL', 'N;'];
+  if (kind === 'number') {
+    const t = raw.toString('latin1');
+    return [t, `n${raw.length}:${t}`];
+  }
+  if (kind === 'bytes') {
+    const hex = raw.toString('hex');
+    return [raw.length === 0 ? "X''" : '0x' + hex.toUpperCase(), `x${raw.length}:${hex}`];
+  }
+  const t = raw.toString('utf8');
+  return [quoteText(t), `s${raw.length}:${t}`];
+}
+
 /** Ends a row's tokens in a digest. */
 export const ROW_END = '\n';

@@ -117,3 +117,15 @@ test('archive targets: a directory or an S3 prefix', () => {
   assert.deepEqual(parseArchiveTarget('out', (d) => `/abs/${d}`), { kind: 'dir', dir: '/abs/out' });
   assert.throws(() => parseArchiveTarget('s3://B_ad/x', (d) => d), /not a valid S3 location/);
 });
+
+test('keyset paging over a composite text and number key reads every row once', async () => {
+  const s = `${P}paged`;
+  await db.exec(`CREATE DATABASE ${quoteIdent(s)}`);
+  await db.exec(`CREATE TABLE ${qualified(s, 'k')} (region VARCHAR(20), n BIGINT, v VARBINARY(4), PRIMARY KEY (region, n)) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+  await db.exec(`INSERT INTO ${qualified(s, 'k')} VALUES ('Tokyo', 1, x'01'), ('tokyo2', -5, NULL), ('大阪', 9007199254740993, x'ff'), ('O''Hara', 2, x''), ('Tokyo', 10, x'02'), ('a', 0, x'00')`);
+  const file = join(dir, 'paged.sql.gz');
+  const written = await writeSchemaArchive(db, s, file, { pageRows: 2 });
+  assert.equal(written.tables[0]!.rows, 6);
+  assert.deepEqual(compareManifests(written, await readArchiveFile(file, s)), []);
+  assert.match(gunzipSync(readFileSync(file)).toString('utf8'), /\('大阪',9007199254740993,0xFF\)/);
+});
