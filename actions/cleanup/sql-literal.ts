@@ -1,8 +1,11 @@
 /**
  * SQL literals as mysqldump writes them, and the tokens both the archive writer and its reader
  * digest, so that a written archive can be checked value by value against what the server sent.
+ * Binary values are written as hex (mysqldump --hex-blob), so that every byte survives any
+ * client character set.
  * https://dev.mysql.com/doc/refman/8.0/en/string-literals.html
  */
+import { quoteString } from '../shared/sql-literal.ts';
 
 /** How a column's values are written: numbers bare, bytes as hex, everything else quoted. */
 export type ValueKind = 'number' | 'bytes' | 'text';
@@ -21,12 +24,8 @@ export function kindOf(dataType: string): ValueKind {
   return 'text';
 }
 
-const ESCAPES: Record<string, string> = { '\0': '\\0', '\n': '\\n', '\r': '\\r', '\\': '\\\\', "'": "\\'", '"': '\\"', '\x1a': '\\Z' };
-
-/** A quoted string with mysqldump's escapes (mysql_real_escape_string). */
-export function quoteText(s: string): string {
-  return "'" + s.replace(/[\0\n\r\\'"\x1a]/g, (c) => ESCAPES[c]!) + "'";
-}
+/** A quoted string with mysqldump's escapes (mysql_real_escape_string): the shared dump writer's. */
+export const quoteText = quoteString;
 
 /** The literal for one value read as raw bytes from the text protocol (null is NULL). */
 export function literal(raw: Buffer | null, kind: ValueKind): string {

@@ -68,11 +68,11 @@ test('an archive reads back as written; a changed value or a cut file is caught'
   assert.deepEqual(compareManifests(written, await readArchiveFile(file, `${P}src`)), []);
 
   const text = gunzipSync(readFileSync(file)).toString('utf8');
-  assert.match(text, /INSERT INTO `t` \(`id`,`s`,`b`,`n`\) VALUES \(1,'a\\'b\\\\c\\nd',0x00,1\.500\),\(2,'',X'',-0\.001\),\(3,NULL,NULL,NULL\);/);
+  assert.match(text, /INSERT INTO `t` \(`id`,`s`,`b`,`n`\) VALUES\s*\(1,'a\\'b\\\\c\\nd',0x00,1\.500\),\s*\(2,'',X'',-0\.001\),\s*\(3,NULL,NULL,NULL\);/);
   const tampered = join(dir, 'tampered.sql.gz');
   writeFileSync(tampered, gzipSync(text.replace('1.500', '1.501')));
   assert.deepEqual(compareManifests(written, await readArchiveFile(tampered, `${P}src`)), ['table t: the values read back differ from those written']);
-  writeFileSync(tampered, gzipSync(text.replace('),(3,NULL,NULL,NULL)', ')')));
+  writeFileSync(tampered, gzipSync(text.replace(/\),\s*\(3,NULL,NULL,NULL\)/, ')')));
   assert.deepEqual(compareManifests(written, await readArchiveFile(tampered, `${P}src`)), ['table t: 3 rows written, 2 read back']);
   writeFileSync(tampered, gzipSync(text.slice(0, text.indexOf("(2,'',"))));
   await assert.rejects(readArchiveFile(tampered, `${P}src`), /truncated/);
