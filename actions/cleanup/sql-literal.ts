@@ -24,18 +24,6 @@ export function kindOf(dataType: string): ValueKind {
   return 'text';
 }
 
-/** A quoted string with mysqldump's escapes (mysql_real_escape_string): the shared dump writer's. */
-export const quoteText = quoteString;
-
-/** The literal for one value read as raw bytes from the text protocol (null is NULL). */
-export function literal(raw: Buffer | null, kind: ValueKind): string {
-  if (raw === null) return 'NULL';
-  if (kind === 'number') return raw.toString('latin1');
-  // X'' rather than '' for an empty value, so the reader can tell bytes from text by the literal.
-  if (kind === 'bytes') return raw.length === 0 ? "X''" : '0x' + raw.toString('hex').toUpperCase();
-  return quoteText(raw.toString('utf8'));
-}
-
 /**
  * The token a value contributes to a table's digest. The writer derives it from the server's
  * value, the reader from the literal it parsed; equal digests mean the file says what the server said.
@@ -57,10 +45,11 @@ export function encode(raw: Buffer | null, kind: ValueKind): [literal: string, t
   }
   if (kind === 'bytes') {
     const hex = raw.toString('hex');
+    // X'' rather than '' for an empty value, so the reader can tell bytes from text by the literal.
     return [raw.length === 0 ? "X''" : '0x' + hex.toUpperCase(), `x${raw.length}:${hex}`];
   }
   const t = raw.toString('utf8');
-  return [quoteText(t), `s${raw.length}:${t}`];
+  return [quoteString(t), `s${raw.length}:${t}`];
 }
 
 /** Ends a row's tokens in a digest. */
