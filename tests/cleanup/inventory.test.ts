@@ -7,6 +7,7 @@ import { createSchemas } from '../../actions/shared/schemas.ts';
 import { createClassifier, customSchemas } from '../../actions/cleanup/classify.ts';
 import { readInventory, type SchemaInventory } from '../../actions/cleanup/inventory.ts';
 import { renderInventoryMarkdown } from '../../actions/cleanup/render-inventory.ts';
+import { tablespaceName } from '../../actions/cleanup/space.ts';
 import { dropSchemasWithPrefix, openTestDb, testPrefix } from '../helpers/db.ts';
 import { runPipelineInProcess } from '../helpers/cli.ts';
 import { makeProject } from './project.ts';
@@ -91,4 +92,10 @@ test('the markdown table lists legacy first with its reason', async () => {
   assert.match(r.stdout, /^\| schema \| class \| tables \| views \| rows \| data \| index \| last update \| why \|$/m);
   assert.match(r.stdout, new RegExp(`^\\| ${P}_gold \\| legacy \\| 1 \\| 1 \\| 5 \\| .* \\| Left by the old dbt schema-naming bug \\|$`, 'm'));
   assert.match(r.stdout, new RegExp(`^\\| ${P}mystery \\| unknown \\| 1 \\| 0 \\| 2 \\|`, 'm'));
+});
+
+test('tablespace names encode what the file system cannot hold, as InnoDB does', () => {
+  assert.equal(tablespaceName('plain_name1'), 'plain_name1');
+  assert.equal(tablespaceName('a-b'), 'a@002db');
+  assert.equal(tablespaceName('東'), '@6771');
 });
