@@ -18,13 +18,34 @@
 import { qualified, quoteIdent, type Db } from '../shared/db.ts';
 import type { Logger } from '../shared/log.ts';
 import type { PublishResult } from '../shared/run-results.ts';
-import type { Schemas } from '../shared/schemas.ts';
+import { OLD_SUFFIX, SHADOW_SUFFIX, type Schemas } from '../shared/schemas.ts';
 
+/** One published schema with its shadow and old companions (physical names). */
 export interface PublishLayer {
-  /** Logical schema name (as in pipeline.yml or a model's `schema` config). */
-  readonly logical: string;
+  readonly published: string;
+  readonly shadow: string;
+  readonly old: string;
   /** Default `overlay`. */
   readonly mode?: 'mirror' | 'overlay';
+}
+
+/**
+ * The layer of a logical schema; `undefined` is the default schema of models (which may come
+ * from DATABASE_URL rather than from a logical name).
+ */
+export function layerOf(schemas: Schemas, logical: string | undefined, mode: PublishLayer['mode'] = 'overlay'): PublishLayer {
+  const published = logical === undefined ? schemas.defaultSchema : schemas.physical(logical);
+  return Object.freeze({ published, shadow: published + SHADOW_SUFFIX, old: published + OLD_SUFFIX, mode });
+}
+
+/** Layers by published name, once each (a mirror wins over an overlay of the same schema). */
+export function uniqueLayers(layers: readonly PublishLayer[]): PublishLayer[] {
+  const byName = new Map<string, PublishLayer>();
+  for (const l of layers) {
+    const seen = byName.get(l.published);
+    if (!seen || l.mode === 'mirror') byName.set(l.published, l);
+  }
+  return [...byName.values()];
 }
 
 interface ObjectRow {
@@ -51,10 +72,10 @@ async function objects(db: Db, schema: string): Promise<ObjectRow[]> {
  * inspection until the next run; a run killed after its swap leaves an old schema). Returns the
  * schemas dropped.
  */
-export async function cleanLeftovers(db: Db, schemas: Schemas, logicals: readonly string[]): Promise<string[]> {
+export async function cleanLeftovers(db: Db, layers: readonly PublishLayer[]): Promise<string[]> {
   const dropped: string[] = [];
-  for (const logical of new Set(logicals)) {
-    for (const name of [schemas.shadow(logical), schemas.old(logical)]) {
+  for (const layer of uniqueLayers(layers)) {
+    for (const name of [layer.shadow, layer.old]) {
       if (await schemaExists(db, name)) {
         await db.exec(`DROP DATABASE ${quoteIdent(name)}`);
         dropped.push(name);
@@ -65,9 +86,9 @@ export async function cleanLeftovers(db: Db, schemas: Schemas, logicals: readonl
 }
 
 /** Creates the shadow schemas a build writes into. */
-export async function createShadows(db: Db, schemas: Schemas, logicals: readonly string[]): Promise<void> {
-  for (const logical of new Set(logicals)) {
-    await db.exec(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(schemas.shadow(logical))} ${CHARSET}`);
+export async function createShadows(db: Db, layers: readonly PublishLayer[]): Promise<void> {
+  for (const layer of uniqueLayers(layers)) {
+    await db.exec(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(layer.shadow)} ${CHARSET}`);
   }
 }
 
@@ -85,15 +106,13 @@ interface Plan {
   tables: number;
 }
 
-async function planPublish(db: Db, schemas: Schemas, layers: readonly PublishLayer[]): Promise<Plan> {
+async function planPublish(db: Db, layers: readonly PublishLayer[]): Promise<Plan> {
   const plan: Plan = { pairs: [], views: [], dropViews: [], tables: 0 };
   const renames = new Map<string, string>();
-  for (const l of layers) renames.set(schemas.shadow(l.logical), schemas.physical(l.logical));
+  for (const l of layers) renames.set(l.shadow, l.published);
   let parked = 0;
   for (const layer of layers) {
-    const shadow = schemas.shadow(layer.logical);
-    const pub = schemas.physical(layer.logical);
-    const old = schemas.old(layer.logical);
+    const { shadow, published: pub, old } = layer;
     if (!(await schemaExists(db, shadow))) continue;
     const next = await objects(db, shadow);
     const current = new Map((await objects(db, pub)).map((o) => [o.name, o.type]));
@@ -166,27 +185,27 @@ export interface PublishOptions {
  * the old and shadow schemas. Throws only on an unexpected server error; before the RENAME
  * nothing published has changed.
  */
-export async function publishShadows(db: Db, schemas: Schemas, options: PublishOptions): Promise<PublishResult> {
-  const { layers, log } = options;
-  const plan = await planPublish(db, schemas, layers);
+export async function publishShadows(db: Db, options: PublishOptions): Promise<PublishResult> {
+  const { log } = options;
+  const layers = uniqueLayers(options.layers);
+  const plan = await planPublish(db, layers);
   for (const layer of layers) {
-    if (!(await schemaExists(db, schemas.shadow(layer.logical)))) continue;
-    const old = schemas.old(layer.logical);
-    await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(old)}`);
-    await db.exec(`CREATE DATABASE ${quoteIdent(old)} ${CHARSET}`);
-    await db.exec(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(schemas.physical(layer.logical))} ${CHARSET}`);
+    if (!(await schemaExists(db, layer.shadow))) continue;
+    await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(layer.old)}`);
+    await db.exec(`CREATE DATABASE ${quoteIdent(layer.old)} ${CHARSET}`);
+    await db.exec(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(layer.published)} ${CHARSET}`);
   }
   await options.beforeSwap?.();
   const at = new Date().toISOString();
   if (plan.pairs.length > 0) {
     await db.exec(`RENAME TABLE\n  ${plan.pairs.map(([a, b]) => `${a} TO ${b}`).join(',\n  ')}`);
   }
-  log.info(`published ${plan.tables} table(s) of ${layers.map((l) => schemas.physical(l.logical)).join(', ')} in one RENAME TABLE`);
+  log.info(`published ${plan.tables} table(s) of ${layers.map((l) => l.published).join(', ')} in one RENAME TABLE`);
   const viewErrors = await createViews(db, plan.views);
   for (const v of plan.dropViews) await db.exec(`DROP VIEW IF EXISTS ${qualified(v.schema, v.name)}`);
   for (const layer of layers) {
-    await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(schemas.old(layer.logical))}`);
-    await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(schemas.shadow(layer.logical))}`);
+    await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(layer.old)}`);
+    await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(layer.shadow)}`);
   }
   const result: PublishResult = { published: true, at, tables: plan.tables };
   if (viewErrors.length > 0) {
@@ -196,9 +215,9 @@ export async function publishShadows(db: Db, schemas: Schemas, options: PublishO
 }
 
 /** The result when a run does not publish: why, and where its shadow is kept. */
-export async function notPublished(db: Db, schemas: Schemas, logicals: readonly string[], reason: string): Promise<PublishResult> {
+export async function notPublished(db: Db, layers: readonly PublishLayer[], reason: string): Promise<PublishResult> {
   const kept: string[] = [];
-  for (const l of new Set(logicals)) if (await schemaExists(db, schemas.shadow(l))) kept.push(schemas.shadow(l));
+  for (const l of uniqueLayers(layers)) if (await schemaExists(db, l.shadow)) kept.push(l.shadow);
   return {
     published: false,
     tables: 0,
