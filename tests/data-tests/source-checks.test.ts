@@ -55,7 +55,7 @@ test('freshness is judged against the as-of time, with a filter excluding future
   assert.equal(pass.freshness!.status, 'pass', pass.freshness!.message!);
   const warn = byKind(await runSourceChecks(db, check('movings', { freshness: fresh }), asOf));
   assert.equal(warn.freshness!.status, 'warn');
-  assert.match(warn.freshness!.message!, /6\.0 hours before 2026-02-05 00:00:00 \(warn_after 12 hours\)/);
+  assert.match(warn.freshness!.message!, /6\.0 hours before 2026-02-05 00:00:00 \(warn_after 3 hours\)/);
   const later = byKind(await runSourceChecks(db, check('movings', { freshness: fresh }), new Date('2026-02-09T00:00:00Z')));
   assert.equal(later.freshness!.status, 'fail', 'a rerun days later judges against its own as-of');
   assert.match(later.freshness!.message!, /error_after 3 days/);
