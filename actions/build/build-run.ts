@@ -119,6 +119,8 @@ export async function runBuild(o: BuildRunOptions): Promise<BuildRunResult> {
     threads: o.threads,
     log,
     onCompiled: o.onCompiled,
+    // `test` runs every test; `build` skips what reads a failed node.
+    skipDescendants: o.command === 'build',
   });
   if (!wap) return { results };
 
