@@ -12,7 +12,8 @@ import type { NodeResult, PublishResult } from '../shared/run-results.ts';
 import type { Schemas } from '../shared/schemas.ts';
 import { carryOverIncrementals } from './carry-over.ts';
 import { cleanLeftovers, createShadows, layerOf, notPublished, publishShadows, uniqueLayers, type PublishLayer } from './publish.ts';
-import { isBlocking, preflight, runNodes, type NodeExecutor } from './run-nodes.ts';
+import { isBlocking, preflight, runNodes } from './run-nodes.ts';
+import { engineExecutor, moveSeedHashes } from './engine-executor.ts';
 
 export interface PublishMode {
   /** Build and test in the shadow, but do not publish. */
@@ -37,8 +38,9 @@ export interface BuildRunOptions {
   readonly selected?: ReadonlySet<string>;
   /** Write–audit–publish; undefined: build in place (`build`) or test the published data (`test`). */
   readonly publish?: PublishMode;
-  readonly executor?: NodeExecutor;
-  /** Rebuild incremental models from scratch (no carry-over into the shadow). */
+  /** target/ for compiled SQL of models. Default: not written. */
+  readonly targetDir?: string;
+  /** Rebuild incremental models from scratch (no carry-over into the shadow) and reload seeds. */
   readonly fullRefresh?: boolean;
   readonly asOf: Date;
   readonly threads: number;
@@ -91,10 +93,28 @@ export async function runBuild(o: BuildRunOptions): Promise<BuildRunResult> {
   const plan = planRun(project, o.command, o.selected);
   const wap = o.command === 'build' && o.publish !== undefined;
   const stagingInShadow = wap && o.publish?.stagingInShadow === true;
+  // Seeds kept at their published place (unchanged) are read there, not in the shadow.
+  const keptPublished = new Set<string>();
   const resolver = wap
-    ? shadowResolver(schemas, { inShadow: (n: RelationNode) => plan.build.has(n.unique_id), shadowSources: stagingInShadow })
+    ? shadowResolver(schemas, {
+        inShadow: (n: RelationNode) => plan.build.has(n.unique_id) && !keptPublished.has(n.unique_id),
+        shadowSources: stagingInShadow,
+      })
     : publishedResolver(schemas);
+  const executor =
+    o.command === 'build'
+      ? engineExecutor({
+          project,
+          db,
+          metaSchema: schemas.meta,
+          fullRefresh: o.fullRefresh,
+          targetDir: o.targetDir,
+          log,
+          published: wap ? { resolver: publishedResolver(schemas), keep: (id) => keptPublished.add(id) } : undefined,
+        })
+      : undefined;
   await preflight({ project, db, resolver, tests: plan.tests });
+  await executor?.prepare();
 
   const layers = wap ? runLayers(project, schemas, plan.build, stagingInShadow) : [];
   if (wap) {
@@ -113,7 +133,7 @@ export async function runBuild(o: BuildRunOptions): Promise<BuildRunResult> {
     build: plan.build,
     tests: plan.tests,
     sources: plan.sources,
-    executor: o.executor,
+    executor,
     auditSchema: schemas.audit,
     asOf: o.asOf,
     threads: o.threads,
@@ -131,7 +151,14 @@ export async function runBuild(o: BuildRunOptions): Promise<BuildRunResult> {
   }
   if (o.publish?.dryRun) return { results, publish: await notPublished(db, layers, 'this was a dry run (--dry-run)') };
   try {
-    return { results, publish: await publishShadows(db, { layers, log, beforeSwap: o.publish?.beforeSwap }) };
+    const publish = await publishShadows(db, { layers, log, beforeSwap: o.publish?.beforeSwap });
+    if (plan.build.size > 0 && [...plan.build].some((id) => project.nodes.get(id)?.resource_type === 'seed')) {
+      // Bookkeeping only: when it fails, the next run reloads the seeds (slower, still right).
+      await moveSeedHashes(db, schemas.meta, new Map(layers.map((l) => [l.shadow, l.published]))).catch((err) =>
+        log.warn(`could not record the published seeds' content hashes: ${errorMessage(err)}`),
+      );
+    }
+    return { results, publish };
   } catch (err) {
     return { results, publish: await notPublished(db, layers, `publishing failed: ${errorMessage(err)}`) };
   }
