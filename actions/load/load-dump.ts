@@ -256,9 +256,18 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
       objects,
     };
     // Views and routines are checked in the shadow first (their definitions must compile).
-    if (objects.length) await db.withSession((s) => createObjects(s, plan, true, shadow)).catch((err) => {
-      throw new PipelineError(`a view or routine of the dump does not compile: ${(err as Error).message}. The published schema is unchanged. To fix this, check its definition in the dump.`);
-    });
+    // Unchanged tables are not in the shadow: empty copies of their structure stand in meanwhile.
+    if (objects.length) {
+      await db.withSession(async (s) => {
+        for (const t of unchanged) await s.exec(`CREATE TABLE ${qualified(shadow, t)} LIKE ${qualified(target, t)}`);
+        await createObjects(s, plan, true, shadow);
+        for (const o of objects) if (o.type !== 'VIEW') await s.exec(`DROP ${o.type} IF EXISTS ${qualified(shadow, o.name)}`);
+        for (const o of objects) if (o.type === 'VIEW') await s.exec(`DROP VIEW IF EXISTS ${qualified(shadow, o.name)}`);
+        for (const t of unchanged) await s.exec(`DROP TABLE IF EXISTS ${qualified(shadow, t)}`);
+      }).catch((err) => {
+        throw new PipelineError(`a view or routine of the dump does not compile: ${(err as Error).message}. The published schema is unchanged. To fix this, check its definition in the dump.`);
+      });
+    }
     await pool.close();
     if (publish) {
       await publishShadow(db, plan, log);
