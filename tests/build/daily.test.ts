@@ -100,6 +100,11 @@ test('day 3: killed between build and publish, the warehouse is unchanged and th
   assert.deepEqual(staging.map((x) => x.t), ['movings', 'tenants'], 'the table dropped from the dump left staging; the unchanged one stayed');
   const tenants = results().load!.tables.find((t) => t.table === 'tenants')!;
   assert.equal(tenants.status, 'unchanged');
+  const counts = Object.fromEntries(results().tables!.map((t) => [`${t.layer}:${t.table}`, [t.rows, t.previousRows]]));
+  assert.deepEqual(counts['staging:movings'], [6, 5], 'row counts before and after, for the report');
+  assert.deepEqual(counts['silver:int_contracts'], [5, 4]);
+  assert.deepEqual(counts['gold:contracts_by_type'], [3, 3]);
+  assert.deepEqual(counts['seeds:code_contract_type'], [3, 3]);
   const [n] = await db.query<{ n: string }>(`SELECT SUM(contracts) AS n FROM ${qualified(`${prefix}gold`, 'contracts_by_type')}`);
   assert.equal(Number(n!.n), 5);
   assert.deepEqual((await schemasWithPrefix(db, prefix)).filter((s) => /__(shadow|old)$/.test(s)), []);
