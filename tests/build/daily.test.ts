@@ -64,6 +64,24 @@ test('day 2: a failing error-severity test publishes nothing; every published ta
   assert.equal(Number(shadowRow!.n), 1, 'the shadow holds the bad build for inspection');
 });
 
+test('day 2, again: a truncated dump fails the load; nothing is published and the results say why', async () => {
+  const db = await dbPromise;
+  const before = await snapshot(db, published);
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const truncated = join(mkdtempSync(join(tmpdir(), 'wap-dump-')), 'gghouse_20260206.sql');
+  const text = readFileSync(join(DUMPS, 'gghouse_20260206.sql'), 'utf8');
+  writeFileSync(truncated, text.slice(0, text.indexOf('-- Dump completed')));
+  const r = await runPipelineInProcess(['daily', '--dump', truncated, '--project-dir', dir], env);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  const rr = results();
+  assert.equal(rr.status, 'error');
+  assert.equal(rr.publish!.published, false);
+  assert.match(rr.load!.error!, /truncated/);
+  assert.deepEqual(rr.stages.map((s) => [s.name, s.status]), [['load', 'error']]);
+  assert.deepEqual(await snapshot(db, published), before);
+});
+
 test('day 3 dry run: builds and tests in the shadow, publishes nothing, exits 0', async () => {
   const db = await dbPromise;
   const before = await snapshot(db, published);
