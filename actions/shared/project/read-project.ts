@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type nunjucks from 'nunjucks';
 import type { PipelineConfig } from '../config.ts';
 import { ConfigError, type Location, type Problem } from '../errors.ts';
 import { checkTree, fqnPrefixes, mergeConfig, treeLayers, validateConfigValues, type RawConfig } from './config-tree.ts';
@@ -14,7 +13,8 @@ import { buildGenericTest, type TestOwner } from './generic-tests.ts';
 import { buildMaps, didYouMean, findCycles } from './graph.ts';
 import { readProperties, type NodeProps } from './properties.ts';
 import { makeRelation } from './resolver.ts';
-import { TemplateEngine, TemplateError } from './templating.ts';
+import { openTemplateCache } from './template-cache.ts';
+import { TemplateEngine, TemplateError, type CompiledTemplate } from './templating.ts';
 import type {
   ColumnInfo, DocBlock, ExecutableNode, MacroNode, ModelConfig, ModelNode, Project, RefCall, SeedConfig, SeedNode,
   SourceCall, SourceNode, TestNode,
@@ -29,12 +29,14 @@ export interface ReadProjectOptions {
   envVars?: Readonly<Record<string, string | undefined>>;
   /** `target.schema` in templates. Default: the config's schema. */
   targetSchema?: string;
+  /** Where compiled templates are cached between runs (target/template-cache.json). Default: no cache. */
+  templateCacheFile?: string;
 }
 
 /** What compilation needs besides the Project: the template engine and compiled templates. */
 export interface ProjectRuntime {
   readonly engine: TemplateEngine;
-  readonly templates: ReadonlyMap<string, nunjucks.Template>;
+  readonly templates: ReadonlyMap<string, CompiledTemplate>;
   /** Non-fatal findings (config paths matching nothing). */
   readonly warnings: readonly Problem[];
 }
@@ -58,7 +60,9 @@ export function readProject(rootDir: string, config: PipelineConfig, options: Re
   const locateInConfig = (path: (string | number)[]) => config.source.locate(path);
 
   const docs = readDocs(rootDir, [...config.modelPaths, ...config.seedPaths], problems);
+  const cache = options.templateCacheFile ? openTemplateCache(options.templateCacheFile) : undefined;
   const engine = new TemplateEngine({
+    cache,
     vars,
     envVars: options.envVars,
     docs: new Map([...docs.values()].map((d) => [d.name, d.block_contents])),
@@ -102,7 +106,7 @@ export function readProject(rootDir: string, config: PipelineConfig, options: Re
   const columnsOf = (p: NodeProps | undefined): Record<string, ColumnInfo> =>
     Object.fromEntries((p?.columns ?? []).map((c) => [c.name, { name: c.name, description: describe(c.description, p!.file), data_type: c.data_type, tags: c.tags, meta: c.meta }]));
 
-  const templates = new Map<string, nunjucks.Template>();
+  const templates = new Map<string, CompiledTemplate>();
   const nodes = new Map<string, ExecutableNode>();
   const byName = new Map<string, ModelNode | SeedNode>();
   const disabled = new Set<string>();
@@ -215,6 +219,19 @@ export function readProject(rootDir: string, config: PipelineConfig, options: Re
         location: p.location,
       });
     }
+  }
+  // Two nodes may not land on the same relation (dbt refuses this too): one would overwrite the other.
+  const relations = new Map<string, ModelNode | SeedNode>();
+  for (const n of byName.values()) {
+    if (n.resource_type === 'model' && n.config.materialized === 'ephemeral') continue;
+    const key = `${n.schema ?? ''}.${n.alias}`;
+    const other = relations.get(key);
+    if (other) {
+      problems.push({
+        message: `${n.resource_type} '${n.name}' and ${other.resource_type} '${other.name}' (${other.original_file_path}) would both build ${n.schema ?? '<default schema>'}.${n.alias}. To fix this, give one another alias or schema.`,
+        location: n.location,
+      });
+    } else relations.set(key, n);
   }
   const allFqns = [...byName.values()].map((n) => n.fqn);
   checkTree(config.models, 'model', fqnPrefixes(allFqns.filter((_, i) => [...byName.values()][i]!.resource_type === 'model')), locateInConfig, 'models', problems, warnings);
@@ -342,6 +359,7 @@ export function readProject(rootDir: string, config: PipelineConfig, options: Re
     });
   }
 
+  cache?.save();
   if (problems.length > 0) throw new ConfigError(problems);
   const project: Project = {
     config,
@@ -361,7 +379,7 @@ export function readProject(rootDir: string, config: PipelineConfig, options: Re
 
 function parseRender(
   engine: TemplateEngine,
-  template: nunjucks.Template,
+  template: CompiledTemplate,
   name: string,
   captured: { refs: RefCall[]; sources: SourceCall[]; config: RawConfig },
 ): void {
