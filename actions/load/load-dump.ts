@@ -173,8 +173,9 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
         t.bytes += a.sql.length;
         if (a.kind === 'insert') t.rows += a.rows;
         if (t.spooled) spool.write({ table: a.table, kind: a.kind, sql: typeof a.sql === 'string' ? Buffer.from(a.sql, 'latin1') : a.sql, sessionVersion: s.version, sessionSql: s.sql, ...at });
-        else if (a.kind === 'insert' && a.values && useLoadData && (a.rows >= 20 || a.sql.length >= 32768)) {
-          // Small batches stay INSERTs: LOAD DATA costs an extra round trip per statement.
+        else if (a.kind === 'insert' && a.values && useLoadData && a.rows >= 20 && a.sql.length / a.rows < 8192) {
+          // Small batches stay INSERTs (LOAD DATA costs an extra round trip per statement), and so do
+          // batches of huge rows (the server reads a very long LOAD DATA field slowly).
           const ld = loadDataFor(a.table, a.sql, a.values, classifier.session.get('character_set_client') ?? 'utf8mb4', `load-${++infileSeq}`);
           await submit(t, { sql: ld.sql, infile: { name: `load-${infileSeq}`, data: ld.data }, table: a.table, what: 'INSERT (as LOAD DATA)', ...at }, t.created);
         } else await submit(t, { sql: a.sql, table: a.table, what: a.kind === 'insert' ? 'INSERT' : 'ALTER TABLE', ...at }, a.kind === 'insert' ? t.created : t.tail);

@@ -50,7 +50,8 @@ before(async () => {
     for (const r of rows) {
       await s.exec('INSERT INTO hard (id, txt, bin, vb, d, dt, ts, dec1, f, dbl, b, e, st, j) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)', r);
     }
-    for (let i = 100; i < 2100; i++) await s.exec('INSERT INTO hard (id, txt) VALUES (?, ?)', [i, `row ${i} ${'é'.repeat(i % 50)}`]);
+    const many = Array.from({ length: 2000 }, (_, k) => [k + 100, `row ${k} ${'é'.repeat(k % 50)}`]);
+    await s.exec(`INSERT INTO hard (id, txt) VALUES ${many.map(() => '(?, ?)').join(', ')}`, many.flat());
     await s.exec("CREATE TABLE `select` (`from` INT PRIMARY KEY, `order by` VARCHAR(10), `we;ird``col` INT)");
     await s.exec("INSERT INTO `select` VALUES (1, 'a', 2), (2, ';', 3)");
     await s.exec("CREATE TABLE `we;ird``name -- x` (id INT PRIMARY KEY, v VARCHAR(20)) DEFAULT CHARSET=latin1");
