@@ -56,10 +56,6 @@ export function failingRowsBody(sql: string, limit?: number): string {
   return limit === undefined ? body : `${body}\nLIMIT ${Math.max(0, Math.floor(limit))}`;
 }
 
-export function countSql(sql: string, limit?: number): string {
-  return `SELECT COUNT(*) AS failures FROM (\n${failingRowsBody(sql, limit)}\n) AS dbt_internal_test`;
-}
-
 export async function runTest(db: Db, test: CompiledTest, options: RunTestOptions): Promise<NodeResult> {
   const started = new Date();
   const finish = (partial: Pick<NodeResult, 'status' | 'message' | 'failures'> & Partial<NodeResult>): NodeResult => {
