@@ -95,6 +95,11 @@ test('a test on a missing column, accepted_values without values and an unknown 
   const r3 = await runPipelineInProcess(['test', '--project-dir', dir3], env);
   assert.equal(r3.code, 2);
   assert.match(r3.stderr, /tenants_typo/);
+  const dir4 = copyProject();
+  editFile(dir4, 'models/silver/silver.yml', (t) => t.replace('- is_positive:', '- is_postive:'));
+  const r4 = await runPipelineInProcess(['test', '--project-dir', dir4], env);
+  assert.equal(r4.code, 2);
+  assert.match(r4.stderr, /models\/silver\/silver\.yml:11: test '.*': 'is_postive' is not a known test\. .*custom tests: is_positive/);
 });
 
 test('a test whose query the server rejects is an error result, not a crash', async () => {
