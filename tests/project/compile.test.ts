@@ -119,3 +119,19 @@ test('an error in a fast-path template names file and line too', async () => {
     return true;
   });
 });
+
+test('a macro that calls ref() adds the dependency and resolves like the model would; env_var reads what the CLI passed', async () => {
+  const p = projectOf(
+    {
+      'macros/lookup.sql': "{% macro lookup(name) %}(select label from {{ ref(name) }}){% endmacro %}",
+      'models/codes.sql': "select 1 as code, 'one' as label",
+      'models/m.sql': "select {{ lookup('codes') }} as label, '{{ env_var('REGION', 'none') }}' as region, '{{ env_var('MISSING', 'dflt') }}' as d",
+    },
+    { envVars: { REGION: 'ap-northeast-1' } },
+  );
+  assert.deepEqual(p.nodes.get('model.demo.m')!.depends_on.nodes, ['model.demo.codes']);
+  assert.equal(
+    compileNode(p, 'model.demo.m', publishedResolver(schemas)),
+    "select (select label from `dev_demo`.`codes`) as label, 'ap-northeast-1' as region, 'dflt' as d",
+  );
+});

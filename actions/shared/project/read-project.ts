@@ -129,7 +129,7 @@ export function readProject(rootDir: string, config: PipelineConfig, options: Re
     const raw_code = readFileSync(f.file, 'utf8');
     const name = baseName(f.path);
     const fqn = [projectName, ...foldersOf(f.path), name];
-    const template = catchTemplate(() => engine.compile(raw_code, f.original_file_path));
+    const template = catchTemplate(() => engine.compileFile(raw_code, f.original_file_path));
     const captured = { refs: [] as RefCall[], sources: [] as SourceCall[], config: {} as RawConfig };
     if (template) catchTemplate(() => parseRender(engine, template, f.original_file_path, captured));
     const p = modelProps.get(name);
@@ -294,7 +294,7 @@ export function readProject(rootDir: string, config: PipelineConfig, options: Re
   for (const f of findFiles(rootDir, config.testPaths, ['.sql'])) {
     const raw_code = readFileSync(f.file, 'utf8');
     const name = baseName(f.path);
-    const template = catchTemplate(() => engine.compile(raw_code, f.original_file_path));
+    const template = catchTemplate(() => engine.compileFile(raw_code, f.original_file_path));
     const captured = { refs: [] as RefCall[], sources: [] as SourceCall[], config: {} as RawConfig };
     if (template) catchTemplate(() => parseRender(engine, template, f.original_file_path, captured));
     const fqn = [projectName, ...foldersOf(f.path), name];

@@ -149,9 +149,7 @@ export class TemplateEngine {
    * to JavaScript) is the slow part of reading a project, mostly while V8 warms up; with a cache the
    * JavaScript of an unchanged template is reused (dbt's partial parsing, in spirit).
    */
-  compile(source: string, name: string): CompiledTemplate {
-    const parts = parseSimple(source);
-    if (parts) return simpleTemplate(parts, (fn) => this.env.getGlobal(fn) as (...args: unknown[]) => unknown);
+  compile(source: string, name: string): nunjucks.Template {
     const key = this.options.cache ? templateKey(source, name) : '';
     let code = this.options.cache?.get(key);
     try {
@@ -165,6 +163,13 @@ export class TemplateEngine {
     } catch (err) {
       throw toTemplateError(NUNJUCKS.lib._prettifyError(name, false, err), name, 0);
     }
+  }
+
+  /** Compiles a model or test file: the fast path for plain SQL with simple calls, else nunjucks. */
+  compileFile(source: string, name: string): CompiledTemplate {
+    const parts = parseSimple(source);
+    if (parts) return simpleTemplate(parts, (fn) => this.env.getGlobal(fn) as (...args: unknown[]) => unknown);
+    return this.compile(source, name);
   }
 
   /** Renders synchronously with `hooks` answering ref/source/config/is_incremental. */
@@ -190,7 +195,6 @@ export class TemplateEngine {
    */
   loadMacros(source: string, name: string): string[] {
     const template = this.compile(source, name);
-    if (!(template instanceof nunjucks.Template)) return [];
     let exported: Record<string, unknown> = {};
     try {
       (template as unknown as { getExported(cb: (err: unknown, exp: Record<string, unknown>) => void): void }).getExported(
