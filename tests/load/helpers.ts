@@ -53,3 +53,26 @@ export function plainClient(schema: string, input: Buffer): { ok: boolean; stder
 export async function createSchema(db: Db, schema: string): Promise<void> {
   await db.exec(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(schema)} CHARACTER SET utf8mb4`);
 }
+
+/** A small mysqldump-like file: `tables` tables of `rows` rows, INSERTs of 500 rows each. */
+export function makeDump(o: { tables: string[]; rows: number; tag?: string; trailer?: boolean; extra?: string }): Buffer {
+  const parts: string[] = [
+    '-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)\n--\n-- Host: vendor    Database: gghouse\n',
+    "/*!40101 SET NAMES utf8mb4 */;\n/*!40103 SET TIME_ZONE='+00:00' */;\n/*!40014 SET @OLD_UNIQUE_CHECKS=@@UNIQUE_CHECKS, UNIQUE_CHECKS=0 */;\n/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */;\n",
+  ];
+  for (const t of o.tables) {
+    parts.push(`\n--\n-- Table structure for table \`${t}\`\n--\n\nDROP TABLE IF EXISTS \`${t}\`;\nCREATE TABLE \`${t}\` (\n  \`id\` int NOT NULL,\n  \`name\` varchar(100) DEFAULT NULL,\n  \`note\` text,\n  \`at\` datetime DEFAULT NULL,\n  PRIMARY KEY (\`id\`),\n  KEY \`by_name\` (\`name\`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci;\n\nLOCK TABLES \`${t}\` WRITE;\n`);
+    for (let start = 0; start < o.rows; start += 500) {
+      const vals: string[] = [];
+      for (let i = start; i < Math.min(o.rows, start + 500); i++) {
+        vals.push(`(${i},'名前 ${t} ${i}${o.tag ?? ''}',${i % 7 === 0 ? 'NULL' : `'note \\'${i}\\' ; -- x'`},'2026-02-0${1 + (i % 5)} 10:00:00')`);
+      }
+      parts.push(`INSERT INTO \`${t}\` VALUES ${vals.join(',')};\n`);
+    }
+    parts.push('UNLOCK TABLES;\n');
+  }
+  if (o.extra) parts.push(o.extra);
+  parts.push("/*!40101 SET SQL_MODE=@OLD_SQL_MODE */;\n");
+  if (o.trailer !== false) parts.push('\n-- Dump completed on 2026-02-05  1:00:00\n');
+  return Buffer.from(parts.join(''), 'utf8');
+}
