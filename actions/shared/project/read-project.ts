@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import type { PipelineConfig } from '../config.ts';
 import { ConfigError, type Location, type Problem } from '../errors.ts';
 import { checkTree, fqnPrefixes, mergeConfig, treeLayers, validateConfigValues, type RawConfig } from './config-tree.ts';
-import { baseName, findFiles, foldersOf, type ProjectFile } from './files.ts';
+import { readDocs } from './docs.ts';
+import { baseName, findFiles, foldersOf } from './files.ts';
 import { buildGenericTest, type TestOwner } from './generic-tests.ts';
 import { buildMaps, didYouMean, findCycles } from './graph.ts';
 import { readProperties, type NodeProps } from './properties.ts';
@@ -16,7 +17,7 @@ import { makeRelation } from './resolver.ts';
 import { openTemplateCache } from './template-cache.ts';
 import { TemplateEngine, TemplateError, type CompiledTemplate } from './templating.ts';
 import type {
-  ColumnInfo, DocBlock, ExecutableNode, MacroNode, ModelConfig, ModelNode, Project, RefCall, SeedConfig, SeedNode,
+  ColumnInfo, ExecutableNode, MacroNode, ModelConfig, ModelNode, Project, RefCall, SeedConfig, SeedNode,
   SourceCall, SourceNode, TestNode,
 } from './types.ts';
 import { testConfig } from './generic-tests.ts';
@@ -398,24 +399,6 @@ function parseRender(
     isIncremental: () => false,
     this: makeRelation('__parse__', baseName(name)),
   });
-}
-
-function readDocs(rootDir: string, dirs: readonly string[], problems: Problem[]): Map<string, DocBlock> {
-  const docs = new Map<string, DocBlock>();
-  const files: ProjectFile[] = findFiles(rootDir, dirs, ['.md']);
-  const block = /\{%-?\s*docs\s+([A-Za-z_][\w]*)\s*-?%\}([\s\S]*?)\{%-?\s*enddocs\s*-?%\}/g;
-  for (const f of files) {
-    const text = readFileSync(f.file, 'utf8');
-    for (const m of text.matchAll(block)) {
-      const name = m[1]!;
-      if (docs.has(`doc.${name}`)) {
-        problems.push({ message: `docs block '${name}' is defined twice (also in ${docs.get(`doc.${name}`)!.file}).`, location: { file: f.original_file_path } });
-        continue;
-      }
-      docs.set(`doc.${name}`, { unique_id: `doc.${name}`, name, block_contents: m[2]!.trim(), file: f.original_file_path });
-    }
-  }
-  return docs;
 }
 
 /** JSON with sorted keys: the same config always hashes the same. */
