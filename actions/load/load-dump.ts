@@ -8,7 +8,7 @@
  * old schemas) are removed at the start of the next one.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { qualified, quoteIdent, type Db, type DbSession } from '../shared/db.ts';
+import { isConnectionLost, qualified, quoteIdent, type Db, type DbSession } from '../shared/db.ts';
 import { PipelineError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
 import type { LoadResult, LoadTableResult } from '../shared/run-results.ts';
@@ -306,6 +306,12 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
     progress.finish();
     await pool.close();
     await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(shadow)}`).catch(() => {});
+    if (!(err instanceof PipelineError) && isConnectionLost(err)) {
+      throw new PipelineError(
+        `lost the database connection while loading ${o.source.name} into ${shadow}: ${(err as Error).message}. The published schema is unchanged; the next run removes what is left. To fix this, check the server and run the load again.`,
+        { cause: err },
+      );
+    }
     throw err;
   } finally {
     spool.dispose();

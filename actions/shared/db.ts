@@ -174,6 +174,19 @@ export function describeDbError(err: unknown, s: DbSettings): Error {
   }
 }
 
+/** True for a driver error meaning the connection is gone (killed, server restarted, network cut). */
+export function isConnectionLost(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number; fatal?: boolean };
+  return (
+    e?.code === 'PROTOCOL_CONNECTION_LOST' ||
+    e?.code === 'ECONNRESET' ||
+    e?.code === 'EPIPE' ||
+    e?.code === 'ER_CONNECTION_KILLED' ||
+    e?.errno === 2013 ||
+    e?.errno === 1927
+  );
+}
+
 function wrapSession(conn: mysql.Connection | mysql.PoolConnection): DbSession {
   return {
     threadId: conn.threadId,
