@@ -22,7 +22,10 @@ const files = args.some((a) => a.endsWith('.ts')) ? [] : findTests('tests');
 const concurrency = process.env.TEST_CONCURRENCY ?? '3';
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...args, ...files],
+  // --test-force-exit: a file whose tests are done is not kept alive by a leaked handle (a pool
+  // left open by a failing test), so a failure reports instead of hanging CI; --test-timeout bounds
+  // any single test at 10 minutes.
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-force-exit', '--test-timeout=600000', '--test-reporter=spec', ...args, ...files],
   { stdio: 'inherit' },
 );
 process.exitCode = result.status ?? 1;
