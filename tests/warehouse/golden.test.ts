@@ -3,13 +3,16 @@
  * built and tested, and every gold table must equal the rows written by hand in
  * golden-expected.ts, row for row. The build runs through the plain reference runner
  * (plain-runner.ts: the `mariadb` client, nunjucks, CREATE ... AS), which proves the SQL and the
- * expectations on the real server.
+ * expectations on the real server independently of the engine; and through the pipeline itself
+ * (`pipeline seed` + `pipeline run`), which must give the same rows.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { qualified, quoteIdent, type Db } from '../../actions/shared/db.ts';
-import { ROOT } from '../helpers/cli.ts';
+import { ROOT, runPipelineInProcess } from '../helpers/cli.ts';
 import { dropSchemasWithPrefix, openTestDb, testPrefix, TEST_DATABASE_URL } from '../helpers/db.ts';
 import * as golden from './golden-expected.ts';
 import { loadWithClient, plainRun, plainSchemas, plainSeed, plainTest, type PlainTestResult } from './plain-runner.ts';
@@ -105,5 +108,33 @@ describe('the golden dump built by the plain reference runner', () => {
       tests.filter((t) => t.status === 'warn').map((t) => t.name).sort(),
       [...golden.EXPECTED_WARNINGS].sort(),
     );
+  });
+});
+
+describe('the golden dump built by the pipeline (seed, run)', () => {
+  const prefix = testPrefix('whpipe');
+  const targetDir = mkdtempSync(join(tmpdir(), 'golden-target-'));
+  const common = ['--schema-prefix', prefix, '--target-dir', targetDir];
+  let db: Db;
+
+  before(async () => {
+    db = await openTestDb();
+    await loadWithClient(FIXTURE, `${prefix}staging`, TEST_DATABASE_URL);
+  });
+
+  after(async () => {
+    rmSync(targetDir, { recursive: true, force: true });
+    if (db) {
+      await dropSchemasWithPrefix(db, prefix);
+      await db.close();
+    }
+  });
+
+  it('seeds, builds every model and produces exactly the hand-written rows', async () => {
+    const seed = await runPipelineInProcess(['seed', ...common]);
+    assert.equal(seed.code, 0, seed.stderr + seed.stdout);
+    const run = await runPipelineInProcess(['run', ...common, '--vars', `{as_of_date: '${golden.AS_OF_DATE}'}`]);
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    await assertGolden(db, { silver: `${prefix}silver`, gold: `${prefix}gold` });
   });
 });
