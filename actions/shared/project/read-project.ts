@@ -20,6 +20,7 @@ import type {
   SourceCall, SourceNode, TestNode,
 } from './types.ts';
 import { testConfig } from './generic-tests.ts';
+import { rewriteTestBlocks } from '../../build/data-tests/test-macros.ts';
 
 export interface ReadProjectOptions {
   /** Overrides of pipeline.yml's vars (`--vars`). */
@@ -77,7 +78,8 @@ export function readProject(rootDir: string, config: PipelineConfig, options: Re
 
   const macros = new Map<string, MacroNode>();
   for (const f of findFiles(rootDir, config.macroPaths, ['.sql', '.jinja'])) {
-    const text = readFileSync(f.file, 'utf8');
+    // `{% test %}` blocks (custom generic tests) become `test_<name>` macros: see data-tests/test-macros.ts.
+    const text = rewriteTestBlocks(readFileSync(f.file, 'utf8'), f.original_file_path).text;
     const names = catchTemplate(() => engine.loadMacros(text, f.original_file_path)) ?? [];
     for (const name of names) {
       const line = text.slice(0, Math.max(0, text.search(new RegExp(`macro\\s+${name}\\b`)))).split('\n').length;
