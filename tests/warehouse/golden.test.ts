@@ -8,7 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { qualified, quoteIdent, type Db } from '../../actions/shared/db.ts';
@@ -111,7 +111,18 @@ describe('the golden dump built by the plain reference runner', () => {
   });
 });
 
-describe('the golden dump built by the pipeline (seed, run)', () => {
+interface Manifest {
+  nodes: Record<string, { test_metadata?: { name: string }; attached_node?: string; column_name?: string }>;
+}
+
+/** A test's result name in the plain runner's form (`relationships int_contracts.tenant_id`), or its id. */
+function describeTest(manifest: Manifest, id: string): string {
+  const node = manifest.nodes[id];
+  if (!node?.test_metadata || !node.attached_node) return id;
+  return `${node.test_metadata.name} ${node.attached_node.split('.').pop()}.${node.column_name}`;
+}
+
+describe('the golden dump built by the pipeline (seed, run, test)', () => {
   const prefix = testPrefix('whpipe');
   const targetDir = mkdtempSync(join(tmpdir(), 'golden-target-'));
   const common = ['--schema-prefix', prefix, '--target-dir', targetDir];
@@ -136,5 +147,22 @@ describe('the golden dump built by the pipeline (seed, run)', () => {
     const run = await runPipelineInProcess(['run', ...common, '--vars', `{as_of_date: '${golden.AS_OF_DATE}'}`]);
     assert.equal(run.code, 0, run.stderr + run.stdout);
     await assertGolden(db, { silver: `${prefix}silver`, gold: `${prefix}gold` });
+  });
+
+  it('passes every data test and source check, warning only about the vendor problems the fixture plants', async () => {
+    const test = await runPipelineInProcess(['test', ...common, '--vars', `{as_of_date: '${golden.AS_OF_DATE}'}`]);
+    assert.equal(test.code, 0, test.stderr + test.stdout);
+    const results = JSON.parse(readFileSync(join(targetDir, 'run_results.json'), 'utf8')) as {
+      results: { unique_id: string; status: string }[];
+    };
+    const manifest = JSON.parse(readFileSync(join(targetDir, 'manifest.json'), 'utf8')) as Manifest;
+    const tests = results.results.filter((r) => r.unique_id.startsWith('test.'));
+    assert.ok(tests.length >= 76, `only ${tests.length} data tests`);
+    assert.ok(results.results.some((r) => r.unique_id === 'source_check.freshness.tokyobeta.staging.movings'));
+    assert.deepEqual(results.results.filter((r) => !['pass', 'warn'].includes(r.status)), []);
+    assert.deepEqual(
+      results.results.filter((r) => r.status === 'warn').map((r) => describeTest(manifest, r.unique_id)).sort(),
+      [...golden.EXPECTED_WARNINGS].sort(),
+    );
   });
 });
