@@ -11,10 +11,11 @@
  * dropped at the end unless --keep.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readRunResults } from '../actions/shared/run-results.ts';
 import { DEFAULT_DATABASE_URL, openDb, parseDatabaseUrl, qualified, quoteIdent, type Db } from '../actions/shared/db.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -122,13 +123,23 @@ async function benchScale(db: Db, o: Options, scale: number, dir: string): Promi
     console.log(`pipeline daily (load, seed, build, test, publish, report): ${daily.seconds.toFixed(1)} s, exit ${daily.code}`);
     console.log(`ratio daily / client load: ${(daily.seconds / reference).toFixed(2)}`);
     if (daily.code !== 0) console.log(daily.output.split('\n').slice(-30).join('\n'));
-    const results = join(targetDir, 'run_results.json');
-    if (existsSync(results)) {
-      const r = JSON.parse(readFileSync(results, 'utf8')) as { stages?: { name: string; elapsed_time?: number; status?: string }[]; results: { status: string }[] };
-      for (const s of r.stages ?? []) console.log(`  stage ${s.name}: ${(s.elapsed_time ?? 0).toFixed(2)} s ${s.status ?? ''}`);
-      const by = new Map<string, number>();
-      for (const x of r.results) by.set(x.status, (by.get(x.status) ?? 0) + 1);
-      console.log(`  results: ${[...by].map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    const r = readRunResults(targetDir);
+    if (r) {
+      console.log(`  run_results elapsed_time: ${r.elapsed_time.toFixed(1)} s`);
+      for (const st of r.stages) console.log(`  stage ${st.name}: ${st.durationSeconds.toFixed(2)} s (${st.status})`);
+      const by = new Map<string, { n: number; seconds: number; statuses: Map<string, number> }>();
+      for (const x of r.results) {
+        const kind = x.unique_id.split('.')[0]!;
+        const k = by.get(kind) ?? { n: 0, seconds: 0, statuses: new Map() };
+        k.n++;
+        k.seconds += x.execution_time;
+        k.statuses.set(x.status, (k.statuses.get(x.status) ?? 0) + 1);
+        by.set(kind, k);
+      }
+      for (const [kind, k] of by) {
+        const st = [...k.statuses].map(([s2, n]) => `${s2} ${n}`).join(', ');
+        console.log(`  ${kind}: ${k.n} (${st}), ${k.seconds.toFixed(2)} s summed over threads`);
+      }
     }
     const c = await counts(db, tag);
     console.log(`\n| relation | rows at scale ${scale} | old system (scale 1) |\n|---|---:|---:|`);
