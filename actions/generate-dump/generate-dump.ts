@@ -4,7 +4,8 @@
  * renames it into place at the end, so a failure never leaves a partial dump behind.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
+import { once } from 'node:events';
 import { basename, dirname, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, constants as zlib } from 'node:zlib';
@@ -60,8 +61,9 @@ function completedOn(o: GenerateDumpOptions): string {
 async function openTemp(out: string): Promise<{ temp: string; stream: WriteStream }> {
   const temp = resolve(dirname(out), `.${basename(out)}.${process.pid}.partial`);
   try {
-    const handle = await open(temp, 'wx');
-    return { temp, stream: createWriteStream(temp, { fd: handle.fd, highWaterMark: 1 << 20 }) };
+    const stream = createWriteStream(temp, { flags: 'wx', highWaterMark: 1 << 20 });
+    await once(stream, 'open');
+    return { temp, stream };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(

@@ -129,8 +129,8 @@ export class DumpWriter {
   private readonly chunkBytes: number;
   private readonly clientLine: string;
   private state: State = 'new';
-  private pending = '';
-  private pendingBytes = 0;
+  private chunk: Buffer;
+  private pos = 0;
   private flushed = 0;
   private failure: Error | undefined;
   private waiting: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
@@ -139,8 +139,10 @@ export class DumpWriter {
   // The current table.
   private name = '';
   private quoted = '';
-  private insertPrefix = '';
-  private insertPrefixBytes = 0;
+  private separator: Buffer;
+  private firstInsert = Buffer.alloc(0);
+  private nextInsert = Buffer.alloc(0);
+  private headRoom = 0;
   private initLength = 0;
   private total = 0;
   private inStatement = false;
@@ -157,6 +159,9 @@ export class DumpWriter {
     this.host = options.host ?? 'localhost';
     this.netBufferLength = options.netBufferLength ?? this.f.netBufferLength;
     this.chunkBytes = options.chunkBytes ?? 1 << 20;
+    // Slack above chunkBytes so that a row never has to be split.
+    this.chunk = Buffer.allocUnsafe(this.chunkBytes + (64 << 10));
+    this.separator = Buffer.from(this.f.rowSeparator);
     this.clientLine = options.client ?? this.f.client;
     out.on('error', (err: Error) => this.fail(err));
     out.on('drain', () => this.release());
@@ -164,7 +169,7 @@ export class DumpWriter {
 
   /** Bytes produced so far (written or pending). */
   get bytes(): number {
-    return this.flushed + this.pendingBytes;
+    return this.flushed + this.pos;
   }
 
   /** Writes the header: tool line, host and database, server version, the session SETs. */
@@ -202,8 +207,9 @@ export class DumpWriter {
     this.rows = 0;
     this.statements = 0;
     this.inStatement = false;
-    this.insertPrefix = `INSERT INTO ${this.quoted}${this.f.insertOpen}`;
-    this.insertPrefixBytes = Buffer.byteLength(this.insertPrefix);
+    this.firstInsert = Buffer.from(`INSERT INTO ${this.quoted}${this.f.insertOpen}`);
+    this.nextInsert = Buffer.from(`;\n${this.firstInsert}`);
+    this.headRoom = this.nextInsert.length;
     // mysqldump measures the prefix with a trailing space (`INSERT INTO t VALUES `) plus 4.
     this.initLength = Buffer.byteLength(`INSERT INTO ${this.quoted} VALUES `) + 4;
     const v = this.f.versioned;
@@ -258,44 +264,45 @@ export class DumpWriter {
    * Adds one row already formatted as `(v1,v2,...)` with mysqldump's literals (see
    * sql-literal.ts): the fast path for generators. `byteLength` is its UTF-8 length if known.
    */
-  rowText(tuple: string, byteLength = Buffer.byteLength(tuple)): boolean {
+  rowText(tuple: string): boolean {
     if (this.state !== 'table') this.expect('table', 'row');
-    const rowLength = byteLength + 2;
+    // Encode the row straight into the chunk, after room for the longest head (';\n' + the
+    // INSERT prefix); once its byte length is known, write the head and slide the row up to it.
+    const room = this.headRoom;
+    if (this.pos + room + tuple.length * 3 > this.chunk.length) {
+      this.flush();
+      if (room + tuple.length * 3 > this.chunk.length) return this.rowBytes(Buffer.from(tuple, 'utf8'));
+    }
+    const at = this.pos + room;
+    const n = this.chunk.write(tuple, at, 'utf8');
+    const head = this.headFor(n);
+    head.copy(this.chunk, this.pos);
+    this.chunk.copyWithin(this.pos + head.length, at, at + n);
+    this.pos += head.length + n;
+    this.rows++;
+    if (this.pos >= this.chunkBytes) this.flush();
+    return !this.needDrain;
+  }
+
+  /** The bytes that go before a row of `n` bytes: a separator, or (a ';' and) a new INSERT. */
+  private headFor(n: number): Buffer {
+    const rowLength = n + 2;
     if (this.inStatement && this.total + rowLength < this.netBufferLength) {
       this.total += rowLength;
-      this.pending += this.f.rowSeparator + tuple;
-      this.pendingBytes += this.f.rowSeparator.length + byteLength;
-    } else {
-      const head = this.inStatement ? `;\n${this.insertPrefix}` : this.insertPrefix;
-      this.inStatement = true;
-      this.statements++;
-      this.total = rowLength + this.initLength;
-      this.pending += head + tuple;
-      this.pendingBytes += head.length - this.insertPrefix.length + this.insertPrefixBytes + byteLength;
+      return this.separator;
     }
-    this.rows++;
-    if (this.pendingBytes >= this.chunkBytes) this.flush();
-    return !this.needDrain;
+    const head = this.inStatement ? this.nextInsert : this.firstInsert;
+    this.inStatement = true;
+    this.statements++;
+    this.total = rowLength + this.initLength;
+    return head;
   }
 
   private rowBytes(tuple: Buffer): boolean {
     if (this.state !== 'table') this.expect('table', 'row');
-    // A binary row cannot live in the pending string: write what is pending, then the bytes.
-    this.flush();
-    const rowLength = tuple.length + 2;
-    let head: string;
-    if (this.inStatement && this.total + rowLength < this.netBufferLength) {
-      this.total += rowLength;
-      head = this.f.rowSeparator;
-    } else {
-      head = this.inStatement ? `;\n${this.insertPrefix}` : this.insertPrefix;
-      this.inStatement = true;
-      this.statements++;
-      this.total = rowLength + this.initLength;
-    }
-    const chunk = Buffer.concat([Buffer.from(head), tuple]);
-    this.flushed += chunk.length;
-    if (!this.out.write(chunk)) this.needDrain = true;
+    const head = this.headFor(tuple.length);
+    this.bytesOut(head);
+    this.bytesOut(tuple);
     this.rows++;
     return !this.needDrain;
   }
@@ -350,19 +357,36 @@ export class DumpWriter {
   }
 
   private text(s: string): void {
-    this.pending += s;
-    this.pendingBytes += Buffer.byteLength(s);
-    if (this.pendingBytes >= this.chunkBytes) this.flush();
+    this.bytesOut(Buffer.from(s, 'utf8'));
+  }
+
+  /** Appends bytes to the chunk, writing full chunks to the stream. */
+  private bytesOut(b: Buffer): void {
+    if (this.pos + b.length > this.chunk.length) {
+      this.flush();
+      if (b.length > this.chunk.length) {
+        this.send(b);
+        return;
+      }
+    }
+    b.copy(this.chunk, this.pos);
+    this.pos += b.length;
+    if (this.pos >= this.chunkBytes) this.flush();
   }
 
   private flush(): void {
-    if (this.pending === '') return;
+    if (this.pos === 0) return;
+    const full = this.chunk.subarray(0, this.pos);
+    // The stream keeps the buffer it was given: continue in a fresh one.
+    this.chunk = Buffer.allocUnsafe(this.chunk.length);
+    this.pos = 0;
+    this.send(full);
+  }
+
+  private send(b: Buffer): void {
     if (this.failure) throw this.failure;
-    const chunk = Buffer.from(this.pending, 'utf8');
-    this.pending = '';
-    this.pendingBytes = 0;
-    this.flushed += chunk.length;
-    if (!this.out.write(chunk)) this.needDrain = true;
+    this.flushed += b.length;
+    if (!this.out.write(b)) this.needDrain = true;
   }
 
   private release(): void {
