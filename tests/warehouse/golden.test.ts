@@ -59,11 +59,12 @@ describe('the golden dump built by the plain reference runner', () => {
   const opts = { root: ROOT, prefix, vars: { as_of_date: golden.AS_OF_DATE } };
   let db: Db;
   let tests: PlainTestResult[] = [];
+  let seeds: string[] = [];
 
   before(async () => {
     db = await openTestDb();
     await loadWithClient(FIXTURE, schemas.staging, TEST_DATABASE_URL);
-    const seeds = await plainSeed(db, opts);
+    seeds = await plainSeed(db, opts);
     await plainRun(db, opts, seeds);
     tests = await plainTest(db, opts, seeds);
   });
@@ -108,6 +109,26 @@ describe('the golden dump built by the plain reference runner', () => {
       tests.filter((t) => t.status === 'warn').map((t) => t.name).sort(),
       [...golden.EXPECTED_WARNINGS].sort(),
     );
+  });
+
+  it('catches gold tables that break the business rules (the singular tests can fail)', async () => {
+    const gold = (t: string) => qualified(schemas.gold, t);
+    // The old system's bug: a planned move-in counted as activity months after the run.
+    await db.exec(`INSERT INTO ${gold('daily_activity_summary')} VALUES ('2026-07-01', 'individual', 0, 0, 0, 1, 0)`);
+    await db.exec(`DELETE FROM ${gold('moveouts')} WHERE contract_id = 20`);
+    await db.exec(`UPDATE ${gold('new_contracts')} SET contract_date = '2026-03-01' WHERE contract_id = 11`);
+    await db.exec(
+      `INSERT INTO ${gold('moveout_notices')} (contract_id, tenant_id, moveout_notice_date, tenant_type) VALUES (15, 9, '2024-02-05', 'individual')`,
+    );
+    const failed = (await plainTest(db, opts, seeds)).filter((t) => t.status === 'fail').map((t) => t.name);
+    assert.deepEqual(failed.sort(), [
+      'daily_activity_not_after_as_of_date',
+      'daily_contracts_by_day_match_new_contracts',
+      'daily_moveins_add_up_to_live_moveins',
+      'daily_moveouts_add_up_to_moveouts',
+      'gold_facts_not_after_as_of_date',
+      'moveout_notices_inside_window',
+    ]);
   });
 });
 
