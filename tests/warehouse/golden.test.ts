@@ -127,6 +127,7 @@ describe('the golden dump built by the plain reference runner', () => {
       'daily_moveins_add_up_to_live_moveins',
       'daily_moveouts_add_up_to_moveouts',
       'gold_facts_not_after_as_of_date',
+      'moveout_notices_complete',
       'moveout_notices_inside_window',
     ]);
   });
