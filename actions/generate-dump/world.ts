@@ -12,7 +12,7 @@ import { PLACES } from './pools.ts';
 import { tenantAttributes } from './people.ts';
 
 /** Size of the vendor database at scale 1 (DOMAIN.md: ~59,000 contracts over ~8 years). */
-export const SCALE_1 = { contracts: 59_000, apartments: 220, historyDays: 8 * 365 + 2 } as const;
+export const SCALE_1 = { contracts: 59_000, apartments: 260, historyDays: 8 * 365 + 2 } as const;
 
 /** Dirty-data rates (README.md lists them). */
 export const DIRTY = {
@@ -28,6 +28,18 @@ export const DIRTY = {
   zeroDateForNull: 0.015,
   /** a known movings.planned_moveout_date written as '0000-00-00' */
   zeroPlannedMoveout: 0.004,
+} as const;
+
+/**
+ * Ids that always carry a dirty-data rule, so that even a tiny dump (tests, --scale 0.001) holds
+ * every kind of dirt the silver layer must clean. Rates above add more at every scale.
+ */
+export const FORCED = {
+  purgedTenant: 5,
+  softDeletedTenant: 3,
+  nullContractType: 10,
+  cancelled: 11,
+  zeroPlannedMoveout: 12,
 } as const;
 
 const SEASON = [0, 1.1, 1.35, 1.6, 1.3, 0.9, 0.85, 0.9, 0.95, 1.1, 1.0, 0.85, 0.7];
@@ -76,6 +88,8 @@ export class World {
   readonly contractsTotal: number;
   /** Filled by the planning pass. */
   tenants = 0;
+  /** Contracts that found every room taken on their move-in day (the last pass). */
+  doubleBooked = 0;
   tenantFirstDay: Int32Array = new Int32Array(0);
   tenantStatus: Uint8Array = new Uint8Array(0);
 
@@ -84,7 +98,7 @@ export class World {
     this.startDay = this.dumpDay - SCALE_1.historyDays;
     this.calendar = new Calendar(this.startDay - 366 * 62, this.dumpDay + 366 * 4);
     const rng = new Rng(seed, 101);
-    this.apartments = Math.max(3, Math.round(SCALE_1.apartments * scale));
+    this.apartments = Math.max(6, Math.round(SCALE_1.apartments * scale));
     this.aptOpen = new Int32Array(this.apartments);
     this.aptClose = new Int32Array(this.apartments);
     this.aptPlace = new Uint8Array(this.apartments);
@@ -100,7 +114,7 @@ export class World {
       if (this.aptClose[a]! !== 0 && this.aptClose[a]! <= this.aptOpen[a]!) this.aptClose[a] = 0;
       this.aptPlace[a] = rng.int(0, PLACES.length - 1);
       this.aptFirstRoom[a] = rooms;
-      this.aptRooms[a] = rng.chance(0.1) ? rng.int(40, 80) : rng.int(8, 30);
+      this.aptRooms[a] = rng.chance(0.1) ? rng.int(50, 90) : rng.int(12, 36);
       rooms += this.aptRooms[a]!;
     }
     this.rooms = rooms;
@@ -128,7 +142,12 @@ export class World {
 
   /** A tenant id whose row is missing from `tenants` (hard-deleted by the vendor). */
   isPurged(tenantId: number): boolean {
-    return hash32(this.seed, 7001, tenantId) / 4294967296 < DIRTY.tenantPurged;
+    return tenantId === FORCED.purgedTenant || hash32(this.seed, 7001, tenantId) / 4294967296 < DIRTY.tenantPurged;
+  }
+
+  /** tenants.is_deleted = 1 */
+  isSoftDeleted(tenantId: number): boolean {
+    return tenantId === FORCED.softDeletedTenant || hash32(this.seed, 7002, tenantId) / 4294967296 < DIRTY.tenantSoftDeleted;
   }
 
   /** Replays every contract in id order (application order). The object yielded is reused. */
@@ -144,6 +163,7 @@ export class World {
     let weightSum = 0;
     for (let d = this.startDay; d <= this.dumpDay; d++) weightSum += openRooms[d - this.startDay]! * SEASON[this.calendar.month(d)]!;
     const c = {} as Contract;
+    this.doubleBooked = 0;
     let id = 0;
     let tenants = 0;
     let owed = 0;
@@ -185,22 +205,22 @@ export class World {
     c.id = id;
     c.tenantId = nextTenant();
     const type = CONTRACT_TYPE.pick(rng);
-    c.contractType = rng.chance(DIRTY.contractTypeNull) ? 0 : type;
+    c.contractType = rng.chance(DIRTY.contractTypeNull) || id === FORCED.nullContractType ? 0 : type;
     const shortTerm = SHORT_TERM_CONTRACT_TYPES.has(type);
-    c.cancelled = rng.chance(DIRTY.cancelled);
+    c.cancelled = rng.chance(DIRTY.cancelled) || id === FORCED.cancelled;
     c.applicationDay = day;
     c.applicationSecond = rng.int(9 * 3600, 21 * 3600);
     const contractDay = day + rng.int(1, 14);
     const moveinDay = contractDay + (shortTerm ? rng.int(1, 10) : rng.int(3, 30));
     c.moveinDay = moveinDay;
     c.roomIndex = this.findRoom(rng, moveinDay, freeFrom);
-    const termMonths = shortTerm ? rng.int(1, 3) : rng.pick([6, 12, 12, 12, 24]);
+    const termMonths = shortTerm ? rng.int(1, 3) : rng.pick([3, 6, 6, 12, 12]);
     c.plannedMoveoutDay = this.calendar.addMonths(moveinDay, termMonths) - 1;
     const r = rng.next();
     const leaveDay =
       r < 0.55 ? moveinDay + 30 + Math.floor(rng.next() * Math.max(1, c.plannedMoveoutDay - moveinDay - 30))
       : r < 0.85 ? c.plannedMoveoutDay
-      : this.calendar.addMonths(c.plannedMoveoutDay, rng.int(1, 18));
+      : this.calendar.addMonths(c.plannedMoveoutDay, rng.int(1, 12));
     const noticeDay = Math.max(moveinDay, leaveDay - (rng.chance(0.85) ? rng.int(30, 45) : rng.int(7, 29)));
     const rent = this.roomRent[c.roomIndex]!;
     c.rent = rng.chance(0.08) ? rent - rng.int(1, 5) * 1000 : rent;
@@ -257,6 +277,7 @@ export class World {
       if (usable(i)) return i;
     }
     // Every room is taken that day: the vendor double-books (rare, and real).
+    this.doubleBooked++;
     return probe;
   }
 }
