@@ -102,8 +102,14 @@ export class StatementClassifier {
 
   private insert(sql: Buffer): Action {
     // The header (up to VALUES) is small; the body is checked over raw bytes.
-    const headText = sql.subarray(0, 64 * 1024).toString('latin1');
-    const tokens = tokenize(headText.slice(0, headerEnd(headText)));
+    // Most headers are short: look at 4 KB first, at 64 KB only for long column lists.
+    let headText = sql.subarray(0, 4096).toString('latin1');
+    let end = headerEnd(headText);
+    if (end < 0) {
+      headText = sql.subarray(0, 64 * 1024).toString('latin1');
+      end = headerEnd(headText);
+    }
+    const tokens = tokenize(headText.slice(0, end < 0 ? headText.length : end));
     let i = 1;
     let ignore = false;
     const replace = tokens[0]?.value === 'REPLACE';
@@ -418,7 +424,7 @@ function definerEnd(tokens: Token[], i: number): number {
 /** End of an INSERT's header: the first VALUES/VALUE/SELECT/SET keyword outside quotes. */
 function headerEnd(text: string): number {
   const m = /\bVALUES?\b|\bSELECT\b|\bSET\b/i.exec(text.replace(/(['"`])(?:\\.|(?!\1)[^\\])*\1/g, (s) => ' '.repeat(s.length)));
-  return m ? m.index + m[0].length : Math.min(text.length, 4096);
+  return m ? m.index + m[0].length : -1;
 }
 
 function quoteName(name: string): string {
