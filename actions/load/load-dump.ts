@@ -16,6 +16,7 @@ import { createCollationMapper } from './collations.ts';
 import { dumpBytes, type DumpSource } from './dump-source.ts';
 import { DumpSplitter, type Statement } from './dump-splitter.ts';
 import { loadDataFor } from './load-data.ts';
+import { splitSecondaryKeys } from './secondary-keys.ts';
 import { loadedHashes, recordLoadHashes } from './load-hashes.ts';
 import { baseTables, createObjects, publishShadow, views, type DeferredObject, type SwapPlan } from './shadow-swap.ts';
 import { SESSION_VARS, StatementClassifier, excerpt } from './statement-classifier.ts';
@@ -39,6 +40,8 @@ export interface LoadOptions {
   withRoutines?: boolean;
   /** Swap into the target (default true). False: leave the loaded shadow and return its plan. */
   publish?: boolean;
+  /** Create plain secondary indexes after a table's rows (see secondary-keys.ts). Default true. */
+  deferIndexes?: boolean;
   /** Send plain INSERT batches as LOAD DATA LOCAL INFILE (faster to ingest). Default true. */
   loadData?: boolean;
   /** Reload every table even when its content hash matches the last load. Default false. */
@@ -51,7 +54,7 @@ export interface LoadOutcome extends LoadResult {
 }
 
 /** Part of every content hash: a loader change that alters what is loaded bumps it (reloads all). */
-export const LOADER_HASH_VERSION = 'load-v3';
+export const LOADER_HASH_VERSION = 'load-v4';
 
 interface TableState {
   name: string;
@@ -64,6 +67,8 @@ interface TableState {
   /** Settles when every job of the table submitted so far is done. */
   tail: Promise<unknown>;
   firstLine: number;
+  /** Secondary keys to add once the rows are in. */
+  keys: string[];
 }
 
 export async function serverFlavor(db: Db): Promise<ServerFlavor> {
@@ -155,13 +160,14 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
     switch (a.kind) {
       case 'create-table': {
         if (tables.has(a.table)) throw new PipelineError(`the dump creates table ${a.table} twice (again at line ${stmt.line}, byte offset ${stmt.offset}) without dropping it. To fix this, check the dump.`);
-        const t: TableState = { name: a.table, hash: createHash('sha256'), rows: 0, bytes: stmt.sql.length, started: Date.now(), spooled: previous.has(a.table) && published.has(a.table), tail: Promise.resolve(), firstLine: stmt.line };
+        const split = o.deferIndexes === false ? { create: a.sql, keys: [] } : splitSecondaryKeys(a.sql);
+        const t: TableState = { name: a.table, hash: createHash('sha256'), rows: 0, bytes: stmt.sql.length, started: Date.now(), spooled: previous.has(a.table) && published.has(a.table), tail: Promise.resolve(), firstLine: stmt.line, keys: split.keys };
         const s = session();
         t.hash.update(LOADER_HASH_VERSION).update(s.sql).update(a.sql);
         tables.set(a.table, t);
         order.push(a.table);
-        if (t.spooled) spool.write({ table: a.table, kind: a.kind, sql: Buffer.from(a.sql, 'latin1'), sessionVersion: s.version, sessionSql: s.sql, ...at });
-        else t.created = (await submit(t, { sql: a.sql, table: a.table, what: 'CREATE TABLE', ...at })).done;
+        if (t.spooled) spool.write({ table: a.table, kind: a.kind, sql: Buffer.from(split.create, 'latin1'), sessionVersion: s.version, sessionSql: s.sql, ...at });
+        else t.created = (await submit(t, { sql: split.create, table: a.table, what: 'CREATE TABLE', ...at })).done;
         return;
       }
       case 'insert':
@@ -172,6 +178,12 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
         t.hash.update(s.sql).update(a.sql);
         t.bytes += a.sql.length;
         if (a.kind === 'insert') t.rows += a.rows;
+        if (a.kind === 'alter-table' && t.keys.length) {
+          // The dump alters the table itself (a foreign key, say): its deferred keys go first.
+          const keys = addKeysSql(t);
+          if (t.spooled) spool.write({ table: a.table, kind: 'alter-table', sql: Buffer.from(keys, 'latin1'), sessionVersion: s.version, sessionSql: s.sql, ...at });
+          else await submit(t, { sql: keys, table: t.name, what: 'ALTER TABLE (secondary indexes)', ...at }, t.tail);
+        }
         if (t.spooled) spool.write({ table: a.table, kind: a.kind, sql: typeof a.sql === 'string' ? Buffer.from(a.sql, 'latin1') : a.sql, sessionVersion: s.version, sessionSql: s.sql, ...at });
         else if (a.kind === 'insert' && a.values && useLoadData && a.rows >= 20 && a.sql.length / a.rows < 8192) {
           // Small batches stay INSERTs (LOAD DATA costs an extra round trip per statement), and so do
@@ -235,6 +247,11 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
       const job = { sql: s.kind === 'insert' ? s.sql : s.sql.toString('latin1'), table: s.table, what: s.kind === 'insert' ? 'INSERT' : s.kind === 'create-table' ? 'CREATE TABLE' : 'ALTER TABLE', offset: s.offset, line: s.line, session: { version: s.sessionVersion + 1_000_000, sql: s.sessionSql } };
       if (s.kind === 'create-table') t.created = (await submit(t, job)).done;
       else await submit(t, job, s.kind === 'insert' ? t.created : t.tail);
+    }
+    // The deferred secondary indexes, each table's once its rows are in (tables in parallel).
+    for (const t of tables.values()) {
+      if (!t.keys.length || unchanged.includes(t.name)) continue;
+      await submit(t, { sql: addKeysSql(t), table: t.name, what: 'ALTER TABLE (secondary indexes)', offset: 0, line: t.firstLine }, t.tail);
     }
     await pool.flush();
 
@@ -310,6 +327,13 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
   } finally {
     spool.dispose();
   }
+}
+
+/** The deferred secondary keys of a table as one ALTER TABLE (and forgets them). */
+function addKeysSql(t: TableState): string {
+  const sql = `ALTER TABLE ${quoteIdent(t.name)} ${t.keys.map((k) => `ADD ${k}`).join(', ')}`;
+  t.keys = [];
+  return sql;
 }
 
 function truncated(name: string, bytes: number, last: Statement | undefined): PipelineError {

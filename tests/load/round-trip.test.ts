@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { qualified, quoteIdent, type Db } from '../../actions/shared/db.ts';
 import { dropSchemasWithPrefix, openTestDb, testPrefix } from '../helpers/db.ts';
-import { checksums, loadFile, mariadbDump, objectsOf } from './helpers.ts';
+import { checksums, loadFile, mariadbDump, objectsOf, tableShapes } from './helpers.ts';
 
 const prefix = testPrefix('loadrt');
 const src = `${prefix}src`;
@@ -91,6 +91,7 @@ variants.forEach(([name, args], i) => {
     const r = await loadFile(db, file, target, { metaSchema: meta, withRoutines: true });
     assert.deepEqual(r.refused, []);
     assert.deepEqual(await checksums(db, target), await checksums(db, src));
+    assert.deepEqual(await tableShapes(db, target), await tableShapes(db, src), 'same columns and indexes, in the same order');
     assert.deepEqual(await objectsOf(db, target), await objectsOf(db, src));
     const [{ n }] = await db.query<{ n: number }>(`SELECT ${qualified(target, 'fn_twice')}(21) AS n`);
     assert.equal(Number(n), 42);
