@@ -15,6 +15,7 @@ import type { LoadResult, LoadTableResult } from '../shared/run-results.ts';
 import { createCollationMapper } from './collations.ts';
 import { dumpBytes, type DumpSource } from './dump-source.ts';
 import { DumpSplitter, type Statement } from './dump-splitter.ts';
+import { checkValues } from './insert-values.ts';
 import { loadDataFor } from './load-data.ts';
 import { splitSecondaryKeys } from './secondary-keys.ts';
 import { loadedHashes, recordLoadHashes } from './load-hashes.ts';
@@ -54,7 +55,7 @@ export interface LoadOutcome extends LoadResult {
 }
 
 /** Part of every content hash: a loader change that alters what is loaded bumps it (reloads all). */
-export const LOADER_HASH_VERSION = 'load-v4';
+export const LOADER_HASH_VERSION = 'load-v5';
 
 interface TableState {
   name: string;
@@ -122,12 +123,13 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
   const collations = createCollationMapper(await serverCollations(db));
   const schemas = await db.query<{ name: string }>('SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA');
   const otherSchemas = new Set(schemas.map((r) => r.name.toLowerCase()).filter((n) => n !== target.toLowerCase()));
-  const previous = o.force ? new Map<string, string>() : await loadedHashes(db, o.metaSchema, target);
+  const previous = o.force ? new Map<string, { hash: string; rows: number }>() : await loadedHashes(db, o.metaSchema, target);
   const published = await baseTables(db, target).catch(() => new Set<string>());
   const publishedViews = await views(db, target).catch(() => new Set<string>());
   await db.exec(`CREATE DATABASE ${quoteIdent(shadow)} CHARACTER SET utf8mb4`);
   const threads = o.threads ?? (await defaultThreads(db));
-  const classifier = new StatementClassifier({ flavor, withRoutines: o.withRoutines ?? false, collations, otherSchemas });
+  // Tables that may be unchanged are spooled; their VALUES are checked only if they are loaded.
+  const classifier = new StatementClassifier({ flavor, withRoutines: o.withRoutines ?? false, collations, otherSchemas, deferValuesCheck: (t) => tables.get(t)?.spooled === true });
   const splitter = new DumpSplitter();
   const spool = new TableSpool();
   const pool = await WorkerPool.open(db.settings, { threads, schema: shadow });
@@ -177,14 +179,14 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
         const s = session();
         t.hash.update(s.sql).update(a.sql);
         t.bytes += a.sql.length;
-        if (a.kind === 'insert') t.rows += a.rows;
+        if (a.kind === 'insert' && a.rows >= 0) t.rows += a.rows;
         if (a.kind === 'alter-table' && t.keys.length) {
           // The dump alters the table itself (a foreign key, say): its deferred keys go first.
           const keys = addKeysSql(t);
           if (t.spooled) spool.write({ table: a.table, kind: 'alter-table', sql: Buffer.from(keys, 'latin1'), sessionVersion: s.version, sessionSql: s.sql, ...at });
           else await submit(t, { sql: keys, table: t.name, what: 'ALTER TABLE (secondary indexes)', ...at }, t.tail);
         }
-        if (t.spooled) spool.write({ table: a.table, kind: a.kind, sql: typeof a.sql === 'string' ? Buffer.from(a.sql, 'latin1') : a.sql, sessionVersion: s.version, sessionSql: s.sql, ...at });
+        if (t.spooled) spool.write({ table: a.table, kind: a.kind, sql: typeof a.sql === 'string' ? Buffer.from(a.sql, 'latin1') : a.sql, sessionVersion: s.version, sessionSql: s.sql, valuesAt: a.kind === 'insert' ? a.valuesAt : undefined, ...at });
         else if (a.kind === 'insert' && a.values && useLoadData && a.rows >= 20 && a.sql.length / a.rows < 8192) {
           // Small batches stay INSERTs (LOAD DATA costs an extra round trip per statement), and so do
           // batches of huge rows (the server reads a very long LOAD DATA field slowly).
@@ -240,10 +242,19 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
     // Tables that may be unchanged: compare their content hash with the last load's.
     const hashes = new Map<string, string>();
     for (const t of tables.values()) hashes.set(t.name, t.hash.digest('hex'));
-    const unchanged = [...tables.values()].filter((t) => t.spooled && previous.get(t.name) === hashes.get(t.name)).map((t) => t.name);
+    const unchanged = [...tables.values()].filter((t) => t.spooled && previous.get(t.name)?.hash === hashes.get(t.name)).map((t) => t.name);
     const replay = new Set([...tables.values()].filter((t) => t.spooled && !unchanged.includes(t.name)).map((t) => t.name));
+    for (const t of tables.values()) if (replay.has(t.name)) t.rows = 0;
     for (const s of spool.read(replay)) {
       const t = tables.get(s.table)!;
+      if (s.kind === 'insert' && s.valuesAt !== undefined) {
+        const check = checkValues(s.sql, s.valuesAt);
+        if (!check.ok) {
+          refused.push({ statement: excerpt(s.sql), reason: `INSERT into ${s.table}: ${check.reason} (at byte ${check.at} of the statement)`, line: s.line, offset: s.offset });
+          continue;
+        }
+        t.rows += check.rows;
+      }
       const job = { sql: s.kind === 'insert' ? s.sql : s.sql.toString('latin1'), table: s.table, what: s.kind === 'insert' ? 'INSERT' : s.kind === 'create-table' ? 'CREATE TABLE' : 'ALTER TABLE', offset: s.offset, line: s.line, session: { version: s.sessionVersion + 1_000_000, sql: s.sessionSql } };
       if (s.kind === 'create-table') t.created = (await submit(t, job)).done;
       else await submit(t, job, s.kind === 'insert' ? t.created : t.tail);
@@ -270,6 +281,7 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
     for (const name of order) {
       const t = tables.get(name)!;
       const isUnchanged = unchanged.includes(name);
+      if (isUnchanged) t.rows = previous.get(name)!.rows;
       results.push({ table: name, rows: t.rows, bytes: t.bytes, seconds: isUnchanged ? 0 : round((Date.now() - t.started) / 1000), status: isUnchanged ? 'unchanged' : 'loaded', hash: hashes.get(name) });
     }
     const dropped = [...published].filter((n) => !tables.has(n));

@@ -16,7 +16,7 @@ import { applyEdits, excerpt, isName, nameOf, readQualifiedName, resolveConditio
 export type RoutineType = 'TRIGGER' | 'PROCEDURE' | 'FUNCTION' | 'EVENT';
 
 export type Action =
-  | { kind: 'insert'; table: string; rows: number; sql: Buffer; values?: { columns?: string; first: number; last: number; ignore: boolean; replace: boolean } }
+  | { kind: 'insert'; table: string; rows: number; sql: Buffer; values?: { columns?: string; first: number; last: number; ignore: boolean; replace: boolean }; valuesAt?: number }
   | { kind: 'create-table'; table: string; sql: string }
   | { kind: 'drop-table'; tables: string[] }
   | { kind: 'alter-table'; table: string; sql: string }
@@ -32,6 +32,11 @@ export interface ClassifierOptions {
   collations: CollationMapper;
   /** Lower-case names of schemas other than the target: qualifiers that must not appear. */
   otherSchemas: ReadonlySet<string>;
+  /**
+   * Tables whose INSERTs are not checked now (the loader spools them and checks them with
+   * `checkInsert` only if it loads them): their rows are reported as -1. Default: none.
+   */
+  deferValuesCheck?: (table: string) => boolean;
 }
 
 /** Session variables a dump may set; unique and foreign-key checks are always off while loading. */
@@ -130,6 +135,7 @@ export class StatementClassifier {
     const columns = colStart >= 0 ? headText.slice(colStart, tokens[i - 1]!.end) : undefined;
     const kw = tokens[i];
     if (!kw || (kw.value !== 'VALUES' && kw.value !== 'VALUE')) return { kind: 'refuse', reason: `INSERT into ${name.name} without a VALUES list (INSERT … SELECT and SET forms are not allowed)` };
+    if (this.o.deferValuesCheck?.(name.name)) return { kind: 'insert', table: name.name, rows: -1, sql, valuesAt: kw.end };
     const check = checkValues(sql, kw.end);
     if (!check.ok) return { kind: 'refuse', reason: `INSERT into ${name.name}: ${check.reason} (at byte ${check.at} of the statement)` };
     let out = sql;
