@@ -43,7 +43,10 @@ export interface LoadOptions {
   publish?: boolean;
   /** Create plain secondary indexes after a table's rows (see secondary-keys.ts). Default true. */
   deferIndexes?: boolean;
-  /** Send plain INSERT batches as LOAD DATA LOCAL INFILE (faster to ingest). Default true. */
+  /**
+   * Send plain INSERT batches as LOAD DATA LOCAL INFILE. Default false: measured with
+   * `npm run bench:load`, it did not beat INSERT on MariaDB 10.11 (0.76x-0.97x).
+   */
   loadData?: boolean;
   /** Reload every table even when its content hash matches the last load. Default false. */
   force?: boolean;
@@ -55,7 +58,7 @@ export interface LoadOutcome extends LoadResult {
 }
 
 /** Part of every content hash: a loader change that alters what is loaded bumps it (reloads all). */
-export const LOADER_HASH_VERSION = 'load-v5';
+export const LOADER_HASH_VERSION = 'load-v6';
 
 interface TableState {
   name: string;
@@ -146,7 +149,7 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
   };
   const progress = log.progress({ label: `loading ${o.source.name}`, unit: 'bytes' });
   let lastStatement: Statement | undefined;
-  const useLoadData = o.loadData ?? true;
+  const useLoadData = o.loadData ?? false;
   let infileSeq = 0;
 
   const submit = async (t: TableState, job: Omit<Job, 'session'> & { session?: Job['session'] }, after?: Promise<unknown>) => {
