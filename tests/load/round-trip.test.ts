@@ -63,6 +63,8 @@ before(async () => {
     await s.exec('INSERT INTO child VALUES (10, 1), (11, 2)');
     await s.exec('CREATE VIEW v_hard AS SELECT id, txt FROM hard WHERE id < 10');
     await s.exec('CREATE VIEW v_on_view AS SELECT COUNT(*) AS n FROM v_hard');
+    // A view on a view that sorts after it (mysqldump writes final views in name order).
+    await s.exec('CREATE VIEW a_first AS SELECT n FROM v_on_view');
     await s.exec("CREATE TRIGGER trg_child BEFORE INSERT ON child FOR EACH ROW BEGIN\n  IF NEW.id < 0 THEN SET NEW.id = 0; END IF; -- a comment; here\nEND");
     await s.exec("CREATE PROCEDURE proc_count(OUT n INT) BEGIN SELECT COUNT(*) INTO n FROM hard; END");
     await s.exec("CREATE FUNCTION fn_twice(x INT) RETURNS INT DETERMINISTIC RETURN x * 2");
