@@ -73,6 +73,8 @@ interface TableState {
   firstLine: number;
   /** Secondary keys to add once the rows are in. */
   keys: string[];
+  /** When its last statement so far finished. */
+  finished?: number;
 }
 
 export async function serverFlavor(db: Db): Promise<ServerFlavor> {
@@ -154,7 +156,10 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
 
   const submit = async (t: TableState, job: Omit<Job, 'session'> & { session?: Job['session'] }, after?: Promise<unknown>) => {
     const { done } = await pool.submit({ ...job, session: job.session ?? session(), after });
-    t.tail = Promise.all([t.tail, done]).catch(() => {});
+    t.tail = Promise.all([t.tail, done]).then(
+      () => void (t.finished = Date.now()),
+      () => {},
+    );
     return { done };
   };
 
@@ -285,7 +290,7 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
       const t = tables.get(name)!;
       const isUnchanged = unchanged.includes(name);
       if (isUnchanged) t.rows = previous.get(name)!.rows;
-      results.push({ table: name, rows: t.rows, bytes: t.bytes, seconds: isUnchanged ? 0 : round((Date.now() - t.started) / 1000), status: isUnchanged ? 'unchanged' : 'loaded', hash: hashes.get(name) });
+      results.push({ table: name, rows: t.rows, bytes: t.bytes, seconds: isUnchanged ? 0 : round(((t.finished ?? Date.now()) - t.started) / 1000), status: isUnchanged ? 'unchanged' : 'loaded', hash: hashes.get(name) });
     }
     const dropped = [...published].filter((n) => !tables.has(n));
     for (const name of dropped) results.push({ table: name, rows: 0, bytes: 0, seconds: 0, status: 'dropped', message: 'not in the dump any more: removed from the schema' });
