@@ -47,7 +47,10 @@ export function checkValues(buf: Buffer, from: number): ValuesCheck {
         while (i < n && isWordByte(buf[i]!)) i++;
         // 0x1F and 0b101 are not numbers to LOAD DATA.
         if (b === 0x30 && i > start + 1 && (buf[start + 1]! | 0x20) !== 0x65 && !(buf[start + 1]! >= 0x30 && buf[start + 1]! <= 0x39)) plain = false;
-      } else i++;
+      } else {
+        if (b === 0x2c && depth === 0) closedLast = false; // the comma between rows
+        i++;
+      }
       continue;
     }
     if (b === QUOTE || b === DQUOTE) {
@@ -59,7 +62,7 @@ export function checkValues(buf: Buffer, from: number): ValuesCheck {
     }
     if (b === LPAREN) {
       if (depth !== 0) return { ok: false, reason: 'a parenthesis inside a row (function call or subquery)', at: i };
-      if (rows > 0 && !closedLast) return { ok: false, reason: 'rows not separated by commas', at: i };
+      if (closedLast) return { ok: false, reason: 'rows not separated by commas', at: i };
       depth = 1;
       rows++;
       if (first < 0) first = i;
