@@ -1,7 +1,9 @@
 import type { CommandDef } from '../command.ts';
-import { notImplemented } from './not-implemented.ts';
 import type { ParsedOptions } from '../command.ts';
 import { parseChoice } from '../values.ts';
+import { redact } from '../../../actions/shared/secrets.ts';
+import { requireRunResults, writeReport } from '../../../actions/report/report-stage.ts';
+import { linksFromEnv } from '../../../actions/report/links.ts';
 
 export function readReportOptions(o: ParsedOptions): { format: 'md' | 'json' } {
   return Object.freeze({ format: o.format === undefined ? 'md' : parseChoice('format', o.format as string, ['md', 'json'] as const) });
@@ -10,8 +12,22 @@ export function readReportOptions(o: ParsedOptions): { format: 'md' | 'json' } {
 export const reportCommand: CommandDef = {
   name: 'report',
   summary: "Render the last run's results (target/run_results.json) as Markdown or JSON.",
+  description: `Markdown (the default) is also written to target/report.md: the same text the job summary
+of a workflow shows. File links are GitHub blob URLs when GITHUB_SERVER_URL, GITHUB_REPOSITORY and
+GITHUB_SHA are set, else paths relative to the project.`,
   options: {
     format: { type: 'string', value: 'FORMAT', help: 'md (default) or json' },
   },
-  run: notImplemented('report', readReportOptions),
+  examples: ['pipeline report', 'pipeline report --format json > results.json'],
+  async run(ctx, options) {
+    const { format } = readReportOptions(options);
+    if (format === 'json') {
+      ctx.print(redact(JSON.stringify(requireRunResults(ctx.targetDir), null, 2)));
+      return 0;
+    }
+    const report = writeReport({ targetDir: ctx.targetDir, links: linksFromEnv(ctx.io.env) });
+    ctx.print(report.markdown);
+    ctx.log.info(`report written to ${report.file}`);
+    return 0;
+  },
 };
