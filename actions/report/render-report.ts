@@ -22,6 +22,8 @@ export interface RenderOptions {
   links?: SourceLinks;
   /** Largest report in bytes. Default: the job summary limit minus room for other steps' text. */
   maxBytes?: number;
+  /** Markdown put right after the failures (e.g. a pull request's model changes); never cut. */
+  extra?: string;
 }
 
 /** Row limits tried in turn until the report fits. */
@@ -46,6 +48,7 @@ function render(r: RunResults, o: RenderOptions, limit: number, withLineage: boo
     `# Pipeline report — ${r.metadata.command}`,
     statusLine(r),
     failuresSection(r, o.links, withSamples),
+    o.extra ?? '',
     timelineSection(r),
     loadSection(r.load, limit),
     layersSection(r.tables, limit),

@@ -5,7 +5,9 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PipelineError } from '../shared/errors.ts';
-import { readRunResults, type RunResults } from '../shared/run-results.ts';
+import { readRunResults, writeRunResults, type RunResults } from '../shared/run-results.ts';
+import { changesSection, type ChangeState } from './changes.ts';
+import { mergeRunResults, readStepResults } from './merge-results.ts';
 import { redact } from '../shared/secrets.ts';
 import type { ManifestLike } from './lineage.ts';
 import type { SourceLinks } from './links.ts';
@@ -18,6 +20,10 @@ export interface ReportOptions {
   targetDir: string;
   links?: SourceLinks;
   maxBytes?: number;
+  /** Merge the per-step copies in target/steps/ (written by the actions) into run_results.json first. Default false. */
+  mergeSteps?: boolean;
+  /** A directory with the manifest.json (and run_results.json) of the last successful main-branch run: adds the model changes. */
+  compareState?: string;
 }
 
 export interface Report {
@@ -52,12 +58,23 @@ export function requireRunResults(targetDir: string): RunResults {
 }
 
 export function writeReport(options: ReportOptions): Report {
-  const results = requireRunResults(options.targetDir);
-  const markdown = redact(renderReport(results, { manifest: readManifest(options.targetDir), links: options.links, maxBytes: options.maxBytes }));
+  const merged = options.mergeSteps ? mergeRunResults(readStepResults(options.targetDir)) : undefined;
+  if (merged) writeRunResults(options.targetDir, merged);
+  const results = merged ?? requireRunResults(options.targetDir);
+  const manifest = readManifest(options.targetDir);
+  const extra = options.compareState === undefined ? undefined : changesSection(readState(options.compareState), { manifest: manifest ?? {}, results });
+  const markdown = redact(renderReport(results, { manifest, links: options.links, maxBytes: options.maxBytes, extra }));
   mkdirSync(options.targetDir, { recursive: true });
   const file = join(options.targetDir, REPORT_FILE);
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, markdown);
   renameSync(tmp, file);
   return { results, markdown, file };
+}
+
+/** The state of a previous run (manifest.json, run_results.json), or undefined when the directory holds none. */
+export function readState(dir: string): ChangeState | undefined {
+  const manifest = readManifest(dir);
+  if (!manifest) return undefined;
+  return { manifest, results: readRunResults(dir) };
 }
