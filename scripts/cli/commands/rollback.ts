@@ -1,5 +1,10 @@
 import type { CommandDef } from '../command.ts';
-import { notImplemented } from './not-implemented.ts';
+import { createRdsApi } from '../../../actions/rollback/rds-api.ts';
+import { renderRestore, renderStatus } from '../../../actions/rollback/render.ts';
+import { runRestore } from '../../../actions/rollback/restore.ts';
+import { readRecentRuns, readRollbackStatus } from '../../../actions/rollback/status.ts';
+import { createRdsClient, regionFrom } from '../aws-clients.ts';
+import type { CliContext } from '../context.ts';
 import { UsageError } from '../../../actions/shared/errors.ts';
 import type { ParsedOptions } from '../command.ts';
 import { parseIsoTime } from '../values.ts';
@@ -41,5 +46,30 @@ export const rollbackCommand: CommandDef = {
     cutover: { type: 'boolean', help: 'restore: then rename the clusters so the original endpoint serves the restored data' },
   },
   examples: ['pipeline rollback status', 'pipeline rollback restore --to 2026-02-05T01:40:00Z --apply'],
-  run: notImplemented('rollback', readRollbackOptions),
+  run: async (ctx, options, positionals) => runRollback(ctx, readRollbackOptions(options, positionals)),
 };
+
+async function runRollback(ctx: CliContext, o: RollbackOptions): Promise<number> {
+  const config = ctx.config();
+  const cluster = o.cluster ?? config.rollback.cluster;
+  if (!cluster) throw new UsageError('no cluster to roll back: pass --cluster ID or set rollback.cluster in pipeline.yml');
+  const region = regionFrom(ctx.io.env, o.region, config.rollback.region);
+  const client = createRdsClient(region);
+  try {
+    const api = createRdsApi(client, { region });
+    if (o.action === 'status') {
+      const status = await readRollbackStatus(api, {
+        cluster,
+        runs: async () => readRecentRuns(await ctx.db(), ctx.schemas().meta),
+      });
+      ctx.print(renderStatus(status));
+      return 0;
+    }
+    if (o.cutover && !o.apply) ctx.log.info('--cutover without --apply: showing the renames it would do');
+    const report = await runRestore(api, { cluster, target: o.to ? { kind: 'time', time: o.to } : { kind: 'latest' }, apply: o.apply, cutover: o.cutover }, ctx.log);
+    ctx.print(renderRestore(report));
+    return report.status === 'error' ? 1 : 0;
+  } finally {
+    client.destroy();
+  }
+}

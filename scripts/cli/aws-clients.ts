@@ -1,0 +1,36 @@
+/**
+ * AWS SDK clients for the CLI, built from the environment the CLI read once. Credentials come
+ * from the SDK's default chain (in Actions: the OIDC-assumed role). An S3-compatible endpoint
+ * (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, e.g. a local test server) switches to path-style URLs.
+ */
+import { RDSClient } from '@aws-sdk/client-rds';
+import { S3Client } from '@aws-sdk/client-s3';
+import { UsageError } from '../../actions/shared/errors.ts';
+
+export const AWS_ENV = {
+  region: 'AWS_REGION',
+  defaultRegion: 'AWS_DEFAULT_REGION',
+  endpoint: 'AWS_ENDPOINT_URL',
+  s3Endpoint: 'AWS_ENDPOINT_URL_S3',
+} as const;
+
+type Env = Record<string, string | undefined>;
+
+export function regionFrom(env: Env, ...candidates: Array<string | undefined>): string {
+  const region = [...candidates, env[AWS_ENV.region], env[AWS_ENV.defaultRegion]].find((r) => r && r.trim() !== '');
+  if (!region) throw new UsageError('no AWS region: pass --region, set rollback.region in pipeline.yml, or set AWS_REGION');
+  return region;
+}
+
+/** Throttling and transient errors are retried by our own backoff (rds-api.ts), so the SDK does not retry too. */
+export function createRdsClient(region: string): RDSClient {
+  return new RDSClient({ region, maxAttempts: 1 });
+}
+
+export function createS3Client(env: Env): S3Client {
+  const endpoint = env[AWS_ENV.s3Endpoint] || env[AWS_ENV.endpoint] || undefined;
+  return new S3Client({
+    region: env[AWS_ENV.region] || env[AWS_ENV.defaultRegion] || 'us-east-1',
+    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+  });
+}
