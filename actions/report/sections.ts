@@ -84,6 +84,7 @@ export function statusLine(r: RunResults): string {
 export function failuresSection(r: RunResults, links: SourceLinks | undefined, withSamples: boolean): string {
   const out: string[] = [];
   for (const s of r.stages.filter((s) => s.status === 'error')) out.push(`- ❌ stage **${cell(s.name)}** failed: ${cell(s.message ?? 'see the log', 2000)}`);
+  if (r.load?.error) out.push(`- ❌ load of ${code(r.load.source)} failed: ${cell(r.load.error, 2000)} Staging was not changed.`);
   for (const t of r.load?.tables.filter((t) => t.status === 'error') ?? []) out.push(`- ❌ load of ${code(t.table)}: ${cell(t.message ?? 'failed', 2000)}`);
   for (const n of r.results.filter((n) => isFailure(n))) out.push(nodeProblem(n, links, withSamples));
   if (r.publish && !r.publish.published && r.publish.reason) {
@@ -147,6 +148,7 @@ export function loadSection(load: LoadResult | undefined, limit: number): string
     out.push('', `### Refused statements (${load.refused.length})`, '', 'The dump is untrusted: these statements were not run.', '',
       table(['line', 'statement', 'reason'], shown.map((s) => [s.line ? String(s.line) : s.offset !== undefined ? `byte ${s.offset}` : '–', code(cell(s.statement, 100)), cell(s.reason, 200)])) + note);
   }
+  if (load.skipped?.length) out.push('', `Skipped on purpose: ${load.skipped.map((x) => `${cell(x.reason, 120)} (${x.count})`).join(', ')}.`);
   if (load.skippedRoutines) out.push('', `${formatInt(load.skippedRoutines)} triggers, routines or events skipped (load them with \`--with-routines\`).`);
   if (load.collationMappings.length) out.push('', `Collations mapped to ones the server has: ${load.collationMappings.map((m) => `${code(m.from)} → ${code(m.to)} (${m.count})`).join(', ')}.`);
   const busiest = [...loaded].sort((a, b) => b.bytes - a.bytes);
