@@ -103,6 +103,7 @@ test('daily-etl: 10:00 JST schedule, dispatch inputs, one run at a time, OIDC to
   assert.deepEqual(Object.keys(inputs).sort(), ['dry-run', 'dump-date', 'full-refresh', 'select']);
   assert.ok(wf.concurrency?.group);
   assert.deepEqual(wf.permissions, { 'id-token': 'write', contents: 'read' });
+  assert.equal(wf.jobs.daily!.environment, 'etl', 'its own environment: production has required reviewers, which would hold the schedule');
   const steps = wf.jobs.daily!.steps;
   const aws = steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials'))!;
   assert.match(String(aws.with!['role-to-assume']), /vars\./);
