@@ -47,6 +47,9 @@ export interface LoadOutcome extends LoadResult {
   plan: SwapPlan;
 }
 
+/** Part of every content hash: a loader change that alters what is loaded bumps it (reloads all). */
+export const LOADER_HASH_VERSION = 'load-v2';
+
 interface TableState {
   name: string;
   hash: Hash;
@@ -149,7 +152,7 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
         if (tables.has(a.table)) throw new PipelineError(`the dump creates table ${a.table} twice (again at line ${stmt.line}, byte offset ${stmt.offset}) without dropping it. To fix this, check the dump.`);
         const t: TableState = { name: a.table, hash: createHash('sha256'), rows: 0, bytes: stmt.sql.length, started: Date.now(), spooled: previous.has(a.table) && published.has(a.table), tail: Promise.resolve(), firstLine: stmt.line };
         const s = session();
-        t.hash.update(s.sql).update(a.sql);
+        t.hash.update(LOADER_HASH_VERSION).update(s.sql).update(a.sql);
         tables.set(a.table, t);
         order.push(a.table);
         if (t.spooled) spool.write({ table: a.table, kind: a.kind, sql: Buffer.from(a.sql, 'latin1'), sessionVersion: s.version, sessionSql: s.sql, ...at });
@@ -256,9 +259,18 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
       objects,
     };
     // Views and routines are checked in the shadow first (their definitions must compile).
-    if (objects.length) await db.withSession((s) => createObjects(s, plan, true, shadow)).catch((err) => {
-      throw new PipelineError(`a view or routine of the dump does not compile: ${(err as Error).message}. The published schema is unchanged. To fix this, check its definition in the dump.`);
-    });
+    // Unchanged tables are not in the shadow: empty copies of their structure stand in meanwhile.
+    if (objects.length) {
+      await db.withSession(async (s) => {
+        for (const t of unchanged) await s.exec(`CREATE TABLE ${qualified(shadow, t)} LIKE ${qualified(target, t)}`);
+        await createObjects(s, plan, true, shadow);
+        for (const o of objects) if (o.type !== 'VIEW') await s.exec(`DROP ${o.type} IF EXISTS ${qualified(shadow, o.name)}`);
+        for (const o of objects) if (o.type === 'VIEW') await s.exec(`DROP VIEW IF EXISTS ${qualified(shadow, o.name)}`);
+        for (const t of unchanged) await s.exec(`DROP TABLE IF EXISTS ${qualified(shadow, t)}`);
+      }).catch((err) => {
+        throw new PipelineError(`a view or routine of the dump does not compile: ${(err as Error).message}. The published schema is unchanged. To fix this, check its definition in the dump.`);
+      });
+    }
     await pool.close();
     if (publish) {
       await publishShadow(db, plan, log);
