@@ -6,22 +6,25 @@
 import type { Db } from '../shared/db.ts';
 import { errorMessage } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
-import { publishedResolver, shadowResolver } from '../shared/project/resolver.ts';
-import type { ModelNode, Project, RelationNode, SeedNode, TestNode } from '../shared/project/types.ts';
+import { makeRelation, publishedResolver, shadowResolver } from '../shared/project/resolver.ts';
+import type { SwapPlan } from '../load/shadow-swap.ts';
+import type { ModelNode, Project, RelationNode, RelationResolver, SeedNode, TestNode } from '../shared/project/types.ts';
 import type { NodeResult, PublishResult } from '../shared/run-results.ts';
 import type { Schemas } from '../shared/schemas.ts';
 import { carryOverIncrementals } from './carry-over.ts';
 import { cleanLeftovers, createShadows, layerOf, notPublished, publishShadows, uniqueLayers, type PublishLayer } from './publish.ts';
-import { isBlocking, preflight, runNodes, type NodeExecutor } from './run-nodes.ts';
+import { isBlocking, preflight, runNodes } from './run-nodes.ts';
+import { engineExecutor, moveSeedHashes } from './engine-executor.ts';
 
 export interface PublishMode {
   /** Build and test in the shadow, but do not publish. */
   readonly dryRun?: boolean;
   /**
-   * `daily`: staging was loaded into its shadow schema (not published); sources are read there
-   * and staging is published in the same RENAME as the other layers. Default false.
+   * `daily`: the loader's plan of staging, loaded into its shadow schema and not published.
+   * Sources whose tables were loaded are read in the shadow (unchanged ones where they are
+   * published), and staging is published in the same RENAME as the other layers.
    */
-  readonly stagingInShadow?: boolean;
+  readonly staging?: SwapPlan;
   /** Runs right before the RENAME (tests kill the process there). */
   readonly beforeSwap?: () => Promise<void>;
 }
@@ -37,8 +40,9 @@ export interface BuildRunOptions {
   readonly selected?: ReadonlySet<string>;
   /** Write–audit–publish; undefined: build in place (`build`) or test the published data (`test`). */
   readonly publish?: PublishMode;
-  readonly executor?: NodeExecutor;
-  /** Rebuild incremental models from scratch (no carry-over into the shadow). */
+  /** target/ for compiled SQL of models. Default: not written. */
+  readonly targetDir?: string;
+  /** Rebuild incremental models from scratch (no carry-over into the shadow) and reload seeds. */
   readonly fullRefresh?: boolean;
   readonly asOf: Date;
   readonly threads: number;
@@ -90,11 +94,30 @@ export async function runBuild(o: BuildRunOptions): Promise<BuildRunResult> {
   const { project, db, schemas, log } = o;
   const plan = planRun(project, o.command, o.selected);
   const wap = o.command === 'build' && o.publish !== undefined;
-  const stagingInShadow = wap && o.publish?.stagingInShadow === true;
+  const staging = wap ? o.publish?.staging : undefined;
+  const stagingInShadow = staging !== undefined;
+  // Seeds kept at their published place (unchanged) are read there, not in the shadow.
+  const keptPublished = new Set<string>();
   const resolver = wap
-    ? shadowResolver(schemas, { inShadow: (n: RelationNode) => plan.build.has(n.unique_id), shadowSources: stagingInShadow })
+    ? withStagingShadow(
+        shadowResolver(schemas, { inShadow: (n: RelationNode) => plan.build.has(n.unique_id) && !keptPublished.has(n.unique_id) }),
+        staging,
+      )
     : publishedResolver(schemas);
+  const executor =
+    o.command === 'build'
+      ? engineExecutor({
+          project,
+          db,
+          metaSchema: schemas.meta,
+          fullRefresh: o.fullRefresh,
+          targetDir: o.targetDir,
+          log,
+          published: wap ? { resolver: publishedResolver(schemas), keep: (id) => keptPublished.add(id) } : undefined,
+        })
+      : undefined;
   await preflight({ project, db, resolver, tests: plan.tests });
+  await executor?.prepare();
 
   const layers = wap ? runLayers(project, schemas, plan.build, stagingInShadow) : [];
   if (wap) {
@@ -113,7 +136,7 @@ export async function runBuild(o: BuildRunOptions): Promise<BuildRunResult> {
     build: plan.build,
     tests: plan.tests,
     sources: plan.sources,
-    executor: o.executor,
+    executor,
     auditSchema: schemas.audit,
     asOf: o.asOf,
     threads: o.threads,
@@ -131,8 +154,30 @@ export async function runBuild(o: BuildRunOptions): Promise<BuildRunResult> {
   }
   if (o.publish?.dryRun) return { results, publish: await notPublished(db, layers, 'this was a dry run (--dry-run)') };
   try {
-    return { results, publish: await publishShadows(db, { layers, log, beforeSwap: o.publish?.beforeSwap }) };
+    const publish = await publishShadows(db, { layers, staging, log, beforeSwap: o.publish?.beforeSwap });
+    if (plan.build.size > 0 && [...plan.build].some((id) => project.nodes.get(id)?.resource_type === 'seed')) {
+      // Bookkeeping only: when it fails, the next run reloads the seeds (slower, still right).
+      await moveSeedHashes(db, schemas.meta, new Map(layers.map((l) => [l.shadow, l.published]))).catch((err) =>
+        log.warn(`could not record the published seeds' content hashes: ${errorMessage(err)}`),
+      );
+    }
+    return { results, publish };
   } catch (err) {
     return { results, publish: await notPublished(db, layers, `publishing failed: ${errorMessage(err)}`) };
   }
+}
+
+/** Sources in staging read the tables the loader put in the shadow there; the others where they are published. */
+export function withStagingShadow(base: RelationResolver, staging: SwapPlan | undefined): RelationResolver {
+  if (!staging) return base;
+  const loaded = new Set(staging.replace);
+  return {
+    resolve(node) {
+      const rel = base.resolve(node);
+      if (node.resource_type === 'source' && rel.schema === staging.target && loaded.has(rel.identifier)) {
+        return makeRelation(staging.shadow, rel.identifier);
+      }
+      return rel;
+    },
+  };
 }

@@ -16,6 +16,7 @@
  * it leaves in the same swap.
  */
 import { qualified, quoteIdent, type Db } from '../shared/db.ts';
+import { createObjects, renamePairs, type SwapPlan } from '../load/shadow-swap.ts';
 import type { Logger } from '../shared/log.ts';
 import type { PublishResult } from '../shared/run-results.ts';
 import { OLD_SUFFIX, SHADOW_SUFFIX, type Schemas } from '../shared/schemas.ts';
@@ -106,9 +107,9 @@ interface Plan {
   tables: number;
 }
 
-async function planPublish(db: Db, layers: readonly PublishLayer[]): Promise<Plan> {
+async function planPublish(db: Db, layers: readonly PublishLayer[], extraRenames: ReadonlyMap<string, string>): Promise<Plan> {
   const plan: Plan = { pairs: [], views: [], dropViews: [], tables: 0 };
-  const renames = new Map<string, string>();
+  const renames = new Map<string, string>(extraRenames);
   for (const l of layers) renames.set(l.shadow, l.published);
   let parked = 0;
   for (const layer of layers) {
@@ -175,6 +176,12 @@ async function createViews(db: Db, views: Plan['views']): Promise<string[]> {
 
 export interface PublishOptions {
   layers: readonly PublishLayer[];
+  /**
+   * `daily`: the loader's plan for staging (loaded with `publish: false`). Its shadow holds only
+   * the tables that changed; unchanged ones stay where they are, tables the vendor dropped leave,
+   * and the dump's views and routines are created after the swap. Its pairs join the one RENAME.
+   */
+  staging?: SwapPlan;
   log: Logger;
   /** Called right before the RENAME statement (tests use it to kill the process there). */
   beforeSwap?: () => Promise<void>;
@@ -187,8 +194,21 @@ export interface PublishOptions {
  */
 export async function publishShadows(db: Db, options: PublishOptions): Promise<PublishResult> {
   const { log } = options;
-  const layers = uniqueLayers(options.layers);
-  const plan = await planPublish(db, layers);
+  const staging = options.staging;
+  // Staging under a loader plan is published by that plan, not by the generic layer planning.
+  const layers = uniqueLayers(options.layers).filter((l) => !staging || l.published !== staging.target);
+  const plan = await planPublish(db, layers, staging ? new Map([[staging.shadow, staging.target]]) : new Map());
+  if (staging) {
+    await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(staging.old)}`);
+    await db.exec(`CREATE DATABASE ${quoteIdent(staging.old)} ${CHARSET}`);
+    await db.exec(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(staging.target)} ${CHARSET}`);
+    const existing = new Set(
+      (await objects(db, staging.target)).filter((o) => o.type !== 'VIEW').map((o) => o.name),
+    );
+    plan.pairs.unshift(...renamePairs(staging, existing));
+    plan.tables += staging.replace.length;
+    await dropBlockingTriggers(db, staging, existing);
+  }
   for (const layer of layers) {
     if (!(await schemaExists(db, layer.shadow))) continue;
     await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(layer.old)}`);
@@ -200,10 +220,17 @@ export async function publishShadows(db: Db, options: PublishOptions): Promise<P
   if (plan.pairs.length > 0) {
     await db.exec(`RENAME TABLE\n  ${plan.pairs.map(([a, b]) => `${a} TO ${b}`).join(',\n  ')}`);
   }
-  log.info(`published ${plan.tables} table(s) of ${layers.map((l) => l.published).join(', ')} in one RENAME TABLE`);
+  const names = [...(staging ? [staging.target] : []), ...layers.map((l) => l.published)];
+  log.info(`published ${plan.tables} table(s) of ${names.join(', ')} in one RENAME TABLE`);
+  if (staging) {
+    await db.withSession(async (session) => {
+      await createObjects(session, staging);
+      for (const v of staging.dropViews) await session.exec(`DROP VIEW IF EXISTS ${qualified(staging.target, v)}`);
+    });
+  }
   const viewErrors = await createViews(db, plan.views);
   for (const v of plan.dropViews) await db.exec(`DROP VIEW IF EXISTS ${qualified(v.schema, v.name)}`);
-  for (const layer of layers) {
+  for (const layer of [...layers, ...(staging ? [{ old: staging.old, shadow: staging.shadow }] : [])]) {
     await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(layer.old)}`);
     await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(layer.shadow)}`);
   }
@@ -224,4 +251,20 @@ export async function notPublished(db: Db, layers: readonly PublishLayer[], reas
     reason: `${reason}. Nothing was published; the shadow is kept for inspection until the next run${kept.length ? `: ${kept.join(', ')}` : ''}.`,
     shadowSchemas: kept,
   };
+}
+
+/**
+ * Triggers cannot move between schemas with their table (MySQL: "Trigger in wrong schema"); the
+ * triggers of tables that move are dropped just before the swap, and the dump's own triggers are
+ * recreated after it (as the loader's own publish does).
+ */
+async function dropBlockingTriggers(db: Db, staging: SwapPlan, existing: ReadonlySet<string>): Promise<void> {
+  const moving = new Set([...staging.replace.filter((t) => existing.has(t)), ...staging.drop]);
+  for (const [schema, tables] of [[staging.target, moving], [staging.shadow, new Set(staging.replace)]] as const) {
+    const rows = await db.query<{ name: string; tbl: string }>(
+      'SELECT TRIGGER_NAME AS name, EVENT_OBJECT_TABLE AS tbl FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?',
+      [schema],
+    );
+    for (const r of rows) if (tables.has(r.tbl)) await db.exec(`DROP TRIGGER IF EXISTS ${qualified(schema, r.name)}`);
+  }
 }

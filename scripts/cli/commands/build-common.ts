@@ -6,54 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parse as parseYamlText } from 'yaml';
 import { UsageError } from '../../../actions/shared/errors.ts';
-import { readProject } from '../../../actions/shared/project/read-project.ts';
 import type { Project, TestNode } from '../../../actions/shared/project/types.ts';
 import { writeRunResults, type NodeResult, type PublishResult, type RunResults } from '../../../actions/shared/run-results.ts';
 import { formatSummary, makeRunResults } from '../../../actions/build/summary.ts';
 import type { CliContext } from '../context.ts';
-import type { ParsedOptions } from '../command.ts';
-import { parseInteger } from '../values.ts';
+import type { ModelCommandOptions } from './model-options.ts';
+import { selectFor } from './model-options.ts';
 
 export const PIPELINE_VERSION = '0.1.0';
-
-export interface ModelCommandOptions {
-  readonly select?: string;
-  readonly exclude?: string;
-  readonly state?: string;
-  readonly fullRefresh: boolean;
-  readonly threads: number;
-  readonly vars: Readonly<Record<string, unknown>>;
-}
-
-export function readModelCommandOptions(o: ParsedOptions): ModelCommandOptions {
-  let vars: Record<string, unknown> = {};
-  if (typeof o.vars === 'string') {
-    let parsed: unknown;
-    try {
-      parsed = parseYamlText(o.vars);
-    } catch (err) {
-      throw new UsageError(`--vars is not valid YAML: ${(err as Error).message.split('\n')[0]}. Write it like "{as_of_date: '2026-02-05'}".`);
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new UsageError(`--vars must be a YAML mapping, like "{as_of_date: '2026-02-05'}"`);
-    }
-    vars = parsed as Record<string, unknown>;
-  }
-  return Object.freeze({
-    select: o.select as string | undefined,
-    exclude: o.exclude as string | undefined,
-    state: o.state as string | undefined,
-    fullRefresh: o['full-refresh'] === true,
-    threads: o.threads === undefined ? 4 : parseInteger('threads', o.threads as string, 1, 64),
-    vars: Object.freeze(vars),
-  });
-}
-
-export function loadProject(ctx: CliContext, options: ModelCommandOptions, extraVars: Record<string, unknown> = {}): Project {
-  return readProject(ctx.projectDir, ctx.config(), { vars: { ...options.vars, ...extraVars }, envVars: ctx.io.env });
-}
 
 /**
  * The as-of time of source freshness: the `as_of_date` var (the dump's date in `daily`) at
@@ -101,4 +62,10 @@ export function finish(ctx: CliContext, f: Finished): number {
 
 export function stage(name: string, startedAt: Date, status: RunResults['stages'][number]['status'], message?: string): RunResults['stages'][number] {
   return { name, status, startedAt: startedAt.toISOString(), durationSeconds: (Date.now() - startedAt.getTime()) / 1000, ...(message ? { message } : {}) };
+}
+
+/** The selected unique_ids; undefined when no --select/--exclude/--state was given (every node). */
+export function selectedIds(ctx: CliContext, project: Project, o: ModelCommandOptions): ReadonlySet<string> | undefined {
+  if (o.select === undefined && o.exclude === undefined) return undefined;
+  return new Set(selectFor(ctx, project, o).ids);
 }

@@ -1,8 +1,8 @@
 import { runBuild } from '../../../actions/build/build-run.ts';
 import { runFailed } from '../../../actions/build/summary.ts';
 import type { CommandDef } from '../command.ts';
-import { asOfTime, compiledWriter, finish, loadProject, readModelCommandOptions, stage } from './build-common.ts';
-import { selectedIds } from './selection.ts';
+import { asOfTime, compiledWriter, finish, selectedIds, stage } from './build-common.ts';
+import { loadProject, readModelOptions } from './model-options.ts';
 import { SELECTION_OPTIONS } from './selection-options.ts';
 
 export const testCommand: CommandDef = {
@@ -15,9 +15,9 @@ project error (exit 2) before anything runs. Exit 1 when a check or an error-sev
     ...SELECTION_OPTIONS,
   },
   async run(ctx, o) {
-    const options = readModelCommandOptions(o);
+    const options = readModelOptions(o);
     const project = loadProject(ctx, options);
-    const selected = selectedIds(project, options);
+    const selected = selectedIds(ctx, project, options);
     const db = await ctx.db({ connections: options.threads + 1 });
     return ctx.withRunLock('test', async () => {
       const startedAt = new Date();
