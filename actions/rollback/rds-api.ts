@@ -20,7 +20,7 @@ import {
   type RDSClient,
   type RestoreDBClusterToPointInTimeCommandInput,
 } from '@aws-sdk/client-rds';
-import { AwsCallError, classifyAwsError, describeAwsError, isRetryable } from './aws-errors.ts';
+import { AwsCallError, classifyAwsError, describeAwsError, isRetryable } from '../shared/aws-errors.ts';
 
 export type { DBCluster, DBClusterSnapshot, DBInstance };
 

@@ -7,7 +7,7 @@
 import { PipelineError, UsageError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
 import { formatDuration } from '../shared/log.ts';
-import { AwsCallError } from './aws-errors.ts';
+import { AwsCallError } from '../shared/aws-errors.ts';
 import type { RdsApi } from './rds-api.ts';
 import { planRestore, writerOf, type RestorePlan, type RestoreTarget } from './restore-plan.ts';
 

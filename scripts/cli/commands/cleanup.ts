@@ -1,5 +1,56 @@
-import type { CommandDef } from '../command.ts';
-import { notImplemented } from './not-implemented.ts';
+import type { CommandDef, ParsedOptions } from '../command.ts';
+import type { CliContext } from '../context.ts';
+import { resolve, join } from 'node:path';
+import { createDirStore, createS3Store, describeTarget, parseArchiveTarget, type ArchiveTarget } from '../../../actions/cleanup/archive-store.ts';
+import { createClassifier } from '../../../actions/cleanup/classify.ts';
+import { planCleanup, runCleanup, type CleanupReport } from '../../../actions/cleanup/cleanup.ts';
+import { renderCleanup } from '../../../actions/cleanup/render-cleanup.ts';
+import { describeDb } from '../../../actions/shared/db.ts';
+import { UsageError } from '../../../actions/shared/errors.ts';
+import { createS3Client } from '../aws-clients.ts';
+
+export interface CleanupCliOptions {
+  apply: boolean;
+  /** Default: target/archive/ in the target directory. */
+  archiveTo?: string;
+  noArchive: boolean;
+}
+
+export function readCleanupOptions(o: ParsedOptions): CleanupCliOptions {
+  if (o['no-archive'] === true && o['archive-to'] !== undefined) {
+    throw new UsageError('give either --archive-to or --no-archive, not both');
+  }
+  return Object.freeze({ apply: o.apply === true, archiveTo: o['archive-to'] as string | undefined, noArchive: o['no-archive'] === true });
+}
+
+async function runCleanupCommand(ctx: CliContext, o: CleanupCliOptions): Promise<number> {
+  const classifier = createClassifier(ctx.config(), ctx.schemas());
+  const target: ArchiveTarget = o.archiveTo
+    ? parseArchiveTarget(o.archiveTo, (dir) => resolve(ctx.io.cwd, dir))
+    : { kind: 'dir', dir: join(ctx.targetDir, 'archive') };
+  const s3 = target.kind === 's3' ? createS3Client(ctx.io.env) : undefined;
+  const store = target.kind === 's3' ? createS3Store(s3!, target.bucket, target.prefix) : createDirStore(target.dir);
+  try {
+    const db = await ctx.db();
+    // Planning refuses what must not happen (--no-archive with rows, a contradictory legacy list)
+    // before anything is locked or recorded.
+    const plan = await planCleanup(db, classifier, { archive: !o.noArchive });
+    const work = () =>
+      runCleanup(db, classifier, { apply: o.apply, archive: !o.noArchive, store, now: new Date(), source: describeDb(ctx.dbSettings) }, ctx.log, plan);
+    // Dropping holds the warehouse's run lock, so no pipeline run is building while schemas go.
+    let report: CleanupReport | undefined;
+    const code = async () => {
+      report = await work();
+      ctx.print(renderCleanup(report, describeTarget(target)));
+      return report.status === 'error' ? 1 : 0;
+    };
+    // Dropping holds the warehouse's run lock, so no pipeline run is building while schemas go;
+    // the run is recorded (as an error when any schema failed).
+    return o.apply ? await ctx.withRunLock('cleanup', code) : await code();
+  } finally {
+    s3?.destroy();
+  }
+}
 
 export const cleanupCommand: CommandDef = {
   name: 'cleanup',
@@ -11,5 +62,6 @@ verified by reading it back), then dropped. Active, system and unknown schemas a
     'archive-to': { type: 'string', value: 'DIR|s3://bucket/prefix/', help: 'where archives go (default: target/archive/)' },
     'no-archive': { type: 'boolean', help: 'drop without archiving: only allowed for schemas that hold no row' },
   },
-  run: notImplemented('cleanup'),
+  examples: ['pipeline cleanup', 'pipeline cleanup --apply', 'pipeline cleanup --apply --archive-to s3://tokyobeta-archive/schemas/'],
+  run: (ctx, options) => runCleanupCommand(ctx, readCleanupOptions(options)),
 };

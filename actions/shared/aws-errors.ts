@@ -4,7 +4,7 @@
  * resource ...") are kept at the end, since they name the exact action and resource.
  * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/CommonErrors.html
  */
-import { PipelineError } from '../shared/errors.ts';
+import { PipelineError } from './errors.ts';
 
 export type AwsErrorKind =
   | 'access-denied'
@@ -82,15 +82,19 @@ export function classifyAwsError(err: unknown): AwsErrorKind {
 
 /** What the user should do, by kind of error. `what` names the resource, e.g. "cluster x in ap-northeast-1". */
 function advice(kind: AwsErrorKind, operation: string, what: string): string {
+  // Operations are RDS's unless named with their service (s3:PutObject).
+  const action = operation.includes(':') ? operation : `rds:${operation}`;
   switch (kind) {
     case 'access-denied':
-      return `To fix this, allow rds:${operation} on ${what} for the AWS role this runs as (in Actions: the role assumed with OIDC).`;
+      return `To fix this, allow ${action} on ${what} for the AWS role this runs as (in Actions: the role assumed with OIDC).`;
     case 'credentials':
       return 'To fix this, provide AWS credentials (in Actions: configure-aws-credentials with the OIDC role; locally: AWS_PROFILE or aws sso login).';
     case 'throttled':
       return 'AWS kept throttling the request after several retries. To fix this, wait a minute and run the command again.';
     case 'not-found':
-      return `To fix this, check the identifier and region (rollback.cluster and rollback.region in pipeline.yml, or --cluster and --region).`;
+      return action.startsWith('s3:')
+        ? 'To fix this, check the bucket and prefix (and the region of the bucket).'
+        : 'To fix this, check the identifier and region (rollback.cluster and rollback.region in pipeline.yml, or --cluster and --region).';
     case 'invalid-restore':
       return "The time is outside the cluster's restore window. To fix this, run 'pipeline rollback status' and choose a time between the earliest and latest restorable time.";
     case 'already-exists':

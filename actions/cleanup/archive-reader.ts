@@ -1,0 +1,231 @@
+/**
+ * Reads an archive back: splits the (gzipped) mysqldump text into statements, parses every
+ * INSERT's values and digests them with the same tokens the writer used. The result is compared
+ * with what the writer saw on the server, table by table: row counts and value digests.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { ROW_END, token, type ValueKind } from './sql-literal.ts';
+import type { ArchiveManifest, TableDigest } from './archive-writer.ts';
+
+export class ArchiveFormatError extends Error {}
+
+type State = 'normal' | 'squote' | 'dquote' | 'backtick' | 'line-comment' | 'block-comment';
+
+/** Yields statements (comments removed) from SQL text arriving in chunks. */
+export async function* statements(chunks: AsyncIterable<string>): AsyncGenerator<string> {
+  let state: State = 'normal';
+  let current = '';
+  let escaped = false;
+  let prev = '';
+  for await (const chunk of chunks) {
+    let start = 0;
+    /** Keeps the text before a two-character comment opener ending at `i`; its first character may end the previous chunk. */
+    const cutBefore = (i: number) => {
+      if (i === 0) current = current.slice(0, -1);
+      else current += chunk.slice(start, i - 1);
+    };
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i]!;
+      switch (state) {
+        case 'normal':
+          if (c === ';') {
+            current += chunk.slice(start, i);
+            start = i + 1;
+            const s = current.trim();
+            if (s) yield s;
+            current = '';
+          } else if (c === "'") state = 'squote';
+          else if (c === '"') state = 'dquote';
+          else if (c === '`') state = 'backtick';
+          else if (c === '-' && prev === '-' && (chunk[i + 1] === undefined || /\s/.test(chunk[i + 1]!))) {
+            cutBefore(i);
+            state = 'line-comment';
+          } else if (c === '*' && prev === '/') {
+            cutBefore(i);
+            state = 'block-comment';
+          }
+          break;
+        case 'squote':
+        case 'dquote':
+          if (escaped) escaped = false;
+          else if (c === '\\') escaped = true;
+          else if ((c === "'" && state === 'squote') || (c === '"' && state === 'dquote')) state = 'normal';
+          break;
+        case 'backtick':
+          if (c === '`') state = 'normal';
+          break;
+        case 'line-comment':
+          if (c === '\n') {
+            state = 'normal';
+            start = i + 1;
+          }
+          break;
+        case 'block-comment':
+          if (c === '/' && prev === '*') {
+            state = 'normal';
+            start = i + 1;
+          }
+          break;
+      }
+      // A '*' that opened a comment must not also close it ("/*/").
+      prev = state === 'block-comment' && c === '*' && prev === '/' ? '' : c;
+    }
+    if (state === 'normal' || state === 'squote' || state === 'dquote' || state === 'backtick') current += chunk.slice(start);
+  }
+  const end = state as State;
+  if (end === 'squote' || end === 'dquote' || end === 'backtick') throw new ArchiveFormatError('the archive ends inside a quoted string: it is truncated');
+  if (current.trim()) throw new ArchiveFormatError('the archive ends with an unterminated statement: it is truncated');
+}
+
+const IDENT = '`((?:[^`]|``)+)`';
+const INSERT = new RegExp(`^INSERT\\s+INTO\\s+${IDENT}\\s*(?:\\([^)]*\\)\\s*)?VALUES\\s*`, 'i');
+const CREATE_TABLE = new RegExp(`^CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?${IDENT}`, 'i');
+const CREATE_VIEW = new RegExp(`^CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:ALGORITHM\\s*=\\s*\\w+\\s+)?(?:SQL\\s+SECURITY\\s+\\w+\\s+)?VIEW\\s+(?:${IDENT}\\.)?${IDENT}`, 'i');
+const unq = (s: string) => s.replace(/``/g, '`');
+
+const UNESCAPE: Record<string, string> = { '0': '\0', b: '\b', n: '\n', r: '\r', t: '\t', Z: '\x1a', '%': '\\%', _: '\\_' };
+
+/** Parses the tuples of one extended INSERT, calling `onValue` for each value and `onRow` after each row. */
+export function parseTuples(text: string, onValue: (raw: Buffer | null, kind: ValueKind) => void, onRow: () => void): void {
+  let i = 0;
+  const fail = (what: string) => {
+    throw new ArchiveFormatError(`${what} at character ${i} of an INSERT: '${text.slice(Math.max(0, i - 20), i + 20)}'`);
+  };
+  const ws = () => {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+  };
+  for (;;) {
+    ws();
+    if (text[i] !== '(') fail("expected '('");
+    i++;
+    for (;;) {
+      ws();
+      const c = text[i];
+      if (c === "'") {
+        let out = '';
+        let j = i + 1;
+        for (;;) {
+          const k = text.indexOf("'", j);
+          const b = text.indexOf('\\', j);
+          if (k < 0) fail('unterminated string');
+          if (b >= 0 && b < k) {
+            out += text.slice(j, b);
+            const e = text[b + 1]!;
+            out += UNESCAPE[e] ?? e;
+            j = b + 2;
+          } else if (text[k + 1] === "'") {
+            out += text.slice(j, k) + "'";
+            j = k + 2;
+          } else {
+            out += text.slice(j, k);
+            j = k + 1;
+            break;
+          }
+        }
+        i = j;
+        onValue(Buffer.from(out, 'utf8'), 'text');
+      } else if (text.startsWith('NULL', i)) {
+        i += 4;
+        onValue(null, 'text');
+      } else if (c === '0' && (text[i + 1] === 'x' || text[i + 1] === 'X')) {
+        const m = /^0[xX]([0-9A-Fa-f]*)/.exec(text.slice(i, i + 2 + 2 * 1024 * 1024 * 64)) ?? fail('bad hex literal');
+        i += m![0].length;
+        onValue(Buffer.from(m![1]!, 'hex'), 'bytes');
+      } else if ((c === 'X' || c === 'x') && text[i + 1] === "'") {
+        const end = text.indexOf("'", i + 2);
+        if (end < 0) fail('unterminated hex literal');
+        onValue(Buffer.from(text.slice(i + 2, end), 'hex'), 'bytes');
+        i = end + 1;
+      } else {
+        const m = /^[-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?/.exec(text.slice(i, i + 400));
+        if (!m) fail('expected a value');
+        i += m![0].length;
+        onValue(Buffer.from(m![0], 'latin1'), 'number');
+      }
+      ws();
+      if (text[i] === ',') {
+        i++;
+        continue;
+      }
+      if (text[i] === ')') {
+        i++;
+        onRow();
+        break;
+      }
+      fail("expected ',' or ')'");
+    }
+    ws();
+    if (i >= text.length) return;
+    if (text[i] !== ',') fail("expected ',' between rows");
+    i++;
+  }
+}
+
+export interface ReadArchive extends ArchiveManifest {
+  /** Tables with a CREATE TABLE, in file order. */
+  created: string[];
+}
+
+/** Reads an archive from a stream of its (gzipped when `gzipped`) bytes. */
+export async function readArchiveStream(input: Readable, schema: string, gzipped = true): Promise<ReadArchive> {
+  const text = gzipped ? input.pipe(createGunzip()) : input;
+  text.setEncoding('utf8');
+  const digests = new Map<string, { rows: number; hash: Hash }>();
+  const created: string[] = [];
+  const views: string[] = [];
+  for await (const s of statements(text as AsyncIterable<string>)) {
+    const insert = INSERT.exec(s);
+    if (insert) {
+      const name = unq(insert[1]!);
+      let d = digests.get(name);
+      if (!d) digests.set(name, (d = { rows: 0, hash: createHash('sha256') }));
+      const entry = d;
+      parseTuples(s.slice(insert[0].length), (raw, kind) => entry.hash.update(token(raw, kind)), () => {
+        entry.hash.update(ROW_END);
+        entry.rows++;
+      });
+      continue;
+    }
+    const table = CREATE_TABLE.exec(s);
+    if (table) {
+      created.push(unq(table[1]!));
+      continue;
+    }
+    const view = CREATE_VIEW.exec(s);
+    if (view) views.push(unq(view[2] ?? view[1]!));
+  }
+  const empty = createHash('sha256').digest('hex');
+  const tables: TableDigest[] = created.map((name) => {
+    const d = digests.get(name);
+    return { name, rows: d?.rows ?? 0, digest: d ? d.hash.digest('hex') : empty };
+  });
+  for (const name of digests.keys()) {
+    if (!created.includes(name)) throw new ArchiveFormatError(`the archive inserts into ${name} but never creates it`);
+  }
+  return { schema, tables, views, created };
+}
+
+/** Reads an archive file; ours are always gzipped, also under a `.partial` name. */
+export function readArchiveFile(path: string, schema: string, gzipped = true): Promise<ReadArchive> {
+  return readArchiveStream(createReadStream(path), schema, gzipped);
+}
+
+/** Every difference between what was written and what was read back; empty when they agree. */
+export function compareManifests(written: ArchiveManifest, read: ArchiveManifest): string[] {
+  const problems: string[] = [];
+  const byName = new Map(read.tables.map((t) => [t.name, t]));
+  for (const t of written.tables) {
+    const r = byName.get(t.name);
+    if (!r) problems.push(`table ${t.name} is missing from the archive`);
+    else if (r.rows !== t.rows) problems.push(`table ${t.name}: ${t.rows} rows written, ${r.rows} read back`);
+    else if (r.digest !== t.digest) problems.push(`table ${t.name}: the values read back differ from those written`);
+    byName.delete(t.name);
+  }
+  for (const name of byName.keys()) problems.push(`table ${name} is in the archive but was not written`);
+  const missingViews = written.views.filter((v) => !read.views.includes(v));
+  if (missingViews.length) problems.push(`views missing from the archive: ${missingViews.join(', ')}`);
+  return problems;
+}
