@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PipelineError } from '../shared/errors.ts';
-import { readRunResults, writeRunResults, type RunResults } from '../shared/run-results.ts';
+import { readRunResults, writeRunResults, type RunResults, type TableCount } from '../shared/run-results.ts';
 import { changesSection, type ChangeState } from './changes.ts';
 import { mergeRunResults, readStepResults } from './merge-results.ts';
 import { redact } from '../shared/secrets.ts';
@@ -31,7 +31,12 @@ export interface Report {
   markdown: string;
   /** Where report.md was written. */
   file: string;
+  /** What could not be added (e.g. table counts without a database), for the log. */
+  warnings: string[];
 }
+
+/** Counts the published tables (see table-counts.ts); given by entry points that have a database. */
+export type TableCounter = (results: RunResults, manifest: ManifestLike | undefined) => Promise<TableCount[]>;
 
 export function readManifest(targetDir: string): ManifestLike | undefined {
   const file = join(targetDir, MANIFEST_FILE);
@@ -57,11 +62,20 @@ export function requireRunResults(targetDir: string): RunResults {
   return results;
 }
 
-export function writeReport(options: ReportOptions): Report {
+export async function writeReport(options: ReportOptions, countTables?: TableCounter): Promise<Report> {
+  const warnings: string[] = [];
   const merged = options.mergeSteps ? mergeRunResults(readStepResults(options.targetDir)) : undefined;
-  if (merged) writeRunResults(options.targetDir, merged);
-  const results = merged ?? requireRunResults(options.targetDir);
+  let results = merged ?? requireRunResults(options.targetDir);
   const manifest = readManifest(options.targetDir);
+  if (!results.tables && countTables) {
+    try {
+      results = { ...results, tables: await countTables(results, manifest) };
+    } catch (err) {
+      warnings.push(`row counts by layer left out of the report: ${(err as Error).message}`);
+    }
+  }
+  // The artifact then describes what the report shows (merged steps, counts).
+  if (merged || results.tables) writeRunResults(options.targetDir, results);
   const extra = options.compareState === undefined ? undefined : changesSection(readState(options.compareState), { manifest: manifest ?? {}, results });
   const markdown = redact(renderReport(results, { manifest, links: options.links, maxBytes: options.maxBytes, extra }));
   mkdirSync(options.targetDir, { recursive: true });
@@ -69,7 +83,7 @@ export function writeReport(options: ReportOptions): Report {
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, markdown);
   renameSync(tmp, file);
-  return { results, markdown, file };
+  return { results, markdown, file, warnings };
 }
 
 /** The state of a previous run (manifest.json, run_results.json), or undefined when the directory holds none. */

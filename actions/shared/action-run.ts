@@ -155,7 +155,7 @@ export function annotate(r: RunResults, projectPath: string): void {
   for (const n of r.results) {
     const failed = isFailure(n);
     if (!failed && n.status !== 'warn') continue;
-    const rows = kindOf(n) === 'test' && n.failures ? ` (${n.failures} failing rows)` : '';
+    const rows = kindOf(n) === 'test' && n.failures ? ` (${n.failures} failing row${n.failures === 1 ? '' : 's'})` : '';
     const message = redact(`${kindOf(n)} ${nodeName(n)} ${failed ? 'failed' : 'warned'}${rows}${n.message ? `: ${n.message}` : ''}`);
     const props = n.file ? { file: join(projectPath, n.file), startLine: n.line, title: `${kindOf(n)} ${nodeName(n)}` } : { title: `${kindOf(n)} ${nodeName(n)}` };
     if (failed) core.error(message, props);
