@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ROOT } from '../helpers/cli.ts';
 
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
 export interface ActionRun {
   code: number | null;
@@ -65,7 +64,8 @@ export async function runAction(name: string, inputs: Record<string, string>, en
     const m = /^\$\{\{ inputs\.([\w-]+) \}\}$/.exec(expr);
     if (m) inputEnv[envName] = inputs[m[1]!] ?? def.inputs[m[1]!]?.default ?? '';
   }
-  const child = spawn(TSX, [join(ROOT, 'actions', name, 'main.ts')], {
+  // `npx tsx main.ts` in the runner; here node with tsx as a loader: the same code, one process less.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'actions', name, 'main.ts')], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: process.env.DATABASE_URL,
