@@ -1,0 +1,110 @@
+/**
+ * `npm run bench:load -- [--scale 0.3] [--dump FILE] [--threads N]`: the staging loader against the
+ * plain client on the same server, in one run. Prints seconds and MB/s for `mariadb db < dump.sql`
+ * and for our loader (with LOAD DATA and with INSERTs only), the ratio, parse-only MB/s, peak RSS,
+ * and the speed-up of reloading an unchanged dump. The dump is generated once per scale
+ * (mariadb-dump flavour, so the plain client can load it unedited) and reused from the temp dir.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_DATABASE_URL, openDb, parseDatabaseUrl, quoteIdent } from '../actions/shared/db.ts';
+import { createLogger, silentLogger } from '../actions/shared/log.ts';
+import { resolveDumpSource } from '../actions/load/dump-source.ts';
+import { loadDump } from '../actions/load/load-dump.ts';
+import { parseDump } from '../actions/load/parse-dump.ts';
+
+const { values } = parseArgs({ options: { scale: { type: 'string', default: '0.3' }, dump: { type: 'string' }, threads: { type: 'string' }, 'skip-insert-only': { type: 'boolean' } } });
+const scale = Number(values.scale);
+const url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+const settings = parseDatabaseUrl(url);
+const log = createLogger(process.stderr, { progressIntervalSeconds: 10 });
+const PREFIX = 'bench_load_';
+
+function dumpFile(): string {
+  if (values.dump) return values.dump;
+  const dir = join(tmpdir(), 'pipeline-bench');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `gghouse_20260205_scale${scale}_mariadb.sql`);
+  if (!existsSync(file)) {
+    log.info(`generating ${file} (scale ${scale})`);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'pipeline.ts'), 'generate-dump', '--out', file, '--scale', String(scale), '--flavor', 'mariadb'], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('generate-dump failed');
+  }
+  return file;
+}
+
+function clientArgs(): string[] {
+  return ['-h', settings.host, '-P', String(settings.port), '-u', settings.user, ...(settings.password ? [`-p${settings.password}`] : [])];
+}
+
+const mb = (bytes: number, s: number) => `${(bytes / 1e6 / s).toFixed(1)} MB/s`;
+
+async function main(): Promise<void> {
+  const file = dumpFile();
+  const bytes = statSync(file).size;
+  const db = await openDb(settings, { connections: 4 });
+  const threads = values.threads ? Number(values.threads) : undefined;
+  const drop = async () => {
+    for (const s of ['plain', 'ours', 'ours__shadow', 'ours__old', 'ins', 'ins__shadow', 'ins__old', 'meta', 'meta2']) await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(PREFIX + s)}`);
+  };
+  await drop();
+  try {
+    log.info(`dump: ${file} (${(bytes / 1e6).toFixed(1)} MB)`);
+
+    const parseStart = Date.now();
+    const cpu0 = process.cpuUsage();
+    const parsed = await parseDump(await resolveDumpSource(file), {}, silentLogger);
+    const parseSeconds = (Date.now() - parseStart) / 1000;
+    // The machine may be shared: CPU seconds say what the parser costs whatever the contention.
+    const cpu = process.cpuUsage(cpu0);
+    const parseCpuSeconds = (cpu.user + cpu.system) / 1e6;
+
+    await db.exec(`CREATE DATABASE ${quoteIdent(PREFIX + 'plain')}`);
+    let t = Date.now();
+    const plain = spawnSync('mariadb', [...clientArgs(), PREFIX + 'plain'], { stdio: [openSync(file, 'r'), 'inherit', 'inherit'] });
+    if (plain.status !== 0) throw new Error('the plain client failed');
+    const plainSeconds = (Date.now() - t) / 1000;
+
+    t = Date.now();
+    const first = await loadDump(db, { source: await resolveDumpSource(file), schema: PREFIX + 'ours', metaSchema: PREFIX + 'meta', threads }, log);
+    const oursSeconds = (Date.now() - t) / 1000;
+
+    t = Date.now();
+    const again = await loadDump(db, { source: await resolveDumpSource(file), schema: PREFIX + 'ours', metaSchema: PREFIX + 'meta', threads }, log);
+    const reloadSeconds = (Date.now() - t) / 1000;
+    const unchanged = again.tables.filter((x) => x.status === 'unchanged').length;
+
+    let insSeconds: number | undefined;
+    if (!values['skip-insert-only']) {
+      t = Date.now();
+      await loadDump(db, { source: await resolveDumpSource(file), schema: PREFIX + 'ins', metaSchema: PREFIX + 'meta2', threads, loadData: false }, log);
+      insSeconds = (Date.now() - t) / 1000;
+    }
+    const rssMb = process.resourceUsage().maxRSS / 1024;
+
+    const rows = [
+      ['plain client (mariadb db < dump.sql)', `${plainSeconds.toFixed(1)} s`, mb(bytes, plainSeconds)],
+      [`our loader (${first.threads} connections, LOAD DATA)`, `${oursSeconds.toFixed(1)} s`, mb(bytes, oursSeconds)],
+      ...(insSeconds !== undefined ? [[`our loader (${first.threads} connections, INSERTs only)`, `${insSeconds.toFixed(1)} s`, mb(bytes, insSeconds)]] : []),
+      [`unchanged reload (${unchanged}/${again.tables.length} tables skipped)`, `${reloadSeconds.toFixed(1)} s`, mb(bytes, reloadSeconds)],
+      ['parse only (wall clock)', `${parseSeconds.toFixed(2)} s`, mb(parsed.bytes, parseSeconds)],
+      ['parse only (per CPU second)', `${parseCpuSeconds.toFixed(2)} s`, mb(parsed.bytes, parseCpuSeconds)],
+    ];
+    const w = Math.max(...rows.map((r) => r[0]!.length));
+    console.log(`\nbench:load — ${file}, ${(bytes / 1e6).toFixed(1)} MB, ${parsed.tables.length} tables, ${parsed.tables.reduce((a, x) => a + x.rows, 0)} rows`);
+    for (const r of rows) console.log(`  ${r[0]!.padEnd(w)}  ${r[1]!.padStart(9)}  ${r[2]!.padStart(12)}`);
+    console.log(`  speed-up vs the plain client: ${(plainSeconds / oursSeconds).toFixed(2)}x (goal >= 2x)`);
+    if (insSeconds !== undefined) console.log(`  LOAD DATA vs INSERTs: ${(insSeconds / oursSeconds).toFixed(2)}x`);
+    console.log(`  unchanged reload speed-up: ${(oursSeconds / reloadSeconds).toFixed(1)}x (goal >= 10x)`);
+    console.log(`  parse-only: ${mb(parsed.bytes, parseSeconds)} wall clock, ${mb(parsed.bytes, parseCpuSeconds)} per CPU second (goal >= 500 MB/s)`);
+    console.log(`  peak RSS of this process: ${rssMb.toFixed(0)} MB (goal < 300 MB)`);
+  } finally {
+    await drop();
+    await db.close();
+  }
+}
+
+await main();
