@@ -94,3 +94,18 @@ test('--vars overrides a project var', async () => {
   const rows = await db.query(`SELECT SUM(order_count) AS n FROM \`${prefix}shop_marts\`.customer_orders`);
   assert.equal(Number(rows[0]!.n), 3, 'orders 4, 5, 6 are on or after 2026-02-01');
 });
+
+test('ls --select state:modified+ --state DIR lists what a change touches', async () => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'shop-state-'));
+  const base = await runPipelineInProcess(['compile', '--project-dir', SHOP, '--target-dir', stateDir, '--schema-prefix', prefix]);
+  assert.equal(base.code, 0, base.stderr);
+  const dir = mkdtempSync(join(tmpdir(), 'shop-changed-'));
+  cpSync(SHOP, dir, { recursive: true });
+  writeFileSync(join(dir, 'models/staging/stg_customers.sql'), 'select id as customer_id, upper(name) as customer_name, signup_date, is_vip\nfrom {{ ref("raw_customers") }}\n');
+  const r = await runPipelineInProcess(['ls', '--project-dir', dir, '--target-dir', join(dir, 'target'), '--select', 'state:modified+', '--exclude', 'resource_type:test', '--state', stateDir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.stdout.trim().split('\n').map((l) => l.split(/\s+/).pop()), ['shop.customer_orders', 'shop.stg_customers']);
+  const missing = await runPipelineInProcess(['ls', '--project-dir', dir, '--select', 'state:modified', '--state', join(dir, 'nowhere')]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /no manifest\.json there/);
+});

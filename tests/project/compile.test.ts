@@ -80,3 +80,58 @@ test('ephemeral models are inlined as CTEs, nested ones first, merged into a WIT
   );
   assert.equal(injectCtes('select 1', [{ name: 'c', sql: 'select 2' }]), 'with `c` as (\nselect 2\n)\nselect 1');
 });
+
+test('plain SQL with simple calls takes the fast path and renders exactly as nunjucks does', async () => {
+  const { parseSimple } = await import('../../actions/shared/project/simple-template.ts');
+  const bodies = [
+    "select * from {{ ref('a') }} where x = '{{ var(\"v\") }}' and y = {{ var('n', 3) }} and z = '{{ var('nothing', none) }}'\n",
+    "{{ config(materialized='table', tags=['x', 'y'], unique_key=\"id\", enabled=True) }}\nselect 1 as id from {{ source('s', 't') }} -- {{ this }}",
+    'select {{ var("flags") }} as f, {{ var("pi", 3.14) }} as pi',
+  ];
+  for (const simple of [true, false]) {
+    const files: Record<string, string> = {
+      'pipeline.yml': "name: demo\nvars:\n  v: hello\n  flags: [1, 2]\n",
+      'models/a.sql': 'select 1',
+      'models/s.yml': 'version: 2\nsources:\n  - name: s\n    tables:\n      - name: t\n',
+    };
+    bodies.forEach((b, i) => (files[`models/m${i}.sql`] = simple ? b : `{# force nunjucks #}${b}`));
+    const p = projectOf(files);
+    const out = bodies.map((_, i) => compileNode(p, `model.demo.m${i}`, publishedResolver(schemas)));
+    assert.deepEqual(out, [
+    "select * from `dev_demo`.`a` where x = 'hello' and y = 3 and z = ''\n",
+    '\nselect 1 as id from `dev_s`.`t` -- `dev_demo`.`m1`',
+    'select 1,2 as f, 3.14 as pi',
+    ], simple ? 'fast path' : 'nunjucks');
+    const m1 = p.nodes.get('model.demo.m1') as ModelNode;
+    assert.deepEqual([m1.config.materialized, m1.tags, m1.config.unique_key], ['table', ['x', 'y'], 'id']);
+  }
+  assert.equal(parseSimple("select {{ ref('a').schema }}"), undefined, 'attribute access goes to nunjucks');
+  assert.equal(parseSimple('{%- set x = 1 -%}select'), undefined);
+  assert.equal(parseSimple("{{- ref('a') }}"), undefined, 'whitespace control goes to nunjucks');
+});
+
+test('an error in a fast-path template names file and line too', async () => {
+  const { ConfigError } = await import('../../actions/shared/errors.ts');
+  assert.throws(() => projectOf({ 'models/m.sql': "select 1\nfrom x\nwhere y = {{ var('missing') }}" }), (err: unknown) => {
+    assert.ok(err instanceof ConfigError);
+    assert.deepEqual(err.problems[0]!.location, { file: 'models/m.sql', line: 3 });
+    assert.match(err.problems[0]!.message, /required var 'missing' is not set/);
+    return true;
+  });
+});
+
+test('a macro that calls ref() adds the dependency and resolves like the model would; env_var reads what the CLI passed', async () => {
+  const p = projectOf(
+    {
+      'macros/lookup.sql': "{% macro lookup(name) %}(select label from {{ ref(name) }}){% endmacro %}",
+      'models/codes.sql': "select 1 as code, 'one' as label",
+      'models/m.sql': "select {{ lookup('codes') }} as label, '{{ env_var('REGION', 'none') }}' as region, '{{ env_var('MISSING', 'dflt') }}' as d",
+    },
+    { envVars: { REGION: 'ap-northeast-1' } },
+  );
+  assert.deepEqual(p.nodes.get('model.demo.m')!.depends_on.nodes, ['model.demo.codes']);
+  assert.equal(
+    compileNode(p, 'model.demo.m', publishedResolver(schemas)),
+    "select (select label from `dev_demo`.`codes`) as label, 'ap-northeast-1' as region, 'dflt' as d",
+  );
+});

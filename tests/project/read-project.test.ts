@@ -199,3 +199,11 @@ test('the repository pipeline.yml project reads (whatever models it has today)',
   const p = readProject(ROOT, cfg);
   assert.equal(p.name, 'tokyobeta');
 });
+
+test('two nodes building the same relation are a project error', () => {
+  const err = problemsOf(() => projectOf({
+    'models/a.sql': "{{ config(alias='same', schema='x') }}select 1",
+    'models/b.sql': "{{ config(alias='same', schema='x') }}select 2",
+  }));
+  assert.match(err.message, /model 'b' and model 'a' \(models\/a\.sql\) would both build x\.same/);
+});

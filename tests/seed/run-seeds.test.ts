@@ -84,16 +84,16 @@ test('a seed with a bad row is a project error before anything loads, and the pu
   assert.match(cli.stderr, /seeds\/code_y\.csv:3: row has 3 fields but the header has 2/);
 });
 
-test('six code tables seed well under a second', async () => {
+// How fast: `npm run bench:seeds` (timings do not belong in tests on a shared machine).
+test('six code tables seed together, each complete', async () => {
   const files: Record<string, string> = { 'pipeline.yml': CONFIG };
   for (const name of ['gender', 'tenant_status', 'contract_type', 'personal_identity', 'affiliation_type', 'moveout_reason']) {
     const rows = Array.from({ length: 18 }, (_, i) => `${i},名前${i},name ${i},${i % 2 === 0}`);
     files[`seeds/code_${name}.csv`] = ['code,name_ja,name_en,flag', ...rows].join('\n');
   }
   const dir = writeProject(files);
-  const t0 = performance.now();
   const results = await seed(dir);
-  const ms = performance.now() - t0;
-  assert.equal(results.filter((r) => r.status === 'success').length, 6);
-  assert.ok(ms < 1000, `seeding took ${ms.toFixed(0)} ms`);
+  assert.deepEqual(results.map((r) => [r.status, r.adapter_response.rows_affected]), Array(6).fill(['success', 18]));
+  const [row] = await db.query(`SELECT COUNT(*) AS n FROM \`${prefix}seeds\`.code_moveout_reason WHERE flag = 1`);
+  assert.equal(Number(row!.n), 9);
 });

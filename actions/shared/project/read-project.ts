@@ -5,18 +5,19 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type nunjucks from 'nunjucks';
 import type { PipelineConfig } from '../config.ts';
 import { ConfigError, type Location, type Problem } from '../errors.ts';
 import { checkTree, fqnPrefixes, mergeConfig, treeLayers, validateConfigValues, type RawConfig } from './config-tree.ts';
-import { baseName, findFiles, foldersOf, type ProjectFile } from './files.ts';
+import { readDocs } from './docs.ts';
+import { baseName, findFiles, foldersOf } from './files.ts';
 import { buildGenericTest, type TestOwner } from './generic-tests.ts';
 import { buildMaps, didYouMean, findCycles } from './graph.ts';
 import { readProperties, type NodeProps } from './properties.ts';
 import { makeRelation } from './resolver.ts';
-import { TemplateEngine, TemplateError } from './templating.ts';
+import { openTemplateCache } from './template-cache.ts';
+import { TemplateEngine, TemplateError, type CompiledTemplate } from './templating.ts';
 import type {
-  ColumnInfo, DocBlock, ExecutableNode, MacroNode, ModelConfig, ModelNode, Project, RefCall, SeedConfig, SeedNode,
+  ColumnInfo, ExecutableNode, MacroNode, ModelConfig, ModelNode, Project, RefCall, SeedConfig, SeedNode,
   SourceCall, SourceNode, TestNode,
 } from './types.ts';
 import { testConfig } from './generic-tests.ts';
@@ -29,12 +30,14 @@ export interface ReadProjectOptions {
   envVars?: Readonly<Record<string, string | undefined>>;
   /** `target.schema` in templates. Default: the config's schema. */
   targetSchema?: string;
+  /** Where compiled templates are cached between runs (target/template-cache.json). Default: no cache. */
+  templateCacheFile?: string;
 }
 
 /** What compilation needs besides the Project: the template engine and compiled templates. */
 export interface ProjectRuntime {
   readonly engine: TemplateEngine;
-  readonly templates: ReadonlyMap<string, nunjucks.Template>;
+  readonly templates: ReadonlyMap<string, CompiledTemplate>;
   /** Non-fatal findings (config paths matching nothing). */
   readonly warnings: readonly Problem[];
 }
@@ -58,7 +61,9 @@ export function readProject(rootDir: string, config: PipelineConfig, options: Re
   const locateInConfig = (path: (string | number)[]) => config.source.locate(path);
 
   const docs = readDocs(rootDir, [...config.modelPaths, ...config.seedPaths], problems);
+  const cache = options.templateCacheFile ? openTemplateCache(options.templateCacheFile) : undefined;
   const engine = new TemplateEngine({
+    cache,
     vars,
     envVars: options.envVars,
     docs: new Map([...docs.values()].map((d) => [d.name, d.block_contents])),
@@ -102,7 +107,7 @@ export function readProject(rootDir: string, config: PipelineConfig, options: Re
   const columnsOf = (p: NodeProps | undefined): Record<string, ColumnInfo> =>
     Object.fromEntries((p?.columns ?? []).map((c) => [c.name, { name: c.name, description: describe(c.description, p!.file), data_type: c.data_type, tags: c.tags, meta: c.meta }]));
 
-  const templates = new Map<string, nunjucks.Template>();
+  const templates = new Map<string, CompiledTemplate>();
   const nodes = new Map<string, ExecutableNode>();
   const byName = new Map<string, ModelNode | SeedNode>();
   const disabled = new Set<string>();
@@ -125,7 +130,7 @@ export function readProject(rootDir: string, config: PipelineConfig, options: Re
     const raw_code = readFileSync(f.file, 'utf8');
     const name = baseName(f.path);
     const fqn = [projectName, ...foldersOf(f.path), name];
-    const template = catchTemplate(() => engine.compile(raw_code, f.original_file_path));
+    const template = catchTemplate(() => engine.compileFile(raw_code, f.original_file_path));
     const captured = { refs: [] as RefCall[], sources: [] as SourceCall[], config: {} as RawConfig };
     if (template) catchTemplate(() => parseRender(engine, template, f.original_file_path, captured));
     const p = modelProps.get(name);
@@ -216,6 +221,19 @@ export function readProject(rootDir: string, config: PipelineConfig, options: Re
       });
     }
   }
+  // Two nodes may not land on the same relation (dbt refuses this too): one would overwrite the other.
+  const relations = new Map<string, ModelNode | SeedNode>();
+  for (const n of byName.values()) {
+    if (n.resource_type === 'model' && n.config.materialized === 'ephemeral') continue;
+    const key = `${n.schema ?? ''}.${n.alias}`;
+    const other = relations.get(key);
+    if (other) {
+      problems.push({
+        message: `${n.resource_type} '${n.name}' and ${other.resource_type} '${other.name}' (${other.original_file_path}) would both build ${n.schema ?? '<default schema>'}.${n.alias}. To fix this, give one another alias or schema.`,
+        location: n.location,
+      });
+    } else relations.set(key, n);
+  }
   const allFqns = [...byName.values()].map((n) => n.fqn);
   checkTree(config.models, 'model', fqnPrefixes(allFqns.filter((_, i) => [...byName.values()][i]!.resource_type === 'model')), locateInConfig, 'models', problems, warnings);
   checkTree(config.seeds, 'seed', fqnPrefixes(allFqns.filter((_, i) => [...byName.values()][i]!.resource_type === 'seed')), locateInConfig, 'seeds', problems, warnings);
@@ -277,7 +295,7 @@ export function readProject(rootDir: string, config: PipelineConfig, options: Re
   for (const f of findFiles(rootDir, config.testPaths, ['.sql'])) {
     const raw_code = readFileSync(f.file, 'utf8');
     const name = baseName(f.path);
-    const template = catchTemplate(() => engine.compile(raw_code, f.original_file_path));
+    const template = catchTemplate(() => engine.compileFile(raw_code, f.original_file_path));
     const captured = { refs: [] as RefCall[], sources: [] as SourceCall[], config: {} as RawConfig };
     if (template) catchTemplate(() => parseRender(engine, template, f.original_file_path, captured));
     const fqn = [projectName, ...foldersOf(f.path), name];
@@ -342,6 +360,7 @@ export function readProject(rootDir: string, config: PipelineConfig, options: Re
     });
   }
 
+  cache?.save();
   if (problems.length > 0) throw new ConfigError(problems);
   const project: Project = {
     config,
@@ -361,7 +380,7 @@ export function readProject(rootDir: string, config: PipelineConfig, options: Re
 
 function parseRender(
   engine: TemplateEngine,
-  template: nunjucks.Template,
+  template: CompiledTemplate,
   name: string,
   captured: { refs: RefCall[]; sources: SourceCall[]; config: RawConfig },
 ): void {
@@ -380,24 +399,6 @@ function parseRender(
     isIncremental: () => false,
     this: makeRelation('__parse__', baseName(name)),
   });
-}
-
-function readDocs(rootDir: string, dirs: readonly string[], problems: Problem[]): Map<string, DocBlock> {
-  const docs = new Map<string, DocBlock>();
-  const files: ProjectFile[] = findFiles(rootDir, dirs, ['.md']);
-  const block = /\{%-?\s*docs\s+([A-Za-z_][\w]*)\s*-?%\}([\s\S]*?)\{%-?\s*enddocs\s*-?%\}/g;
-  for (const f of files) {
-    const text = readFileSync(f.file, 'utf8');
-    for (const m of text.matchAll(block)) {
-      const name = m[1]!;
-      if (docs.has(`doc.${name}`)) {
-        problems.push({ message: `docs block '${name}' is defined twice (also in ${docs.get(`doc.${name}`)!.file}).`, location: { file: f.original_file_path } });
-        continue;
-      }
-      docs.set(`doc.${name}`, { unique_id: `doc.${name}`, name, block_contents: m[2]!.trim(), file: f.original_file_path });
-    }
-  }
-  return docs;
 }
 
 /** JSON with sorted keys: the same config always hashes the same. */

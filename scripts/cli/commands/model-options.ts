@@ -5,7 +5,9 @@
  */
 import { UsageError } from '../../../actions/shared/errors.ts';
 import { readStateManifest } from '../../../actions/shared/project/artifacts.ts';
+import { join, resolve } from 'node:path';
 import { readProject } from '../../../actions/shared/project/read-project.ts';
+import { TEMPLATE_CACHE_FILE } from '../../../actions/shared/project/template-cache.ts';
 import { selectNodes, type Selection } from '../../../actions/shared/project/selection.ts';
 import type { Project } from '../../../actions/shared/project/types.ts';
 import { parseYaml } from '../../../actions/shared/yaml-source.ts';
@@ -43,18 +45,19 @@ export function readModelOptions(o: ParsedOptions): ModelCommandOptions {
 }
 
 export function loadProject(ctx: CliContext, o: ModelCommandOptions): Project {
-  return readProject(ctx.projectDir, ctx.config(), { vars: o.vars, envVars: ctx.io.env, targetSchema: ctx.schemas().defaultSchema });
+  return readProject(ctx.projectDir, ctx.config(), {
+    vars: o.vars,
+    envVars: ctx.io.env,
+    targetSchema: ctx.schemas().defaultSchema,
+    templateCacheFile: join(ctx.targetDir, TEMPLATE_CACHE_FILE),
+  });
 }
 
 export function selectFor(ctx: CliContext, project: Project, o: ModelCommandOptions): Selection {
-  const state = o.state ? readStateManifest(ctx.io.cwd === ctx.projectDir ? o.state : resolveFrom(ctx.io.cwd, o.state)) : undefined;
+  const state = o.state ? readStateManifest(resolve(ctx.io.cwd, o.state)) : undefined;
   const selection = selectNodes(project, { select: o.select, exclude: o.exclude, state });
   for (const w of selection.warnings) ctx.log.warn(w);
   return selection;
-}
-
-function resolveFrom(cwd: string, p: string): string {
-  return p.startsWith('/') ? p : `${cwd}/${p}`;
 }
 
 /** Selected unique_ids of one resource type. */

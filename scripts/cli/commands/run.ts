@@ -22,15 +22,16 @@ export const runCommand: CommandDef = {
     const ids = idsOf(project, selection, 'model');
     writeManifest(ctx.targetDir, buildManifest(project, { resolver }));
     const db = await ctx.db({ connections: o.threads + 1 });
-    const results = await ctx.withRunLock('run', () =>
-      ctx.log.stage(`run ${ids.length} model(s) on ${o.threads} thread(s)`, () =>
+    // The exit code is what the lock records: a failed model makes the run's row say 'error'.
+    return ctx.withRunLock('run', async () => {
+      const results = await ctx.log.stage(`run ${ids.length} model(s) on ${o.threads} thread(s)`, () =>
         runModels(project, db, { select: ids, resolver, threads: o.threads, fullRefresh: o.fullRefresh, targetDir: ctx.targetDir, log: ctx.log }),
-      ),
-    );
-    writeRunResults(ctx.targetDir, modelRunResults('run', results, startedAt, { select: o.select, exclude: o.exclude, full_refresh: o.fullRefresh, threads: o.threads }));
-    const errors = results.filter((r) => r.status === 'error').length;
-    const skipped = results.filter((r) => r.status === 'skipped').length;
-    ctx.log.info(`done: ${results.length - errors - skipped} ok, ${errors} error(s), ${skipped} skipped`);
-    return errors > 0 ? 1 : 0;
+      );
+      writeRunResults(ctx.targetDir, modelRunResults('run', results, startedAt, { select: o.select, exclude: o.exclude, full_refresh: o.fullRefresh, threads: o.threads }));
+      const errors = results.filter((r) => r.status === 'error').length;
+      const skipped = results.filter((r) => r.status === 'skipped').length;
+      ctx.log.info(`done: ${results.length - errors - skipped} ok, ${errors} error(s), ${skipped} skipped`);
+      return errors > 0 ? 1 : 0;
+    });
   },
 };

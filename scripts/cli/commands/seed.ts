@@ -22,12 +22,13 @@ export const seedCommand: CommandDef = {
     const ids = idsOf(project, selection, 'seed');
     writeManifest(ctx.targetDir, buildManifest(project, { resolver }));
     const db = await ctx.db({ connections: o.threads + 1 });
-    const results = await ctx.withRunLock('seed', () =>
-      ctx.log.stage(`seed ${ids.length} seed(s)`, () =>
+    // The exit code is what the lock records: a failed seed makes the run's row say 'error'.
+    return ctx.withRunLock('seed', async () => {
+      const results = await ctx.log.stage(`seed ${ids.length} seed(s)`, () =>
         runSeeds(project, db, { select: ids, resolver, metaSchema: ctx.schemas().meta, fullRefresh: o.fullRefresh, threads: o.threads, log: ctx.log }),
-      ),
-    );
-    writeRunResults(ctx.targetDir, modelRunResults('seed', results, startedAt, { select: o.select, exclude: o.exclude, full_refresh: o.fullRefresh }));
-    return results.some((r) => r.status === 'error') ? 1 : 0;
+      );
+      writeRunResults(ctx.targetDir, modelRunResults('seed', results, startedAt, { select: o.select, exclude: o.exclude, full_refresh: o.fullRefresh }));
+      return results.some((r) => r.status === 'error') ? 1 : 0;
+    });
   },
 };
