@@ -100,3 +100,24 @@ test('store_failures keeps a failing test\'s rows in the audit schema', async ()
   const rows = await db.query<{ from_field: number }>(`SELECT from_field FROM ${qualified(schema!, table!)}`);
   assert.deepEqual(rows.map((x) => Number(x.from_field)), [99]);
 });
+
+test('an incremental model under --publish keeps its published rows (copied into the shadow first); --full-refresh rebuilds it', async () => {
+  const db = await dbPromise;
+  const dir = copyProject();
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(
+    join(dir, 'models', 'gold', 'contract_log.sql'),
+    "{{ config(materialized='incremental', unique_key='id') }}\nselect id, rent from {{ ref('int_contracts') }}\n{% if is_incremental() %}where id > (select coalesce(max(id), 0) from {{ this }}){% endif %}\n",
+  );
+  const first = await runPipelineInProcess(['build', '--publish', '--project-dir', dir, '--select', '+contract_log'], env);
+  assert.equal(first.code, 0, first.stdout + first.stderr);
+  const log = qualified(`${prefix}gold`, 'contract_log');
+  await db.exec(`INSERT INTO ${log} VALUES (1000, 1)`);
+  const second = await runPipelineInProcess(['build', '--publish', '--project-dir', dir, '--select', 'contract_log'], env);
+  assert.equal(second.code, 0, second.stdout + second.stderr);
+  const ids = async () => (await db.query<{ id: number }>(`SELECT id FROM ${log} ORDER BY id`)).map((r) => Number(r.id));
+  assert.deepEqual(await ids(), [1, 2, 3, 4, 1000]);
+  const refresh = await runPipelineInProcess(['build', '--publish', '--full-refresh', '--project-dir', dir, '--select', 'contract_log'], env);
+  assert.equal(refresh.code, 0, refresh.stdout + refresh.stderr);
+  assert.deepEqual(await ids(), [1, 2, 3, 4]);
+});

@@ -64,6 +64,24 @@ test('day 2: a failing error-severity test publishes nothing; every published ta
   assert.equal(Number(shadowRow!.n), 1, 'the shadow holds the bad build for inspection');
 });
 
+test('day 2, again: a truncated dump fails the load; nothing is published and the results say why', async () => {
+  const db = await dbPromise;
+  const before = await snapshot(db, published);
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const truncated = join(mkdtempSync(join(tmpdir(), 'wap-dump-')), 'gghouse_20260206.sql');
+  const text = readFileSync(join(DUMPS, 'gghouse_20260206.sql'), 'utf8');
+  writeFileSync(truncated, text.slice(0, text.indexOf('-- Dump completed')));
+  const r = await runPipelineInProcess(['daily', '--dump', truncated, '--project-dir', dir], env);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  const rr = results();
+  assert.equal(rr.status, 'error');
+  assert.equal(rr.publish!.published, false);
+  assert.match(rr.load!.error!, /truncated/);
+  assert.deepEqual(rr.stages.map((s) => [s.name, s.status]), [['load', 'error']]);
+  assert.deepEqual(await snapshot(db, published), before);
+});
+
 test('day 3 dry run: builds and tests in the shadow, publishes nothing, exits 0', async () => {
   const db = await dbPromise;
   const before = await snapshot(db, published);
@@ -100,6 +118,11 @@ test('day 3: killed between build and publish, the warehouse is unchanged and th
   assert.deepEqual(staging.map((x) => x.t), ['movings', 'tenants'], 'the table dropped from the dump left staging; the unchanged one stayed');
   const tenants = results().load!.tables.find((t) => t.table === 'tenants')!;
   assert.equal(tenants.status, 'unchanged');
+  const counts = Object.fromEntries(results().tables!.map((t) => [`${t.layer}:${t.table}`, [t.rows, t.previousRows]]));
+  assert.deepEqual(counts['staging:movings'], [6, 5], 'row counts before and after, for the report');
+  assert.deepEqual(counts['silver:int_contracts'], [5, 4]);
+  assert.deepEqual(counts['gold:contracts_by_type'], [3, 3]);
+  assert.deepEqual(counts['seeds:code_contract_type'], [3, 3]);
   const [n] = await db.query<{ n: string }>(`SELECT SUM(contracts) AS n FROM ${qualified(`${prefix}gold`, 'contracts_by_type')}`);
   assert.equal(Number(n!.n), 5);
   assert.deepEqual((await schemasWithPrefix(db, prefix)).filter((s) => /__(shadow|old)$/.test(s)), []);

@@ -43,9 +43,3 @@ export function rewriteTestBlocks(text: string, file: string): { text: string; t
     .replace(TEST_CLOSE, (_m, lt: string, rt: string) => `{%${lt} endmacro ${rt}%}`);
   return { text: rewritten, tests };
 }
-
-/** True when a file holds at least one test block (so callers can skip the rewrite cheaply). */
-export function hasTestBlocks(text: string): boolean {
-  TEST_OPEN.lastIndex = 0;
-  return /\{%-?\s*test\s/.test(text);
-}

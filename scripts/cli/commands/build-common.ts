@@ -10,11 +10,11 @@ import { UsageError } from '../../../actions/shared/errors.ts';
 import type { Project, TestNode } from '../../../actions/shared/project/types.ts';
 import { writeRunResults, type NodeResult, type PublishResult, type RunResults } from '../../../actions/shared/run-results.ts';
 import { formatSummary, makeRunResults } from '../../../actions/build/summary.ts';
+import { PIPELINE_VERSION } from '../../../actions/build/results.ts';
 import type { CliContext } from '../context.ts';
 import type { ModelCommandOptions } from './model-options.ts';
 import { selectFor } from './model-options.ts';
 
-export const PIPELINE_VERSION = '0.1.0';
 
 /**
  * The as-of time of source freshness: the `as_of_date` var (the dump's date in `daily`) at
@@ -40,12 +40,15 @@ export function compiledWriter(ctx: CliContext, project: Project): (test: TestNo
 
 export interface Finished {
   command: string;
+  /** The run lock's run id, so run_results.json and pipeline_meta.runs name the same run. */
+  invocationId?: string;
   startedAt: Date;
   args: Record<string, unknown>;
   results: NodeResult[];
   stages: RunResults['stages'];
   publish?: PublishResult;
   load?: RunResults['load'];
+  tables?: RunResults['tables'];
   failed: boolean;
 }
 
@@ -53,7 +56,7 @@ export interface Finished {
 export function finish(ctx: CliContext, f: Finished): number {
   const file = writeRunResults(
     ctx.targetDir,
-    makeRunResults({ ...f, invocationId: randomUUID(), version: PIPELINE_VERSION }),
+    makeRunResults({ ...f, invocationId: f.invocationId ?? randomUUID(), version: PIPELINE_VERSION }),
   );
   ctx.print(formatSummary(f.results, f.publish));
   ctx.log.info(`results written to ${file}`);

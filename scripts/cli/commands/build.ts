@@ -27,7 +27,7 @@ inspection until the next run. Exit 1 when anything failed.`,
     const selected = selectedIds(ctx, project, options);
     writeManifest(ctx.targetDir, buildManifest(project, { resolver: publishedResolver(ctx.schemas()) }));
     const db = await ctx.db({ connections: options.threads + 2 });
-    return ctx.withRunLock(publish ? 'build --publish' : 'build', async () => {
+    return ctx.withRunLock(publish ? 'build --publish' : 'build', async (lock) => {
       const startedAt = new Date();
       const run = await runBuild({
         project,
@@ -45,7 +45,7 @@ inspection until the next run. Exit 1 when anything failed.`,
       });
       const failed = runFailed(run.results, run.publish);
       const stages = [stage('build', startedAt, failed ? 'error' : 'success')];
-      return finish(ctx, { command: publish ? 'build --publish' : 'build', startedAt, args: { ...options, publish }, results: run.results, stages, publish: run.publish, failed });
+      return finish(ctx, { invocationId: lock.runId, command: publish ? 'build --publish' : 'build', startedAt, args: { ...options, publish }, results: run.results, stages, publish: run.publish, tables: run.tables, failed });
     });
   },
 };

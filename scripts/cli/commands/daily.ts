@@ -68,7 +68,7 @@ The models' as_of_date var is the dump's date (from gghouse_YYYYMMDD in its name
     const db = await ctx.db({ connections: Math.max(options.threads + 2, (loadThreads ?? 8) + 1) });
     return ctx.withRunLock(
       dryRun ? 'daily --dry-run' : 'daily',
-      async () => {
+      async (lock) => {
         const startedAt = new Date();
         const args = { ...options, dump: source.name, as_of_date: project.vars.as_of_date, dry_run: dryRun };
         let r;
@@ -99,11 +99,11 @@ The models' as_of_date var is the dump's date (from gghouse_YYYYMMDD in its name
           if (err instanceof ConfigError) {
             // A project error found once the dump was loaded (a tested column the dump lacks):
             // the results still say so, then the CLI exits 2.
-            finish(ctx, { command: 'daily', startedAt, args, results: [], stages: [{ name: 'build', status: 'error', startedAt: startedAt.toISOString(), durationSeconds: 0, message: err.message }], failed: true });
+            finish(ctx, { invocationId: lock.runId, command: 'daily', startedAt, args, results: [], stages: [{ name: 'build', status: 'error', startedAt: startedAt.toISOString(), durationSeconds: 0, message: err.message }], failed: true });
           }
           throw err;
         }
-        return finish(ctx, { command: 'daily', startedAt, args, results: r.results, stages: r.stages, load: r.load, publish: r.publish, failed: r.failed });
+        return finish(ctx, { invocationId: lock.runId, command: 'daily', startedAt, args, results: r.results, stages: r.stages, load: r.load, publish: r.publish, tables: r.tables, failed: r.failed });
       },
       source.name,
     );

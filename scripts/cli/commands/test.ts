@@ -19,7 +19,7 @@ project error (exit 2) before anything runs. Exit 1 when a check or an error-sev
     const project = loadProject(ctx, options);
     const selected = selectedIds(ctx, project, options);
     const db = await ctx.db({ connections: options.threads + 1 });
-    return ctx.withRunLock('test', async () => {
+    return ctx.withRunLock('test', async (lock) => {
       const startedAt = new Date();
       const { results } = await runBuild({
         project,
@@ -34,6 +34,7 @@ project error (exit 2) before anything runs. Exit 1 when a check or an error-sev
       });
       const failed = runFailed(results);
       return finish(ctx, {
+        invocationId: lock.runId,
         command: 'test',
         startedAt,
         args: { ...options },
