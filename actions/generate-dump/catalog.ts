@@ -47,7 +47,7 @@ function vendorTable(w: World, name: string, spec: VendorTable, rows: number, ro
   // Empty tables keep the AUTO_INCREMENT their deleted rows left behind, as the vendor's do.
   const autoIncrement = rows === 0 ? 1 + (keyOf(name) % 500) : rows + 1;
   // Compiled up front, so a wrong column declaration fails before anything is written.
-  const fns = rows === 0 ? [] : def.columns.map((c) => compileColumn(c, rowsOf));
+  const fns = rows === 0 ? [] : def.columns.map((c) => compileColumn(c, (t) => (t === 'self' ? rows : rowsOf(t))));
   return {
     def,
     rows,

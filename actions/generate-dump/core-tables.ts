@@ -5,10 +5,10 @@
 import { APARTMENT_STATUS, INQUIRY_CHANNEL, INQUIRY_TYPE, ROOM_STATUS, TENANT_STATUS } from './codes.ts';
 import { tableDef } from './ddl.ts';
 import { tenantAttributes } from './people.ts';
-import { hash32, Rng } from './prng.ts';
+import { Rng } from './prng.ts';
 import { COMPANIES, HOUSE_WORDS, HOUSE_WORDS_EN, NATIONALITY, PLACES, PLACE_ROMAJI } from './pools.ts';
 import { dateSql, dateTimeSql, str, type TableSource } from './table-source.ts';
-import { DIRTY, type World } from './world.ts';
+import { DIRTY, FORCED, type World } from './world.ts';
 
 const TIMESTAMPS = ['created_at timestamp #作成日時', 'updated_at timestamp #更新日時'];
 
@@ -116,7 +116,7 @@ export function tenantsTable(w: World): TableSource {
         if (w.isPurged(id)) continue;
         const t = tenantAttributes(w.seed, id);
         const first = w.tenantFirstDay[id]!;
-        const deleted = hash32(w.seed, 7002, id) / 4294967296 < DIRTY.tenantSoftDeleted;
+        const deleted = w.isSoftDeleted(id);
         const birth = t.ageDays < 0 ? t.ageDays : first - t.ageDays;
         const status = w.tenantStatus[id] || TENANT_STATUS.other;
         const updated = Math.min(w.dumpDay, first + rng.int(0, 900));
@@ -156,7 +156,7 @@ export function movingsTable(w: World): TableSource {
       const missing = () => (rng.chance(DIRTY.zeroDateForNull) ? -2 : -1);
       for (const c of w.contracts()) {
         const corporate = c.contractType !== 0 && [5, 6, 7, 9].includes(c.contractType) ? rng.pick(COMPANIES) : null;
-        const planned = rng.chance(DIRTY.zeroPlannedMoveout) ? -2 : c.plannedMoveoutDay;
+        const planned = rng.chance(DIRTY.zeroPlannedMoveout) || c.id === FORCED.zeroPlannedMoveout ? -2 : c.plannedMoveoutDay;
         const tuple =
           `(${c.id},${c.tenantId},${w.roomApartment[c.roomIndex]! + 1},${c.roomIndex + 1},${c.contractType || 'NULL'},${str(corporate)},` +
           `${dateSql(cal, c.applicationDay)},${dateSql(cal, c.contractDay < 0 ? missing() : c.contractDay)},${dateSql(cal, c.moveinDay)},` +

@@ -16,6 +16,9 @@ export const TENANT_DIRTY = {
   birthNull: 0.01,
 } as const;
 
+/** Tenants that always carry a rule (see FORCED in world.ts). */
+export const FORCED_TENANT = { spacedName: 2, genderZero: 4, genderNull: 6, birthZero: 9 } as const;
+
 export interface TenantAttributes {
   name: string;
   kana: string;
@@ -63,16 +66,16 @@ export function tenantAttributes(seed: number, id: number): TenantAttributes {
     kana = `${given[0]} ${f[0]}`;
     romaji = `${given[1].toLowerCase()}.${f[1].toLowerCase()}`;
   }
-  if (rng.chance(TENANT_DIRTY.spacedName)) {
+  if (rng.chance(TENANT_DIRTY.spacedName) || id === FORCED_TENANT.spacedName) {
     const r = rng.next();
     name = r < 0.4 ? `${rng.pick(SPACES)}${name}` : r < 0.8 ? `${name}${rng.pick(SPACES)}` : `${rng.pick(SPACES)}${name}${rng.pick(SPACES)}`;
   }
   attrs.name = name;
   attrs.kana = kana;
   const gr = rng.next();
-  attrs.gender = gr < TENANT_DIRTY.genderZero ? 0 : gr < TENANT_DIRTY.genderZero + TENANT_DIRTY.genderNull ? -1 : g;
+  attrs.gender = gr < TENANT_DIRTY.genderZero || id === FORCED_TENANT.genderZero ? 0 : gr < TENANT_DIRTY.genderZero + TENANT_DIRTY.genderNull || id === FORCED_TENANT.genderNull ? -1 : g;
   const br = rng.next();
-  attrs.ageDays = br < TENANT_DIRTY.birthZero ? -2 : br < TENANT_DIRTY.birthZero + TENANT_DIRTY.birthNull ? -1 : Math.floor((18 + Math.abs(rng.normal()) * 7 + rng.next() * 4) * 365.25);
+  attrs.ageDays = br < TENANT_DIRTY.birthZero || id === FORCED_TENANT.birthZero ? -2 : br < TENANT_DIRTY.birthZero + TENANT_DIRTY.birthNull ? -1 : Math.floor((18 + Math.abs(rng.normal()) * 7 + rng.next() * 4) * 365.25);
   attrs.nationality = nationality;
   const identity = PERSONAL_IDENTITY.pick(rng);
   attrs.personalIdentity = identity;

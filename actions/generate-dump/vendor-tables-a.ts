@@ -121,7 +121,7 @@ export const VENDOR_TABLES_A: Record<string, VendorTable> = {
     foreign: { fk_invoice_items_invoice: [['invoice_id'], 'invoices', ['id']] },
   },
   invoices: {
-    n: 'x:movings:6', comment: '請求',
+    n: 'x:movings:4', comment: '請求',
     columns: ['id int unsigned AI', 'moving_id int unsigned NN', 'tenant_id int unsigned NN', 'billing_month char(7) NN ~pick:2025-01|2025-02|2025-03|2025-04|2025-05|2025-06|2025-07|2025-08|2025-09|2025-10|2025-11|2025-12 #請求月', 'total_amount int NN =0 #合計金額', 'due_date date NN #支払期日', 'status tinyint NN =1 ~code:4 #状態 1:未払 2:支払済 3:一部 4:取消', 'issued_at datetime #発行日時', ...TS],
     keys: { idx_invoices_moving: ['moving_id'], idx_invoices_tenant: ['tenant_id'], idx_invoices_due: ['due_date'] },
   },

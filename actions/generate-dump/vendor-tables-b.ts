@@ -10,7 +10,7 @@ export const VENDOR_TABLES_B: Record<string, VendorTable> = {
     keys: { idx_line_messages_tenant: ['tenant_id'], idx_line_messages_sent_at: ['sent_at'] },
   },
   mail_logs: {
-    n: 'x:movings:8', comment: 'メール送信ログ',
+    n: 'x:movings:4', comment: 'メール送信ログ',
     columns: ['id bigint unsigned AI', 'email_template_id int unsigned', 'tenant_id int unsigned', 'to_address varchar(255) NN ~email #宛先', 'subject varchar(255) NN ~title #件名', 'body text #本文', 'status tinyint NN =1 ~code:3 #1:送信済 2:失敗 3:保留', 'sent_at datetime #送信日時', ...TS],
     keys: { idx_mail_logs_tenant: ['tenant_id'], idx_mail_logs_sent_at: ['sent_at'] },
   },
@@ -30,8 +30,8 @@ export const VENDOR_TABLES_B: Record<string, VendorTable> = {
   },
   news: { n: 'fixed:120', comment: 'お知らせ', columns: ['id int unsigned AI', 'title varchar(255) NN #タイトル', 'body text NN #本文', 'published_at datetime #公開日時', 'is_published tinyint(1) NN =0', 'apartment_id int unsigned', ...TS] },
   notifications: {
-    n: 'x:tenants:4', comment: '通知',
-    columns: ['id char(36) NN ~hex:32', 'type varchar(255) NN ~pick:App\\Notifications\\RentReminder|App\\Notifications\\MoveoutNotice|App\\Notifications\\Maintenance', 'notifiable_type varchar(255) NN ~pick:App\\Models\\Tenant', 'notifiable_id bigint unsigned NN ~fk:tenants', 'data text NN ~json', 'read_at timestamp', ...TS],
+    n: 'x:tenants:2.5', comment: '通知',
+    columns: ['id char(36) NN ~hexid', 'type varchar(255) NN ~pick:App\\Notifications\\RentReminder|App\\Notifications\\MoveoutNotice|App\\Notifications\\Maintenance', 'notifiable_type varchar(255) NN ~pick:App\\Models\\Tenant', 'notifiable_id bigint unsigned NN ~fk:tenants', 'data text NN ~json', 'read_at timestamp', ...TS],
     keys: { notifications_notifiable_type_notifiable_id_index: ['notifiable_type', 'notifiable_id'] },
   },
   oauth_access_tokens: { n: 'empty', comment: 'OAuthトークン', primaryKey: ['id'], columns: ['id varchar(100) NN', 'user_id bigint unsigned', 'client_id bigint unsigned NN', 'name varchar(255)', 'scopes text', 'revoked tinyint(1) NN', ...TS, 'expires_at datetime'] },

@@ -124,9 +124,16 @@ export function compileColumn(c: ColumnDef, rowsOf: (table: string) => number | 
     case 'int':
       return nullable(c, 0.03, (x) => String(x.rng.int(lo, hi)));
     case 'code':
-      return a ? nullable(c, 0.02, (x) => String(x.rng.int(1, lo))) : (x) => `'${c.name.slice(0, 1).toUpperCase()}${String(x.id).padStart(8, '0')}'`;
+      if (a) return nullable(c, 0.02, (x) => String(x.rng.int(1, lo)));
+      {
+        // A letter and the id, padded to fit the column (char(4) gets 'B001').
+        const width = Math.min(8, Number(/\((\d+)\)/.exec(c.type)?.[1] ?? 9) - 1);
+        const letter = c.name.slice(0, 1).toUpperCase();
+        return (x) => `'${letter}${String(x.id).padStart(width, '0').slice(-width)}'`;
+      }
     case 'pick': {
-      const items = a!.split('|').map((s) => str(s));
+      const numeric = /int|decimal/.test(c.type);
+      const items = a!.split('|').map((s) => (numeric ? s : str(s)));
       return nullable(c, 0.02, (x) => x.rng.pick(items));
     }
     case 'email':
@@ -152,6 +159,15 @@ export function compileColumn(c: ColumnDef, rowsOf: (table: string) => number | 
       return nullable(c, 0.1, (x) => str(x.rng.pick(SCHOOLS)));
     case 'url':
       return nullable(c, 0.05, (x) => `'/storage/uploads/${x.cal.year(x.day)}/${x.id.toString(36)}_${x.rng.u32().toString(16)}.jpg'`);
+    case 'hexid': {
+      // A random-looking key that still grows with the row id: mysqldump writes rows in primary
+      // key order, so a table keyed by such ids must be generated in that order.
+      const rows = rowsOf(`self`) ?? 1;
+      return (x) => {
+        const head = Math.floor(((x.id - 1 + x.rng.next()) * 4294967296) / rows);
+        return `'${head.toString(16).padStart(8, '0')}${x.rng.u32().toString(16).padStart(8, '0')}${x.rng.u32().toString(16).padStart(8, '0')}${x.rng.u32().toString(16).padStart(8, '0')}'`;
+      };
+    }
     case 'hex':
       return (x) => `'${x.rng.u32().toString(16).padStart(8, '0')}${x.rng.u32().toString(16).padStart(8, '0')}${x.rng.u32().toString(16).padStart(8, '0')}${x.rng.u32().toString(16).padStart(8, '0')}'`;
     case 'text':

@@ -30,6 +30,18 @@ export const DIRTY = {
   zeroPlannedMoveout: 0.004,
 } as const;
 
+/**
+ * Ids that always carry a dirty-data rule, so that even a tiny dump (tests, --scale 0.001) holds
+ * every kind of dirt the silver layer must clean. Rates above add more at every scale.
+ */
+export const FORCED = {
+  purgedTenant: 5,
+  softDeletedTenant: 3,
+  nullContractType: 10,
+  cancelled: 11,
+  zeroPlannedMoveout: 12,
+} as const;
+
 const SEASON = [0, 1.1, 1.35, 1.6, 1.3, 0.9, 0.85, 0.9, 0.95, 1.1, 1.0, 0.85, 0.7];
 
 /** One contract (a movings row) as the simulation produces it; reused between yields. */
@@ -128,7 +140,12 @@ export class World {
 
   /** A tenant id whose row is missing from `tenants` (hard-deleted by the vendor). */
   isPurged(tenantId: number): boolean {
-    return hash32(this.seed, 7001, tenantId) / 4294967296 < DIRTY.tenantPurged;
+    return tenantId === FORCED.purgedTenant || hash32(this.seed, 7001, tenantId) / 4294967296 < DIRTY.tenantPurged;
+  }
+
+  /** tenants.is_deleted = 1 */
+  isSoftDeleted(tenantId: number): boolean {
+    return tenantId === FORCED.softDeletedTenant || hash32(this.seed, 7002, tenantId) / 4294967296 < DIRTY.tenantSoftDeleted;
   }
 
   /** Replays every contract in id order (application order). The object yielded is reused. */
@@ -185,9 +202,9 @@ export class World {
     c.id = id;
     c.tenantId = nextTenant();
     const type = CONTRACT_TYPE.pick(rng);
-    c.contractType = rng.chance(DIRTY.contractTypeNull) ? 0 : type;
+    c.contractType = rng.chance(DIRTY.contractTypeNull) || id === FORCED.nullContractType ? 0 : type;
     const shortTerm = SHORT_TERM_CONTRACT_TYPES.has(type);
-    c.cancelled = rng.chance(DIRTY.cancelled);
+    c.cancelled = rng.chance(DIRTY.cancelled) || id === FORCED.cancelled;
     c.applicationDay = day;
     c.applicationSecond = rng.int(9 * 3600, 21 * 3600);
     const contractDay = day + rng.int(1, 14);
