@@ -8,6 +8,7 @@
 import { qualified, quoteIdent, type Db } from '../shared/db.ts';
 import type { TableCount } from '../shared/run-results.ts';
 import type { ManifestLike } from './lineage.ts';
+import { SHADOW_SUFFIX } from '../shared/schemas.ts';
 
 export const TABLE_COUNTS_TABLE = 'table_counts';
 const LAYERS = new Set(['staging', 'seeds', 'silver', 'gold']);
@@ -18,11 +19,16 @@ export interface CountTarget {
   layer: TableCount['layer'];
 }
 
-/** The published schemas of a run: staging, and every schema a seed or model of the manifest builds into. */
+/**
+ * The published schemas of a run: staging, and every schema a seed or model of the manifest builds
+ * into. A write-audit-publish run's manifest names the shadow schemas it built in; the counts are
+ * of what readers see, so those map back to the published names.
+ */
 export function countTargets(manifest: ManifestLike | undefined, stagingSchema: string): CountTarget[] {
   const out = new Map<string, CountTarget['layer']>([[stagingSchema, 'staging']]);
-  for (const n of Object.values(manifest?.nodes ?? {})) {
-    if (!n.schema || (n.resource_type !== 'model' && n.resource_type !== 'seed')) continue;
+  for (const node of Object.values(manifest?.nodes ?? {})) {
+    if (!node.schema || (node.resource_type !== 'model' && node.resource_type !== 'seed')) continue;
+    const n = { ...node, schema: node.schema.endsWith(SHADOW_SUFFIX) ? node.schema.slice(0, -SHADOW_SUFFIX.length) : node.schema };
     const logical = n.config?.schema;
     const layer = n.resource_type === 'seed' ? 'seeds' : logical && LAYERS.has(logical) ? (logical as TableCount['layer']) : 'other';
     if (!out.has(n.schema)) out.set(n.schema, layer);

@@ -1,8 +1,7 @@
 /**
  * The build action in both modes against the real server, on the write-audit-publish fixture
  * project and its dumps: a good day publishes, a bad day fails the step with an annotation on the
- * test's YAML line, publishes nothing, and the report action renders the run — checked in
- * headless Chromium, tables and lineage diagram included.
+ * test's YAML line, publishes nothing, and the report action renders the run.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +11,6 @@ import { join } from 'node:path';
 import { qualified, type Db } from '../../actions/shared/db.ts';
 import { ROOT } from '../helpers/cli.ts';
 import { dropSchemasWithPrefix, openTestDb, testPrefix } from '../helpers/db.ts';
-import { findChromium, renderInChromium } from '../helpers/browser.ts';
 import { runAction } from './run-action.ts';
 
 const prefix = testPrefix('buildact');
@@ -66,7 +64,7 @@ test('mode daily on a bad dump fails the step, annotates the YAML line of the fa
   assert.match(r.summary, /nothing was published.*The published warehouse is unchanged/);
 });
 
-test('the report action renders the failed day as the job summary, and Chromium shows its tables and lineage', async (t) => {
+test('the report action renders the failed day as the job summary: failures, layers with counts, lineage', async () => {
   const target = join(dir, 'day2');
   const r = await runAction('report', { ...common, 'target-dir': target }, { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r', GITHUB_SHA: 'abc' });
   assert.equal(r.code, 0, r.stderr + r.stdout);
@@ -75,22 +73,10 @@ test('the report action renders the failed day as the job summary, and Chromium 
   assert.match(r.summary, /\[models\/silver\/silver\.yml:11\]\(https:\/\/github\.com\/o\/r\/blob\/abc\/tests\/fixtures\/wap-project\/models\/silver\/silver\.yml#L11\)|\[models\/silver\/silver\.yml:11\]\(https:\/\/github\.com\/o\/r\/blob\/abc\/models\/silver\/silver\.yml#L11\)/);
   assert.match(r.summary, /## Staging load/);
   for (const layer of ['staging', 'seeds', 'silver', 'gold']) assert.match(r.summary, new RegExp(`### ${layer} — \\d+ tables?`));
-  // Nothing was published on day 2: every count equals day 1's.
-  assert.match(r.summary, new RegExp(`\\| \`${prefix}gold\\.contracts_by_type\` \\| table \\| 3 \\| 3 \\| 0 \\|`));
-  assert.match(r.summary, new RegExp(`\\| \`${prefix}silver\\.stg_movings\` \\| view \\| \\(view\\) \\|`));
+  // Day 2 kept its build in the shadow: the failed test's descendant was skipped, so it has no count there; day 1's is the previous one.
+  assert.match(r.summary, new RegExp(`\\| \`${prefix}gold__shadow\\.contracts_by_type\` \\| table \\| – \\| 3 \\| – \\|`));
+  assert.match(r.summary, new RegExp(`\\| \`${prefix}silver__shadow\\.stg_movings\` \\| view \\| 6 \\| 5 \\| \\+1 \\(20\\.0%\\) \\|`));
   assert.match(r.summary, /```mermaid\nflowchart LR/);
-  const chromium = findChromium();
-  if (!chromium) {
-    t.skip('no Chromium installed (apt-get install chromium): the rendered report is not checked');
-    return;
-  }
-  const dom = await renderInChromium(r.summary, chromium);
-  assert.match(dom, /data-mermaid="rendered"/);
-  const svg = /<pre class="mermaid"[^>]*>[\s\S]*?<svg[\s\S]*?<\/svg>/.exec(dom)?.[0] ?? '';
-  for (const label of ['int_contracts', 'contracts_by_type', 'staging.movings']) assert.ok(svg.includes(label), `the diagram shows ${label}`);
-  assert.ok((dom.match(/<table>/g) ?? []).length >= 4, 'the report tables are rendered');
-  assert.match(dom, /<th>stage<\/th>\s*<th>start<\/th>\s*<th[^>]*>duration<\/th>/);
-  assert.match(dom, /<th>table<\/th>\s*<th>kind<\/th>\s*<th[^>]*>rows<\/th>\s*<th[^>]*>previous run<\/th>\s*<th[^>]*>change<\/th>/);
 });
 
 test('mode build with publish rebuilds and publishes against the loaded staging', async () => {

@@ -15,7 +15,7 @@ const manifest = {
   nodes: {
     'model.p.orders': { resource_type: 'model', name: 'orders', schema: gold, config: { schema: 'gold' } },
     'model.p.orders_v': { resource_type: 'model', name: 'orders_v', schema: gold, config: { schema: 'gold', materialized: 'view' } },
-    'seed.p.codes': { resource_type: 'seed', name: 'codes', schema: seeds, config: { schema: 'seeds' } },
+    'seed.p.codes': { resource_type: 'seed', name: 'codes', schema: `${seeds}__shadow`, config: { schema: 'seeds' } },
     'test.p.unique_orders_id.abc123': { resource_type: 'test', name: 'unique_orders_id', schema: gold },
   },
 };
@@ -37,7 +37,7 @@ after(async () => {
   await db.close();
 });
 
-test('the published schemas of a run are staging and where its seeds and models build, each with its layer', () => {
+test('the published schemas of a run are staging and where its seeds and models build (shadow names mapped back), each with its layer', () => {
   assert.deepEqual(countTargets(manifest, staging), [
     { schema: staging, layer: 'staging' }, { schema: gold, layer: 'gold' }, { schema: seeds, layer: 'seeds' },
   ]);
