@@ -9,4 +9,4 @@ import { optionArgs } from '../shared/action-args.ts';
 await runAction('cleanup', () => ['cleanup', ...optionArgs({
   'archive-to': stringInput('archive-to'),
   apply: readApply('cleanup'),
-})]);
+})], { printedInSummary: 'markdown' });

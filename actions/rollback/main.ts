@@ -17,4 +17,4 @@ await runAction('rollback', () => {
     cutover: booleanInput('cutover', false),
     apply: readApply('rollback restore'),
   })];
-});
+}, { printedInSummary: 'text' });

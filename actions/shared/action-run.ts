@@ -65,7 +65,14 @@ function commonArgs(c: CommonInputs): string[] {
  * Runs `pipeline <argv>` for a stage and reports it to the runner. `summary: 'short'` writes the
  * status line and the failures (the report action writes the whole report).
  */
-export async function runStage(stage: string, argv: string[], env: Record<string, string | undefined> = process.env, summary: 'short' | 'none' = 'short'): Promise<StageOutcome> {
+export interface StageOptions {
+  /** Also put what the command printed into the job summary: as Markdown (cleanup's table) or as text in a code block (rollback). */
+  printedInSummary?: 'markdown' | 'text';
+  /** Default 'short': the status line and failures. */
+  summary?: 'short' | 'none';
+}
+
+export async function runStage(stage: string, argv: string[], options: StageOptions = {}, env: Record<string, string | undefined> = process.env): Promise<StageOutcome> {
   registerSecretsFromEnv(env);
   let common: Readonly<CommonInputs>;
   let url: string | undefined;
@@ -82,6 +89,7 @@ export async function runStage(stage: string, argv: string[], env: Record<string
   const targetDir = resolve(projectDir, common.targetDir);
   const started = Date.now();
   const errors: string[] = [];
+  let printed = '';
   const stderr = {
     write(text: string) {
       process.stderr.write(text);
@@ -93,7 +101,12 @@ export async function runStage(stage: string, argv: string[], env: Record<string
   try {
     exitCode = await runCli([...argv, ...commonArgs(common)], {
       env: { ...env, [ACTION_ENV.databaseUrl]: url },
-      stdout: { write: (t) => void process.stdout.write(t) },
+      stdout: {
+        write: (t) => {
+          printed += t;
+          process.stdout.write(t);
+        },
+      },
       stderr,
       cwd,
     });
@@ -104,7 +117,10 @@ export async function runStage(stage: string, argv: string[], env: Record<string
   if (results) keepStepCopy(targetDir, stage, started);
   setStageOutputs(exitCode, results, targetDir);
   if (results) annotate(results, relative(cwd, projectDir));
-  if (summary === 'short') await writeShortSummary(stage, exitCode, results, errors);
+  if ((options.summary ?? 'short') === 'short') {
+    const extra = !printed.trim() || !options.printedInSummary ? '' : options.printedInSummary === 'markdown' ? printed : `\`\`\`text\n${printed.replace(/```/g, "'''")}\n\`\`\``;
+    await writeShortSummary(stage, exitCode, results, errors, extra);
+  }
   if (exitCode !== 0) {
     core.setFailed(redact(errors.length ? errors.join('\n') : `pipeline ${stage} failed (exit ${exitCode}); see the log above`));
     process.exitCode = exitCode;
@@ -163,11 +179,11 @@ export function annotate(r: RunResults, projectPath: string): void {
   }
 }
 
-async function writeShortSummary(stage: string, exitCode: number, r: RunResults | undefined, errors: string[]): Promise<void> {
+async function writeShortSummary(stage: string, exitCode: number, r: RunResults | undefined, errors: string[], extra: string): Promise<void> {
   const body = r
     ? [statusLine(r), failuresSection(r, undefined, true)].filter(Boolean).join('\n\n')
     : `${exitCode === 0 ? '✅ **SUCCESS**' : '❌ **FAILED**'} · \`${stage}\`${errors.length ? `\n\n${errors.map((e) => `- ${e}`).join('\n')}` : ''}`;
-  await writeSummary(`### pipeline ${stage}\n\n${body}\n`);
+  await writeSummary(`### pipeline ${stage}\n\n${body}\n${extra ? `\n${extra.trimEnd()}\n` : ''}`);
 }
 
 /** The job summary, written once per step (it is limited to 1 MiB per step). */
@@ -184,7 +200,7 @@ export async function writeSummary(markdown: string): Promise<void> {
  * The whole of a stage's main.ts: read its own inputs into the command line (a malformed input
  * fails the step with exit 2 and a message naming it), then run the stage.
  */
-export async function runAction(stage: string, readArgv: () => string[]): Promise<StageOutcome> {
+export async function runAction(stage: string, readArgv: () => string[], options: StageOptions = {}): Promise<StageOutcome> {
   let argv: string[];
   try {
     argv = readArgv();
@@ -193,5 +209,5 @@ export async function runAction(stage: string, readArgv: () => string[]): Promis
     process.exitCode = 2;
     return { exitCode: 2, errors: [errorMessage(err)] };
   }
-  return runStage(argv[0] ?? stage, argv);
+  return runStage(argv[0] ?? stage, argv, options);
 }

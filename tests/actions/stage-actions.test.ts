@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDatabaseUrl, quoteIdent, type Db } from '../../actions/shared/db.ts';
@@ -131,3 +131,29 @@ for (const [action, inputs] of [['cleanup', {}], ['rollback', { action: 'restore
     assert.match(r.stdout, /::error::.*needs the confirmation: type 'apply' in the confirm input \(got 'yes please'\)\. Nothing was changed\./);
   });
 }
+
+test('cleanup as a dry run lists what it would archive and drop in the job summary, and drops nothing', async () => {
+  await db.exec(`CREATE DATABASE ${quoteIdent(`${prefix}basis`)}`);
+  await db.exec(`CREATE TABLE ${quoteIdent(`${prefix}basis`)}.t (a INT)`);
+  await db.exec(`INSERT INTO ${quoteIdent(`${prefix}basis`)}.t VALUES (1), (2)`);
+  await db.exec(`CREATE DATABASE ${quoteIdent(`${prefix}_gold`)}`);
+  const r = await runAction('cleanup', { 'schema-prefix': prefix, 'target-dir': join(dir, 'cleanup-dry') });
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.equal(r.outputs.status, 'success');
+  assert.match(r.summary, /^### pipeline cleanup\n/);
+  assert.match(r.summary, new RegExp(`\\| ${prefix}basis \\| .* \\| 1 \\| 0 \\| 2 \\| would archive, verify and drop \\|`));
+  assert.match(r.summary, new RegExp(`\\| ${prefix}_gold \\| .* \\| would drop \\|`));
+  const left = await db.query<{ n: string }>('SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?, ?)', [`${prefix}basis`, `${prefix}_gold`]);
+  assert.equal(Number(left[0]!.n), 2);
+});
+
+test('cleanup with dry-run false and confirm apply archives the non-empty legacy schema, then drops both', async () => {
+  const archive = join(dir, 'archive');
+  const r = await runAction('cleanup', { 'schema-prefix': prefix, 'target-dir': join(dir, 'cleanup-apply'), 'dry-run': 'false', confirm: 'apply', 'archive-to': archive });
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  const left = await db.query<{ n: string }>('SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?, ?)', [`${prefix}basis`, `${prefix}_gold`]);
+  assert.equal(Number(left[0]!.n), 0);
+  const files = readdirSync(archive);
+  assert.equal(files.filter((f) => f.startsWith(`${prefix}basis_`) && f.endsWith('.sql.gz')).length, 1, files.join(', '));
+  assert.match(r.summary, new RegExp(`${prefix}basis`));
+});
