@@ -7,17 +7,17 @@
 import * as core from '@actions/core';
 import { resolve } from 'node:path';
 import { booleanInput, databaseUrl, readConnectionInputs, stringInput } from '../shared/action-inputs.ts';
-import { ACTION_ENV, writeSummary } from '../shared/action-run.ts';
+import { ACTION_ENV, maskSecrets, writeSummary } from '../shared/action-run.ts';
 import { errorMessage } from '../shared/errors.ts';
 import { createLogger } from '../shared/log.ts';
-import { redact, registerSecretsFromEnv } from '../shared/secrets.ts';
+import { redact } from '../shared/secrets.ts';
 import { createContext } from '../../scripts/cli/context.ts';
 import { tableCounter } from '../../scripts/cli/commands/report.ts';
 import { linksFromEnv } from './links.ts';
 import { writeReport } from './report-stage.ts';
 import { testCounts } from './sections.ts';
 
-registerSecretsFromEnv(process.env);
+maskSecrets(process.env);
 const workspace = resolve(process.env[ACTION_ENV.workspace] ?? process.cwd());
 let ctx: ReturnType<typeof createContext> | undefined;
 try {

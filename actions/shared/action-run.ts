@@ -13,7 +13,7 @@ import { join, relative, resolve } from 'node:path';
 import { runCli } from '../../scripts/cli/main.ts';
 import { errorMessage } from './errors.ts';
 import { readRunResults, type NodeResult, type RunResults } from './run-results.ts';
-import { redact, registerSecretsFromEnv } from './secrets.ts';
+import { onSecretRegistered, redact, registerSecretsFromEnv } from './secrets.ts';
 import { booleanInput, databaseUrl, readConnectionInputs, stringInput, type ConnectionInputs } from './action-inputs.ts';
 import { failuresSection, isFailure, kindOf, nodeName, statusLine, testCounts } from '../report/sections.ts';
 import { STEPS_DIR } from '../report/merge-results.ts';
@@ -73,7 +73,7 @@ export interface StageOptions {
 }
 
 export async function runStage(stage: string, argv: string[], options: StageOptions = {}, env: Record<string, string | undefined> = process.env): Promise<StageOutcome> {
-  registerSecretsFromEnv(env);
+  maskSecrets(env);
   let common: Readonly<CommonInputs>;
   let url: string | undefined;
   try {
@@ -210,4 +210,18 @@ export async function runAction(stage: string, readArgv: () => string[], options
     return { exitCode: 2, errors: [errorMessage(err)] };
   }
   return runStage(argv[0] ?? stage, argv, options);
+}
+
+let masking = false;
+
+/**
+ * Every secret the pipeline knows or learns (passwords, AWS and GitHub tokens from the
+ * environment, IAM database tokens signed during the run) is masked in the runner's log too.
+ */
+export function maskSecrets(env: Record<string, string | undefined>): void {
+  if (!masking) {
+    masking = true;
+    onSecretRegistered((s) => core.setSecret(s));
+  }
+  registerSecretsFromEnv(env);
 }

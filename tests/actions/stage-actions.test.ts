@@ -85,9 +85,10 @@ test('with a database host, user and password secret the action connects with th
   const r = await runAction('load', {
     dump: dumpFile, 'schema-prefix': prefix, 'target-dir': join(dir, 'pw'),
     'database-host': s.host, 'database-port': String(s.port), 'database-user': user, 'database-password': password,
-  }, { DATABASE_URL: 'mysql://nobody@127.0.0.1:1' });
+  }, { DATABASE_URL: 'mysql://nobody@127.0.0.1:1', AWS_SESSION_TOKEN: 'session-token-of-the-oidc-role' });
   assert.equal(r.code, 0, r.stderr + r.stdout);
   assert.ok(r.stdout.includes(`::add-mask::${password}`), 'the password is masked');
+  assert.ok(r.stdout.includes('::add-mask::session-token-of-the-oidc-role'), 'and the AWS session token');
   assert.ok(r.stdout.includes(`::add-mask::${encodeURIComponent(password)}`), 'and its URL-encoded form');
   const elsewhere = (r.stdout.replace(/^::add-mask::.*$/gm, '') + r.stderr + r.summary + readFileSync(join(dir, 'pw', 'run_results.json'), 'utf8'));
   assert.ok(!elsewhere.includes(password) && !elsewhere.includes(encodeURIComponent(password)), 'the password appears nowhere else');
