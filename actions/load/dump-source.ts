@@ -50,7 +50,7 @@ export async function resolveDumpSource(spec: string, o: ResolveOptions = {}): P
     } catch {
       throw new PipelineError(`the dump file ${spec} does not exist or is not a readable file. To fix this, pass --dump with the path of a mysqldump file (plain or gzip).`);
     }
-    return { name: spec, size, date: dateOfName(spec), open: () => createReadStream(spec, { highWaterMark: 1 << 20 }) };
+    return { name: spec, size, date: dateOfName(spec), open: () => createReadStream(spec, { highWaterMark: 4 << 20 }) };
   }
   const m = /^s3:\/\/([^/]+)\/(.*)$/.exec(spec);
   if (!m) throw new UsageError(`--dump ${spec} is not an S3 URL: expected s3://bucket/key or s3://bucket/prefix/`);

@@ -9,13 +9,13 @@ import type { LoadTableResult } from '../shared/run-results.ts';
 
 const KIND = 'staging';
 
-export async function loadedHashes(db: Db, metaSchema: string, schema: string): Promise<Map<string, string>> {
+export async function loadedHashes(db: Db, metaSchema: string, schema: string): Promise<Map<string, { hash: string; rows: number }>> {
   await ensureMetaSchema(db, metaSchema);
-  const rows = await db.query<{ t: string; h: string }>(
-    `SELECT table_name AS t, content_hash AS h FROM ${qualified(metaSchema, CONTENT_HASHES_TABLE)} WHERE kind = ? AND schema_name = ?`,
+  const rows = await db.query<{ t: string; h: string; n: string }>(
+    `SELECT table_name AS t, content_hash AS h, row_count AS n FROM ${qualified(metaSchema, CONTENT_HASHES_TABLE)} WHERE kind = ? AND schema_name = ?`,
     [KIND, schema],
   );
-  return new Map(rows.map((r) => [r.t, r.h]));
+  return new Map(rows.map((r) => [r.t, { hash: r.h, rows: Number(r.n) }]));
 }
 
 /**

@@ -116,11 +116,23 @@ export async function createObjects(s: DbSession, plan: Pick<SwapPlan, 'objects'
   const [{ mode }] = await s.query<{ mode: string }>('SELECT @@SESSION.sql_mode AS mode');
   await s.exec(`USE ${quoteIdent(schema)}`);
   try {
-    for (const o of plan.objects) {
-      const kind = o.type === 'VIEW' ? 'VIEW' : o.type;
-      await s.exec(`DROP ${kind} IF EXISTS ${qualified(schema, o.name)}`);
-      if (o.sessionSql) await s.exec(o.sessionSql);
-      await s.exec(o.type === 'VIEW' ? o.sql.replace(/^\s*CREATE\s+(OR\s+REPLACE\s+)?/i, 'CREATE OR REPLACE ') : o.sql);
+    // mysqldump writes final views in name order (its stand-ins covered dependencies): a view on a
+    // view that comes later fails the first time, so failed ones are retried while others succeed.
+    let todo = [...plan.objects];
+    for (;;) {
+      const failed: Array<{ o: DeferredObject; err: unknown }> = [];
+      for (const o of todo) {
+        try {
+          await s.exec(`DROP ${o.type} IF EXISTS ${qualified(schema, o.name)}`);
+          if (o.sessionSql) await s.exec(o.sessionSql);
+          await s.exec(o.type === 'VIEW' ? o.sql.replace(/^\s*CREATE\s+(OR\s+REPLACE\s+)?/i, 'CREATE OR REPLACE ') : o.sql);
+        } catch (err) {
+          failed.push({ o, err });
+        }
+      }
+      if (failed.length === 0) break;
+      if (failed.length === todo.length) throw Object.assign(failed[0]!.err as Error, { message: `${failed[0]!.o.type} ${failed[0]!.o.name}: ${(failed[0]!.err as Error).message}` });
+      todo = failed.map((f) => f.o);
     }
   } finally {
     await s.exec('SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci');

@@ -11,12 +11,13 @@
 import type { Statement } from './dump-splitter.ts';
 import { checkValues } from './insert-values.ts';
 import { mapCollations, type CollationMapper } from './collations.ts';
+import { SessionSettings } from './session-settings.ts';
 import { applyEdits, excerpt, isName, nameOf, readQualifiedName, resolveConditionals, tokenize, type ServerFlavor, type Token } from './sql-text.ts';
 
 export type RoutineType = 'TRIGGER' | 'PROCEDURE' | 'FUNCTION' | 'EVENT';
 
 export type Action =
-  | { kind: 'insert'; table: string; rows: number; sql: Buffer; values?: { columns?: string; first: number; last: number; ignore: boolean; replace: boolean } }
+  | { kind: 'insert'; table: string; rows: number; sql: Buffer; values?: { columns?: string; first: number; last: number; ignore: boolean; replace: boolean }; valuesAt?: number }
   | { kind: 'create-table'; table: string; sql: string }
   | { kind: 'drop-table'; tables: string[] }
   | { kind: 'alter-table'; table: string; sql: string }
@@ -32,11 +33,14 @@ export interface ClassifierOptions {
   collations: CollationMapper;
   /** Lower-case names of schemas other than the target: qualifiers that must not appear. */
   otherSchemas: ReadonlySet<string>;
+  /**
+   * Tables whose INSERTs are not checked now (the loader spools them and checks them with
+   * `checkInsert` only if it loads them): their rows are reported as -1. Default: none.
+   */
+  deferValuesCheck?: (table: string) => boolean;
 }
 
-/** Session variables a dump may set; unique and foreign-key checks are always off while loading. */
-export const SESSION_VARS = ['character_set_client', 'character_set_results', 'character_set_connection', 'collation_connection', 'time_zone', 'sql_mode', 'sql_notes'] as const;
-const IGNORED_VARS = new Set(['unique_checks', 'foreign_key_checks', 'sql_quote_show_create', 'autocommit', 'names', 'character_set_database', 'sql_log_bin', 'gtid_purged', 'old_alter_table', 'check_constraint_checks', 'sql_safe_updates']);
+export { SESSION_VARS } from './session-settings.ts';
 const ALLOWED_ENGINES = new Set(['INNODB', 'MYISAM', 'ARIA', 'MEMORY', 'HEAP']);
 const SYSTEM_SCHEMAS = new Set(['mysql', 'information_schema', 'performance_schema', 'sys']);
 
@@ -45,13 +49,22 @@ export class StatementClassifier {
   ownDb: string | undefined;
   /** Set after a refused `USE other`: statements are refused until the dump switches back. */
   private foreignDb: string | undefined;
-  /** Current values (SQL text) of the session variables the dump set. */
-  readonly session = new Map<string, string>();
-  private readonly userVars = new Map<string, string | undefined>();
-  /** Bumped whenever `session` changes, so workers re-apply it. */
-  sessionVersion = 0;
+  /** The session settings the dump made so far (see session-settings.ts). */
+  readonly settings: SessionSettings;
 
-  constructor(private readonly o: ClassifierOptions) {}
+  constructor(private readonly o: ClassifierOptions) {
+    this.settings = new SessionSettings((name) => o.collations.map(name));
+  }
+
+  /** Current values (SQL text) of the session variables the dump set. */
+  get session(): Map<string, string> {
+    return this.settings.values;
+  }
+
+  /** Bumped whenever `session` changes, so workers re-apply it. */
+  get sessionVersion(): number {
+    return this.settings.version;
+  }
 
   classify(stmt: Statement): Action {
     const head = stmt.sql.subarray(0, 24).toString('latin1').replace(/^[\s(]+/, '').toUpperCase();
@@ -130,6 +143,7 @@ export class StatementClassifier {
     const columns = colStart >= 0 ? headText.slice(colStart, tokens[i - 1]!.end) : undefined;
     const kw = tokens[i];
     if (!kw || (kw.value !== 'VALUES' && kw.value !== 'VALUE')) return { kind: 'refuse', reason: `INSERT into ${name.name} without a VALUES list (INSERT … SELECT and SET forms are not allowed)` };
+    if (this.o.deferValuesCheck?.(name.name)) return { kind: 'insert', table: name.name, rows: -1, sql, valuesAt: kw.end };
     const check = checkValues(sql, kw.end);
     if (!check.ok) return { kind: 'refuse', reason: `INSERT into ${name.name}: ${check.reason} (at byte ${check.at} of the statement)` };
     let out = sql;
@@ -143,86 +157,9 @@ export class StatementClassifier {
   }
 
   private set(text: string, tokens: Token[]): Action {
-    // Split the assignments at top-level commas.
-    const parts: Token[][] = [];
-    let cur: Token[] = [];
-    let depth = 0;
-    for (const t of tokens.slice(1)) {
-      if (t.value === '(') depth++;
-      if (t.value === ')') depth--;
-      if (t.value === ',' && depth === 0) {
-        parts.push(cur);
-        cur = [];
-      } else cur.push(t);
-    }
-    parts.push(cur);
-    const skipped: string[] = [];
-    let changed = false;
-    for (const p of parts) {
-      const r = this.assignment(text, p);
-      if (r === 'changed') changed = true;
-      else if (r.startsWith('refuse:')) return { kind: 'refuse', reason: r.slice(7) };
-      else if (r !== 'ok') skipped.push(r);
-    }
-    if (changed) {
-      this.sessionVersion++;
-      return { kind: 'session' };
-    }
-    if (skipped.length) return { kind: 'skip', reason: skipped.join('; ') };
-    return { kind: 'skip', reason: 'user variable', quiet: true };
-  }
-
-  /** One `x = value`: 'changed', 'ok' (user variable), 'refuse:…' or a skip reason. */
-  private assignment(text: string, p: Token[]): string {
-    let i = 0;
-    let scope = 'SESSION';
-    if (p[0]?.value === 'SESSION' || p[0]?.value === 'LOCAL' || p[0]?.value === 'GLOBAL' || p[0]?.value === 'PERSIST') scope = p[i++]!.value;
-    const lhs = p[i];
-    if (!lhs) return 'empty SET';
-    let name: string;
-    if (lhs.type === 'var') {
-      const v = lhs.value;
-      if (!v.startsWith('@@')) {
-        // A user variable: remember what it holds (the dump saves settings to restore them).
-        const value = this.value(text, p.slice(i + 2));
-        this.userVars.set(v.toLowerCase(), value);
-        return 'ok';
-      }
-      const m = /^@@(?:(global|session|local|persist)\.)?(.+)$/i.exec(v)!;
-      if (m[1]) scope = m[1].toUpperCase();
-      name = m[2]!.toLowerCase();
-    } else if (lhs.value === 'NAMES' || (lhs.value === 'CHARACTER' && p[i + 1]?.value === 'SET') || lhs.value === 'CHARSET') {
-      const vi = lhs.value === 'CHARACTER' ? i + 2 : i + 1;
-      const cs = p[vi] ? nameOf(text, p[vi]!).replace(/^'|'$/g, '') : undefined;
-      if (!cs || !/^\w+$/.test(cs)) return 'refuse:a SET NAMES without a character set name';
-      const collate = p[vi + 1]?.value === 'COLLATE' && p[vi + 2] ? nameOf(text, p[vi + 2]!).replace(/^'|'$/g, '') : undefined;
-      for (const v of ['character_set_client', 'character_set_results', 'character_set_connection', 'collation_connection']) this.session.delete(v);
-      this.session.set('character_set_client', cs);
-      this.session.set('character_set_results', cs);
-      this.session.set('character_set_connection', cs);
-      if (collate) this.session.set('collation_connection', this.o.collations.map(collate));
-      return 'changed';
-    } else name = nameOf(text, lhs).toLowerCase();
-    if (name === 'gtid_purged' || name === 'sql_log_bin') return `${name.toUpperCase()} is skipped (replication state is not the loader's business)`;
-    if (scope === 'GLOBAL' || scope === 'PERSIST') return `refuse:SET ${scope} ${name} changes the server for everyone`;
-    if (IGNORED_VARS.has(name)) return 'ok';
-    if (!(SESSION_VARS as readonly string[]).includes(name)) return `SET ${name} is not a setting the loader follows`;
-    const value = this.value(text, p.slice(i + 2));
-    this.session.delete(name);
-    if (value !== undefined) this.session.set(name, name === 'collation_connection' ? this.o.collations.map(value) : value);
-    return 'changed';
-  }
-
-  /** The SQL text of a simple value (a literal, @uservar or @@sysvar); undefined = the default. */
-  private value(text: string, p: Token[]): string | undefined {
-    if (p.length !== 1) return p.length === 0 ? undefined : `'${p.map((t) => text.slice(t.start, t.end)).join(' ').replace(/'/g, '')}'`;
-    const t = p[0]!;
-    if (t.type === 'var') {
-      if (t.value.startsWith('@@')) return this.session.get(t.value.replace(/^@@(session\.|local\.)?/i, '').toLowerCase());
-      return this.userVars.get(t.value.toLowerCase());
-    }
-    if (t.type === 'word' && t.value === 'DEFAULT') return undefined;
-    return text.slice(t.start, t.end);
+    const r = this.settings.apply(text, tokens);
+    if (r.kind === 'refuse') return r;
+    return r.kind === 'changed' ? { kind: 'session' } : { kind: 'skip', reason: r.reason, quiet: r.quiet };
   }
 
   private use(text: string, tokens: Token[]): Action {

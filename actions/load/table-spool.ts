@@ -15,6 +15,8 @@ export interface SpooledStatement {
   sessionSql: string;
   offset: number;
   line: number;
+  /** For an INSERT whose VALUES are not checked yet: where they start. */
+  valuesAt?: number;
 }
 
 export class TableSpool {
@@ -29,7 +31,7 @@ export class TableSpool {
       this.file = join(this.dir, 'spool.bin');
       this.fd = openSync(this.file, 'w+');
     }
-    const head = Buffer.from(JSON.stringify({ t: s.table, k: s.kind, v: s.sessionVersion, s: s.sessionSql, o: s.offset, l: s.line }));
+    const head = Buffer.from(JSON.stringify({ t: s.table, k: s.kind, v: s.sessionVersion, s: s.sessionSql, o: s.offset, l: s.line, a: s.valuesAt }));
     const lens = Buffer.alloc(8);
     lens.writeUInt32LE(head.length, 0);
     lens.writeUInt32LE(s.sql.length, 4);
@@ -50,11 +52,11 @@ export class TableSpool {
       const bl = lens.readUInt32LE(4);
       const head = Buffer.alloc(hl);
       readSync(this.fd, head, 0, hl, pos + 8);
-      const h = JSON.parse(head.toString()) as { t: string; k: SpooledStatement['kind']; v: number; s: string; o: number; l: number };
+      const h = JSON.parse(head.toString()) as { t: string; k: SpooledStatement['kind']; v: number; s: string; o: number; l: number; a?: number };
       if (tables.has(h.t)) {
         const sql = Buffer.allocUnsafe(bl);
         readSync(this.fd, sql, 0, bl, pos + 8 + hl);
-        yield { table: h.t, kind: h.k, sql, sessionVersion: h.v, sessionSql: h.s, offset: h.o, line: h.l };
+        yield { table: h.t, kind: h.k, sql, sessionVersion: h.v, sessionSql: h.s, offset: h.o, line: h.l, valuesAt: h.a };
       }
       pos += 8 + hl + bl;
     }

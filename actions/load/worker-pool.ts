@@ -141,14 +141,33 @@ export class WorkerPool {
           await w.session.exec(job.session.sql);
           w.version = job.session.version;
         }
-        if (job.infile) this.infiles.set(job.infile.name, job.infile.data);
-        await w.session.exec(typeof job.sql === 'string' ? job.sql : job.sql.toString('latin1'));
+        await this.execWithRetry(w, job);
         item.resolve();
       } catch (err) {
         const failure = err instanceof PipelineError ? err : describeFailure(err, job, this.o.schema);
         this.fail(failure);
         item.reject(failure);
         return;
+      }
+    }
+  }
+
+  /**
+   * Concurrent INSERTs into one InnoDB table can deadlock (error 1213) or time out on a lock
+   * (1205); the statement was rolled back whole (autocommit), so it is simply run again.
+   * https://dev.mysql.com/doc/refman/8.0/en/innodb-deadlocks-handling.html
+   */
+  private async execWithRetry(w: Worker, job: Job): Promise<void> {
+    const sql = typeof job.sql === 'string' ? job.sql : job.sql.toString('latin1');
+    for (let attempt = 0; ; attempt++) {
+      if (job.infile) this.infiles.set(job.infile.name, job.infile.data);
+      try {
+        await w.session.exec(sql);
+        return;
+      } catch (err) {
+        const errno = (err as { errno?: number }).errno;
+        if ((errno !== 1213 && errno !== 1205) || attempt >= 8) throw err;
+        await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
       }
     }
   }

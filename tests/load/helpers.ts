@@ -76,3 +76,13 @@ export function makeDump(o: { tables: string[]; rows: number; tag?: string; trai
   if (o.trailer !== false) parts.push('\n-- Dump completed on 2026-02-05  1:00:00\n');
   return Buffer.from(parts.join(''), 'utf8');
 }
+
+/** SHOW CREATE TABLE of every base table (AUTO_INCREMENT counters left out). */
+export async function tableShapes(db: Db, schema: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const t of await tablesOf(db, schema)) {
+    const [row] = await db.query<Record<string, string>>(`SHOW CREATE TABLE ${qualified(schema, t)}`);
+    out[t] = row!['Create Table']!.replace(/ AUTO_INCREMENT=\d+/, '');
+  }
+  return out;
+}

@@ -92,3 +92,13 @@ test('--parse-only reads and reports without a database', async () => {
   assert.match(r.stdout, /REFUSED line \d+ \(byte \d+\): GRANT statements are not allowed/);
   assert.match(r.stdout, /2 tables, 2000 rows, .* 1 refused; .* MB\/s\); complete \(trailer present\)/);
 });
+
+test('INSERTs of a table that may be unchanged are still checked when it turns out changed', async () => {
+  const file = join(dir, 'day4.sql');
+  const evil = "INSERT INTO `a` VALUES ((SELECT 7 FROM mysql.user LIMIT 1),'x',NULL,NULL);\n";
+  writeFileSync(file, makeDump({ tables: ['a', 'e'], rows: 50, tag: 'day3', extra: evil }));
+  const r = await loadFile(db, file, target, { metaSchema: meta });
+  assert.deepEqual(r.tables.map((t) => `${t.table}:${t.status}:${t.rows}`), ['a:loaded:50', 'e:unchanged:50']);
+  assert.equal(r.refused.length, 1);
+  assert.match(r.refused[0]!.reason, /INSERT into a: a parenthesis inside a row/);
+});

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
-import { PipelineError, UsageError, errorMessage } from '../../../actions/shared/errors.ts';
+import { UsageError, errorMessage } from '../../../actions/shared/errors.ts';
 import { formatBytes } from '../../../actions/shared/progress.ts';
 import { writeRunResults, type LoadResult, type RunResults } from '../../../actions/shared/run-results.ts';
 import { resolveDumpSource } from '../../../actions/load/dump-source.ts';
@@ -83,7 +82,7 @@ async function runLoad(ctx: CliContext, options: ParsedOptions): Promise<number>
     async (lock) => {
       const write = (status: 'success' | 'error', load: LoadResult, message?: string) => {
         const results: RunResults = {
-          metadata: { generated_at: new Date().toISOString(), invocation_id: lock.runId ?? randomUUID(), command: 'load', pipeline_version: '0.1.0' },
+          metadata: { generated_at: new Date().toISOString(), invocation_id: lock.runId, command: 'load', pipeline_version: '0.1.0' },
           status,
           elapsed_time: (Date.now() - started.getTime()) / 1000,
           args: { dump: source.name, schema: target, threads: o.threads, with_routines: o.withRoutines },
@@ -104,7 +103,6 @@ async function runLoad(ctx: CliContext, options: ParsedOptions): Promise<number>
       } catch (err) {
         const message = errorMessage(err);
         write('error', { source: source.name, schema: target, bytes: 0, seconds: (Date.now() - started.getTime()) / 1000, tables: [], refused: [], skippedRoutines: 0, collationMappings: [], published: false, error: message }, message);
-        if (err instanceof PipelineError || err instanceof UsageError) throw err;
         throw err;
       }
     },
