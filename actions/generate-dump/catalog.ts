@@ -5,8 +5,8 @@
 import { apartmentsTable, inquiriesTable, movingsTable, roomsTable, tenantsTable } from './core-tables.ts';
 import { tableDef } from './ddl.ts';
 import { accessLogsTable, operationLogsTable } from './log-tables.ts';
-import { Rng } from './prng.ts';
-import type { TableSource } from './table-source.ts';
+import { hash32, Rng } from './prng.ts';
+import { emitSegments, segmentIndex, type TableSource } from './table-source.ts';
 import { compileColumn, type RowContext } from './vendor-values.ts';
 import { VENDOR_TABLES_A, type VendorTable } from './vendor-tables-a.ts';
 import { VENDOR_TABLES_B } from './vendor-tables-b.ts';
@@ -48,18 +48,18 @@ function vendorTable(w: World, name: string, spec: VendorTable, rows: number, ro
   const autoIncrement = rows === 0 ? 1 + (keyOf(name) % 500) : rows + 1;
   // Compiled up front, so a wrong column declaration fails before anything is written.
   const fns = rows === 0 ? [] : def.columns.map((c) => compileColumn(c, (t) => (t === 'self' ? rows : rowsOf(t))));
-  return {
+  const table: TableSource = {
     def,
     rows,
     autoIncrement,
-    async emit(sink) {
-      if (rows === 0) return;
-      const x: RowContext = { rng: new Rng(w.seed, keyOf(name)), id: 0, day: 0, second: 0, cal: w.calendar, dumpDay: w.dumpDay };
-      const first = master ? w.startDay - 700 : w.startDay;
-      const span = w.dumpDay - first;
-      for (let id = 1; id <= rows; id++) {
+    emit: (sink) => emitSegments({ rows, segment: table.segment! }, sink),
+    async segment(first, last, sink) {
+      const x: RowContext = { rng: new Rng(hash32(w.seed, keyOf(name)), segmentIndex(first)), id: 0, day: 0, second: 0, cal: w.calendar, dumpDay: w.dumpDay };
+      const start = master ? w.startDay - 700 : w.startDay;
+      const span = w.dumpDay - start;
+      for (let id = first; id <= last; id++) {
         x.id = id;
-        x.day = first + Math.floor(((id - 0.5) * span) / rows);
+        x.day = start + Math.floor(((id - 0.5) * span) / rows);
         x.second = x.rng.int(0, 86399);
         let tuple = '(';
         for (let i = 0; i < fns.length; i++) tuple += (i ? ',' : '') + fns[i]!(x);
@@ -67,4 +67,5 @@ function vendorTable(w: World, name: string, spec: VendorTable, rows: number, ro
       }
     },
   };
+  return table;
 }

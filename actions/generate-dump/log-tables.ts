@@ -6,7 +6,8 @@
  */
 import { tableDef } from './ddl.ts';
 import { Rng } from './prng.ts';
-import { str, type RowSink, type TableSource } from './table-source.ts';
+import { hash32 } from './prng.ts';
+import { emitSegments, segmentIndex, str, type RowSink, type TableSource } from './table-source.ts';
 import type { World } from './world.ts';
 
 /** Rows at scale 1, calibrated so the whole dump is about 945 MB. */
@@ -66,16 +67,17 @@ export function accessLogsTable(w: World): TableSource {
     keys: { idx_access_logs_created_at: ['created_at'], idx_access_logs_user: ['user_type', 'user_id'] },
   });
   const rows = Math.round(LOG_ROWS_SCALE_1.access_logs * w.scale);
-  return {
+  const clock = new LogClock(w, rows);
+  const ips = ipPool(new Rng(w.seed, 400), 4096);
+  const paths = PATHS.map((p) => str(p));
+  const admins = 64;
+  const table: TableSource = {
     def,
     rows,
-    async emit(sink: RowSink) {
-      const rng = new Rng(w.seed, 401);
-      const clock = new LogClock(w, rows);
-      const ips = ipPool(rng, 4096);
-      const paths = PATHS.map((p) => str(p));
-      const admins = 64;
-      for (let i = 1; i <= rows; i++) {
+    emit: (sink) => emitSegments({ rows, segment: table.segment! }, sink),
+    async segment(first: number, last: number, sink: RowSink) {
+      const rng = new Rng(hash32(w.seed, 401), segmentIndex(first));
+      for (let i = first; i <= last; i++) {
         const u = rng.u32();
         const userType = u & 3 ? (u & 4 ? 1 : 0) : 2;
         const user = userType === 1 ? String(1 + (rng.u32() % Math.max(1, w.tenants))) : userType === 2 ? String(1 + (u >>> 8) % admins) : 'NULL';
@@ -88,6 +90,7 @@ export function accessLogsTable(w: World): TableSource {
       }
     },
   };
+  return table;
 }
 
 const ACTIONS = ["'create'", "'update'", "'update'", "'update'", "'delete'", "'login'", "'export'", "'update'"];
@@ -104,14 +107,15 @@ export function operationLogsTable(w: World): TableSource {
     keys: { idx_operation_logs_created_at: ['created_at'], idx_operation_logs_target: ['target_table', 'target_id'] },
   });
   const rows = Math.round(LOG_ROWS_SCALE_1.operation_logs * w.scale);
-  return {
+  const clock = new LogClock(w, rows);
+  const ips = ipPool(new Rng(w.seed, 403), 64);
+  const table: TableSource = {
     def,
     rows,
-    async emit(sink: RowSink) {
-      const rng = new Rng(w.seed, 402);
-      const clock = new LogClock(w, rows);
-      const ips = ipPool(rng, 64);
-      for (let i = 1; i <= rows; i++) {
+    emit: (sink) => emitSegments({ rows, segment: table.segment! }, sink),
+    async segment(first: number, last: number, sink: RowSink) {
+      const rng = new Rng(hash32(w.seed, 402), segmentIndex(first));
+      for (let i = first; i <= last; i++) {
         const u = rng.u32();
         const action = ACTIONS[u & 7]!;
         const field = FIELDS[(u >>> 3) & 7]!;
@@ -125,4 +129,5 @@ export function operationLogsTable(w: World): TableSource {
       }
     },
   };
+  return table;
 }

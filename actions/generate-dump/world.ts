@@ -12,7 +12,7 @@ import { PLACES } from './pools.ts';
 import { tenantAttributes } from './people.ts';
 
 /** Size of the vendor database at scale 1 (DOMAIN.md: ~59,000 contracts over ~8 years). */
-export const SCALE_1 = { contracts: 59_000, apartments: 220, historyDays: 8 * 365 + 2 } as const;
+export const SCALE_1 = { contracts: 59_000, apartments: 260, historyDays: 8 * 365 + 2 } as const;
 
 /** Dirty-data rates (README.md lists them). */
 export const DIRTY = {
@@ -88,6 +88,8 @@ export class World {
   readonly contractsTotal: number;
   /** Filled by the planning pass. */
   tenants = 0;
+  /** Contracts that found every room taken on their move-in day (the last pass). */
+  doubleBooked = 0;
   tenantFirstDay: Int32Array = new Int32Array(0);
   tenantStatus: Uint8Array = new Uint8Array(0);
 
@@ -96,7 +98,7 @@ export class World {
     this.startDay = this.dumpDay - SCALE_1.historyDays;
     this.calendar = new Calendar(this.startDay - 366 * 62, this.dumpDay + 366 * 4);
     const rng = new Rng(seed, 101);
-    this.apartments = Math.max(3, Math.round(SCALE_1.apartments * scale));
+    this.apartments = Math.max(6, Math.round(SCALE_1.apartments * scale));
     this.aptOpen = new Int32Array(this.apartments);
     this.aptClose = new Int32Array(this.apartments);
     this.aptPlace = new Uint8Array(this.apartments);
@@ -112,7 +114,7 @@ export class World {
       if (this.aptClose[a]! !== 0 && this.aptClose[a]! <= this.aptOpen[a]!) this.aptClose[a] = 0;
       this.aptPlace[a] = rng.int(0, PLACES.length - 1);
       this.aptFirstRoom[a] = rooms;
-      this.aptRooms[a] = rng.chance(0.1) ? rng.int(40, 80) : rng.int(8, 30);
+      this.aptRooms[a] = rng.chance(0.1) ? rng.int(50, 90) : rng.int(12, 36);
       rooms += this.aptRooms[a]!;
     }
     this.rooms = rooms;
@@ -161,6 +163,7 @@ export class World {
     let weightSum = 0;
     for (let d = this.startDay; d <= this.dumpDay; d++) weightSum += openRooms[d - this.startDay]! * SEASON[this.calendar.month(d)]!;
     const c = {} as Contract;
+    this.doubleBooked = 0;
     let id = 0;
     let tenants = 0;
     let owed = 0;
@@ -211,13 +214,13 @@ export class World {
     const moveinDay = contractDay + (shortTerm ? rng.int(1, 10) : rng.int(3, 30));
     c.moveinDay = moveinDay;
     c.roomIndex = this.findRoom(rng, moveinDay, freeFrom);
-    const termMonths = shortTerm ? rng.int(1, 3) : rng.pick([6, 12, 12, 12, 24]);
+    const termMonths = shortTerm ? rng.int(1, 3) : rng.pick([3, 6, 6, 12, 12]);
     c.plannedMoveoutDay = this.calendar.addMonths(moveinDay, termMonths) - 1;
     const r = rng.next();
     const leaveDay =
       r < 0.55 ? moveinDay + 30 + Math.floor(rng.next() * Math.max(1, c.plannedMoveoutDay - moveinDay - 30))
       : r < 0.85 ? c.plannedMoveoutDay
-      : this.calendar.addMonths(c.plannedMoveoutDay, rng.int(1, 18));
+      : this.calendar.addMonths(c.plannedMoveoutDay, rng.int(1, 12));
     const noticeDay = Math.max(moveinDay, leaveDay - (rng.chance(0.85) ? rng.int(30, 45) : rng.int(7, 29)));
     const rent = this.roomRent[c.roomIndex]!;
     c.rent = rng.chance(0.08) ? rent - rng.int(1, 5) * 1000 : rent;
@@ -274,6 +277,7 @@ export class World {
       if (usable(i)) return i;
     }
     // Every room is taken that day: the vendor double-books (rare, and real).
+    this.doubleBooked++;
     return probe;
   }
 }

@@ -29,7 +29,7 @@ import type { Writable } from 'node:stream';
 import { quoteIdent } from './db.ts';
 import { escapeBinary, formatDateTime, sqlLiteral, type DumpValue } from './sql-literal.ts';
 
-export { decimal, SqlText, type DumpValue } from './sql-literal.ts';
+export { decimal, dumpValue, SqlText, type DumpValue } from './sql-literal.ts';
 
 /** Which tool's output to reproduce. */
 export type DumpFlavor = 'mysql8' | 'mariadb';
@@ -296,6 +296,26 @@ export class DumpWriter {
     this.statements++;
     this.total = rowLength + this.initLength;
     return head;
+  }
+
+  /**
+   * Adds one row already encoded as UTF-8 `(v1,v2,...)` bytes, `src[start..end)`: the path for
+   * rows built on other threads.
+   */
+  rowEncoded(src: Buffer, start: number, end: number): boolean {
+    if (this.state !== 'table') this.expect('table', 'row');
+    const n = end - start;
+    if (this.pos + this.headRoom + n > this.chunk.length) {
+      this.flush();
+      if (this.headRoom + n > this.chunk.length) return this.rowBytes(Buffer.from(src.subarray(start, end)));
+    }
+    const head = this.headFor(n);
+    head.copy(this.chunk, this.pos);
+    src.copy(this.chunk, this.pos + head.length, start, end);
+    this.pos += head.length + n;
+    this.rows++;
+    if (this.pos >= this.chunkBytes) this.flush();
+    return !this.needDrain;
   }
 
   private rowBytes(tuple: Buffer): boolean {

@@ -170,3 +170,28 @@ export function escapeBinary(b: Uint8Array, escapeLeadBytes = true): Buffer {
   }
   return out.subarray(0, o);
 }
+
+const NUMERIC_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint', 'decimal', 'numeric', 'float', 'double', 'real', 'year']);
+const BINARY_TYPES = new Set(['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob', 'bit', 'geometry', 'point', 'linestring', 'polygon']);
+
+/**
+ * The dump value of a column read through the driver (mysql2 with `dateStrings` and
+ * `bigNumberStrings`, as db.ts opens it), given the column's `information_schema.COLUMNS.DATA_TYPE`:
+ * numbers and DECIMAL text print bare (as mysqldump prints numeric columns), binary columns as
+ * binary strings, everything else (dates included) as quoted text. For archiving a live table
+ * with {@link DumpWriter.row}.
+ */
+export function dumpValue(dataType: string, v: unknown): DumpValue {
+  if (v === null || v === undefined) return null;
+  const t = dataType.toLowerCase();
+  if (NUMERIC_TYPES.has(t)) {
+    if (typeof v === 'number' || typeof v === 'bigint') return v;
+    const text = String(v);
+    // Like mysqldump, a non-number in a numeric column ('inf', 'nan') prints NULL.
+    return /^-?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(text) ? new SqlText(text) : null;
+  }
+  if (BINARY_TYPES.has(t)) return v instanceof Uint8Array ? v : Buffer.from(String(v), 'binary');
+  if (v instanceof Date) return v;
+  if (v instanceof Uint8Array) return v.toString();
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}

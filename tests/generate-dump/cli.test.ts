@@ -4,6 +4,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPipeline, runPipelineInProcess } from '../helpers/cli.ts';
+import { generateDump } from '../../actions/generate-dump/generate-dump.ts';
+import { PipelineError } from '../../actions/shared/errors.ts';
+import { createMemoryLogger } from '../../actions/shared/log.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gen-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,4 +46,19 @@ test('generate-dump writes gghouse_<date>.sql in the current directory by defaul
   assert.match(text, /^-- MySQL dump 10\.13 {2}Distrib 8\.0\.36/);
   assert.match(text, /-- Host: localhost {4}Database: gghouse\n/);
   assert.match(text, /\n-- Dump completed on 2025-12-31 23:\d\d:\d\d\n$/);
+});
+
+test('an aborted run throws a pipeline error and leaves no partial file', async () => {
+  const cwd = join(dir, 'aborted');
+  mkdirSync(cwd);
+  const abort = new AbortController();
+  const log = createMemoryLogger();
+  const stage = log.stage.bind(log);
+  // Abort as soon as the writing stage starts.
+  log.stage = (name, fn) => stage(name, name.startsWith('write') ? () => (abort.abort(), fn()) : fn);
+  await assert.rejects(
+    generateDump({ out: join(cwd, 'x.sql'), scale: 0.01, date: '20260205', seed: 1, signal: abort.signal }, log),
+    (err: Error) => err instanceof PipelineError && /interrupted; no file was written/.test(err.message),
+  );
+  assert.deepEqual(readdirSync(cwd), []);
 });

@@ -61,3 +61,10 @@ test('the engine reports per-table rows and bytes that add up to the file', asyn
   }
   assert.ok(log.lines.some((l) => l.startsWith('✔ write 81 tables')), log.lines.join('\n'));
 });
+
+test('worker threads build the same bytes as the main thread alone', async () => {
+  // 0.02 gives tables of several segments (8,192 rows each), so segments really go to workers.
+  const alone = await generate({ scale: 0.02, workers: 0 });
+  const parallel = await generate({ scale: 0.02, workers: 2 });
+  assert.equal(sha(parallel), sha(alone));
+});

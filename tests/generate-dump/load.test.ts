@@ -101,6 +101,16 @@ test('dates are consistent and nothing after the dump date has happened', async 
   // A moveout after the dump date is only known because notice was given.
   assert.equal(await count("SELECT COUNT(*) AS n FROM movings WHERE moveout_date > '2026-02-05' AND moveout_notice_date IS NULL"), 0);
   assert.equal(await count('SELECT COUNT(*) AS n FROM movings WHERE cancel_flag = 1 AND moveout_date IS NOT NULL AND moveout_date <> \'0000-00-00\''), 0);
+  // A room holds one live contract at a time (checked where both tenants had moved in by the
+  // dump date, so the first one's moveout is known).
+  const signed = (t: string) => `${t}.cancel_flag = 0 AND NULLIF(${t}.contract_date, '0000-00-00') IS NOT NULL`;
+  assert.equal(
+    await count(`SELECT COUNT(*) AS n FROM movings a JOIN movings b ON b.room_id = a.room_id AND b.id <> a.id
+      WHERE ${signed('a')} AND ${signed('b')} AND b.movein_date <= '2026-02-05'
+        AND a.movein_date <= b.movein_date AND b.movein_date < COALESCE(NULLIF(a.moveout_date, '0000-00-00'), '9999-12-31')`),
+    0,
+    'no room is double-booked',
+  );
   // History spans about eight years, with a spring peak of move-ins.
   const years = await q<{ y: number }>("SELECT DISTINCT YEAR(application_date) AS y FROM movings ORDER BY 1");
   assert.ok(years.length >= 8, `years: ${years.map((r) => r.y).join(',')}`);

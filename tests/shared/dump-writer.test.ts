@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { DumpWriter, decimal, formatCompletedOn, type DumpValue } from '../../actions/shared/dump-writer.ts';
-import { escapeBinary, quoteString } from '../../actions/shared/sql-literal.ts';
+import { dumpValue, escapeBinary, quoteString, sqlLiteral, SqlText } from '../../actions/shared/sql-literal.ts';
 import { quoteIdent, type Db } from '../../actions/shared/db.ts';
 import { dropSchemasWithPrefix, openTestDb, testPrefix, TEST_DATABASE_URL } from '../helpers/db.ts';
 
@@ -241,4 +241,21 @@ test('the writer waits for a slow stream and reports a failing one', async () =>
   failNext = true;
   w.row([2, 'y'.repeat(100)]);
   await assert.rejects(w.endTable().then(() => w.end('2026-02-05 00:00:00')), /disk full/);
+});
+
+test('dumpValue maps driver values by column type the way mysqldump prints them', () => {
+  const lit = (t: string, v: unknown) => {
+    const d = dumpValue(t, v);
+    return d instanceof Uint8Array ? `bin:${Buffer.from(d).toString('hex')}` : sqlLiteral(d as Exclude<typeof d, Uint8Array>);
+  };
+  assert.equal(lit('decimal', '12.50'), '12.50');
+  assert.equal(lit('bigint', '9223372036854775807'), '9223372036854775807');
+  assert.equal(lit('int', 7), '7');
+  assert.equal(lit('double', 'inf'), 'NULL');
+  assert.equal(lit('date', '0000-00-00'), "'0000-00-00'");
+  assert.equal(lit('varchar', "O'Brien"), "'O\\'Brien'");
+  assert.equal(lit('json', { a: 1 }), `'{\\"a\\":1}'`);
+  assert.equal(lit('varbinary', Buffer.from([0, 255])), 'bin:00ff');
+  assert.equal(lit('text', null), 'NULL');
+  assert.ok(dumpValue('decimal', '1.5') instanceof SqlText);
 });

@@ -39,7 +39,15 @@ export const generateDumpCommand: CommandDef = {
   async run(ctx, options) {
     const o = readGenerateDumpOptions(options);
     const out = resolve(ctx.io.cwd, o.out ?? `gghouse_${o.date}.sql`);
-    const r = await generateDump({ out, scale: o.scale, date: o.date, seed: o.seed, flavor: o.flavor }, ctx.log);
+    // Ctrl-C or a CI cancel stops the run cleanly, so no partial file is left behind.
+    const abort = new AbortController();
+    const stop = () => abort.abort();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    const r = await generateDump({ out, scale: o.scale, date: o.date, seed: o.seed, flavor: o.flavor, signal: abort.signal }, ctx.log).finally(() => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    });
     const rows = r.tables.reduce((n, t) => n + t.rows, 0);
     const empty = r.tables.filter((t) => t.rows === 0).length;
     ctx.log.info(
