@@ -58,7 +58,7 @@ export interface LoadOutcome extends LoadResult {
 }
 
 /** Part of every content hash: a loader change that alters what is loaded bumps it (reloads all). */
-export const LOADER_HASH_VERSION = 'load-v6';
+export const LOADER_HASH_VERSION = 'load-v7';
 
 interface TableState {
   name: string;
@@ -73,6 +73,8 @@ interface TableState {
   firstLine: number;
   /** Secondary keys to add once the rows are in. */
   keys: string[];
+  /** When its last statement so far finished. */
+  finished?: number;
 }
 
 export async function serverFlavor(db: Db): Promise<ServerFlavor> {
@@ -154,8 +156,41 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
 
   const submit = async (t: TableState, job: Omit<Job, 'session'> & { session?: Job['session'] }, after?: Promise<unknown>) => {
     const { done } = await pool.submit({ ...job, session: job.session ?? session(), after });
-    t.tail = Promise.all([t.tail, done]).catch(() => {});
+    t.tail = Promise.all([t.tail, done]).then(
+      () => void (t.finished = Date.now()),
+      () => {},
+    );
     return { done };
+  };
+
+  /** A spooled table turned out changed: its statements go to the connections now. */
+  const replayTable = async (t: TableState) => {
+    t.spooled = false;
+    t.rows = 0;
+    for (const s of spool.read(t.name)) {
+      if (s.kind === 'insert' && s.valuesAt !== undefined) {
+        const check = checkValues(s.sql, s.valuesAt);
+        if (!check.ok) {
+          refused.push({ statement: excerpt(s.sql), reason: `INSERT into ${s.table}: ${check.reason} (at byte ${check.at} of the statement)`, line: s.line, offset: s.offset });
+          continue;
+        }
+        t.rows += check.rows;
+      }
+      const job = { sql: s.kind === 'insert' ? s.sql : s.sql.toString('latin1'), table: s.table, what: s.kind === 'insert' ? 'INSERT' : s.kind === 'create-table' ? 'CREATE TABLE' : 'ALTER TABLE', offset: s.offset, line: s.line, session: { version: s.sessionVersion + 1_000_000, sql: s.sessionSql } };
+      if (s.kind === 'create-table') t.created = (await submit(t, job)).done;
+      else await submit(t, job, s.kind === 'insert' ? t.created : t.tail);
+    }
+    spool.discard(t.name);
+  };
+  /**
+   * The dump moved on from the spooled table `t` (mysqldump writes a table's statements
+   * together): if its hash so far differs from the last load's, it is changed, so it loads now.
+   * If it matches, it waits: a later statement for it (an unusual dump) would still reload it.
+   */
+  let spooling: TableState | undefined;
+  const decide = async (t: TableState | undefined) => {
+    if (!t?.spooled) return;
+    if (t.hash.copy().digest('hex') !== previous.get(t.name)?.hash) await replayTable(t);
   };
 
   const handle = async (stmt: Statement) => {
@@ -165,12 +200,14 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
     switch (a.kind) {
       case 'create-table': {
         if (tables.has(a.table)) throw new PipelineError(`the dump creates table ${a.table} twice (again at line ${stmt.line}, byte offset ${stmt.offset}) without dropping it. To fix this, check the dump.`);
+        await decide(spooling);
         const split = o.deferIndexes === false ? { create: a.sql, keys: [] } : splitSecondaryKeys(a.sql);
         const t: TableState = { name: a.table, hash: createHash('sha256'), rows: 0, bytes: stmt.sql.length, started: Date.now(), spooled: previous.has(a.table) && published.has(a.table), tail: Promise.resolve(), firstLine: stmt.line, keys: split.keys };
         const s = session();
         t.hash.update(LOADER_HASH_VERSION).update(s.sql).update(a.sql);
         tables.set(a.table, t);
         order.push(a.table);
+        spooling = t.spooled ? t : undefined;
         if (t.spooled) spool.write({ table: a.table, kind: a.kind, sql: Buffer.from(split.create, 'latin1'), sessionVersion: s.version, sessionSql: s.sql, ...at });
         else t.created = (await submit(t, { sql: split.create, table: a.table, what: 'CREATE TABLE', ...at })).done;
         return;
@@ -179,6 +216,16 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
       case 'alter-table': {
         const t = tables.get(a.table);
         if (!t) throw new PipelineError(`line ${stmt.line} (byte offset ${stmt.offset}) writes to table ${a.table}, which the dump has not created. To fix this, check the dump (is a CREATE TABLE missing?).`);
+        if (t.spooled && t !== spooling) await replayTable(t); // back to a table already passed: it changed
+        if (a.kind === 'insert' && a.rows < 0 && !t.spooled) {
+          // Classified while the table was spooled (VALUES not checked yet), but it loads now.
+          const check = checkValues(a.sql, a.valuesAt!);
+          if (!check.ok) {
+            refused.push({ statement: excerpt(stmt.sql), reason: `INSERT into ${a.table}: ${check.reason} (at byte ${check.at} of the statement)`, ...at });
+            return;
+          }
+          a.rows = check.rows;
+        }
         const s = session();
         t.hash.update(s.sql).update(a.sql);
         t.bytes += a.sql.length;
@@ -204,7 +251,9 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
           if (!t) continue; // the shadow is fresh: nothing to drop
           tables.delete(name);
           order.splice(order.indexOf(name), 1);
-          if (!t.spooled) await submit(t, { sql: `DROP TABLE IF EXISTS ${quoteIdent(name)}`, table: name, what: 'DROP TABLE', ...at }, t.tail);
+          if (t.spooled) spool.discard(name);
+          else await submit(t, { sql: `DROP TABLE IF EXISTS ${quoteIdent(name)}`, table: name, what: 'DROP TABLE', ...at }, t.tail);
+          if (spooling === t) spooling = undefined;
         }
         return;
       case 'view':
@@ -246,22 +295,8 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
     const hashes = new Map<string, string>();
     for (const t of tables.values()) hashes.set(t.name, t.hash.digest('hex'));
     const unchanged = [...tables.values()].filter((t) => t.spooled && previous.get(t.name)?.hash === hashes.get(t.name)).map((t) => t.name);
-    const replay = new Set([...tables.values()].filter((t) => t.spooled && !unchanged.includes(t.name)).map((t) => t.name));
-    for (const t of tables.values()) if (replay.has(t.name)) t.rows = 0;
-    for (const s of spool.read(replay)) {
-      const t = tables.get(s.table)!;
-      if (s.kind === 'insert' && s.valuesAt !== undefined) {
-        const check = checkValues(s.sql, s.valuesAt);
-        if (!check.ok) {
-          refused.push({ statement: excerpt(s.sql), reason: `INSERT into ${s.table}: ${check.reason} (at byte ${check.at} of the statement)`, line: s.line, offset: s.offset });
-          continue;
-        }
-        t.rows += check.rows;
-      }
-      const job = { sql: s.kind === 'insert' ? s.sql : s.sql.toString('latin1'), table: s.table, what: s.kind === 'insert' ? 'INSERT' : s.kind === 'create-table' ? 'CREATE TABLE' : 'ALTER TABLE', offset: s.offset, line: s.line, session: { version: s.sessionVersion + 1_000_000, sql: s.sessionSql } };
-      if (s.kind === 'create-table') t.created = (await submit(t, job)).done;
-      else await submit(t, job, s.kind === 'insert' ? t.created : t.tail);
-    }
+    const replay = [...tables.values()].filter((t) => t.spooled && !unchanged.includes(t.name)).map((t) => t.name);
+    for (const name of replay) await replayTable(tables.get(name)!);
     // The deferred secondary indexes, each table's once its rows are in (tables in parallel).
     for (const t of tables.values()) {
       if (!t.keys.length || unchanged.includes(t.name)) continue;
@@ -285,7 +320,7 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
       const t = tables.get(name)!;
       const isUnchanged = unchanged.includes(name);
       if (isUnchanged) t.rows = previous.get(name)!.rows;
-      results.push({ table: name, rows: t.rows, bytes: t.bytes, seconds: isUnchanged ? 0 : round((Date.now() - t.started) / 1000), status: isUnchanged ? 'unchanged' : 'loaded', hash: hashes.get(name) });
+      results.push({ table: name, rows: t.rows, bytes: t.bytes, seconds: isUnchanged ? 0 : round(((t.finished ?? Date.now()) - t.started) / 1000), status: isUnchanged ? 'unchanged' : 'loaded', hash: hashes.get(name) });
     }
     const dropped = [...published].filter((n) => !tables.has(n));
     for (const name of dropped) results.push({ table: name, rows: 0, bytes: 0, seconds: 0, status: 'dropped', message: 'not in the dump any more: removed from the schema' });

@@ -1,9 +1,11 @@
 /**
  * Statements of tables that may be unchanged since the last load. Whether a table is unchanged
- * is known only at its end (its content hash), so its statements wait here, in a temporary file
- * (memory stays flat), and are replayed only when the hash differs.
+ * is known only at its end (its content hash), so its statements wait here, one temporary file
+ * per table (memory stays flat), and are replayed only when the hash differs. The loader decides
+ * as soon as the dump moves on to the next table, so changed tables still load while the rest of
+ * the dump is read.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,50 +23,58 @@ export interface SpooledStatement {
 
 export class TableSpool {
   private dir: string | undefined;
-  private fd = -1;
-  private file = '';
-  count = 0;
+  private files = new Map<string, { fd: number; path: string; size: number }>();
 
   write(s: SpooledStatement): void {
-    if (this.fd < 0) {
-      this.dir = mkdtempSync(join(tmpdir(), 'pipeline-load-'));
-      this.file = join(this.dir, 'spool.bin');
-      this.fd = openSync(this.file, 'w+');
+    this.dir ??= mkdtempSync(join(tmpdir(), 'pipeline-load-'));
+    let f = this.files.get(s.table);
+    if (!f) {
+      const path = join(this.dir, `t${this.files.size}.bin`);
+      f = { fd: openSync(path, 'w+'), path, size: 0 };
+      this.files.set(s.table, f);
     }
-    const head = Buffer.from(JSON.stringify({ t: s.table, k: s.kind, v: s.sessionVersion, s: s.sessionSql, o: s.offset, l: s.line, a: s.valuesAt }));
+    const head = Buffer.from(JSON.stringify({ k: s.kind, v: s.sessionVersion, s: s.sessionSql, o: s.offset, l: s.line, a: s.valuesAt }));
     const lens = Buffer.alloc(8);
     lens.writeUInt32LE(head.length, 0);
     lens.writeUInt32LE(s.sql.length, 4);
-    writeSync(this.fd, lens);
-    writeSync(this.fd, head);
-    writeSync(this.fd, s.sql);
-    this.count++;
+    for (const b of [lens, head, s.sql]) {
+      writeSync(f.fd, b, 0, b.length, f.size);
+      f.size += b.length;
+    }
   }
 
-  /** Every spooled statement of the given tables, in dump order. */
-  *read(tables: ReadonlySet<string>): Generator<SpooledStatement> {
-    if (this.fd < 0) return;
+  /** The spooled statements of one table, in dump order. */
+  *read(table: string): Generator<SpooledStatement> {
+    const f = this.files.get(table);
+    if (!f) return;
     let pos = 0;
     const lens = Buffer.alloc(8);
-    for (;;) {
-      if (readSync(this.fd, lens, 0, 8, pos) < 8) return;
+    while (pos < f.size) {
+      readSync(f.fd, lens, 0, 8, pos);
       const hl = lens.readUInt32LE(0);
       const bl = lens.readUInt32LE(4);
       const head = Buffer.alloc(hl);
-      readSync(this.fd, head, 0, hl, pos + 8);
-      const h = JSON.parse(head.toString()) as { t: string; k: SpooledStatement['kind']; v: number; s: string; o: number; l: number; a?: number };
-      if (tables.has(h.t)) {
-        const sql = Buffer.allocUnsafe(bl);
-        readSync(this.fd, sql, 0, bl, pos + 8 + hl);
-        yield { table: h.t, kind: h.k, sql, sessionVersion: h.v, sessionSql: h.s, offset: h.o, line: h.l, valuesAt: h.a };
-      }
+      readSync(f.fd, head, 0, hl, pos + 8);
+      const h = JSON.parse(head.toString()) as { k: SpooledStatement['kind']; v: number; s: string; o: number; l: number; a?: number };
+      const sql = Buffer.allocUnsafe(bl);
+      readSync(f.fd, sql, 0, bl, pos + 8 + hl);
+      yield { table, kind: h.k, sql, sessionVersion: h.v, sessionSql: h.s, offset: h.o, line: h.l, valuesAt: h.a };
       pos += 8 + hl + bl;
     }
   }
 
+  /** Forgets a table's statements (loaded, or dropped by the dump). */
+  discard(table: string): void {
+    const f = this.files.get(table);
+    if (!f) return;
+    closeSync(f.fd);
+    unlinkSync(f.path);
+    this.files.delete(table);
+  }
+
   dispose(): void {
-    if (this.fd >= 0) closeSync(this.fd);
-    this.fd = -1;
+    for (const f of this.files.values()) closeSync(f.fd);
+    this.files.clear();
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -34,7 +34,7 @@ export interface PoolOptions {
   threads: number;
   /** The schema statements run in (the shadow). */
   schema: string;
-  /** Bytes queued before `submit` waits. Default 64 MB. */
+  /** Bytes queued before `submit` waits. Default 32 MB. */
   maxQueuedBytes?: number;
 }
 
@@ -104,7 +104,7 @@ export class WorkerPool {
   async submit(job: Job): Promise<{ done: Promise<void> }> {
     if (this.failure) throw this.failure;
     const size = job.sql.length + (job.infile?.data.length ?? 0);
-    while (this.queuedBytes > (this.o.maxQueuedBytes ?? 64 << 20) && !this.failure) {
+    while (this.queuedBytes > (this.o.maxQueuedBytes ?? 32 << 20) && !this.failure) {
       await new Promise<void>((r) => this.waiters.push(r));
     }
     if (this.failure) throw this.failure;
@@ -132,7 +132,7 @@ export class WorkerPool {
         continue;
       }
       this.queuedBytes -= item.size;
-      if (this.queuedBytes <= (this.o.maxQueuedBytes ?? 64 << 20)) for (const r of this.waiters.splice(0)) r();
+      if (this.queuedBytes <= (this.o.maxQueuedBytes ?? 32 << 20)) for (const r of this.waiters.splice(0)) r();
       const { job } = item;
       try {
         if (job.after) await job.after;
