@@ -105,7 +105,7 @@ function fmt(n: number): string {
 
 async function benchScale(db: Db, o: Options, scale: number, dir: string): Promise<void> {
   const file = join(dir, `gghouse_${DATE}.sql`);
-  const tag = `bench_${String(scale).replace('.', '')}_${process.pid}_`;
+  const tag = `bench_daily_${String(scale).replace('.', '')}_${process.pid}_`;
   console.log(`\n## scale ${scale}`);
   if (!existsSync(file)) {
     // Generated gzipped and unpacked (neither timed): both contenders then read the same plain file.

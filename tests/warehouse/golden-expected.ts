@@ -76,20 +76,20 @@ const KOENJI = 'GGハウス高円寺';
 const YOKOHAMA = 'GGハウス横浜';
 // prettier-ignore
 export const NEW_CONTRACTS: unknown[][] = [
-  [1, 1, '2023-03-10', '2023-03-01', '2023-04-01', 'individual', 'Standard lease', 'Male', 27, 'Japan', 'Company employee', 'Japanese company', 1, SHIBUYA, 101, '101', 68000],
-  [2, 1, '2025-03-05', '2025-03-01', '2025-04-01', 'individual', 'Standard lease', 'Male', 29, 'Japan', 'Company employee', 'Japanese company', 2, KOENJI, 201, '201', 55000],
+  [1, 1, '2023-03-10', '2023-03-01', '2023-04-01', 'individual', 'Individual lease', 'Male', 27, 'Japan', 'Company employee', 'Japanese company', 1, SHIBUYA, 101, '101', 68000],
+  [2, 1, '2025-03-05', '2025-03-01', '2025-04-01', 'individual', 'Individual lease', 'Male', 29, 'Japan', 'Company employee', 'Japanese company', 2, KOENJI, 201, '201', 55000],
   [3, 2, '2024-01-20', '2024-01-10', '2024-02-01', 'individual', 'Student lease', 'Female', 25, 'Germany', 'Student', 'Japanese language school', 1, SHIBUYA, 102, '102', 62000],
-  [6, 4, '2025-08-15', '2025-08-10', '2025-09-01', 'unknown', null, null, 25, 'United States', 'Working holiday', 'No affiliation', 3, YOKOHAMA, 301, '301', 72000],
+  [6, 4, '2025-08-15', '2025-08-10', '2025-09-01', 'unknown', null, null, 25, 'United States', 'Working holiday', 'Other', 3, YOKOHAMA, 301, '301', 72000],
   [7, 10, '2024-05-10', '2024-05-01', '2024-06-01', 'corporate', 'Corporate lease', 'Other', null, 'Japan', 'Company employee', 'Japanese company', 1, SHIBUYA, 103, 'D-1', 45000],
-  [8, 10, '2019-03-10', '2019-03-01', '2019-04-01', 'corporate', 'Corporate dormitory lease', 'Other', null, 'Japan', 'Company employee', 'Japanese company', 1, SHIBUYA, 103, 'D-1', 43000],
-  [9, 99, '2022-05-10', '2022-05-01', '2022-06-01', 'individual', 'Standard lease', null, null, null, null, null, 2, KOENJI, 202, '202', 52000],
-  [11, 5, '2026-02-01', '2026-01-20', '2026-07-01', 'individual', 'Standard lease', 'Female', 35, 'Japan', 'Company employee', 'Foreign-owned company', 1, SHIBUYA, 101, '101', 75000],
+  [8, 10, '2019-03-10', '2019-03-01', '2019-04-01', 'corporate', 'Corporate housing agency lease', 'Other', null, 'Japan', 'Company employee', 'Japanese company', 1, SHIBUYA, 103, 'D-1', 43000],
+  [9, 99, '2022-05-10', '2022-05-01', '2022-06-01', 'individual', 'Individual lease', null, null, null, null, null, 2, KOENJI, 202, '202', 52000],
+  [11, 5, '2026-02-01', '2026-01-20', '2026-07-01', 'individual', 'Individual lease', 'Female', 35, 'Japan', 'Company employee', 'Foreign-owned company', 1, SHIBUYA, 101, '101', 75000],
   [13, 6, '2023-09-01', null, '2023-10-01', 'individual', 'Student lease', 'Male', 24, 'Vietnam', 'Student', 'Japanese language school', 2, KOENJI, 202, '202', 54000],
-  [14, 8, '2025-02-10', '2025-02-01', '2025-03-01', 'individual', 'Standard lease', 'Male', 31, 'South Korea', 'Company employee', 'Foreign-owned company', 1, SHIBUYA, 102, '102', 64000],
-  [15, 9, '2021-09-10', '2021-09-01', '2021-10-01', 'individual', 'Fixed-term lease', 'Female', 33, 'Spain', 'Self-employed', 'Sole proprietorship', 3, YOKOHAMA, 301, '301', 70000],
+  [14, 8, '2025-02-10', '2025-02-01', '2025-03-01', 'individual', 'Individual lease', 'Male', 31, 'South Korea', 'Company employee', 'Foreign-owned company', 1, SHIBUYA, 102, '102', 64000],
+  [15, 9, '2021-09-10', '2021-09-01', '2021-10-01', 'individual', 'Individual lease with guarantor company', 'Female', 33, 'Spain', 'Self-employed', 'Sole proprietorship', 3, YOKOHAMA, 301, '301', 70000],
   [16, 3, '2022-01-15', '2022-01-10', '2022-02-01', 'unknown', null, null, null, 'China', 'Company employee', 'IT company', 2, KOENJI, 201, '201', 53000],
-  [17, 5, '2024-08-05', '2024-08-01', '2024-09-01', 'individual', 'Standard lease', 'Female', 34, 'Japan', 'Company employee', 'Foreign-owned company', 1, SHIBUYA, 103, 'D-1', 67000],
-  [18, 9, '2024-03-10', '2024-03-01', '2024-04-01', 'individual', 'Standard lease', 'Female', 35, 'Spain', 'Self-employed', 'Sole proprietorship', 1, SHIBUYA, 103, 'D-1', 44000],
+  [17, 5, '2024-08-05', '2024-08-01', '2024-09-01', 'individual', 'Individual lease', 'Female', 34, 'Japan', 'Company employee', 'Foreign-owned company', 1, SHIBUYA, 103, 'D-1', 67000],
+  [18, 9, '2024-03-10', '2024-03-01', '2024-04-01', 'individual', 'Individual lease', 'Female', 35, 'Spain', 'Self-employed', 'Sole proprietorship', 1, SHIBUYA, 103, 'D-1', 44000],
   [20, 2, '2025-10-20', '2025-10-15', '2025-11-01', 'individual', 'Monthly lease', 'Female', 26, 'Germany', 'Student', 'Japanese language school', 1, SHIBUYA, 103, 'D-1', 80000],
 ];
 
@@ -99,12 +99,12 @@ export const MOVEOUTS_COLUMNS = [
 ];
 // prettier-ignore
 export const MOVEOUTS: unknown[][] = [
-  [1, 1, '2023-04-01', '2025-03-31', 730, 'Job transfer or change', 'individual', 'Male', 29, 'Japan', 'Company employee', 'Japanese company', 1, SHIBUYA, 101, 68000],
+  [1, 1, '2023-04-01', '2025-03-31', 730, 'Job transfer', 'individual', 'Male', 29, 'Japan', 'Company employee', 'Japanese company', 1, SHIBUYA, 101, 68000],
   [3, 2, '2024-02-01', '2025-01-31', 365, 'Graduation', 'individual', 'Female', 26, 'Germany', 'Student', 'Japanese language school', 1, SHIBUYA, 102, 62000],
-  [8, 10, '2019-04-01', '2020-03-31', 365, 'Job transfer or change', 'corporate', 'Other', null, 'Japan', 'Company employee', 'Japanese company', 1, SHIBUYA, 103, 43000],
+  [8, 10, '2019-04-01', '2020-03-31', 365, 'Job transfer', 'corporate', 'Other', null, 'Japan', 'Company employee', 'Japanese company', 1, SHIBUYA, 103, 43000],
   [9, 99, '2022-06-01', '2023-05-31', 364, 'Returning to home country', 'individual', null, null, null, null, null, 2, KOENJI, 202, 52000],
   [15, 9, '2021-10-01', '2024-03-31', 912, 'End of contract term', 'individual', 'Female', 35, 'Spain', 'Self-employed', 'Sole proprietorship', 3, YOKOHAMA, 301, 70000],
-  [16, 3, '2022-02-01', '2024-04-30', 819, 'Rent or cost', 'unknown', null, null, 'China', 'Company employee', 'IT company', 2, KOENJI, 201, 53000],
+  [16, 3, '2022-02-01', '2024-04-30', 819, 'Financial reasons', 'unknown', null, null, 'China', 'Company employee', 'IT company', 2, KOENJI, 201, 53000],
   [20, 2, '2025-11-01', '2026-02-05', 96, 'Returning to home country', 'individual', 'Female', 27, 'Germany', 'Student', 'Japanese language school', 1, SHIBUYA, 103, 80000],
 ];
 
@@ -114,11 +114,11 @@ export const MOVEOUT_NOTICES_COLUMNS = [
 ];
 // prettier-ignore
 export const MOVEOUT_NOTICES: unknown[][] = [
-  [1, 1, '2025-01-15', '2025-03-31', 75, '2025-03-31', 'Job transfer or change', 'individual', 1, SHIBUYA, 101],
+  [1, 1, '2025-01-15', '2025-03-31', 75, '2025-03-31', 'Job transfer', 'individual', 1, SHIBUYA, 101],
   [3, 2, '2024-11-30', '2025-01-31', 62, '2025-01-31', 'Graduation', 'individual', 1, SHIBUYA, 102],
   [7, 10, '2026-01-20', '2026-05-31', 131, null, 'End of contract term', 'corporate', 1, SHIBUYA, 103],
-  [14, 8, '2026-01-10', '2026-02-28', 49, '2026-02-28', 'Moving to another property', 'individual', 1, SHIBUYA, 102],
-  [16, 3, '2024-02-06', '2024-04-30', 84, '2024-04-30', 'Rent or cost', 'unknown', 2, KOENJI, 201],
+  [14, 8, '2026-01-10', '2026-02-28', 49, '2026-02-28', 'Relocation', 'individual', 1, SHIBUYA, 102],
+  [16, 3, '2024-02-06', '2024-04-30', 84, '2024-04-30', 'Financial reasons', 'unknown', 2, KOENJI, 201],
   [18, 9, '2026-02-05', '2026-03-31', 54, null, 'Other', 'individual', 1, SHIBUYA, 103],
   [20, 2, '2025-12-20', '2026-02-05', 47, '2026-02-05', 'Returning to home country', 'individual', 1, SHIBUYA, 103],
 ];
