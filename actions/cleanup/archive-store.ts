@@ -65,7 +65,15 @@ export function createDirStore(dir: string): ArchiveStore {
   };
 }
 
-export function createS3Store(client: S3Client, bucket: string, prefix: string, scratchDir = tmpdir()): ArchiveStore {
+export interface S3StoreOptions {
+  /** Where archives are written and verified before the upload. Default: the OS temp directory. */
+  scratchDir?: string;
+  /** Multipart part size in bytes (S3's minimum is 5 MiB). Default 16 MiB. */
+  partSize?: number;
+}
+
+export function createS3Store(client: S3Client, bucket: string, prefix: string, o: S3StoreOptions = {}): ArchiveStore {
+  const scratchDir = o.scratchDir ?? tmpdir();
   const target: ArchiveTarget = { kind: 's3', bucket, prefix };
   const url = (key: string) => `s3://${bucket}/${key}`;
   let scratch: string | undefined;
@@ -83,7 +91,7 @@ export function createS3Store(client: S3Client, bucket: string, prefix: string, 
           const upload = new Upload({
             client,
             params: { Bucket: bucket, Key: key, Body: createReadStream(staging), ContentType: 'application/gzip' },
-            partSize: 16 * 1024 * 1024,
+            partSize: o.partSize ?? 16 * 1024 * 1024,
             queueSize: 2,
           });
           await upload.done();

@@ -1,16 +1,19 @@
 /**
  * Writes one schema as a mysqldump-format `.sql.gz` that the plain `mariadb`/`mysql` client loads
- * back: the header's session settings, DROP/CREATE TABLE, LOCK TABLES, extended INSERTs cut at
- * about 1 MB, views last (without DEFINER), and the trailer. Everything is read inside one
- * consistent snapshot, in key order, a page at a time (constant memory for keyed tables). While
- * writing it digests every value (sql-literal.ts), so the file can be verified by reading it back.
+ * back, through the project's dump writer (actions/shared/dump-writer.ts: the envelope, DROP/CREATE
+ * TABLE, LOCK TABLES, extended INSERTs cut where mysqldump cuts them, views last, the trailer).
+ * Everything is read inside one consistent snapshot, in key order, a page at a time (constant
+ * memory for keyed tables). While writing it digests every value (sql-literal.ts), so the file
+ * can be verified by reading it back.
  */
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
+import { DumpWriter } from '../shared/dump-writer.ts';
 import { openDb, qualified, quoteIdent, type Db, type DbSession } from '../shared/db.ts';
-import { kindOf, literal, quoteText, ROW_END, token, type ValueKind } from './sql-literal.ts';
+import { encode, kindOf, ROW_END, type ValueKind } from './sql-literal.ts';
 
 export interface TableDigest {
   name: string;
@@ -59,29 +62,9 @@ const str = (v: unknown) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v)
 export async function openArchiveDb(db: Db): Promise<Db> {
   return openDb(db.settings, {
     connections: 1,
-    driver: { rowsAsArray: true, typeCast: (field: { buffer(): Buffer | null }) => field.buffer() },
+    // typeCast false: mysql2 hands over each value's bytes as they are, without per-value wrappers.
+    driver: { rowsAsArray: true, typeCast: false },
   });
-}
-
-class Output {
-  private readonly gzip = createGzip({ level: 6 });
-  private readonly file;
-  constructor(path: string) {
-    this.file = createWriteStream(path, { flags: 'wx' });
-    this.gzip.pipe(this.file);
-  }
-  async write(text: string): Promise<void> {
-    if (!this.gzip.write(text)) await once(this.gzip, 'drain');
-  }
-  async close(): Promise<void> {
-    const done = once(this.file, 'close');
-    this.gzip.end();
-    await done;
-  }
-  destroy(): void {
-    this.gzip.destroy();
-    this.file.destroy();
-  }
 }
 
 export async function fileSha256(path: string): Promise<{ sha256: string; bytes: number }> {
@@ -96,86 +79,59 @@ export async function fileSha256(path: string): Promise<{ sha256: string; bytes:
 
 export async function writeSchemaArchive(db: Db, schema: string, path: string, o: ArchiveWriteOptions = {}): Promise<WrittenArchive> {
   const archiveDb = await openArchiveDb(db);
-  const out = new Output(path);
+  const gzip = createGzip({ level: 6 });
+  const file = createWriteStream(path, { flags: 'wx' });
+  const closed = once(file, 'close');
+  gzip.pipe(file);
   try {
     const manifest = await archiveDb.withSession(async (s) => {
       // One snapshot for the whole schema: tables agree with each other, as mysqldump --single-transaction.
       await s.exec('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
       await s.exec('START TRANSACTION WITH CONSISTENT SNAPSHOT');
       try {
-        return await writeAll(s, schema, out, o);
+        return await writeAll(s, schema, gzip, o);
       } finally {
         await s.exec('COMMIT');
       }
     });
-    await out.close();
+    await closed;
     const { sha256, bytes } = await fileSha256(path);
     return { ...manifest, file: path, bytes, sha256 };
   } catch (err) {
-    out.destroy();
+    gzip.destroy();
+    file.destroy();
     throw err;
   } finally {
     await archiveDb.close();
   }
 }
 
-async function writeAll(s: DbSession, schema: string, out: Output, o: ArchiveWriteOptions): Promise<ArchiveManifest> {
-  const now = (o.now ?? new Date()).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
+async function writeAll(s: DbSession, schema: string, out: Writable, o: ArchiveWriteOptions): Promise<ArchiveManifest> {
   // With the schema as the default database, SHOW CREATE VIEW/TABLE leave its own names
   // unqualified (as mysqldump's output), so the archive restores into a schema of any name.
   await s.exec(`USE ${quoteIdent(schema)}`);
+  const [version] = await s.query<unknown[]>('SELECT VERSION()');
+  const serverVersion = str(version![0]);
+  const w = new DumpWriter(out, {
+    flavor: /mariadb/i.test(serverVersion) ? 'mariadb' : 'mysql8',
+    host: o.source ?? 'localhost',
+    client: 'tokyobeta pipeline cleanup archive (mysqldump format, binary values as hex)',
+    netBufferLength: o.statementBytes,
+  });
+  await w.begin(schema, serverVersion);
   const objects = (await s.query<unknown[]>(
     'SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME',
     [schema],
   )).map((r) => ({ name: str(r[0]), type: str(r[1]) }));
-  await out.write(header(schema, o.source ?? 'the warehouse', now));
   const tables: TableDigest[] = [];
-  for (const t of objects.filter((x) => x.type === 'BASE TABLE')) tables.push(await writeTable(s, schema, t.name, out, o));
+  for (const t of objects.filter((x) => x.type === 'BASE TABLE')) tables.push(await writeTable(s, schema, t.name, w, o));
   const views = orderViews(await Promise.all(objects.filter((x) => x.type === 'VIEW').map(async (v) => ({ name: v.name, ddl: await viewDdl(s, schema, v.name) }))));
-  for (const v of views) {
-    await out.write(`\n--\n-- View structure for view ${quoteIdent(v.name)}\n--\n\nDROP TABLE IF EXISTS ${quoteIdent(v.name)};\n/*!50001 DROP VIEW IF EXISTS ${quoteIdent(v.name)}*/;\n${v.ddl};\n`);
-  }
-  await out.write(trailer(now));
+  for (const v of views) await w.view(v.name, v.ddl);
+  await w.end(o.now ?? new Date());
   return { schema, tables, views: views.map((v) => v.name) };
 }
 
-function header(schema: string, source: string, now: string): string {
-  return `-- tokyobeta pipeline archive of schema ${quoteIdent(schema)} (mysqldump format)
---
--- Host: ${source}    Database: ${schema}
--- Taken: ${now} UTC
--- Restore: mariadb -e 'CREATE DATABASE ${quoteIdent(schema)}' && gunzip -c THIS_FILE | mariadb ${schema}
--- ------------------------------------------------------
-
-/*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */;
-/*!40101 SET @OLD_CHARACTER_SET_RESULTS=@@CHARACTER_SET_RESULTS */;
-/*!40101 SET @OLD_COLLATION_CONNECTION=@@COLLATION_CONNECTION */;
-/*!40101 SET NAMES utf8mb4 */;
-/*!40103 SET @OLD_TIME_ZONE=@@TIME_ZONE */;
-/*!40103 SET TIME_ZONE='+00:00' */;
-/*!40014 SET @OLD_UNIQUE_CHECKS=@@UNIQUE_CHECKS, UNIQUE_CHECKS=0 */;
-/*!40014 SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS=0 */;
-/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */;
-/*!40111 SET @OLD_SQL_NOTES=@@SQL_NOTES, SQL_NOTES=0 */;
-`;
-}
-
-function trailer(now: string): string {
-  return `
-/*!40103 SET TIME_ZONE=@OLD_TIME_ZONE */;
-/*!40101 SET SQL_MODE=@OLD_SQL_MODE */;
-/*!40014 SET FOREIGN_KEY_CHECKS=@OLD_FOREIGN_KEY_CHECKS */;
-/*!40014 SET UNIQUE_CHECKS=@OLD_UNIQUE_CHECKS */;
-/*!40101 SET CHARACTER_SET_CLIENT=@OLD_CHARACTER_SET_CLIENT */;
-/*!40101 SET CHARACTER_SET_RESULTS=@OLD_CHARACTER_SET_RESULTS */;
-/*!40101 SET COLLATION_CONNECTION=@OLD_COLLATION_CONNECTION */;
-/*!40111 SET SQL_NOTES=@OLD_SQL_NOTES */;
-
--- Dump completed on ${now}
-`;
-}
-
-async function writeTable(s: DbSession, schema: string, table: string, out: Output, o: ArchiveWriteOptions): Promise<TableDigest> {
+async function writeTable(s: DbSession, schema: string, table: string, w: DumpWriter, o: ArchiveWriteOptions): Promise<TableDigest> {
   const cols = await s.query<unknown[]>(
     `SELECT COLUMN_NAME, DATA_TYPE, EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
     [schema, table],
@@ -183,52 +139,60 @@ async function writeTable(s: DbSession, schema: string, table: string, out: Outp
   // Generated columns take no value on INSERT, so they are left out (and the column list written).
   const all = cols.map((c) => ({ name: str(c[0]), kind: kindOf(str(c[1])), generated: /\b(VIRTUAL|STORED|PERSISTENT) GENERATED\b/i.test(str(c[2] ?? '')) }));
   const columns: Column[] = all.filter((c) => !c.generated);
-  const columnList = all.some((c) => c.generated) ? ` (${columns.map((c) => quoteIdent(c.name)).join(',')})` : '';
   const keyRows = await s.query<unknown[]>(
     `SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX`,
     [schema, table],
   );
   const key = keyRows.map((r) => str(r[0]));
   const [create] = await s.query<unknown[]>(`SHOW CREATE TABLE ${qualified(schema, table)}`);
-  const t = quoteIdent(table);
-  await out.write(`\n--\n-- Table structure for table ${t}\n--\n\nDROP TABLE IF EXISTS ${t};\n/*!40101 SET @saved_cs_client     = @@character_set_client */;\n/*!40101 SET character_set_client = utf8mb4 */;\n${str(create![1])};\n/*!40101 SET character_set_client = @saved_cs_client */;\n`);
-  await out.write(`\n--\n-- Dumping data for table ${t}\n--\n\nLOCK TABLES ${t} WRITE;\n/*!40000 ALTER TABLE ${t} DISABLE KEYS */;\n`);
+  await w.table(table, str(create![1]), all.some((c) => c.generated) ? columns.map((c) => c.name) : undefined);
 
   const hash = createHash('sha256');
-  const limit = o.statementBytes ?? 1024 * 1024;
   const pageRows = o.pageRows ?? 5000;
-  let rows = 0;
-  let statement = '';
-  const flush = async () => {
-    if (statement) await out.write(statement + ';\n');
-    statement = '';
-  };
   const select = `SELECT ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${qualified(schema, table)}`;
   const keyIndexes = key.map((k) => columns.findIndex((c) => c.name === k));
   const keyed = key.length > 0 && keyIndexes.every((i) => i >= 0);
-  let after: unknown[] | undefined;
+  let after: Buffer[] | undefined;
   for (;;) {
     // Keyset paging in primary-key order; a table without a usable key is read in one query.
-    const where = keyed && after ? ` WHERE (${key.map(quoteIdent).join(', ')}) > (${key.map(() => '?').join(', ')})` : '';
+    const where = keyed && after ? ` WHERE ${keyAfter(key, keyIndexes.map((i) => columns[i]!.kind), after)}` : '';
     const order = keyed ? ` ORDER BY ${key.map(quoteIdent).join(', ')} LIMIT ${pageRows}` : '';
-    const page = await s.query<Array<Buffer | null>>(select + where + order, after);
+    const page = await s.query<Array<Buffer | null>>(select + where + order);
     for (const row of page) {
-      const values = row.map((v, i) => literal(v, columns[i]!.kind));
-      for (let i = 0; i < row.length; i++) hash.update(token(row[i]!, columns[i]!.kind));
-      hash.update(ROW_END);
-      const tuple = `(${values.join(',')})`;
-      if (statement && statement.length + tuple.length + 1 > limit) await flush();
-      statement = statement ? `${statement},${tuple}` : `INSERT INTO ${t}${columnList} VALUES ${tuple}`;
-      rows++;
+      let tuple = '(';
+      let tokens = '';
+      for (let i = 0; i < row.length; i++) {
+        const [lit, tok] = encode(row[i]!, columns[i]!.kind);
+        tuple += i === 0 ? lit : ',' + lit;
+        tokens += tok;
+      }
+      tuple += ')';
+      hash.update(tokens + ROW_END);
+      if (!w.rowText(tuple)) await w.drain();
     }
     o.onRows?.(page.length);
     if (!keyed || page.length < pageRows) break;
     const last = page[page.length - 1]!;
-    after = keyIndexes.map((i) => (columns[i]!.kind === 'bytes' ? last[i] : last[i]!.toString(columns[i]!.kind === 'number' ? 'latin1' : 'utf8')));
+    after = keyIndexes.map((i) => last[i]!);
   }
-  await flush();
-  await out.write(`/*!40000 ALTER TABLE ${t} ENABLE KEYS */;\nUNLOCK TABLES;\n`);
-  return { name: table, rows, digest: hash.digest('hex') };
+  const stats = await w.endTable();
+  return { name: table, rows: stats.rows, digest: hash.digest('hex') };
+}
+
+/**
+ * `(k1, k2) > (v1, v2)` for keyset paging, with the key's values as literals: numbers as the
+ * server's own digits (a string would be compared as a string and lose the index range), text
+ * quoted (compared in the column's collation, as ORDER BY sorts), bytes as hex.
+ */
+export function keyAfter(key: string[], kinds: ValueKind[], values: Buffer[]): string {
+  const lits = values.map((v, i) => {
+    const [lit] = encode(v, kinds[i]!);
+    if (kinds[i] === 'number' && !/^[-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?$/.test(lit)) throw new Error(`unexpected numeric key value '${lit}'`);
+    return lit;
+  });
+  return key.length === 1
+    ? `${quoteIdent(key[0]!)} > ${lits[0]}`
+    : `(${key.map(quoteIdent).join(', ')}) > (${lits.join(', ')})`;
 }
 
 /** SHOW CREATE VIEW without its DEFINER clause: the archive must load as any user. */
@@ -248,4 +212,3 @@ function orderViews(views: Array<{ name: string; ddl: string }>): Array<{ name: 
   return done;
 }
 
-export { quoteText };

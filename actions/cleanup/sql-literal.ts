@@ -1,8 +1,11 @@
 /**
  * SQL literals as mysqldump writes them, and the tokens both the archive writer and its reader
  * digest, so that a written archive can be checked value by value against what the server sent.
+ * Binary values are written as hex (mysqldump --hex-blob), so that every byte survives any
+ * client character set.
  * https://dev.mysql.com/doc/refman/8.0/en/string-literals.html
  */
+import { quoteString } from '../shared/sql-literal.ts';
 
 /** How a column's values are written: numbers bare, bytes as hex, everything else quoted. */
 export type ValueKind = 'number' | 'bytes' | 'text';
@@ -21,22 +24,6 @@ export function kindOf(dataType: string): ValueKind {
   return 'text';
 }
 
-const ESCAPES: Record<string, string> = { '\0': '\\0', '\n': '\\n', '\r': '\\r', '\\': '\\\\', "'": "\\'", '"': '\\"', '\x1a': '\\Z' };
-
-/** A quoted string with mysqldump's escapes (mysql_real_escape_string). */
-export function quoteText(s: string): string {
-  return "'" + s.replace(/[\0\n\r\\'"\x1a]/g, (c) => ESCAPES[c]!) + "'";
-}
-
-/** The literal for one value read as raw bytes from the text protocol (null is NULL). */
-export function literal(raw: Buffer | null, kind: ValueKind): string {
-  if (raw === null) return 'NULL';
-  if (kind === 'number') return raw.toString('latin1');
-  // X'' rather than '' for an empty value, so the reader can tell bytes from text by the literal.
-  if (kind === 'bytes') return raw.length === 0 ? "X''" : '0x' + raw.toString('hex').toUpperCase();
-  return quoteText(raw.toString('utf8'));
-}
-
 /**
  * The token a value contributes to a table's digest. The writer derives it from the server's
  * value, the reader from the literal it parsed; equal digests mean the file says what the server said.
@@ -47,6 +34,22 @@ export function token(raw: Buffer | null, kind: ValueKind): string {
   if (kind === 'number') return `n${raw.length}:${raw.toString('latin1')}`;
   if (kind === 'bytes') return `x${raw.length}:${raw.toString('hex')}`;
   return `s${raw.length}:${raw.toString('utf8')}`;
+}
+
+/** The literal and the digest token of one value, computing its text once. */
+export function encode(raw: Buffer | null, kind: ValueKind): [literal: string, token: string] {
+  if (raw === null) return ['NULL', 'N;'];
+  if (kind === 'number') {
+    const t = raw.toString('latin1');
+    return [t, `n${raw.length}:${t}`];
+  }
+  if (kind === 'bytes') {
+    const hex = raw.toString('hex');
+    // X'' rather than '' for an empty value, so the reader can tell bytes from text by the literal.
+    return [raw.length === 0 ? "X''" : '0x' + hex.toUpperCase(), `x${raw.length}:${hex}`];
+  }
+  const t = raw.toString('utf8');
+  return [quoteString(t), `s${raw.length}:${t}`];
 }
 
 /** Ends a row's tokens in a digest. */

@@ -198,8 +198,10 @@ export class DumpWriter {
    * Starts a table: the structure comment, DROP TABLE IF EXISTS, the CREATE TABLE text
    * (`createTableSql` as SHOW CREATE TABLE prints it, without the final ';'), then the data
    * comment, LOCK TABLES and DISABLE KEYS. Rows follow with {@link row}; close with {@link endTable}.
+   * `columns`, when given, is written as the INSERTs' column list (needed when the table has
+   * generated columns, whose values are left out).
    */
-  async table(name: string, createTableSql: string): Promise<void> {
+  async table(name: string, createTableSql: string, columns?: readonly string[]): Promise<void> {
     this.expect('begun', 'table');
     this.name = name;
     this.quoted = quoteIdent(name);
@@ -207,11 +209,13 @@ export class DumpWriter {
     this.rows = 0;
     this.statements = 0;
     this.inStatement = false;
-    this.firstInsert = Buffer.from(`INSERT INTO ${this.quoted}${this.f.insertOpen}`);
+    // A column list, as mysqldump writes for tables with generated columns (which take no value).
+    const list = columns ? ` (${columns.map(quoteIdent).join(',')})` : '';
+    this.firstInsert = Buffer.from(`INSERT INTO ${this.quoted}${list}${this.f.insertOpen}`);
     this.nextInsert = Buffer.from(`;\n${this.firstInsert}`);
     this.headRoom = this.nextInsert.length;
     // mysqldump measures the prefix with a trailing space (`INSERT INTO t VALUES `) plus 4.
-    this.initLength = Buffer.byteLength(`INSERT INTO ${this.quoted} VALUES `) + 4;
+    this.initLength = Buffer.byteLength(`INSERT INTO ${this.quoted}${list} VALUES `) + 4;
     const v = this.f.versioned;
     this.text(
       `\n--\n-- Table structure for table ${this.quoted}\n--\n\n` +
@@ -345,6 +349,22 @@ export class DumpWriter {
     this.state = 'begun';
     await this.drain();
     return stats;
+  }
+
+  /**
+   * Adds a view after the tables, as mysqldump's final view section does: DROP TABLE/VIEW IF
+   * EXISTS, then `createViewSql` as SHOW CREATE VIEW prints it (without the final ';'; drop its
+   * DEFINER clause for a dump that must load as any user). Call it after the last table.
+   */
+  async view(name: string, createViewSql: string): Promise<void> {
+    this.expect('begun', 'view');
+    const q = quoteIdent(name);
+    this.text(
+      `\n--\n-- Final view structure for view ${q}\n--\n\n` +
+        `/*!50001 DROP TABLE IF EXISTS ${q}*/;\n/*!50001 DROP VIEW IF EXISTS ${q}*/;\n` +
+        `${createViewSql.trimEnd().replace(/;$/, '')};\n`,
+    );
+    await this.drain();
   }
 
   /**

@@ -7,6 +7,7 @@ import { createSchemas } from '../../actions/shared/schemas.ts';
 import { createClassifier, customSchemas } from '../../actions/cleanup/classify.ts';
 import { readInventory, type SchemaInventory } from '../../actions/cleanup/inventory.ts';
 import { renderInventoryMarkdown } from '../../actions/cleanup/render-inventory.ts';
+import { tablespaceName } from '../../actions/cleanup/space.ts';
 import { dropSchemasWithPrefix, openTestDb, testPrefix } from '../helpers/db.ts';
 import { runPipelineInProcess } from '../helpers/cli.ts';
 import { makeProject } from './project.ts';
@@ -68,9 +69,10 @@ test('inventory classifies every schema, counts rows exactly, and lists the serv
     assert.equal(items.find((i) => i.schema === sys)?.class, 'system', sys);
   }
   // Without the prefix, the same schemas are not this run's: unknown, never active or legacy.
-  const plain = await runPipelineInProcess(['inventory', '--format', 'json', '--project-dir', project]);
-  assert.ok(mine(JSON.parse(plain.stdout).schemas).size > 0);
-  assert.ok([...mine(JSON.parse(plain.stdout).schemas).values()].every((x) => x.class === 'unknown'));
+  const config = readConfig(project);
+  const plain = mine(await readInventory(db, createClassifier(config, createSchemas(config, '')), { only: (n) => n.startsWith(P) }));
+  assert.equal(plain.size, 8);
+  assert.ok([...plain.values()].every((x) => x.class === 'unknown'));
 });
 
 test('large tables show information_schema\'s estimate, marked as such', async () => {
@@ -90,4 +92,10 @@ test('the markdown table lists legacy first with its reason', async () => {
   assert.match(r.stdout, /^\| schema \| class \| tables \| views \| rows \| data \| index \| last update \| why \|$/m);
   assert.match(r.stdout, new RegExp(`^\\| ${P}_gold \\| legacy \\| 1 \\| 1 \\| 5 \\| .* \\| Left by the old dbt schema-naming bug \\|$`, 'm'));
   assert.match(r.stdout, new RegExp(`^\\| ${P}mystery \\| unknown \\| 1 \\| 0 \\| 2 \\|`, 'm'));
+});
+
+test('tablespace names encode what the file system cannot hold, as InnoDB does', () => {
+  assert.equal(tablespaceName('plain_name1'), 'plain_name1');
+  assert.equal(tablespaceName('a-b'), 'a@002db');
+  assert.equal(tablespaceName('東'), '@6771');
 });

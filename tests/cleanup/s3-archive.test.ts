@@ -4,7 +4,14 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { readConfig } from '../../actions/shared/config.ts';
+import { createMemoryLogger } from '../../actions/shared/log.ts';
+import { createSchemas } from '../../actions/shared/schemas.ts';
+import { createS3Store } from '../../actions/cleanup/archive-store.ts';
+import { createClassifier } from '../../actions/cleanup/classify.ts';
+import { runCleanup } from '../../actions/cleanup/cleanup.ts';
 import { qualified, quoteIdent, type Db } from '../../actions/shared/db.ts';
 import { dropSchemasWithPrefix, openTestDb, schemasWithPrefix, testPrefix } from '../helpers/db.ts';
 import { runPipelineInProcess } from '../helpers/cli.ts';
@@ -80,4 +87,22 @@ test('a missing bucket keeps the schema and says what to do', async () => {
   assert.equal(r.code, 1);
   assert.match(r.stdout, /ERROR: s3:PutObject on s3:\/\/no-such-bucket-here\/x\/.* failed \(NoSuchBucket.*To fix this, check the bucket/);
   assert.ok((await schemasWithPrefix(db, P)).includes(`${P}analytics`), 'not dropped');
+});
+
+test('a large archive goes up in several parts and reads back identical', async () => {
+  const schema = `${P}basis`;
+  await db.exec(`CREATE DATABASE ${quoteIdent(schema)}`);
+  await db.exec(`CREATE TABLE ${qualified(schema, 'blobs')} (id INT PRIMARY KEY, b MEDIUMBLOB)`);
+  // Random bytes (as hex) compress only to half: about 6.5 MB of archive, so two 5 MiB parts.
+  for (let i = 0; i < 12; i++) await db.exec(`INSERT INTO ${qualified(schema, 'blobs')} VALUES (?, ?)`, [i, randomBytes(512 * 1024)]);
+  const config = readConfig(project);
+  const classifier = createClassifier(config, createSchemas(config, P));
+  const store = createS3Store(s3.client, 'tokyobeta-archive', 'parts/', { partSize: 5 * 1024 * 1024 });
+  const report = await runCleanup(db, classifier, { apply: true, archive: true, store, now: new Date(), source: 'test' }, createMemoryLogger());
+  const basis = report.results.find((r) => r.schema === schema)!;
+  assert.equal(basis.status, 'dropped', basis.message);
+  assert.ok(basis.archive!.bytes > 5 * 1024 * 1024, String(basis.archive!.bytes));
+  const head = await s3.client.send(new HeadObjectCommand({ Bucket: 'tokyobeta-archive', Key: basis.archive!.location.replace('s3://tokyobeta-archive/', '') }));
+  assert.equal(head.ContentLength, basis.archive!.bytes);
+  assert.match(head.ETag ?? '', /-2"?$/, 'a multipart ETag names its number of parts');
 });

@@ -290,3 +290,12 @@ test('long source names are shortened so the restored names fit the 63-character
   assert.ok(report.plan.cutover!.oldName.length <= 63);
   assert.match(report.plan.restoredCluster, /^a+-pitr-202602051052$/);
 });
+
+test('a Serverless v2 source passes its capacity range, so the restored writer can be db.serverless', async () => {
+  const rds = mockedRds();
+  rds.mock.on(DescribeDBClustersCommand).resolves({ DBClusters: [sourceCluster({ ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 8 } })] });
+  rds.mock.on(DescribeDBInstancesCommand).resolves({ DBInstances: [writerInstance({ DBInstanceClass: 'db.serverless' })] });
+  const report = await runRestore(rds.api, options({ apply: false }), createMemoryLogger());
+  assert.deepEqual(report.plan.restore.ServerlessV2ScalingConfiguration, { MinCapacity: 0.5, MaxCapacity: 8 });
+  assert.equal(report.plan.createWriter.DBInstanceClass, 'db.serverless');
+});
