@@ -47,8 +47,10 @@ LEFT JOIN {{ ref('code_moveout_reason') }} AS mr ON mr.code = m.moveout_reason_i
 LEFT JOIN {{ ref('code_gender') }} AS g ON g.code = t.gender_type
 LEFT JOIN {{ ref('code_personal_identity') }} AS idn ON idn.code = t.personal_identity
 LEFT JOIN {{ ref('code_affiliation_type') }} AS aff ON aff.code = t.affiliation_type
+-- A NULL is_deleted counts as not deleted (NULL <> 0 is not true); written without COALESCE so
+-- that the vendor's index on is_deleted can serve.
 WHERE NOT EXISTS (
   SELECT 1
   FROM {{ source('staging', 'tenants') }} AS deleted
-  WHERE deleted.id = m.tenant_id AND COALESCE(deleted.is_deleted, 0) <> 0
+  WHERE deleted.id = m.tenant_id AND deleted.is_deleted <> 0
 )

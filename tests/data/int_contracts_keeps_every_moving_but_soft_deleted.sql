@@ -8,7 +8,7 @@ CROSS JOIN (
   FROM {{ ref('stg_movings') }} AS mv
   WHERE EXISTS (
     SELECT 1 FROM {{ source('staging', 'tenants') }} AS t
-    WHERE t.id = mv.tenant_id AND COALESCE(t.is_deleted, 0) <> 0
+    WHERE t.id = mv.tenant_id AND t.is_deleted <> 0
   )
 ) AS d
 WHERE c.total <> m.total - d.total
