@@ -17,13 +17,32 @@
 
 export interface Statement {
   /** The statement's bytes, without the delimiter and without plain comments. */
-  sql: Buffer;
+  readonly sql: Buffer;
+  /** `sql.length`, known without joining the statement's pieces. */
+  readonly size?: number;
+  /** The first `n` bytes of `sql`, without joining the pieces when the first one is long enough. */
+  head?(n: number): Buffer;
   /** Byte offset of the statement's first byte in the (decompressed) dump. */
   offset: number;
   /** 1-based line of the statement's first byte. */
   line: number;
   /** False for text left at the end of the input without a delimiter. */
   terminated: boolean;
+  /**
+   * For an `INSERT … VALUES` whose list the splitter checked while splitting (one pass over the
+   * bytes, see `S.Values`): the result, valid when the classifier finds VALUES ending at `at`.
+   * Absent when the list held anything unusual: the classifier then checks it with checkValues.
+   */
+  values?: FusedValues;
+}
+
+/** Offsets are in `sql`. */
+export interface FusedValues {
+  at: number;
+  rows: number;
+  plain: boolean;
+  first: number;
+  last: number;
 }
 
 const enum S {
@@ -33,6 +52,10 @@ const enum S {
   Backtick,
   LineComment,
   BlockComment,
+  /** Inside the VALUES list of an INSERT: splitting and the literal-only check in one pass. */
+  Values,
+  /** A single-quoted string inside a VALUES list. */
+  VString,
 }
 
 const SEMI = 0x3b;
@@ -52,6 +75,34 @@ const SPACE = Buffer.from(' ');
 
 function isSpace(b: number): boolean {
   return b === 0x20 || b === NL || b === 0x0d || b === 0x09 || b === 0x0b || b === 0x0c;
+}
+
+/** A statement held as slices of the input chunks; `sql` joins them on first use. */
+class SplitStatement implements Statement {
+  values?: FusedValues;
+  private joined: Buffer | undefined;
+
+  constructor(
+    private pieces: Buffer[],
+    readonly size: number,
+    readonly offset: number,
+    readonly line: number,
+    readonly terminated: boolean,
+  ) {}
+
+  get sql(): Buffer {
+    if (this.joined === undefined) {
+      this.joined = this.pieces.length === 1 ? this.pieces[0]! : Buffer.concat(this.pieces, this.size);
+      this.pieces = [];
+    }
+    return this.joined;
+  }
+
+  head(n: number): Buffer {
+    const first = this.pieces[0];
+    if (this.joined === undefined && first !== undefined && first.length >= Math.min(n, this.size)) return first.subarray(0, n);
+    return this.sql.subarray(0, n);
+  }
 }
 
 export interface SplitterStats {
@@ -83,6 +134,14 @@ export class DumpSplitter {
   private commentIsTrailer = false;
   private sawTrailer = false;
   private bytesIn = 0;
+  // The VALUES list being checked in S.Values (offsets relative to the statement's first byte).
+  private vActive = false;
+  private vAt = 0;
+  private vDepth = 0;
+  private vRows = 0;
+  private vClosed = false;
+  private vFirst = -1;
+  private vLast = -1;
 
   get stats(): SplitterStats {
     return { bytes: this.bytesIn, lines: this.line, trailer: this.sawTrailer };
@@ -90,12 +149,23 @@ export class DumpSplitter {
 
   push(chunk: Buffer): Statement[] {
     this.bytesIn += chunk.length;
+    const out: Statement[] = [];
     let data = chunk;
     if (this.carry) {
-      data = Buffer.concat([this.carry, chunk]);
+      // Join the carried look-ahead with the chunk's first bytes only: copying the whole chunk
+      // (4 MB) for a few carried bytes cost about a tenth of the parse.
+      const carried = this.carry;
       this.carry = null;
+      const headLength = Math.min(chunk.length, 64 * 1024);
+      const joint = Buffer.concat([carried, chunk.subarray(0, headLength)]);
+      this.scan(joint, false, out);
+      if (headLength === chunk.length) return out;
+      const left = this.carry as Buffer | null;
+      this.carry = null;
+      // The scan stopped `left.length` bytes before the joint's end: continue in the chunk there.
+      const resume = joint.length - (left?.length ?? 0) - carried.length;
+      data = resume >= 0 ? chunk.subarray(resume) : Buffer.concat([left!, chunk.subarray(headLength)]);
     }
-    const out: Statement[] = [];
     this.scan(data, false, out);
     return out;
   }
@@ -109,24 +179,38 @@ export class DumpSplitter {
     }
     if (this.state === S.LineComment && this.commentIsTrailer && !this.started) this.sawTrailer = true;
     if (this.started) {
-      const sql = this.take(Buffer.alloc(0), 0, 0);
-      const trimmed = trimEnd(sql);
-      if (trimmed.length > 0) out.push({ sql: trimmed, offset: this.stmtOffset, line: this.stmtLine, terminated: false });
+      const st = this.take(Buffer.alloc(0), 0, 0, false);
+      if (st) out.push(st);
       this.started = false;
     }
     return out;
   }
 
-  /** Ends the current statement: joins its pieces plus data[from, to). */
-  private take(data: Buffer, from: number, to: number): Buffer {
+  /**
+   * Ends the current statement: its pieces plus data[from, to), trailing spaces trimmed, or null
+   * when nothing is left. The pieces are joined only if someone reads `sql` (parse-only does not).
+   */
+  private take(data: Buffer, from: number, to: number, terminated: boolean): SplitStatement | null {
     if (to > from) {
       this.pieces.push(data.subarray(from, to));
       this.piecesLength += to - from;
     }
-    const sql = this.pieces.length === 1 ? this.pieces[0]! : Buffer.concat(this.pieces, this.piecesLength);
+    const pieces = this.pieces;
+    let size = this.piecesLength;
     this.pieces = [];
     this.piecesLength = 0;
-    return sql;
+    while (pieces.length > 0) {
+      const last = pieces[pieces.length - 1]!;
+      const trimmed = trimEnd(last);
+      size -= last.length - trimmed.length;
+      if (trimmed.length > 0) {
+        pieces[pieces.length - 1] = trimmed;
+        break;
+      }
+      pieces.pop();
+    }
+    if (size === 0) return null;
+    return new SplitStatement(pieces, size, this.stmtOffset, this.stmtLine, terminated);
   }
 
   private scan(data: Buffer, final: boolean, out: Statement[]): void {
@@ -147,8 +231,12 @@ export class DumpSplitter {
     // Where to stop and carry the rest to the next chunk (look-ahead needed at the boundary).
     const safeEnd = final ? n : n - LOOKAHEAD;
     const emit = (endExclusive: number, terminated: boolean) => {
-      const sql = trimEnd(this.take(data, seg, endExclusive));
-      if (sql.length > 0) out.push({ sql, offset: this.stmtOffset, line: this.stmtLine, terminated });
+      const st = this.take(data, seg, endExclusive, terminated);
+      if (st) {
+        if (this.vActive && this.vDepth === 0 && this.vRows > 0) st.values = { at: this.vAt, rows: this.vRows, plain: true, first: this.vFirst, last: this.vLast };
+        out.push(st);
+      }
+      this.vActive = false;
       this.started = false;
       seg = -1;
     };
@@ -213,6 +301,22 @@ export class DumpSplitter {
             counted = i;
             this.stmtLine = line;
             seg = i;
+            this.vActive = false;
+            if (dlen === 1 && d0 === SEMI) {
+              const v = valuesStart(data, i, safeEnd);
+              if (v > 0) {
+                this.vActive = true;
+                this.vAt = v - i;
+                this.vDepth = 0;
+                this.vRows = 0;
+                this.vClosed = false;
+                this.vFirst = -1;
+                this.vLast = -1;
+                state = S.Values;
+                i = v;
+                continue;
+              }
+            }
           }
           if (b === d0 && (dlen === 1 || matches(data, i, this.delimiter))) {
             emit(i, true);
@@ -256,11 +360,70 @@ export class DumpSplitter {
           }
           break;
         }
+        case S.Values: {
+          // The hot path: rows of an extended INSERT. Only literals mysqldump writes are followed
+          // here (numbers, single-quoted strings, NULL); anything else ends the fused check
+          // (vActive = false) and the generic scanner takes over the byte, so the classifier checks
+          // the list with checkValues and reports the exact reason.
+          let c = 0;
+          let b = 0;
+          while (i < n && (c = VCLASS[(b = data[i]!)]!) === V_SKIP) i++;
+          if (i >= n) break;
+          if (c === V_QUOTE && this.vDepth === 1) {
+            state = S.VString;
+            i++;
+            continue;
+          }
+          if (i >= safeEnd) {
+            carry(i); // look-ahead for NULL / a minus sign / the delimiter
+            return;
+          }
+          if (c === V_LPAREN && this.vDepth === 0 && !this.vClosed) {
+            this.vDepth = 1;
+            this.vRows++;
+            if (this.vFirst < 0) this.vFirst = this.base + i - this.stmtOffset;
+            i++;
+            continue;
+          }
+          if (c === V_RPAREN && this.vDepth === 1) {
+            this.vDepth = 0;
+            this.vClosed = true;
+            this.vLast = this.base + i - this.stmtOffset;
+            i++;
+            continue;
+          }
+          if (c === V_COMMA) {
+            if (this.vDepth === 0) this.vClosed = false;
+            i++;
+            continue;
+          }
+          if (c === V_MINUS && VCLASS[data[i + 1]!] === V_SKIP && data[i + 1] !== DASH && !isSpace(data[i + 1]!)) {
+            i++;
+            continue;
+          }
+          if (c === V_N && this.vDepth === 1 && data[i + 1] === 0x55 && data[i + 2] === 0x4c && data[i + 3] === 0x4c && !isWordByte(data[i + 4]!)) {
+            i += 4;
+            continue;
+          }
+          if (b === SEMI) {
+            if (!this.vClosed || this.vDepth !== 0) this.vActive = false;
+            emit(i, true);
+            state = S.Normal;
+            i++;
+            continue;
+          }
+          // Anything else: the generic scanner decides; checkValues will check the list.
+          this.vActive = false;
+          state = S.Normal;
+          continue;
+        }
         case S.Single:
-        case S.Double: {
+        case S.Double:
+        case S.VString: {
           // The hot path: most of a dump is string contents. Find the closing quote with memchr,
           // unless a backslash comes first (it escapes the next byte, possibly a quote).
-          const q = state === S.Single ? QUOTE : DQUOTE;
+          const q = state === S.Double ? DQUOTE : QUOTE;
+          const back = state === S.VString ? S.Values : S.Normal;
           if (this.escaped) {
             this.escaped = false;
             i++;
@@ -276,7 +439,7 @@ export class DumpSplitter {
           }
           if (k < stop) {
             if (data[k] === q) {
-              state = S.Normal;
+              state = back;
               i = k + 1;
             } else if (k + 1 < n) i = k + 2;
             else {
@@ -301,7 +464,7 @@ export class DumpSplitter {
             i = n;
             break;
           }
-          state = S.Normal;
+          state = back;
           i = close + 1;
           break;
         }
@@ -359,6 +522,56 @@ export class DumpSplitter {
     this.state = state;
     this.line = line;
   }
+}
+
+const V_SKIP = 0;
+const V_QUOTE = 1;
+const V_LPAREN = 2;
+const V_RPAREN = 3;
+const V_COMMA = 4;
+const V_MINUS = 5;
+const V_N = 6;
+const V_OTHER = 7;
+/** Byte classes in a VALUES list: digits, spaces, dots and plus signs need no look. */
+const VCLASS = new Uint8Array(256).fill(V_OTHER);
+for (const c of ' \t\r\n.+0123456789') VCLASS[c.charCodeAt(0)] = V_SKIP;
+VCLASS[QUOTE] = V_QUOTE;
+VCLASS[0x28] = V_LPAREN;
+VCLASS[0x29] = V_RPAREN;
+VCLASS[0x2c] = V_COMMA;
+VCLASS[DASH] = V_MINUS;
+VCLASS[0x4e] = V_N;
+
+function isWordByte(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f || b === 0x24;
+}
+
+const VALUES_KW = Buffer.from('VALUES', 'latin1');
+/** Bytes that may not appear in an INSERT header the fused check jumps over. */
+const HEADER_STOP = new Uint8Array(256);
+for (const c of '\'"#/-*;\\') HEADER_STOP[c.charCodeAt(0)] = 1;
+
+/**
+ * Where the VALUES list of a mysqldump-style `INSERT INTO \`t\` [(cols)] VALUES` starting at `i`
+ * begins (just after VALUES), or -1 when the header is anything else (then the statement is
+ * split generically). The header must hold no quotes, comments or delimiters and VALUES must not
+ * be inside backticks; the classifier checks that its own parse finds VALUES at the same place.
+ */
+function valuesStart(data: Buffer, i: number, limit: number): number {
+  const b = data[i];
+  if (b !== 0x49 && b !== 0x52) return -1; // INSERT, REPLACE (mysqldump writes them upper-case)
+  const v = data.indexOf(VALUES_KW, i);
+  if (v < 0 || v + 7 >= limit || v - i > 4096) return -1;
+  const before = data[v - 1]!;
+  const after = data[v + 6]!;
+  if (!(isSpace(before) || before === 0x29) || !(isSpace(after) || after === 0x28)) return -1;
+  let ticks = 0;
+  for (let k = i; k < v; k++) {
+    const c = data[k]!;
+    if (HEADER_STOP[c] === 1) return -1;
+    if (c === BACKTICK) ticks++;
+  }
+  return ticks % 2 === 0 ? v + 6 : -1;
 }
 
 const specialCache = new Map<number, Uint8Array>();

@@ -48,7 +48,7 @@ export async function parseDump(source: DumpSource, o: { withRoutines?: boolean 
     else if (a.kind === 'insert' || a.kind === 'alter-table') {
       const t = tables.get(a.table) ?? { table: a.table, rows: 0, bytes: 0 };
       tables.set(a.table, t);
-      t.bytes += a.sql.length;
+      t.bytes += a.kind === 'insert' ? a.size : a.sql.length;
       if (a.kind === 'insert') t.rows += a.rows;
     } else if (a.kind === 'drop-table') for (const n of a.tables) tables.delete(n);
     else if (a.kind === 'view') views++;

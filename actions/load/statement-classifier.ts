@@ -9,7 +9,7 @@
  * and maps collations the server lacks (MySQL 8's utf8mb4_0900_ai_ci on MariaDB).
  */
 import type { Statement } from './dump-splitter.ts';
-import { checkValues } from './insert-values.ts';
+import { checkValues, type ValuesCheck } from './insert-values.ts';
 import { mapCollations, type CollationMapper } from './collations.ts';
 import { SessionSettings } from './session-settings.ts';
 import { applyEdits, excerpt, isName, nameOf, readQualifiedName, resolveConditionals, tokenize, type ServerFlavor, type Token } from './sql-text.ts';
@@ -17,7 +17,7 @@ import { applyEdits, excerpt, isName, nameOf, readQualifiedName, resolveConditio
 export type RoutineType = 'TRIGGER' | 'PROCEDURE' | 'FUNCTION' | 'EVENT';
 
 export type Action =
-  | { kind: 'insert'; table: string; rows: number; sql: Buffer; values?: { columns?: string; first: number; last: number; ignore: boolean; replace: boolean }; valuesAt?: number }
+  | { kind: 'insert'; table: string; rows: number; sql: Buffer; /** sql.length (parse-only reads this, not sql) */ size: number; values?: { columns?: string; first: number; last: number; ignore: boolean; replace: boolean }; valuesAt?: number }
   | { kind: 'create-table'; table: string; sql: string }
   | { kind: 'drop-table'; tables: string[] }
   | { kind: 'alter-table'; table: string; sql: string }
@@ -67,8 +67,8 @@ export class StatementClassifier {
   }
 
   classify(stmt: Statement): Action {
-    const head = stmt.sql.subarray(0, 24).toString('latin1').replace(/^[\s(]+/, '').toUpperCase();
-    if (/^(INSERT|REPLACE)\b/.test(head)) return this.guard(() => this.insert(stmt.sql));
+    const head = headOf(stmt, 24).toString('latin1').replace(/^[\s(]+/, '').toUpperCase();
+    if (/^(INSERT|REPLACE)\b/.test(head)) return this.guard(() => this.insert(stmt));
     const text = resolveConditionals(stmt.sql.toString('latin1'), this.o.flavor).trim();
     if (text === '') return { kind: 'skip', reason: 'empty after conditional comments', quiet: true };
     const tokens = tokenize(text);
@@ -96,7 +96,7 @@ export class StatementClassifier {
         return { kind: 'skip', reason: 'transaction control', quiet: true };
       case 'INSERT':
       case 'REPLACE':
-        return this.guard(() => this.insert(Buffer.from(text, 'latin1')));
+        return this.guard(() => this.insert({ sql: Buffer.from(text, 'latin1'), offset: stmt.offset, line: stmt.line, terminated: stmt.terminated }));
       default:
         return { kind: 'refuse', reason: `${first || 'this'} statements are not allowed in a dump (only tables and views in the target schema)` };
     }
@@ -113,14 +113,18 @@ export class StatementClassifier {
     return this.ownDb === undefined || schema.toLowerCase() !== this.ownDb.toLowerCase();
   }
 
-  private insert(sql: Buffer): Action {
-    // The header (up to VALUES) is small; the body is checked over raw bytes.
-    // Most headers are short: look at 4 KB first, at 64 KB only for long column lists.
-    let headText = sql.subarray(0, 4096).toString('latin1');
-    let end = headerEnd(headText);
-    if (end < 0) {
-      headText = sql.subarray(0, 64 * 1024).toString('latin1');
+  private insert(stmt: Statement): Action {
+    // The header (up to VALUES) is small; the body is checked over raw bytes (by the splitter
+    // while splitting when it could, see dump-splitter.ts S.Values; else by checkValues here).
+    // Most headers are short: look at 512 bytes first, at 4 KB and 64 KB only for long column lists.
+    let headText = '';
+    let end = -1;
+    for (const n of [512, 4096, 64 * 1024]) {
+      headText = headOf(stmt, n).toString('latin1');
       end = headerEnd(headText);
+      if (headText.length < n || n === 64 * 1024) break;
+      // A cut through a quoted name could expose a VALUES inside it: then look further.
+      if (end >= 0 && !openQuoteBefore(headText, end)) break;
     }
     const tokens = tokenize(headText.slice(0, end < 0 ? headText.length : end));
     let i = 1;
@@ -143,17 +147,31 @@ export class StatementClassifier {
     const columns = colStart >= 0 ? headText.slice(colStart, tokens[i - 1]!.end) : undefined;
     const kw = tokens[i];
     if (!kw || (kw.value !== 'VALUES' && kw.value !== 'VALUE')) return { kind: 'refuse', reason: `INSERT into ${name.name} without a VALUES list (INSERT … SELECT and SET forms are not allowed)` };
-    if (this.o.deferValuesCheck?.(name.name)) return { kind: 'insert', table: name.name, rows: -1, sql, valuesAt: kw.end };
-    const check = checkValues(sql, kw.end);
+    const size = stmt.size ?? stmt.sql.length;
+    if (this.o.deferValuesCheck?.(name.name)) return { kind: 'insert', table: name.name, rows: -1, sql: stmt.sql, size, valuesAt: kw.end };
+    const fused = stmt.values;
+    const check: ValuesCheck = fused !== undefined && fused.at === kw.end ? { ok: true, ...fused } : checkValues(stmt.sql, kw.end);
     if (!check.ok) return { kind: 'refuse', reason: `INSERT into ${name.name}: ${check.reason} (at byte ${check.at} of the statement)` };
-    let out = sql;
     if (name.schema !== undefined) {
       // Qualified with the dump's own database: drop the qualifier (workers run in the shadow schema).
-      out = Buffer.concat([sql.subarray(0, name.start), Buffer.from(quoteName(name.name), 'latin1'), sql.subarray(name.end)]);
+      const sql = stmt.sql;
+      const out = Buffer.concat([sql.subarray(0, name.start), Buffer.from(quoteName(name.name), 'latin1'), sql.subarray(name.end)]);
+      const delta = out.length - sql.length;
+      const values = check.plain ? { columns, first: check.first + delta, last: check.last + delta, ignore, replace } : undefined;
+      return { kind: 'insert', table: name.name, rows: check.rows, sql: out, size: out.length, values };
     }
-    const delta = out.length - sql.length;
-    const values = check.plain ? { columns, first: check.first + delta, last: check.last + delta, ignore, replace } : undefined;
-    return { kind: 'insert', table: name.name, rows: check.rows, sql: out, values };
+    const values = check.plain ? { columns, first: check.first, last: check.last, ignore, replace } : undefined;
+    // `sql` is read lazily: parse-only never joins a statement's pieces.
+    return {
+      kind: 'insert',
+      table: name.name,
+      rows: check.rows,
+      get sql() {
+        return stmt.sql;
+      },
+      size,
+      values,
+    };
   }
 
   private set(text: string, tokens: Token[]): Action {
@@ -359,6 +377,15 @@ function definerEnd(tokens: Token[], i: number): number {
 }
 
 /** End of an INSERT's header: the first VALUES/VALUE/SELECT/SET keyword outside quotes. */
+/** True when text[0, end) holds a quote that is not closed before `end`. */
+function openQuoteBefore(text: string, end: number): boolean {
+  return /['"`]/.test(text.slice(0, end).replace(/(['"`])(?:\\.|(?!\1)[^\\])*\1/g, ''));
+}
+
+function headOf(stmt: Statement, n: number): Buffer {
+  return stmt.head ? stmt.head(n) : stmt.sql.subarray(0, n);
+}
+
 function headerEnd(text: string): number {
   const m = /\bVALUES?\b|\bSELECT\b|\bSET\b/i.exec(text.replace(/(['"`])(?:\\.|(?!\1)[^\\])*\1/g, (s) => ' '.repeat(s.length)));
   return m ? m.index + m[0].length : -1;

@@ -6,6 +6,7 @@
 import mysql from 'mysql2/promise';
 import { PipelineError, UsageError } from './errors.ts';
 import { registerSecret } from './secrets.ts';
+import { iamDriverOptions } from './iam-auth.ts';
 
 export const DEFAULT_DATABASE_URL = 'mysql://root@127.0.0.1:3306';
 
@@ -20,6 +21,10 @@ export interface DbSettings {
   ssl?: 'required' | 'amazon-rds' | 'off';
   /** A socket path instead of host:port (`?socket=/path`). */
   socketPath?: string;
+  /** `?auth=iam`: IAM database authentication, a signed token per connection instead of a password. */
+  auth?: 'password' | 'iam';
+  /** `?region=`: AWS region for IAM tokens (default: the SDK's, AWS_REGION). */
+  region?: string;
 }
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
@@ -48,9 +53,21 @@ export function parseDatabaseUrl(url: string): DbSettings {
   let ssl: DbSettings['ssl'];
   if (sslParam === 'amazon-rds' || sslParam === 'required' || sslParam === 'off') ssl = sslParam;
   else if (sslParam) throw new UsageError(`DATABASE_URL ssl=${sslParam} is not known; use ssl=required, ssl=amazon-rds or ssl=off`);
-  else ssl = isLocalHost(host) ? 'off' : 'required';
+  // Node's CA store does not hold the RDS CA: an RDS endpoint gets mysql2's 'Amazon RDS' profile.
+  else ssl = isLocalHost(host) ? 'off' : RDS_HOST.test(host) ? 'amazon-rds' : 'required';
   if (ssl === 'off' && !isLocalHost(host)) {
     throw new UsageError(`TLS is required for the non-local host ${host}: remove ssl=off from DATABASE_URL`);
+  }
+  const authParam = u.searchParams.get('auth');
+  if (authParam && authParam !== 'iam' && authParam !== 'password') {
+    throw new UsageError(`DATABASE_URL auth=${authParam} is not known; use auth=iam (IAM database authentication) or auth=password`);
+  }
+  const auth = authParam === 'iam' ? 'iam' : undefined;
+  if (auth === 'iam' && ssl === 'off') {
+    throw new UsageError('IAM authentication sends its token in clear text inside the connection, so it needs TLS: remove ssl=off from DATABASE_URL');
+  }
+  if (auth === 'iam' && password) {
+    throw new UsageError('DATABASE_URL has both a password and auth=iam: remove one (IAM signs a token per connection instead of a password)');
   }
   const port = u.port ? Number(u.port) : 3306;
   const database = u.pathname.replace(/^\//, '') || undefined;
@@ -62,8 +79,11 @@ export function parseDatabaseUrl(url: string): DbSettings {
     database: database ? decodeURIComponent(database) : undefined,
     ssl,
     socketPath: u.searchParams.get('socket') ?? undefined,
+    ...(auth ? { auth, region: u.searchParams.get('region') ?? undefined } : {}),
   };
 }
+
+const RDS_HOST = /\.rds\.amazonaws\.com(\.cn)?$/i;
 
 /** What to print about a connection: never the password. */
 export function describeDb(s: DbSettings): string {
@@ -151,6 +171,7 @@ function driverOptions(s: DbSettings, extra: Record<string, unknown> = {}): mysq
     bigNumberStrings: true,
     multipleStatements: false,
     connectTimeout: 10_000,
+    ...(s.auth === 'iam' ? iamDriverOptions({ host: s.host, port: s.port, user: s.user, region: s.region }) : {}),
     ...extra,
   };
 }
@@ -168,6 +189,11 @@ export function describeDbError(err: unknown, s: DbSettings): Error {
         `cannot reach the database at ${where} (${e.code}). To fix this, start the server or set DATABASE_URL to one that answers.`,
       );
     case 'ER_ACCESS_DENIED_ERROR':
+      if (s.auth === 'iam') {
+        return new PipelineError(
+          `the database at ${where} refused the IAM token. To fix this, check that the role allows rds-db:connect on this cluster's resource id and user, that IAM database authentication is enabled on the cluster, and that the user was created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'.`,
+        );
+      }
       return new PipelineError(`the database at ${where} refused the user or password. To fix this, check DATABASE_URL.`);
     default:
       return err instanceof Error ? err : new Error(String(err));

@@ -3,14 +3,28 @@
  * (logger, error printer, report writer) passes its text through `redact`.
  */
 const secrets = new Set<string>();
+const listeners: Array<(secret: string) => void> = [];
 
 /** Remember a secret so that `redact` hides it from now on. Short values are ignored (too noisy). */
 export function registerSecret(value: string | undefined | null): void {
-  if (!value || value.length < 4) return;
+  if (!value || value.length < 4 || secrets.has(value)) return;
   secrets.add(value);
   // Passwords often reach messages URL-encoded (from DATABASE_URL).
   const encoded = encodeURIComponent(value);
   if (encoded !== value) secrets.add(encoded);
+  for (const fn of listeners) {
+    fn(value);
+    if (encoded !== value) fn(encoded);
+  }
+}
+
+/**
+ * Called with every secret registered from now on (and those already known): an action's entry
+ * uses it to have the runner mask secrets the pipeline learns while it runs, such as IAM tokens.
+ */
+export function onSecretRegistered(fn: (secret: string) => void): void {
+  listeners.push(fn);
+  for (const s of secrets) fn(s);
 }
 
 /** Environment variables whose values are secrets whenever they are set. */

@@ -1,17 +1,47 @@
 import type { CommandDef } from '../command.ts';
-import { notImplemented } from './not-implemented.ts';
 import type { ParsedOptions } from '../command.ts';
+import type { CliContext } from '../context.ts';
 import { parseChoice } from '../values.ts';
+import { redact } from '../../../actions/shared/secrets.ts';
+import { requireRunResults, writeReport, type TableCounter } from '../../../actions/report/report-stage.ts';
+import { linksFromEnv } from '../../../actions/report/links.ts';
+import { collectTableCounts, countTargets } from '../../../actions/report/table-counts.ts';
 
 export function readReportOptions(o: ParsedOptions): { format: 'md' | 'json' } {
   return Object.freeze({ format: o.format === undefined ? 'md' : parseChoice('format', o.format as string, ['md', 'json'] as const) });
 }
 
+/** Row counts of the published tables through the context's database (used by the report action too). */
+export function tableCounter(ctx: CliContext): TableCounter {
+  return async (results, manifest) => {
+    const db = await ctx.db({ connections: 4 });
+    const schemas = ctx.schemas();
+    return collectTableCounts(db, countTargets(manifest, schemas.staging), schemas.meta, results.metadata.invocation_id);
+  };
+}
+
 export const reportCommand: CommandDef = {
   name: 'report',
   summary: "Render the last run's results (target/run_results.json) as Markdown or JSON.",
+  description: `Markdown (the default) is also written to target/report.md: the same text the job summary
+of a workflow shows. When the run's results have no row counts, the published tables are counted
+(and the counts recorded, for the next report's "change since the previous run"); without a
+database the report is rendered without them. File links are GitHub blob URLs when
+GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_SHA are set, else paths relative to the project.`,
   options: {
     format: { type: 'string', value: 'FORMAT', help: 'md (default) or json' },
   },
-  run: notImplemented('report', readReportOptions),
+  examples: ['pipeline report', 'pipeline report --format json > results.json'],
+  async run(ctx, options) {
+    const { format } = readReportOptions(options);
+    if (format === 'json') {
+      ctx.print(redact(JSON.stringify(requireRunResults(ctx.targetDir), null, 2)));
+      return 0;
+    }
+    const report = await writeReport({ targetDir: ctx.targetDir, links: linksFromEnv(ctx.io.env) }, tableCounter(ctx));
+    for (const w of report.warnings) ctx.log.warn(w);
+    ctx.print(report.markdown);
+    ctx.log.info(`report written to ${report.file}`);
+    return 0;
+  },
 };

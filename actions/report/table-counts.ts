@@ -1,0 +1,91 @@
+/**
+ * Row counts of every published table, by layer, with the count the previous report recorded:
+ * what "the change since the previous run" in the report compares. Counts are exact
+ * (COUNT(*) per base table; information_schema's TABLE_ROWS is only an InnoDB estimate). Views
+ * are listed without a count: counting one runs its whole query. Each report records its counts
+ * in the metadata schema, keyed by the run, for the next one.
+ */
+import { qualified, quoteIdent, type Db } from '../shared/db.ts';
+import type { TableCount } from '../shared/run-results.ts';
+import type { ManifestLike } from './lineage.ts';
+import { SHADOW_SUFFIX } from '../shared/schemas.ts';
+
+export const TABLE_COUNTS_TABLE = 'table_counts';
+const LAYERS = new Set(['staging', 'seeds', 'silver', 'gold']);
+
+export interface CountTarget {
+  /** Physical schema name (with the run's prefix). */
+  schema: string;
+  layer: TableCount['layer'];
+}
+
+/**
+ * The published schemas of a run: staging, and every schema a seed or model of the manifest builds
+ * into. A write-audit-publish run's manifest names the shadow schemas it built in; the counts are
+ * of what readers see, so those map back to the published names.
+ */
+export function countTargets(manifest: ManifestLike | undefined, stagingSchema: string): CountTarget[] {
+  const out = new Map<string, CountTarget['layer']>([[stagingSchema, 'staging']]);
+  for (const node of Object.values(manifest?.nodes ?? {})) {
+    if (!node.schema || (node.resource_type !== 'model' && node.resource_type !== 'seed')) continue;
+    const n = { ...node, schema: node.schema.endsWith(SHADOW_SUFFIX) ? node.schema.slice(0, -SHADOW_SUFFIX.length) : node.schema };
+    const logical = n.config?.schema;
+    const layer = n.resource_type === 'seed' ? 'seeds' : logical && LAYERS.has(logical) ? (logical as TableCount['layer']) : 'other';
+    if (!out.has(n.schema)) out.set(n.schema, layer);
+  }
+  return [...out].map(([schema, layer]) => ({ schema, layer }));
+}
+
+export async function ensureTableCounts(db: Db, metaSchema: string): Promise<void> {
+  await db.exec(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(metaSchema)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await db.exec(`CREATE TABLE IF NOT EXISTS ${qualified(metaSchema, TABLE_COUNTS_TABLE)} (
+    run_id VARCHAR(64) NOT NULL,
+    schema_name VARCHAR(64) NOT NULL,
+    table_name VARCHAR(64) NOT NULL,
+    layer VARCHAR(16) NOT NULL,
+    row_count BIGINT NULL,
+    recorded_at DATETIME(3) NOT NULL,
+    PRIMARY KEY (run_id, schema_name, table_name),
+    KEY by_table (schema_name, table_name, recorded_at)
+  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+}
+
+/** Counts the tables of `targets`, reads the previous counts, records these under `runId`. */
+export async function collectTableCounts(db: Db, targets: CountTarget[], metaSchema: string, runId: string, concurrency = 4): Promise<TableCount[]> {
+  if (targets.length === 0) return [];
+  const layerOf = new Map(targets.map((t) => [t.schema, t.layer]));
+  const objects = await db.query<{ s: string; t: string; type: string }>(
+    `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, TABLE_TYPE AS type FROM information_schema.TABLES
+      WHERE TABLE_SCHEMA IN (${targets.map(() => '?').join(', ')}) ORDER BY TABLE_SCHEMA, TABLE_NAME`,
+    targets.map((t) => t.schema),
+  );
+  const counts: TableCount[] = objects.map((o) => ({
+    schema: o.s, table: o.t, layer: layerOf.get(o.s) ?? 'other', kind: o.type === 'VIEW' ? 'view' : 'table', rows: null, previousRows: null,
+  }));
+  const queue = counts.filter((c) => c.kind === 'table');
+  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) {
+      const [row] = await db.query<{ n: string | number }>(`SELECT COUNT(*) AS n FROM ${qualified(c.schema, c.table)}`);
+      c.rows = Number(row!.n);
+    }
+  }));
+  await ensureTableCounts(db, metaSchema);
+  const previous = await db.query<{ s: string; t: string; n: string | number | null }>(
+    `SELECT c.schema_name AS s, c.table_name AS t, c.row_count AS n FROM ${qualified(metaSchema, TABLE_COUNTS_TABLE)} c
+      JOIN (SELECT schema_name, table_name, MAX(recorded_at) AS at FROM ${qualified(metaSchema, TABLE_COUNTS_TABLE)}
+             WHERE run_id <> ? AND schema_name IN (${targets.map(() => '?').join(', ')}) GROUP BY schema_name, table_name) last
+        ON last.schema_name = c.schema_name AND last.table_name = c.table_name AND last.at = c.recorded_at
+     WHERE c.run_id <> ?`,
+    [runId, ...targets.map((t) => t.schema), runId],
+  );
+  const before = new Map(previous.map((p) => [`${p.s}.${p.t}`, p.n === null ? null : Number(p.n)]));
+  for (const c of counts) c.previousRows = before.get(`${c.schema}.${c.table}`) ?? null;
+  if (counts.length) {
+    // REPLACE: reporting the same run twice (a rerun of the report step) keeps one record.
+    await db.exec(
+      `REPLACE INTO ${qualified(metaSchema, TABLE_COUNTS_TABLE)} (run_id, schema_name, table_name, layer, row_count, recorded_at) VALUES ${counts.map(() => '(?, ?, ?, ?, ?, UTC_TIMESTAMP(3))').join(', ')}`,
+      counts.flatMap((c) => [runId, c.schema, c.table, c.layer, c.rows]),
+    );
+  }
+  return counts;
+}
