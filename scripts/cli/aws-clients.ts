@@ -30,7 +30,8 @@ export function createRdsClient(region: string): RDSClient {
 export function createS3Client(env: Env): S3Client {
   const endpoint = env[AWS_ENV.s3Endpoint] || env[AWS_ENV.endpoint] || undefined;
   return new S3Client({
-    region: env[AWS_ENV.region] || env[AWS_ENV.defaultRegion] || 'us-east-1',
+    // The vendor's bucket is in Tokyo; AWS_REGION overrides.
+    region: env[AWS_ENV.region] || env[AWS_ENV.defaultRegion] || 'ap-northeast-1',
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
   });
 }

@@ -1,4 +1,3 @@
-import { S3Client } from '@aws-sdk/client-s3';
 import { runDaily } from '../../../actions/build/daily-run.ts';
 import { planRun } from '../../../actions/build/build-run.ts';
 import { customTestNames } from '../../../actions/build/data-tests/test-templating.ts';
@@ -11,7 +10,8 @@ import type { TestNode } from '../../../actions/shared/project/types.ts';
 import type { CommandDef } from '../command.ts';
 import { parseDate, parseInteger } from '../values.ts';
 import { asOfTime, compiledWriter, finish, selectedIds } from './build-common.ts';
-import { S3_ENV } from './load.ts';
+import { createS3Client } from '../aws-clients.ts';
+import { writeRunReport } from './report.ts';
 import { loadProject, readModelOptions } from './model-options.ts';
 import { SELECTION_OPTIONS } from './selection-options.ts';
 
@@ -20,13 +20,6 @@ import { SELECTION_OPTIONS } from './selection-options.ts';
  * about to happen (the fault tests kill the process in that window). Unset in real runs.
  */
 export const PAUSE_BEFORE_PUBLISH_ENV = 'PIPELINE_PAUSE_BEFORE_PUBLISH_MS';
-
-function s3Client(env: Record<string, string | undefined>): () => S3Client {
-  return () => {
-    const endpoint = env[S3_ENV.endpoint] || env[S3_ENV.endpointAll];
-    return new S3Client({ region: env[S3_ENV.region] || 'ap-northeast-1', ...(endpoint ? { endpoint, forcePathStyle: true } : {}) });
-  };
-}
 
 export const dailyCommand: CommandDef = {
   name: 'daily',
@@ -53,7 +46,7 @@ The models' as_of_date var is the dump's date (from gghouse_YYYYMMDD in its name
     const config = ctx.config();
     const spec = (o.dump as string | undefined) ?? config.staging.dump;
     if (!spec) throw new UsageError("'daily' needs --dump SOURCE (or staging.dump in pipeline.yml). Run 'pipeline daily --help' for its usage.");
-    const source = await resolveDumpSource(spec, { date, s3: s3Client(ctx.io.env), log: (m) => ctx.log.warn(m) });
+    const source = await resolveDumpSource(spec, { date, s3: () => createS3Client(ctx.io.env), log: (m) => ctx.log.warn(m) });
     const dumpDate = date ?? source.date;
     const asOfVar = dumpDate ? { as_of_date: `${dumpDate.slice(0, 4)}-${dumpDate.slice(4, 6)}-${dumpDate.slice(6, 8)}` } : {};
     if (!dumpDate) ctx.log.warn(`the dump's name ${source.name} has no date (gghouse_YYYYMMDD): as_of_date comes from pipeline.yml; pass --date to set it`);
@@ -100,10 +93,14 @@ The models' as_of_date var is the dump's date (from gghouse_YYYYMMDD in its name
             // A project error found once the dump was loaded (a tested column the dump lacks):
             // the results still say so, then the CLI exits 2.
             finish(ctx, { invocationId: lock.runId, command: 'daily', startedAt, args, results: [], stages: [{ name: 'build', status: 'error', startedAt: startedAt.toISOString(), durationSeconds: 0, message: err.message }], failed: true });
+            await writeRunReport(ctx);
           }
           throw err;
         }
-        return finish(ctx, { invocationId: lock.runId, command: 'daily', startedAt, args, results: r.results, stages: r.stages, load: r.load, publish: r.publish, tables: r.tables, failed: r.failed });
+        const code = finish(ctx, { invocationId: lock.runId, command: 'daily', startedAt, args, results: r.results, stages: r.stages, load: r.load, publish: r.publish, tables: r.tables, failed: r.failed });
+        // The report is written whatever happened: it is how a failed morning is explained.
+        await writeRunReport(ctx);
+        return code;
       },
       source.name,
     );

@@ -1,4 +1,3 @@
-import { S3Client } from '@aws-sdk/client-s3';
 import { UsageError, errorMessage } from '../../../actions/shared/errors.ts';
 import { formatBytes } from '../../../actions/shared/progress.ts';
 import { writeRunResults, type LoadResult, type RunResults } from '../../../actions/shared/run-results.ts';
@@ -8,9 +7,7 @@ import { parseDump } from '../../../actions/load/parse-dump.ts';
 import type { CommandDef, ParsedOptions } from '../command.ts';
 import type { CliContext } from '../context.ts';
 import { parseDate, parseInteger } from '../values.ts';
-
-/** S3-compatible endpoints (a local server in tests): the SDK's own variables, read here once. */
-export const S3_ENV = { endpoint: 'AWS_ENDPOINT_URL_S3', endpointAll: 'AWS_ENDPOINT_URL', region: 'AWS_REGION' } as const;
+import { createS3Client } from '../aws-clients.ts';
 
 export interface LoadOptions {
   dump?: string;
@@ -30,17 +27,6 @@ export function readLoadOptions(o: ParsedOptions): LoadOptions {
     withRoutines: o['with-routines'] === true,
     parseOnly: o['parse-only'] === true,
   });
-}
-
-function s3ClientFrom(env: Record<string, string | undefined>): () => S3Client {
-  return () => {
-    const endpoint = env[S3_ENV.endpoint] || env[S3_ENV.endpointAll];
-    return new S3Client({
-      region: env[S3_ENV.region] || 'ap-northeast-1',
-      // A custom endpoint is an S3-compatible server: path-style addressing works on all of them.
-      ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
-    });
-  };
 }
 
 function tableSummary(r: LoadResult): string {
@@ -63,7 +49,7 @@ async function runLoad(ctx: CliContext, options: ParsedOptions): Promise<number>
   const config = ctx.config();
   const spec = o.dump ?? config.staging.dump;
   if (!spec) throw new UsageError("'load' needs --dump SOURCE (or staging.dump in pipeline.yml). Run 'pipeline load --help' for its usage.");
-  const source = await resolveDumpSource(spec, { date: o.date, s3: s3ClientFrom(ctx.io.env), log: (m) => ctx.log.warn(m) });
+  const source = await resolveDumpSource(spec, { date: o.date, s3: () => createS3Client(ctx.io.env), log: (m) => ctx.log.warn(m) });
   if (o.parseOnly) {
     const r = await parseDump(source, { withRoutines: o.withRoutines }, ctx.log);
     const rows = r.tables.reduce((a, t) => a + t.rows, 0);

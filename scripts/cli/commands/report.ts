@@ -20,6 +20,20 @@ export function tableCounter(ctx: CliContext): TableCounter {
   };
 }
 
+/**
+ * Writes target/report.md for the run just finished (daily calls it at its end). A report that
+ * cannot be written is a warning: it must never change the run's own outcome.
+ */
+export async function writeRunReport(ctx: CliContext): Promise<void> {
+  try {
+    const report = await writeReport({ targetDir: ctx.targetDir, links: linksFromEnv(ctx.io.env) }, tableCounter(ctx));
+    for (const w of report.warnings) ctx.log.warn(w);
+    ctx.log.info(`report written to ${report.file}`);
+  } catch (err) {
+    ctx.log.warn(`the report could not be written: ${(err as Error).message}. To see the results, run 'pipeline report'.`);
+  }
+}
+
 export const reportCommand: CommandDef = {
   name: 'report',
   summary: "Render the last run's results (target/run_results.json) as Markdown or JSON.",
