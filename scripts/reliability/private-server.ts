@@ -58,11 +58,11 @@ async function answers(port: number): Promise<boolean> {
 }
 
 /** Starts a private server; `serverArgs` are extra mariadbd options (e.g. a capped tablespace). */
-export async function startPrivateServer(serverArgs: string[] = []): Promise<PrivateServer> {
+export async function startPrivateServer(serverArgs: string[] = [], parentDir = tmpdir()): Promise<PrivateServer> {
   const mariadbd = findBinary('mariadbd');
   const installDb = findBinary('mariadb-install-db');
   if (!mariadbd || !installDb) throw new Error('mariadbd and mariadb-install-db are needed for a private server (apt-get install mariadb-server)');
-  const dataDir = mkdtempSync(join(tmpdir(), 'tokyobeta-rel-db-'));
+  const dataDir = mkdtempSync(join(parentDir, 'tokyobeta-rel-db-'));
   const asRoot = process.getuid?.() === 0;
   const userArgs = asRoot ? ['--user=root'] : [];
   const base = ['--no-defaults', `--datadir=${dataDir}`];
@@ -87,6 +87,8 @@ export async function startPrivateServer(serverArgs: string[] = []): Promise<Pri
           '--max-allowed-packet=64M',
           '--local-infile=1',
           '--innodb-buffer-pool-size=128M',
+          // Temporary files outside the data directory, which may sit on a deliberately small disk.
+          `--tmpdir=${tmpdir()}`,
           ...userArgs,
           ...serverArgs,
         ],

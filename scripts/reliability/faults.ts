@@ -1,0 +1,102 @@
+/**
+ * The fault cycle: snapshot the published warehouse, start a run to the other day's dump with a
+ * fault injected, check the warehouse is exactly as before (or exactly the new day, when the run
+ * had already published), then run again cleanly and check that this run succeeds, publishes
+ * exactly the new day, and leaves no shadow, temporary table or dangling run behind.
+ */
+import type { Db } from '../../actions/shared/db.ts';
+import type { Fixture } from './fixture.ts';
+import { killAtPoint, killConnectionsAt, type InjectionOutcome } from './injectors.ts';
+import type { KillPoint } from './kill-points.ts';
+import { describeLeftovers, findLeftovers } from './leftovers.ts';
+import { firstErrorLine, newOutcome, type Category, type Outcome } from './outcome.ts';
+import { runToEnd } from './pipeline-process.ts';
+import { compareSnapshots, describeDifferences, rowsAtRisk, snapshotSize, takeSnapshot, type Snapshot } from './snapshot.ts';
+import { stageSpans } from './kill-points.ts';
+
+export type Injector = (args: string[], env: Record<string, string>) => Promise<InjectionOutcome>;
+
+function expectedTables(s: Snapshot): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(s.schemas).map(([name, schema]) => [name, Object.keys(schema.tables)]));
+}
+
+/** Which day the warehouse holds now (by snapshot), or -1 for neither. */
+async function whichDay(f: Fixture, admin: Db): Promise<0 | 1 | -1> {
+  const now = await takeSnapshot(admin, f.prefix);
+  if (compareSnapshots(f.days[f.current].reference, now).length === 0) return f.current;
+  const other = (1 - f.current) as 0 | 1;
+  if (compareSnapshots(f.days[other].reference, now).length === 0) return other;
+  return -1;
+}
+
+export async function faultCycle(f: Fixture, category: Category, name: string, inject: Injector, options: { admin?: Db } = {}): Promise<Outcome> {
+  const admin = options.admin ?? f.admin;
+  const o = newOutcome(category, name);
+  const started = Date.now();
+  const from = f.current;
+  const to = (1 - from) as 0 | 1;
+  const before = await takeSnapshot(admin, f.prefix);
+  const drift = compareSnapshots(f.days[from].reference, before);
+  if (drift.length) o.problems.push(`before the fault the warehouse was not day ${f.days[from].date}: ${describeDifferences(drift)}`);
+
+  const inj = await inject(f.args(f.days[to].dump), f.env());
+  f.outputs.push(inj.exit);
+  o.injected = inj.injected;
+  o.stage = inj.stage;
+  o.exitCode = inj.exit.code;
+  o.errorLine = inj.exit.signal ? `killed by ${inj.exit.signal}` : firstErrorLine(inj.exit.stderr);
+  if (!inj.injected) o.checks.push(inj.detail ?? 'not injected');
+  if (/internal error/.test(inj.exit.stderr)) o.problems.push(`an internal error instead of an explained failure: ${firstErrorLine(inj.exit.stderr)}`);
+
+  const afterFault = await takeSnapshot(admin, f.prefix);
+  const changed = compareSnapshots(before, afterFault);
+  const size = snapshotSize(before);
+  let published = false;
+  if (changed.length === 0) {
+    o.checks.push(`published warehouse unchanged: ${size.tables} tables, ${size.views} views, ${size.rows} rows byte-identical (CHECKSUM TABLE)`);
+  } else if (compareSnapshots(f.days[to].reference, afterFault).length === 0) {
+    published = true;
+    o.checks.push(`the run had published before the fault: the warehouse is exactly day ${f.days[to].date}`);
+  } else {
+    o.problems.push(`the published warehouse changed: ${describeDifferences(changed)}`);
+    o.rowsLost = rowsAtRisk(before, changed);
+  }
+  if (inj.exit.code === 0 && !published && inj.injected) o.problems.push('the run reported success but did not publish');
+
+  const recovery = await runToEnd(f.args(f.days[to].dump), { env: f.env() });
+  f.outputs.push(recovery);
+  if (recovery.code !== 0) o.problems.push(`the next run failed (exit ${recovery.code}): ${firstErrorLine(recovery.stderr)}`);
+  else o.checks.push('the next run succeeded with no manual clean-up');
+  const afterRecovery = await takeSnapshot(admin, f.prefix);
+  const wrong = compareSnapshots(f.days[to].reference, afterRecovery);
+  if (wrong.length) o.problems.push(`after the next run the warehouse is not exactly day ${f.days[to].date}: ${describeDifferences(wrong)}`);
+  else o.checks.push(`after the next run the warehouse equals a clean run of day ${f.days[to].date}`);
+  const left = await findLeftovers(admin, f.prefix, { expectedTables: expectedTables(f.days[to].reference), metaSchema: `${f.prefix}pipeline_meta` });
+  if (left.length) o.problems.push(`left behind after the next run: ${describeLeftovers(left)}`);
+  else o.checks.push('nothing left behind (no shadow/old schema, temporary table or dangling run)');
+
+  const day = wrong.length ? await whichDay(f, admin) : to;
+  if (day >= 0) f.current = day as 0 | 1;
+  o.ms = Date.now() - started;
+  o.figures = { rowsProtected: size.rows };
+  return o;
+}
+
+export function killCycle(f: Fixture, point: KillPoint, index: number): Promise<Outcome> {
+  return faultCycle(f, 'kill -9', `kill point ${index + 1}: ${point.label}`, (args, env) => killAtPoint(args, point, { env }));
+}
+
+/** Top-level stages of the clean run, with their start and duration. */
+export function topStages(f: Fixture): Array<{ name: string; start: number; ms: number }> {
+  const spans = stageSpans(f.days[1].lines).filter((s) => s.depth === 0);
+  return spans.map((s) => ({ name: s.name, start: s.start, ms: s.end - s.start }));
+}
+
+/** KILL CONNECTION of the run's busy connections, a fraction into a stage. */
+export function killConnectionCycle(f: Fixture, stage: { name: string; ms: number }, fraction = 0.3): Promise<Outcome> {
+  const escaped = stage.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return faultCycle(f, 'KILL CONNECTION', `KILL CONNECTION during ${stage.name}`, async (args, env) => {
+    const r = await killConnectionsAt(f.admin, args, new RegExp(`^▶ ${escaped}$`), { user: f.user.name }, { env, delayMs: Math.round(stage.ms * fraction), busyOnly: true });
+    return { ...r, detail: r.killed.length ? `killed ${r.killed.length} connection(s): ${r.killed.map((c) => (c.info ?? c.command).slice(0, 60)).join(' | ')}` : r.detail };
+  });
+}
