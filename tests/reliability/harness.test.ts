@@ -165,3 +165,23 @@ test('the secret scan finds a secret as it is, URL-encoded and base64-encoded, i
   assert.deepEqual(hits.map((h) => h.where.replace(dir, '')).sort(), ['/a.json', '/b.md', 'stderr']);
   assert.ok(existsSync(dir));
 });
+
+test('the cutting proxy drops the first connection after N bytes and lets the retry through', async () => {
+  const { createServer } = await import('node:http');
+  const { startCuttingProxy } = await import('../../scripts/reliability/cutting-proxy.ts');
+  const body = Buffer.alloc(200_000, 'x');
+  const server = createServer((_, res) => res.end(body));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const proxy = await startCuttingProxy({ host: '127.0.0.1', port: (server.address() as { port: number }).port }, 50_000);
+  try {
+    const url = `http://127.0.0.1:${proxy.port}/`;
+    await assert.rejects(fetch(url).then((r) => r.arrayBuffer()));
+    assert.equal(proxy.cutsDone.length, 1);
+    assert.ok(proxy.cutsDone[0]! <= 50_000);
+    const again = Buffer.from(await (await fetch(url)).arrayBuffer());
+    assert.equal(again.length, body.length);
+  } finally {
+    await proxy.close();
+    server.close();
+  }
+});

@@ -1,0 +1,95 @@
+/**
+ * The quick tier of the reliability suite, inside `npm test`: the real `pipeline daily` (or `load`
+ * while daily is not built) as a child process on two small generated dumps, through a few
+ * representative faults — kill -9 at three points, one KILL CONNECTION, a truncated and a corrupt
+ * dump, the untrusted dump, BI readers through a run — and then a search of every output for the
+ * run user's password. `npm run reliability` runs the long tier (20 kill points and the rest).
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { dropSchemasWithPrefix, openTestDb, testPrefix, TEST_DATABASE_URL } from '../helpers/db.ts';
+import type { Db } from '../../actions/shared/db.ts';
+import { chooseCommand, createFixture, type Fixture } from '../../scripts/reliability/fixture.ts';
+import { chooseKillPoints, type KillPoint } from '../../scripts/reliability/kill-points.ts';
+import { killConnectionCycle, killCycle, topStages } from '../../scripts/reliability/faults.ts';
+import { makeBadDumps, type BadDumpSet } from '../../scripts/reliability/bad-dumps.ts';
+import { badDumpCheck, untrustedDumpCheck } from '../../scripts/reliability/input-checks.ts';
+import { readersCheck, secretsCheck } from '../../scripts/reliability/runtime-checks.ts';
+import type { Outcome } from '../../scripts/reliability/outcome.ts';
+
+const SCALE = Number(process.env.RELIABILITY_QUICK_SCALE ?? '0.002');
+const command = chooseCommand();
+const prefix = testPrefix('relquick');
+let admin: Db;
+let f: Fixture;
+let bad: BadDumpSet;
+
+function assertHeld(o: Outcome): void {
+  assert.deepEqual(o.problems, [], `${o.category} '${o.name}' (exit ${o.exitCode}: ${o.errorLine})`);
+}
+
+/** Three kill points: early in the first stage, in the middle of the run, and at the last stage's start. */
+function threePoints(points: KillPoint[]): KillPoint[] {
+  const n = points.length;
+  const late = [...points].reverse().find((p) => /publish/i.test(p.plannedStage)) ?? points[n - 2]!;
+  return [points[Math.floor(n * 0.15)]!, points[Math.floor(n * 0.55)]!, late];
+}
+
+if (!command) {
+  test('the quick reliability tier needs `pipeline daily` or `pipeline load`', (t) => t.skip('neither is built yet'));
+} else {
+  before(async () => {
+    admin = await openTestDb(4);
+    f = await createFixture({ admin, prefix, scale: SCALE, command });
+    bad = makeBadDumps(f.days[0].dump, join(f.dir, 'bad'), '20260206');
+  });
+
+  after(async () => {
+    await f?.dispose();
+    if (admin) {
+      await dropSchemasWithPrefix(admin, prefix);
+      await admin.close();
+    }
+  });
+
+  test(`kill -9 of '${command}' at three points leaves the published warehouse byte-identical, and the next run recovers`, async () => {
+    const points = threePoints(chooseKillPoints(f.days[1].lines, 20));
+    let injected = 0;
+    for (const [i, p] of points.entries()) {
+      const o = await killCycle(f, p, i);
+      assertHeld(o);
+      if (o.injected) injected++;
+    }
+    assert.ok(injected >= 2, `at least two of the three kills landed (${injected})`);
+  });
+
+  test(`KILL CONNECTION of '${command}'s connections mid-stage fails cleanly and changes nothing`, async () => {
+    const stage = topStages(f)[0]!;
+    const o = await killConnectionCycle(f, stage, 0.3);
+    assertHeld(o);
+    assert.ok(o.injected, 'a connection was killed');
+  });
+
+  test('a truncated, an empty and a corrupt dump are refused with one clear line and change nothing', async () => {
+    for (const d of bad.quick.filter((b) => /truncated|corrupt gzip|wrong number/.test(b.name))) {
+      assertHeld(await badDumpCheck(f, d));
+    }
+  });
+
+  test('the untrusted dump escapes nothing: no user, grant, global, file, other schema or root definer', async () => {
+    const o = await untrustedDumpCheck(f, { url: TEST_DATABASE_URL });
+    assertHeld(o);
+  });
+
+  test('BI readers querying through a whole run always get the old or the new warehouse, whole', async () => {
+    const o = await readersCheck(f, 3);
+    assertHeld(o);
+    assert.ok(Number(o.figures?.queries) > 20, `${o.figures?.queries} queries`);
+  });
+
+  test('no secret (database password, AWS keys) in any output, artifact or run-log message, even of failed runs', async () => {
+    const o = await secretsCheck(f, bad.quick[0]!.file);
+    assertHeld(o);
+  });
+}
