@@ -44,6 +44,8 @@ export interface LoadTableResult {
   seconds: number;
   status: 'loaded' | 'unchanged' | 'dropped' | 'error';
   message?: string;
+  /** sha256 of the table's statements in the dump (what decides "unchanged" next time). */
+  hash?: string;
 }
 
 export interface LoadResult {
@@ -57,6 +59,14 @@ export interface LoadResult {
   skippedRoutines: number;
   collationMappings: Array<{ from: string; to: string; count: number }>;
   published: boolean;
+  /** When not published (`publish: false`): the loaded shadow schema, left for the caller's swap. */
+  shadowSchema?: string;
+  /** Load connections used. */
+  threads?: number;
+  /** Statements skipped on purpose (GTID_PURGED, SQL_LOG_BIN, settings the loader does not follow), with counts. */
+  skipped?: Array<{ reason: string; count: number }>;
+  /** Set when the load failed: what and where (table, line, byte offset). */
+  error?: string;
 }
 
 export interface TableCount {

@@ -1,13 +1,51 @@
+import { runBuild } from '../../../actions/build/build-run.ts';
+import { runFailed } from '../../../actions/build/summary.ts';
+import { buildManifest, writeManifest } from '../../../actions/shared/project/artifacts.ts';
+import { publishedResolver } from '../../../actions/shared/project/resolver.ts';
 import type { CommandDef } from '../command.ts';
-import { notImplemented } from './not-implemented.ts';
+import { asOfTime, compiledWriter, finish, selectedIds, stage } from './build-common.ts';
+import { loadProject, readModelOptions } from './model-options.ts';
 import { SELECTION_OPTIONS } from './selection-options.ts';
 
 export const buildCommand: CommandDef = {
   name: 'build',
   summary: 'Seeds, models and tests in DAG order; with --publish, build beside the warehouse and publish atomically.',
+  description: `Each node's tests run right after it; an error-severity failure skips the node's
+descendants (warnings do not). With --publish every table is built in shadow schemas
+(<schema>__shadow), tested there, and all layers are published in one RENAME TABLE only when
+nothing failed; otherwise the published warehouse is untouched and the shadow is kept for
+inspection until the next run. Exit 1 when anything failed.`,
   options: {
     ...SELECTION_OPTIONS,
     publish: { type: 'boolean', help: 'write-audit-publish: build in shadow schemas, test there, publish all layers in one RENAME only when no error-severity test failed' },
   },
-  run: notImplemented('build'),
+  examples: ['pipeline build', 'pipeline build --publish', "pipeline build --select +int_contracts"],
+  async run(ctx, o) {
+    const options = readModelOptions(o);
+    const publish = o.publish === true;
+    const project = loadProject(ctx, options);
+    const selected = selectedIds(ctx, project, options);
+    writeManifest(ctx.targetDir, buildManifest(project, { resolver: publishedResolver(ctx.schemas()) }));
+    const db = await ctx.db({ connections: options.threads + 2 });
+    return ctx.withRunLock(publish ? 'build --publish' : 'build', async () => {
+      const startedAt = new Date();
+      const run = await runBuild({
+        project,
+        db,
+        schemas: ctx.schemas(),
+        log: ctx.log,
+        command: 'build',
+        selected,
+        publish: publish ? {} : undefined,
+        fullRefresh: options.fullRefresh,
+        asOf: asOfTime(project),
+        threads: options.threads,
+        targetDir: ctx.targetDir,
+        onCompiled: compiledWriter(ctx, project),
+      });
+      const failed = runFailed(run.results, run.publish);
+      const stages = [stage('build', startedAt, failed ? 'error' : 'success')];
+      return finish(ctx, { command: publish ? 'build --publish' : 'build', startedAt, args: { ...options, publish }, results: run.results, stages, publish: run.publish, failed });
+    });
+  },
 };

@@ -1,5 +1,10 @@
+import { ConfigError, type Problem } from '../../../actions/shared/errors.ts';
+import { buildManifest, writeCompiled, writeManifest } from '../../../actions/shared/project/artifacts.ts';
+import { compileNode } from '../../../actions/shared/project/compile.ts';
+import { publishedResolver } from '../../../actions/shared/project/resolver.ts';
+import { TemplateError } from '../../../actions/shared/project/templating.ts';
 import type { CommandDef } from '../command.ts';
-import { notImplemented } from './not-implemented.ts';
+import { loadProject, readModelOptions, selectFor } from './model-options.ts';
 import { SELECTION_OPTIONS } from './selection-options.ts';
 
 export const compileCommand: CommandDef = {
@@ -8,5 +13,29 @@ export const compileCommand: CommandDef = {
   options: {
     ...SELECTION_OPTIONS,
   },
-  run: notImplemented('compile'),
+  async run(ctx, options) {
+    const o = readModelOptions(options);
+    const started = Date.now();
+    const project = loadProject(ctx, o);
+    const resolver = publishedResolver(ctx.schemas());
+    const selection = selectFor(ctx, project, o);
+    const problems: Problem[] = [];
+    let count = 0;
+    for (const id of selection.ids) {
+      const node = project.nodes.get(id);
+      const compilable = node?.resource_type === 'model' || (node?.resource_type === 'test' && node.kind === 'singular');
+      if (!node || !compilable) continue;
+      try {
+        writeCompiled(ctx.targetDir, project, node, compileNode(project, id, resolver));
+        count++;
+      } catch (err) {
+        if (err instanceof TemplateError) problems.push({ message: err.message, location: err.location });
+        else problems.push({ message: `${node.name}: ${(err as Error).message}`, location: node.location });
+      }
+    }
+    writeManifest(ctx.targetDir, buildManifest(project, { resolver }));
+    if (problems.length > 0) throw new ConfigError(problems);
+    ctx.log.info(`compiled ${count} node(s) to ${ctx.targetDir}/compiled in ${Date.now() - started}ms`);
+    return 0;
+  },
 };

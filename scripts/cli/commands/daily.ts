@@ -1,20 +1,111 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { runDaily } from '../../../actions/build/daily-run.ts';
+import { planRun } from '../../../actions/build/build-run.ts';
+import { customTestNames } from '../../../actions/build/data-tests/test-templating.ts';
+import { validateTests } from '../../../actions/build/data-tests/validate-tests.ts';
+import { resolveDumpSource } from '../../../actions/load/dump-source.ts';
+import { ConfigError, UsageError } from '../../../actions/shared/errors.ts';
+import { buildManifest, writeManifest } from '../../../actions/shared/project/artifacts.ts';
+import { publishedResolver } from '../../../actions/shared/project/resolver.ts';
+import type { TestNode } from '../../../actions/shared/project/types.ts';
 import type { CommandDef } from '../command.ts';
-import { notImplemented } from './not-implemented.ts';
+import { parseDate, parseInteger } from '../values.ts';
+import { asOfTime, compiledWriter, finish, selectedIds } from './build-common.ts';
+import { S3_ENV } from './load.ts';
+import { loadProject, readModelOptions } from './model-options.ts';
 import { SELECTION_OPTIONS } from './selection-options.ts';
+
+/**
+ * Test hook: milliseconds to wait right before the publishing RENAME, after logging that it is
+ * about to happen (the fault tests kill the process in that window). Unset in real runs.
+ */
+export const PAUSE_BEFORE_PUBLISH_ENV = 'PIPELINE_PAUSE_BEFORE_PUBLISH_MS';
+
+function s3Client(env: Record<string, string | undefined>): () => S3Client {
+  return () => {
+    const endpoint = env[S3_ENV.endpoint] || env[S3_ENV.endpointAll];
+    return new S3Client({ region: env[S3_ENV.region] || 'ap-northeast-1', ...(endpoint ? { endpoint, forcePathStyle: true } : {}) });
+  };
+}
 
 export const dailyCommand: CommandDef = {
   name: 'daily',
   summary: 'The scheduled job: load the dump into shadow staging, build and test every layer, publish all at once, report.',
   description: `Nothing is published unless every error-severity test passes; the previous day's
 warehouse then stays exactly as it was and the shadow is kept for inspection. The report is
-written in every case (target/report.md); exit 1 when anything failed.`,
+written in every case (target/run_results.json); exit 1 when anything failed.
+The models' as_of_date var is the dump's date (from gghouse_YYYYMMDD in its name, or --date).`,
   options: {
     dump: { type: 'string', value: 'SOURCE', help: 'FILE, s3://bucket/key or s3://bucket/prefix/ (default: staging.dump in pipeline.yml)' },
     date: { type: 'string', value: 'YYYYMMDD', help: 'under an S3 prefix, the dump of this date; also the as_of_date of the models' },
     'dry-run': { type: 'boolean', help: 'build and test in the shadow, but do not publish' },
     'with-routines': { type: 'boolean', help: 'also load triggers, routines and events from the dump' },
+    'load-threads': { type: 'string', value: 'N', help: 'load connections (default: from the server, at most 8)' },
     ...SELECTION_OPTIONS,
   },
   examples: ['pipeline daily --dump s3://vendor-drop/gghouse/', 'pipeline daily --dump gghouse_20260205.sql.gz --dry-run'],
-  run: notImplemented('daily'),
+  async run(ctx, o) {
+    const options = readModelOptions(o);
+    const date = o.date === undefined ? undefined : parseDate('date', o.date as string);
+    const dryRun = o['dry-run'] === true;
+    const loadThreads = o['load-threads'] === undefined ? undefined : parseInteger('load-threads', o['load-threads'] as string, 1, 64);
+    const pauseMs = Number(ctx.io.env[PAUSE_BEFORE_PUBLISH_ENV] ?? 0);
+    const config = ctx.config();
+    const spec = (o.dump as string | undefined) ?? config.staging.dump;
+    if (!spec) throw new UsageError("'daily' needs --dump SOURCE (or staging.dump in pipeline.yml). Run 'pipeline daily --help' for its usage.");
+    const source = await resolveDumpSource(spec, { date, s3: s3Client(ctx.io.env), log: (m) => ctx.log.warn(m) });
+    const dumpDate = date ?? source.date;
+    const asOfVar = dumpDate ? { as_of_date: `${dumpDate.slice(0, 4)}-${dumpDate.slice(4, 6)}-${dumpDate.slice(6, 8)}` } : {};
+    if (!dumpDate) ctx.log.warn(`the dump's name ${source.name} has no date (gghouse_YYYYMMDD): as_of_date comes from pipeline.yml; pass --date to set it`);
+    // The dump's date is the as-of date; an explicit --vars as_of_date still wins.
+    const project = loadProject(ctx, { ...options, vars: { ...asOfVar, ...options.vars } });
+    const selected = selectedIds(ctx, project, options);
+    // Wrong test arguments are a project error before anything is loaded.
+    const plan = planRun(project, 'build', selected);
+    const problems = validateTests(project, [...plan.tests].map((id) => project.nodes.get(id) as TestNode), customTestNames(project));
+    if (problems.length > 0) throw new ConfigError(problems);
+    writeManifest(ctx.targetDir, buildManifest(project, { resolver: publishedResolver(ctx.schemas()) }));
+    const db = await ctx.db({ connections: Math.max(options.threads + 2, (loadThreads ?? 8) + 1) });
+    return ctx.withRunLock(
+      dryRun ? 'daily --dry-run' : 'daily',
+      async () => {
+        const startedAt = new Date();
+        const args = { ...options, dump: source.name, as_of_date: project.vars.as_of_date, dry_run: dryRun };
+        let r;
+        try {
+          r = await runDaily({
+            project,
+            db,
+            schemas: ctx.schemas(),
+            log: ctx.log,
+            source,
+            asOf: asOfTime(project),
+            selected,
+            dryRun,
+            loadThreads: loadThreads ?? config.staging.threads,
+            withRoutines: o['with-routines'] === true,
+            threads: options.threads,
+            fullRefresh: options.fullRefresh,
+            targetDir: ctx.targetDir,
+            onCompiled: compiledWriter(ctx, project),
+            beforeSwap: pauseMs > 0
+              ? async () => {
+                  ctx.log.info(`about to publish: pausing ${pauseMs} ms (${PAUSE_BEFORE_PUBLISH_ENV})`);
+                  await new Promise((resolve) => setTimeout(resolve, pauseMs));
+                }
+              : undefined,
+          });
+        } catch (err) {
+          if (err instanceof ConfigError) {
+            // A project error found once the dump was loaded (a tested column the dump lacks):
+            // the results still say so, then the CLI exits 2.
+            finish(ctx, { command: 'daily', startedAt, args, results: [], stages: [{ name: 'build', status: 'error', startedAt: startedAt.toISOString(), durationSeconds: 0, message: err.message }], failed: true });
+          }
+          throw err;
+        }
+        return finish(ctx, { command: 'daily', startedAt, args, results: r.results, stages: r.stages, load: r.load, publish: r.publish, failed: r.failed });
+      },
+      source.name,
+    );
+  },
 };

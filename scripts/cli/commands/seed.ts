@@ -1,5 +1,10 @@
+import { writeRunResults } from '../../../actions/shared/run-results.ts';
+import { buildManifest, writeManifest } from '../../../actions/shared/project/artifacts.ts';
+import { publishedResolver } from '../../../actions/shared/project/resolver.ts';
+import { runSeeds } from '../../../actions/seed/run-seeds.ts';
+import { modelRunResults } from '../../../actions/build/results.ts';
 import type { CommandDef } from '../command.ts';
-import { notImplemented } from './not-implemented.ts';
+import { idsOf, loadProject, readModelOptions, selectFor } from './model-options.ts';
 import { SELECTION_OPTIONS } from './selection-options.ts';
 
 export const seedCommand: CommandDef = {
@@ -8,5 +13,21 @@ export const seedCommand: CommandDef = {
   options: {
     ...SELECTION_OPTIONS,
   },
-  run: notImplemented('seed'),
+  async run(ctx, options) {
+    const o = readModelOptions(options);
+    const startedAt = new Date();
+    const project = loadProject(ctx, o);
+    const selection = selectFor(ctx, project, o);
+    const resolver = publishedResolver(ctx.schemas());
+    const ids = idsOf(project, selection, 'seed');
+    writeManifest(ctx.targetDir, buildManifest(project, { resolver }));
+    const db = await ctx.db({ connections: o.threads + 1 });
+    const results = await ctx.withRunLock('seed', () =>
+      ctx.log.stage(`seed ${ids.length} seed(s)`, () =>
+        runSeeds(project, db, { select: ids, resolver, metaSchema: ctx.schemas().meta, fullRefresh: o.fullRefresh, threads: o.threads, log: ctx.log }),
+      ),
+    );
+    writeRunResults(ctx.targetDir, modelRunResults('seed', results, startedAt, { select: o.select, exclude: o.exclude, full_refresh: o.fullRefresh }));
+    return results.some((r) => r.status === 'error') ? 1 : 0;
+  },
 };

@@ -1,0 +1,126 @@
+/**
+ * Checks the VALUES list of an INSERT over raw bytes and counts its rows. The dump is untrusted,
+ * so a VALUES list may hold only literals: strings (with `_charset` introducers), numbers, hex
+ * and bit literals, NULL, TRUE, FALSE, DEFAULT. No parentheses inside a row (no function calls,
+ * no subqueries that could read other schemas), no variables, no identifiers in backticks.
+ */
+
+export type ValuesCheck = { ok: true; rows: number } | { ok: false; reason: string; at: number };
+
+const QUOTE = 0x27;
+const DQUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const LPAREN = 0x28;
+const RPAREN = 0x29;
+
+/** 0: ignorable (space, digit, comma, dot, sign); 1: needs a look. */
+const CLASS = new Uint8Array(256).fill(1);
+for (const c of ' \t\r\n,.+-0123456789') CLASS[c.charCodeAt(0)] = 0;
+
+const ALLOWED_WORDS = new Set(['NULL', 'TRUE', 'FALSE', 'DEFAULT']);
+
+function isWordByte(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f || b === 0x24;
+}
+
+/** Scans `buf` from `from` (just after the VALUES keyword) to its end. */
+export function checkValues(buf: Buffer, from: number): ValuesCheck {
+  const n = buf.length;
+  let depth = 0;
+  let rows = 0;
+  let i = from;
+  let closedLast = false;
+  while (i < n) {
+    const b = buf[i]!;
+    if (CLASS[b] === 0) {
+      // A digit run may hold letters (1e5, 0x1F, 0b101): skip the whole run.
+      if (b >= 0x30 && b <= 0x39) {
+        i++;
+        while (i < n && isWordByte(buf[i]!)) i++;
+      } else i++;
+      continue;
+    }
+    if (b === QUOTE || b === DQUOTE) {
+      if (depth !== 1) return { ok: false, reason: 'a string outside a row', at: i };
+      i = skipString(buf, i + 1, b);
+      if (i < 0) return { ok: false, reason: 'an unterminated string', at: n };
+      continue;
+    }
+    if (b === LPAREN) {
+      if (depth !== 0) return { ok: false, reason: 'a parenthesis inside a row (function call or subquery)', at: i };
+      if (rows > 0 && !closedLast) return { ok: false, reason: 'rows not separated by commas', at: i };
+      depth = 1;
+      rows++;
+      i++;
+      continue;
+    }
+    if (b === RPAREN) {
+      if (depth !== 1) return { ok: false, reason: 'an unbalanced parenthesis', at: i };
+      depth = 0;
+      closedLast = true;
+      i++;
+      continue;
+    }
+    if (isWordByte(b)) {
+      let k = i;
+      while (k < n && isWordByte(buf[k]!)) k++;
+      const word = buf.subarray(i, k).toString('latin1').toUpperCase();
+      const next = buf[k];
+      if (depth !== 1) return { ok: false, reason: `'${word}' outside a row`, at: i };
+      if (word.startsWith('_')) {
+        // A charset introducer must be followed by a string or hex literal: _binary '…', _utf8mb4 0x…
+        let m = k;
+        while (m < n && (buf[m] === 0x20 || buf[m] === 0x0a || buf[m] === 0x09 || buf[m] === 0x0d)) m++;
+        const f = buf[m];
+        if (f !== QUOTE && f !== DQUOTE && !(f === 0x30 || f === 0x58 || f === 0x78 || f === 0x42 || f === 0x62)) {
+          return { ok: false, reason: `'${word}' is not followed by a literal`, at: i };
+        }
+      } else if (!ALLOWED_WORDS.has(word) && !((word === 'X' || word === 'B' || word === 'N') && next === QUOTE)) {
+        return { ok: false, reason: `'${word}' is not a literal value`, at: i };
+      }
+      i = k;
+      continue;
+    }
+    return { ok: false, reason: `'${String.fromCharCode(b)}' is not allowed in a VALUES list`, at: i };
+  }
+  if (depth !== 0) return { ok: false, reason: 'the last row is not closed', at: n };
+  if (rows === 0) return { ok: false, reason: 'no rows', at: from };
+  return { ok: true, rows };
+}
+
+/** Index just past the closing quote, or -1. */
+function skipString(buf: Buffer, i: number, q: number): number {
+  const n = buf.length;
+  for (;;) {
+    // Short strings: a plain loop beats native calls.
+    const stop = Math.min(n, i + 48);
+    while (i < stop) {
+      const c = buf[i]!;
+      if (c === q) {
+        if (buf[i + 1] === q) {
+          i += 2;
+          continue;
+        }
+        return i + 1;
+      }
+      if (c === BACKSLASH) {
+        i += 2;
+        continue;
+      }
+      i++;
+    }
+    if (i >= n) return -1;
+    const close = buf.indexOf(q, i);
+    if (close < 0) return -1;
+    const bs = buf.subarray(i, close).indexOf(BACKSLASH);
+    if (bs >= 0) {
+      i += bs + 2;
+      continue;
+    }
+    if (buf[close + 1] === q) {
+      i = close + 2;
+      continue;
+    }
+    return close + 1;
+  }
+}

@@ -1,0 +1,318 @@
+/**
+ * The staging loader's engine: dump bytes → statements → classified actions → parallel load
+ * into a shadow schema → checks → atomic swap into the target (or, with `publish: false`, the
+ * loaded shadow and its swap plan are returned for the caller's own combined swap).
+ *
+ * Failures become a PipelineError naming the table and the dump position; the published
+ * target is never touched before the checks pass, and leftovers of a killed run (shadow and
+ * old schemas) are removed at the start of the next one.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { qualified, quoteIdent, type Db, type DbSession } from '../shared/db.ts';
+import { PipelineError } from '../shared/errors.ts';
+import type { Logger } from '../shared/log.ts';
+import type { LoadResult, LoadTableResult } from '../shared/run-results.ts';
+import { createCollationMapper } from './collations.ts';
+import { dumpBytes, type DumpSource } from './dump-source.ts';
+import { DumpSplitter, type Statement } from './dump-splitter.ts';
+import { loadedHashes, recordLoadHashes } from './load-hashes.ts';
+import { baseTables, createObjects, publishShadow, views, type DeferredObject, type SwapPlan } from './shadow-swap.ts';
+import { SESSION_VARS, StatementClassifier, excerpt } from './statement-classifier.ts';
+import type { ServerFlavor } from './sql-text.ts';
+import { TableSpool } from './table-spool.ts';
+import { WorkerPool, type Job } from './worker-pool.ts';
+
+export interface LoadOptions {
+  source: DumpSource;
+  /** The published schema (physical name). */
+  schema: string;
+  /** Where the load is built. Default `<schema>__shadow`. */
+  shadowSchema?: string;
+  /** Where replaced tables go during the swap. Default `<schema>__old`. */
+  oldSchema?: string;
+  /** The pipeline's metadata schema (content hashes of loaded tables). */
+  metaSchema: string;
+  /** Load connections. Default: from the server (innodb_write_io_threads, 2 to 8). */
+  threads?: number;
+  /** Load triggers, routines and events too. Default false (skipped and counted). */
+  withRoutines?: boolean;
+  /** Swap into the target (default true). False: leave the loaded shadow and return its plan. */
+  publish?: boolean;
+  /** Reload every table even when its content hash matches the last load. Default false. */
+  force?: boolean;
+}
+
+export interface LoadOutcome extends LoadResult {
+  /** What to swap, when not published (`publish: false`); see shadow-swap.ts. */
+  plan: SwapPlan;
+}
+
+interface TableState {
+  name: string;
+  hash: Hash;
+  rows: number;
+  bytes: number;
+  started: number;
+  spooled: boolean;
+  created?: Promise<void>;
+  /** Settles when every job of the table submitted so far is done. */
+  tail: Promise<unknown>;
+  firstLine: number;
+}
+
+export async function serverFlavor(db: Db): Promise<ServerFlavor> {
+  const [{ v }] = await db.query<{ v: string }>('SELECT VERSION() AS v');
+  const m = /^(\d+)\.(\d+)\.(\d+)/.exec(v);
+  const id = m ? Number(m[1]) * 10000 + Number(m[2]) * 100 + Number(m[3]) : 80000;
+  return { mariadb: /mariadb/i.test(v), versionId: id };
+}
+
+async function serverCollations(db: Db): Promise<Set<string>> {
+  try {
+    const rows = await db.query<{ a: string; b: string }>('SELECT COLLATION_NAME AS a, FULL_COLLATION_NAME AS b FROM information_schema.COLLATION_CHARACTER_SET_APPLICABILITY');
+    return new Set(rows.flatMap((r) => [r.a.toLowerCase(), r.b.toLowerCase()]));
+  } catch {
+    const rows = await db.query<{ a: string }>('SELECT COLLATION_NAME AS a FROM information_schema.COLLATIONS');
+    return new Set(rows.map((r) => r.a.toLowerCase()));
+  }
+}
+
+async function defaultThreads(db: Db): Promise<number> {
+  try {
+    const [{ n }] = await db.query<{ n: number }>('SELECT @@innodb_write_io_threads AS n');
+    return Math.max(2, Math.min(8, Number(n) || 4));
+  } catch {
+    return 4;
+  }
+}
+
+/** The SET statement that gives a connection the dump's session settings. */
+function sessionSqlOf(session: Map<string, string>): string {
+  const parts: string[] = [];
+  for (const v of SESSION_VARS) {
+    const value = session.get(v);
+    if (value !== undefined) parts.push(`${v} = ${value}`);
+    else if (v === 'character_set_client' || v === 'character_set_results' || v === 'character_set_connection') parts.push(`${v} = utf8mb4`);
+    else if (v !== 'collation_connection') parts.push(`${v} = DEFAULT`);
+  }
+  return `SET SESSION ${parts.join(', ')}`;
+}
+
+export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<LoadOutcome> {
+  const startedAt = Date.now();
+  const target = o.schema;
+  const shadow = o.shadowSchema ?? `${target}__shadow`;
+  const old = o.oldSchema ?? `${target}__old`;
+  const publish = o.publish ?? true;
+  // Leftovers of a killed or failed run.
+  await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(shadow)}`);
+  await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(old)}`);
+  const flavor = await serverFlavor(db);
+  const collations = createCollationMapper(await serverCollations(db));
+  const schemas = await db.query<{ name: string }>('SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA');
+  const otherSchemas = new Set(schemas.map((r) => r.name.toLowerCase()).filter((n) => n !== target.toLowerCase()));
+  const previous = o.force ? new Map<string, string>() : await loadedHashes(db, o.metaSchema, target);
+  const published = await baseTables(db, target).catch(() => new Set<string>());
+  const publishedViews = await views(db, target).catch(() => new Set<string>());
+  await db.exec(`CREATE DATABASE ${quoteIdent(shadow)} CHARACTER SET utf8mb4`);
+  const threads = o.threads ?? (await defaultThreads(db));
+  const classifier = new StatementClassifier({ flavor, withRoutines: o.withRoutines ?? false, collations, otherSchemas });
+  const splitter = new DumpSplitter();
+  const spool = new TableSpool();
+  const pool = await WorkerPool.open(db.settings, { threads, schema: shadow });
+  const tables = new Map<string, TableState>();
+  const order: string[] = [];
+  const objects: DeferredObject[] = [];
+  const refused: LoadResult['refused'] = [];
+  const skipped = new Map<string, number>();
+  let skippedRoutines = 0;
+  let sessionCache = { version: -1, sql: '' };
+  const session = () => {
+    if (sessionCache.version !== classifier.sessionVersion) sessionCache = { version: classifier.sessionVersion, sql: sessionSqlOf(classifier.session) };
+    return sessionCache;
+  };
+  const progress = log.progress({ label: `loading ${o.source.name}`, unit: 'bytes' });
+  let lastStatement: Statement | undefined;
+
+  const submit = async (t: TableState, job: Omit<Job, 'session'> & { session?: Job['session'] }, after?: Promise<unknown>) => {
+    const { done } = await pool.submit({ ...job, session: job.session ?? session(), after });
+    t.tail = Promise.all([t.tail, done]).catch(() => {});
+    return { done };
+  };
+
+  const handle = async (stmt: Statement) => {
+    lastStatement = stmt;
+    const a = classifier.classify(stmt);
+    const at = { offset: stmt.offset, line: stmt.line };
+    switch (a.kind) {
+      case 'create-table': {
+        if (tables.has(a.table)) throw new PipelineError(`the dump creates table ${a.table} twice (again at line ${stmt.line}, byte offset ${stmt.offset}) without dropping it. To fix this, check the dump.`);
+        const t: TableState = { name: a.table, hash: createHash('sha256'), rows: 0, bytes: stmt.sql.length, started: Date.now(), spooled: previous.has(a.table) && published.has(a.table), tail: Promise.resolve(), firstLine: stmt.line };
+        const s = session();
+        t.hash.update(s.sql).update(a.sql);
+        tables.set(a.table, t);
+        order.push(a.table);
+        if (t.spooled) spool.write({ table: a.table, kind: a.kind, sql: Buffer.from(a.sql, 'latin1'), sessionVersion: s.version, sessionSql: s.sql, ...at });
+        else t.created = (await submit(t, { sql: a.sql, table: a.table, what: 'CREATE TABLE', ...at })).done;
+        return;
+      }
+      case 'insert':
+      case 'alter-table': {
+        const t = tables.get(a.table);
+        if (!t) throw new PipelineError(`line ${stmt.line} (byte offset ${stmt.offset}) writes to table ${a.table}, which the dump has not created. To fix this, check the dump (is a CREATE TABLE missing?).`);
+        const s = session();
+        t.hash.update(s.sql).update(a.sql);
+        t.bytes += a.sql.length;
+        if (a.kind === 'insert') t.rows += a.rows;
+        if (t.spooled) spool.write({ table: a.table, kind: a.kind, sql: typeof a.sql === 'string' ? Buffer.from(a.sql, 'latin1') : a.sql, sessionVersion: s.version, sessionSql: s.sql, ...at });
+        else await submit(t, { sql: a.sql, table: a.table, what: a.kind === 'insert' ? 'INSERT' : 'ALTER TABLE', ...at }, a.kind === 'insert' ? t.created : t.tail);
+        return;
+      }
+      case 'drop-table':
+        for (const name of a.tables) {
+          const t = tables.get(name);
+          if (!t) continue; // the shadow is fresh: nothing to drop
+          tables.delete(name);
+          order.splice(order.indexOf(name), 1);
+          if (!t.spooled) await submit(t, { sql: `DROP TABLE IF EXISTS ${quoteIdent(name)}`, table: name, what: 'DROP TABLE', ...at }, t.tail);
+        }
+        return;
+      case 'view':
+        for (let i = objects.length - 1; i >= 0; i--) if (objects[i]!.type === 'VIEW' && objects[i]!.name === a.name) objects.splice(i, 1);
+        objects.push({ type: 'VIEW', name: a.name, sql: toText(a.sql), sessionSql: session().sql });
+        return;
+      case 'routine':
+        objects.push({ type: a.type, name: a.name, sql: toText(a.sql), sessionSql: session().sql });
+        return;
+      case 'session':
+        return;
+      case 'skip':
+        if (/skipped \(load it with --with-routines\)/.test(a.reason)) skippedRoutines++;
+        if (!a.quiet) skipped.set(a.reason, (skipped.get(a.reason) ?? 0) + 1);
+        return;
+      case 'refuse':
+        refused.push({ statement: excerpt(stmt.sql), reason: a.reason, ...at });
+        log.warn(`refused the statement at line ${stmt.line} (byte offset ${stmt.offset}): ${a.reason}`);
+        return;
+    }
+  };
+
+  let bytes = 0;
+  try {
+    for await (const chunk of dumpBytes(o.source)) {
+      bytes += chunk.length;
+      progress.set(bytes);
+      for (const stmt of splitter.push(chunk)) await handle(stmt);
+    }
+    for (const stmt of splitter.end()) {
+      if (!stmt.terminated) throw truncated(o.source.name, splitter.stats.bytes, stmt);
+      await handle(stmt);
+    }
+    progress.finish();
+    if (!splitter.stats.trailer) throw truncated(o.source.name, splitter.stats.bytes, lastStatement);
+    await pool.flush();
+
+    // Tables that may be unchanged: compare their content hash with the last load's.
+    const hashes = new Map<string, string>();
+    for (const t of tables.values()) hashes.set(t.name, t.hash.digest('hex'));
+    const unchanged = [...tables.values()].filter((t) => t.spooled && previous.get(t.name) === hashes.get(t.name)).map((t) => t.name);
+    const replay = new Set([...tables.values()].filter((t) => t.spooled && !unchanged.includes(t.name)).map((t) => t.name));
+    for (const s of spool.read(replay)) {
+      const t = tables.get(s.table)!;
+      const job = { sql: s.kind === 'insert' ? s.sql : s.sql.toString('latin1'), table: s.table, what: s.kind === 'insert' ? 'INSERT' : s.kind === 'create-table' ? 'CREATE TABLE' : 'ALTER TABLE', offset: s.offset, line: s.line, session: { version: s.sessionVersion + 1_000_000, sql: s.sessionSql } };
+      if (s.kind === 'create-table') t.created = (await submit(t, job)).done;
+      else await submit(t, job, s.kind === 'insert' ? t.created : t.tail);
+    }
+    await pool.flush();
+
+    // Checks: every loaded table holds as many rows as the dump gave it.
+    const loaded = order.filter((n) => !unchanged.includes(n));
+    const results: LoadTableResult[] = [];
+    await pool.direct(async (s) => {
+      for (const name of loaded) {
+        const t = tables.get(name)!;
+        const [{ n }] = await s.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${qualified(shadow, name)}`);
+        if (Number(n) !== t.rows) {
+          throw new PipelineError(`table ${name}: the server holds ${n} rows but the dump gave ${t.rows} (from line ${t.firstLine}). Rows were merged or lost (duplicate keys?). The published schema is unchanged. To fix this, check the table's INSERTs in the dump.`);
+        }
+      }
+    });
+    for (const name of order) {
+      const t = tables.get(name)!;
+      const isUnchanged = unchanged.includes(name);
+      results.push({ table: name, rows: t.rows, bytes: t.bytes, seconds: isUnchanged ? 0 : round((Date.now() - t.started) / 1000), status: isUnchanged ? 'unchanged' : 'loaded', hash: hashes.get(name) });
+    }
+    const dropped = [...published].filter((n) => !tables.has(n));
+    for (const name of dropped) results.push({ table: name, rows: 0, bytes: 0, seconds: 0, status: 'dropped', message: 'not in the dump any more: removed from the schema' });
+    const viewNames = new Set(objects.filter((x) => x.type === 'VIEW').map((x) => x.name));
+    const plan: SwapPlan = {
+      target,
+      shadow,
+      old,
+      replace: loaded,
+      drop: dropped,
+      unchanged,
+      dropViews: [...publishedViews].filter((v) => !viewNames.has(v) && !tables.has(v)),
+      objects,
+    };
+    // Views and routines are checked in the shadow first (their definitions must compile).
+    // Unchanged tables are not in the shadow: empty copies of their structure stand in meanwhile.
+    if (objects.length) {
+      await db.withSession(async (s) => {
+        for (const t of unchanged) await s.exec(`CREATE TABLE ${qualified(shadow, t)} LIKE ${qualified(target, t)}`);
+        await createObjects(s, plan, true, shadow);
+        for (const o of objects) if (o.type !== 'VIEW') await s.exec(`DROP ${o.type} IF EXISTS ${qualified(shadow, o.name)}`);
+        for (const o of objects) if (o.type === 'VIEW') await s.exec(`DROP VIEW IF EXISTS ${qualified(shadow, o.name)}`);
+        for (const t of unchanged) await s.exec(`DROP TABLE IF EXISTS ${qualified(shadow, t)}`);
+      }).catch((err) => {
+        throw new PipelineError(`a view or routine of the dump does not compile: ${(err as Error).message}. The published schema is unchanged. To fix this, check its definition in the dump.`);
+      });
+    }
+    await pool.close();
+    if (publish) {
+      await publishShadow(db, plan, log);
+      await recordLoadHashes(db, o.metaSchema, target, results);
+    }
+    return {
+      source: o.source.name,
+      schema: publish ? target : shadow,
+      shadowSchema: publish ? undefined : shadow,
+      dumpDate: o.source.date,
+      bytes,
+      seconds: round((Date.now() - startedAt) / 1000),
+      threads,
+      tables: results,
+      refused,
+      skipped: [...skipped.entries()].map(([reason, count]) => ({ reason, count })),
+      skippedRoutines,
+      collationMappings: collations.mappings(),
+      published: publish,
+      plan,
+    };
+  } catch (err) {
+    progress.finish();
+    await pool.close();
+    await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(shadow)}`).catch(() => {});
+    throw err;
+  } finally {
+    spool.dispose();
+  }
+}
+
+function truncated(name: string, bytes: number, last: Statement | undefined): PipelineError {
+  const where = last ? ` The last statement starts at line ${last.line} (byte offset ${last.offset}): ${excerpt(last.sql)}` : '';
+  return new PipelineError(
+    `${name} is truncated or not a complete mysqldump: it does not end with the '-- Dump completed' trailer (read ${bytes} bytes).${where} The published schema is unchanged. To fix this, fetch the complete dump and run the load again.`,
+  );
+}
+
+/** DDL text kept as latin1 (raw bytes) becomes a JS string for a utf8mb4 connection. */
+function toText(latin1: string): string {
+  return Buffer.from(latin1, 'latin1').toString('utf8');
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+export type { DbSession };

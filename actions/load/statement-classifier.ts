@@ -1,0 +1,422 @@
+/**
+ * The untrusted-dump rules (DESIGN.md principle 2): every statement of the dump is classified
+ * into what the loader may do with it. Only tables (and views, triggers and routines when asked)
+ * in the target schema are created and filled; the dump's own `CREATE DATABASE`/`USE` are
+ * redirected to the target; everything else is refused or skipped, with a reason for the report.
+ *
+ * The classifier also follows the dump's session settings (SET NAMES, sql_mode, time_zone, the
+ * `@saved_…` save/restore dance) so each statement runs with the settings the dump meant for it,
+ * and maps collations the server lacks (MySQL 8's utf8mb4_0900_ai_ci on MariaDB).
+ */
+import type { Statement } from './dump-splitter.ts';
+import { checkValues } from './insert-values.ts';
+import { mapCollations, type CollationMapper } from './collations.ts';
+import { applyEdits, excerpt, isName, nameOf, readQualifiedName, resolveConditionals, tokenize, type ServerFlavor, type Token } from './sql-text.ts';
+
+export type RoutineType = 'TRIGGER' | 'PROCEDURE' | 'FUNCTION' | 'EVENT';
+
+export type Action =
+  | { kind: 'insert'; table: string; rows: number; sql: Buffer }
+  | { kind: 'create-table'; table: string; sql: string }
+  | { kind: 'drop-table'; tables: string[] }
+  | { kind: 'alter-table'; table: string; sql: string }
+  | { kind: 'view'; name: string; sql: string }
+  | { kind: 'routine'; type: RoutineType; name: string; table?: string; sql: string }
+  | { kind: 'session' }
+  | { kind: 'skip'; reason: string; quiet?: boolean }
+  | { kind: 'refuse'; reason: string };
+
+export interface ClassifierOptions {
+  flavor: ServerFlavor;
+  withRoutines: boolean;
+  collations: CollationMapper;
+  /** Lower-case names of schemas other than the target: qualifiers that must not appear. */
+  otherSchemas: ReadonlySet<string>;
+}
+
+/** Session variables a dump may set; unique and foreign-key checks are always off while loading. */
+export const SESSION_VARS = ['character_set_client', 'character_set_results', 'character_set_connection', 'collation_connection', 'time_zone', 'sql_mode', 'sql_notes'] as const;
+const IGNORED_VARS = new Set(['unique_checks', 'foreign_key_checks', 'sql_quote_show_create', 'autocommit', 'names', 'character_set_database', 'sql_log_bin', 'gtid_purged', 'old_alter_table', 'check_constraint_checks', 'sql_safe_updates']);
+const ALLOWED_ENGINES = new Set(['INNODB', 'MYISAM', 'ARIA', 'MEMORY', 'HEAP']);
+const SYSTEM_SCHEMAS = new Set(['mysql', 'information_schema', 'performance_schema', 'sys']);
+
+export class StatementClassifier {
+  /** The dump's own database (from its CREATE DATABASE / USE): names qualified with it are ours. */
+  ownDb: string | undefined;
+  /** Set after a refused `USE other`: statements are refused until the dump switches back. */
+  private foreignDb: string | undefined;
+  /** Current values (SQL text) of the session variables the dump set. */
+  readonly session = new Map<string, string>();
+  private readonly userVars = new Map<string, string | undefined>();
+  /** Bumped whenever `session` changes, so workers re-apply it. */
+  sessionVersion = 0;
+
+  constructor(private readonly o: ClassifierOptions) {}
+
+  classify(stmt: Statement): Action {
+    const head = stmt.sql.subarray(0, 24).toString('latin1').replace(/^[\s(]+/, '').toUpperCase();
+    if (/^(INSERT|REPLACE)\b/.test(head)) return this.guard(() => this.insert(stmt.sql));
+    const text = resolveConditionals(stmt.sql.toString('latin1'), this.o.flavor).trim();
+    if (text === '') return { kind: 'skip', reason: 'empty after conditional comments', quiet: true };
+    const tokens = tokenize(text);
+    const first = tokens[0]?.value ?? '';
+    if (this.foreignDb !== undefined && first !== 'USE' && first !== 'SET') {
+      return { kind: 'refuse', reason: `runs in schema '${this.foreignDb}' (after a refused USE)` };
+    }
+    switch (first) {
+      case 'SET':
+        return this.set(text, tokens);
+      case 'CREATE':
+        return this.create(text, tokens);
+      case 'DROP':
+        return this.drop(text, tokens);
+      case 'ALTER':
+        return this.alter(text, tokens);
+      case 'USE':
+        return this.use(text, tokens);
+      case 'LOCK':
+      case 'UNLOCK':
+        return { kind: 'skip', reason: 'table locks are not used by the parallel loader', quiet: true };
+      case 'BEGIN':
+      case 'COMMIT':
+      case 'START':
+        return { kind: 'skip', reason: 'transaction control', quiet: true };
+      case 'INSERT':
+      case 'REPLACE':
+        return this.guard(() => this.insert(Buffer.from(text, 'latin1')));
+      default:
+        return { kind: 'refuse', reason: `${first || 'this'} statements are not allowed in a dump (only tables and views in the target schema)` };
+    }
+  }
+
+  private guard(fn: () => Action): Action {
+    if (this.foreignDb !== undefined) return { kind: 'refuse', reason: `writes to schema '${this.foreignDb}' (after a refused USE)` };
+    return fn();
+  }
+
+  /** A schema qualifier is fine when absent or the dump's own database. */
+  private foreign(schema: string | undefined): boolean {
+    if (schema === undefined) return false;
+    return this.ownDb === undefined || schema.toLowerCase() !== this.ownDb.toLowerCase();
+  }
+
+  private insert(sql: Buffer): Action {
+    // The header (up to VALUES) is small; the body is checked over raw bytes.
+    const headText = sql.subarray(0, 64 * 1024).toString('latin1');
+    const tokens = tokenize(headText.slice(0, headerEnd(headText)));
+    let i = 1;
+    while (['LOW_PRIORITY', 'DELAYED', 'HIGH_PRIORITY', 'IGNORE', 'INTO'].includes(tokens[i]?.value ?? '')) i++;
+    const name = readQualifiedName(headText, tokens, i);
+    if (!name) return { kind: 'refuse', reason: 'an INSERT without a table name' };
+    if (this.foreign(name.schema)) return { kind: 'refuse', reason: `writes to another schema: ${name.schema}.${name.name}` };
+    i = name.next;
+    if (tokens[i]?.value === '(') {
+      while (i < tokens.length && tokens[i]!.value !== ')') {
+        const t = tokens[i]!;
+        if (!(t.type === 'ident' || t.type === 'word' || t.value === ',' || t.value === '(')) return { kind: 'refuse', reason: 'a column list that is not a list of names' };
+        i++;
+      }
+      i++;
+    }
+    const kw = tokens[i];
+    if (!kw || (kw.value !== 'VALUES' && kw.value !== 'VALUE')) return { kind: 'refuse', reason: `INSERT into ${name.name} without a VALUES list (INSERT … SELECT and SET forms are not allowed)` };
+    const check = checkValues(sql, kw.end);
+    if (!check.ok) return { kind: 'refuse', reason: `INSERT into ${name.name}: ${check.reason} (at byte ${check.at} of the statement)` };
+    let out = sql;
+    if (name.schema !== undefined) {
+      // Qualified with the dump's own database: drop the qualifier (workers run in the shadow schema).
+      out = Buffer.concat([sql.subarray(0, name.start), Buffer.from(quoteName(name.name), 'latin1'), sql.subarray(name.end)]);
+    }
+    return { kind: 'insert', table: name.name, rows: check.rows, sql: out };
+  }
+
+  private set(text: string, tokens: Token[]): Action {
+    // Split the assignments at top-level commas.
+    const parts: Token[][] = [];
+    let cur: Token[] = [];
+    let depth = 0;
+    for (const t of tokens.slice(1)) {
+      if (t.value === '(') depth++;
+      if (t.value === ')') depth--;
+      if (t.value === ',' && depth === 0) {
+        parts.push(cur);
+        cur = [];
+      } else cur.push(t);
+    }
+    parts.push(cur);
+    const skipped: string[] = [];
+    let changed = false;
+    for (const p of parts) {
+      const r = this.assignment(text, p);
+      if (r === 'changed') changed = true;
+      else if (r.startsWith('refuse:')) return { kind: 'refuse', reason: r.slice(7) };
+      else if (r !== 'ok') skipped.push(r);
+    }
+    if (changed) {
+      this.sessionVersion++;
+      return { kind: 'session' };
+    }
+    if (skipped.length) return { kind: 'skip', reason: skipped.join('; ') };
+    return { kind: 'skip', reason: 'user variable', quiet: true };
+  }
+
+  /** One `x = value`: 'changed', 'ok' (user variable), 'refuse:…' or a skip reason. */
+  private assignment(text: string, p: Token[]): string {
+    let i = 0;
+    let scope = 'SESSION';
+    if (p[0]?.value === 'SESSION' || p[0]?.value === 'LOCAL' || p[0]?.value === 'GLOBAL' || p[0]?.value === 'PERSIST') scope = p[i++]!.value;
+    const lhs = p[i];
+    if (!lhs) return 'empty SET';
+    let name: string;
+    if (lhs.type === 'var') {
+      const v = lhs.value;
+      if (!v.startsWith('@@')) {
+        // A user variable: remember what it holds (the dump saves settings to restore them).
+        const value = this.value(text, p.slice(i + 2));
+        this.userVars.set(v.toLowerCase(), value);
+        return 'ok';
+      }
+      const m = /^@@(?:(global|session|local|persist)\.)?(.+)$/i.exec(v)!;
+      if (m[1]) scope = m[1].toUpperCase();
+      name = m[2]!.toLowerCase();
+    } else if (lhs.value === 'NAMES' || (lhs.value === 'CHARACTER' && p[i + 1]?.value === 'SET') || lhs.value === 'CHARSET') {
+      const vi = lhs.value === 'CHARACTER' ? i + 2 : i + 1;
+      const cs = p[vi] ? nameOf(text, p[vi]!).replace(/^'|'$/g, '') : undefined;
+      if (!cs || !/^\w+$/.test(cs)) return 'refuse:a SET NAMES without a character set name';
+      const collate = p[vi + 1]?.value === 'COLLATE' && p[vi + 2] ? nameOf(text, p[vi + 2]!).replace(/^'|'$/g, '') : undefined;
+      for (const v of ['character_set_client', 'character_set_results', 'character_set_connection', 'collation_connection']) this.session.delete(v);
+      this.session.set('character_set_client', cs);
+      this.session.set('character_set_results', cs);
+      this.session.set('character_set_connection', cs);
+      if (collate) this.session.set('collation_connection', this.o.collations.map(collate));
+      return 'changed';
+    } else name = nameOf(text, lhs).toLowerCase();
+    if (name === 'gtid_purged' || name === 'sql_log_bin') return `${name.toUpperCase()} is skipped (replication state is not the loader's business)`;
+    if (scope === 'GLOBAL' || scope === 'PERSIST') return `refuse:SET ${scope} ${name} changes the server for everyone`;
+    if (IGNORED_VARS.has(name)) return 'ok';
+    if (!(SESSION_VARS as readonly string[]).includes(name)) return `SET ${name} is not a setting the loader follows`;
+    const value = this.value(text, p.slice(i + 2));
+    this.session.delete(name);
+    if (value !== undefined) this.session.set(name, name === 'collation_connection' ? this.o.collations.map(value) : value);
+    return 'changed';
+  }
+
+  /** The SQL text of a simple value (a literal, @uservar or @@sysvar); undefined = the default. */
+  private value(text: string, p: Token[]): string | undefined {
+    if (p.length !== 1) return p.length === 0 ? undefined : `'${p.map((t) => text.slice(t.start, t.end)).join(' ').replace(/'/g, '')}'`;
+    const t = p[0]!;
+    if (t.type === 'var') {
+      if (t.value.startsWith('@@')) return this.session.get(t.value.replace(/^@@(session\.|local\.)?/i, '').toLowerCase());
+      return this.userVars.get(t.value.toLowerCase());
+    }
+    if (t.type === 'word' && t.value === 'DEFAULT') return undefined;
+    return text.slice(t.start, t.end);
+  }
+
+  private use(text: string, tokens: Token[]): Action {
+    const t = tokens[1];
+    if (!isName(t)) return { kind: 'refuse', reason: 'USE without a schema name' };
+    const db = nameOf(text, t);
+    if (this.ownDb === undefined) this.ownDb = db;
+    if (db.toLowerCase() === this.ownDb.toLowerCase()) {
+      this.foreignDb = undefined;
+      return { kind: 'skip', reason: `USE ${db} (the dump's own database) redirected to the target schema`, quiet: true };
+    }
+    this.foreignDb = db;
+    return { kind: 'refuse', reason: `USE ${db}: the dump may only write to its own database` };
+  }
+
+  private create(text: string, tokens: Token[]): Action {
+    let i = 1;
+    if (tokens[i]?.value === 'OR' && tokens[i + 1]?.value === 'REPLACE') i += 2;
+    // Clauses between CREATE and the object type: ALGORITHM=…, DEFINER=…, SQL SECURITY …
+    const edits: Array<{ start: number; end: number; text: string }> = [];
+    for (;;) {
+      const t = tokens[i];
+      if (t?.value === 'ALGORITHM' && tokens[i + 1]?.value === '=') i += 3;
+      else if (t?.value === 'DEFINER') {
+        const end = definerEnd(tokens, i);
+        edits.push({ start: t.start, end: tokens[end - 1]!.end, text: '' });
+        i = end;
+      } else if (t?.value === 'SQL' && tokens[i + 1]?.value === 'SECURITY') i += 3;
+      else if (t?.value === 'AGGREGATE') i++;
+      else break;
+    }
+    const type = tokens[i]?.value ?? '';
+    if (type === 'DATABASE' || type === 'SCHEMA') {
+      let k = i + 1;
+      if (tokens[k]?.value === 'IF') k += 3;
+      const t = tokens[k];
+      if (!isName(t)) return { kind: 'refuse', reason: 'CREATE DATABASE without a name' };
+      const db = nameOf(text, t);
+      if (this.ownDb === undefined || this.ownDb.toLowerCase() === db.toLowerCase()) {
+        this.ownDb = db;
+        return { kind: 'skip', reason: `CREATE DATABASE ${db} (the dump's own database) redirected to the target schema`, quiet: true };
+      }
+      return { kind: 'refuse', reason: `CREATE DATABASE ${db}: the dump may only create tables in its own database` };
+    }
+    if (type === 'TABLE') return this.createTable(text, tokens, i + 1, edits);
+    if (type === 'TEMPORARY') return { kind: 'refuse', reason: 'CREATE TEMPORARY TABLE is not part of a dump' };
+    if (type === 'VIEW') return this.createObject(text, tokens, i + 1, edits, 'VIEW');
+    if (type === 'TRIGGER' || type === 'PROCEDURE' || type === 'FUNCTION' || type === 'EVENT') {
+      if (!this.o.withRoutines) return { kind: 'skip', reason: `${type} skipped (load it with --with-routines)` };
+      return this.createObject(text, tokens, i + 1, edits, type);
+    }
+    if (type === 'INDEX' || type === 'UNIQUE' || type === 'FULLTEXT' || type === 'SPATIAL') {
+      const on = tokens.findIndex((t) => t.value === 'ON');
+      const name = on > 0 ? readQualifiedName(text, tokens, on + 1) : undefined;
+      if (!name) return { kind: 'refuse', reason: 'CREATE INDEX without a table' };
+      if (this.foreign(name.schema)) return { kind: 'refuse', reason: `CREATE INDEX on another schema's table ${name.schema}.${name.name}` };
+      return { kind: 'alter-table', table: name.name, sql: this.finish(applyEdits(text, [...edits, ...this.unqualify(name)])) };
+    }
+    return { kind: 'refuse', reason: `CREATE ${type} is not allowed in a dump (only tables and views in the target schema)` };
+  }
+
+  private createTable(text: string, tokens: Token[], i: number, edits: Array<{ start: number; end: number; text: string }>): Action {
+    if (tokens[i]?.value === 'IF') i += 3;
+    const name = readQualifiedName(text, tokens, i);
+    if (!name) return { kind: 'refuse', reason: 'CREATE TABLE without a name' };
+    if (this.foreign(name.schema)) return { kind: 'refuse', reason: `creates a table in another schema: ${name.schema}.${name.name}` };
+    edits.push(...this.unqualify(name));
+    let depth = 0;
+    for (let k = name.next; k < tokens.length; k++) {
+      const t = tokens[k]!;
+      if (t.value === '(') depth++;
+      else if (t.value === ')') depth--;
+      else if (t.type === 'word' && depth === 0) {
+        if (t.value === 'SELECT' || t.value === 'LIKE' || t.value === 'AS') return { kind: 'refuse', reason: `CREATE TABLE ${name.name} … ${t.value} copies from other tables` };
+        if (t.value === 'DIRECTORY' || t.value === 'UNION' || t.value === 'CONNECTION' || t.value === 'TABLESPACE') return { kind: 'refuse', reason: `CREATE TABLE ${name.name} with ${t.value} reaches outside the schema` };
+        if (t.value === 'ENGINE' || t.value === 'TYPE') {
+          const e = tokens[k + 1]?.value === '=' ? tokens[k + 2] : tokens[k + 1];
+          const engine = e ? nameOf(text, e).toUpperCase() : '';
+          if (!ALLOWED_ENGINES.has(engine)) return { kind: 'refuse', reason: `CREATE TABLE ${name.name} with ENGINE=${engine} (allowed: InnoDB, MyISAM, Aria, MEMORY)` };
+        }
+      } else if (t.value === 'REFERENCES') {
+        const ref = readQualifiedName(text, tokens, k + 1);
+        if (ref && this.foreign(ref.schema)) return { kind: 'refuse', reason: `CREATE TABLE ${name.name} references another schema's table ${ref.schema}.${ref.name}` };
+        if (ref) edits.push(...this.unqualify(ref));
+      }
+    }
+    return { kind: 'create-table', table: name.name, sql: this.finish(applyEdits(text, edits)) };
+  }
+
+  /** Views, triggers and routines: DEFINER stripped, names unqualified, no other schema named. */
+  private createObject(text: string, tokens: Token[], i: number, edits: Array<{ start: number; end: number; text: string }>, type: 'VIEW' | RoutineType): Action {
+    if (tokens[i]?.value === 'IF') i += 3;
+    const name = readQualifiedName(text, tokens, i);
+    if (!name) return { kind: 'refuse', reason: `CREATE ${type} without a name` };
+    if (this.foreign(name.schema)) return { kind: 'refuse', reason: `creates a ${type.toLowerCase()} in another schema: ${name.schema}.${name.name}` };
+    edits.push(...this.unqualify(name));
+    let table: string | undefined;
+    for (let k = name.next; k < tokens.length; k++) {
+      const t = tokens[k]!;
+      if (t.type === 'word' && t.value === 'DEFINER' && tokens[k + 1]?.value === '=') {
+        const end = definerEnd(tokens, k);
+        edits.push({ start: t.start, end: tokens[end - 1]!.end, text: '' });
+        k = end - 1;
+        continue;
+      }
+      if (type === 'TRIGGER' && t.value === 'ON' && table === undefined) {
+        const on = readQualifiedName(text, tokens, k + 1);
+        if (on && this.foreign(on.schema)) return { kind: 'refuse', reason: `trigger ${name.name} on another schema's table ${on.schema}.${on.name}` };
+        if (on) {
+          edits.push(...this.unqualify(on));
+          table = on.name;
+          k = on.next - 1;
+          continue;
+        }
+      }
+      // A dotted name whose first part is a schema: the dump's own (dropped) or another (refused).
+      if (isName(t) && tokens[k + 1]?.value === '.' && isName(tokens[k + 2]) && tokens[k - 1]?.value !== '.') {
+        const q = nameOf(text, t);
+        const lower = q.toLowerCase();
+        const threePart = tokens[k + 3]?.value === '.' && isName(tokens[k + 4]);
+        if (this.ownDb !== undefined && lower === this.ownDb.toLowerCase()) {
+          edits.push({ start: t.start, end: tokens[k + 1]!.end, text: '' });
+        } else if (threePart || this.o.otherSchemas.has(lower) || SYSTEM_SCHEMAS.has(lower)) {
+          return { kind: 'refuse', reason: `${type.toLowerCase()} ${name.name} names another schema: ${q}` };
+        }
+      }
+    }
+    const sql = this.finish(applyEdits(text, edits));
+    if (type === 'VIEW') return { kind: 'view', name: name.name, sql };
+    return { kind: 'routine', type, name: name.name, table, sql };
+  }
+
+  private drop(text: string, tokens: Token[]): Action {
+    const type = tokens[1]?.value ?? '';
+    let i = 2;
+    if (tokens[i]?.value === 'IF') i += 2;
+    if (type === 'TABLE' || type === 'VIEW') {
+      const names: string[] = [];
+      while (i < tokens.length) {
+        const n = readQualifiedName(text, tokens, i);
+        if (!n) break;
+        if (this.foreign(n.schema)) return { kind: 'refuse', reason: `drops another schema's ${type.toLowerCase()} ${n.schema}.${n.name}` };
+        names.push(n.name);
+        i = n.next;
+        if (tokens[i]?.value !== ',') break;
+        i++;
+      }
+      if (type === 'VIEW') return { kind: 'skip', reason: 'DROP VIEW: views are created fresh', quiet: true };
+      return { kind: 'drop-table', tables: names };
+    }
+    if (['TRIGGER', 'PROCEDURE', 'FUNCTION', 'EVENT'].includes(type)) return { kind: 'skip', reason: `DROP ${type}: routines are replaced at publish`, quiet: true };
+    return { kind: 'refuse', reason: `DROP ${type} is not allowed in a dump` };
+  }
+
+  private alter(text: string, tokens: Token[]): Action {
+    if (tokens[1]?.value !== 'TABLE') return { kind: 'refuse', reason: `ALTER ${tokens[1]?.value ?? ''} is not allowed in a dump` };
+    const name = readQualifiedName(text, tokens, 2);
+    if (!name) return { kind: 'refuse', reason: 'ALTER TABLE without a name' };
+    if (this.foreign(name.schema)) return { kind: 'refuse', reason: `alters another schema's table ${name.schema}.${name.name}` };
+    const rest = tokens.slice(name.next).map((t) => t.value);
+    if ((rest[0] === 'DISABLE' || rest[0] === 'ENABLE') && rest[1] === 'KEYS') return { kind: 'skip', reason: `${rest[0]} KEYS`, quiet: true };
+    for (const bad of ['RENAME', 'DISCARD', 'IMPORT', 'ENGINE', 'DIRECTORY', 'UNION', 'CONNECTION', 'TABLESPACE', 'SELECT']) {
+      if (rest.includes(bad)) return { kind: 'refuse', reason: `ALTER TABLE ${name.name} … ${bad} is not allowed in a dump` };
+    }
+    const edits = this.unqualify(name);
+    for (let k = name.next; k < tokens.length; k++) {
+      if (tokens[k]!.value !== 'REFERENCES') continue;
+      const ref = readQualifiedName(text, tokens, k + 1);
+      if (ref && this.foreign(ref.schema)) return { kind: 'refuse', reason: `ALTER TABLE ${name.name} references another schema's table ${ref.schema}.${ref.name}` };
+      if (ref) edits.push(...this.unqualify(ref));
+    }
+    return { kind: 'alter-table', table: name.name, sql: this.finish(applyEdits(text, edits)) };
+  }
+
+  private unqualify(n: { schema?: string; name: string; start: number; end: number }): Array<{ start: number; end: number; text: string }> {
+    return n.schema === undefined ? [] : [{ start: n.start, end: n.end, text: quoteName(n.name) }];
+  }
+
+  /** Collation names the server lacks are mapped (and counted for the report). */
+  private finish(sql: string): string {
+    return mapCollations(sql, this.o.collations);
+  }
+}
+
+/** Index just past `DEFINER = user@host` (user and host as names, strings or CURRENT_USER[()]). */
+function definerEnd(tokens: Token[], i: number): number {
+  let k = i + 2; // DEFINER =
+  if (tokens[k]?.value === 'CURRENT_USER') {
+    k++;
+    if (tokens[k]?.value === '(' && tokens[k + 1]?.value === ')') k += 2;
+    return k;
+  }
+  k++; // user
+  if (tokens[k]?.type === 'var') return k + 1; // `user`@`host` tokenizes as ident + var
+  if (tokens[k]?.value === '@') k += 2;
+  return k;
+}
+
+/** End of an INSERT's header: the first VALUES/VALUE/SELECT/SET keyword outside quotes. */
+function headerEnd(text: string): number {
+  const m = /\bVALUES?\b|\bSELECT\b|\bSET\b/i.exec(text.replace(/(['"`])(?:\\.|(?!\1)[^\\])*\1/g, (s) => ' '.repeat(s.length)));
+  return m ? m.index + m[0].length : Math.min(text.length, 4096);
+}
+
+function quoteName(name: string): string {
+  return '`' + name.replace(/`/g, '``') + '`';
+}
+
+export { excerpt };

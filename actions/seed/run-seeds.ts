@@ -1,0 +1,68 @@
+/**
+ * `seed`: every selected seed is read and checked first (a bad CSV is a project error, exit 2,
+ * before anything is loaded), then the seeds load concurrently, each swapped in atomically.
+ */
+import { readFileSync } from 'node:fs';
+import type { Db } from '../shared/db.ts';
+import { ConfigError, errorMessage, type Problem } from '../shared/errors.ts';
+import type { Logger } from '../shared/log.ts';
+import { ensureMetaSchema } from '../shared/meta.ts';
+import type { Project, RelationResolver, SeedNode } from '../shared/project/types.ts';
+import type { NodeResult } from '../shared/run-results.ts';
+import { mapLimit, nodeResult } from '../build/node-result.ts';
+import { parseSeedCsv } from './seed-csv.ts';
+import { seedColumns } from './seed-types.ts';
+import { loadSeed, seedHash, type PreparedSeed } from './load-seed.ts';
+
+export interface SeedOptions {
+  /** unique_ids of the seeds to load (others in the selection are ignored). */
+  readonly select: readonly string[];
+  readonly resolver: RelationResolver;
+  /** Physical schema of pipeline_meta (content hashes). */
+  readonly metaSchema: string;
+  /** Reload even unchanged seeds. Default false. */
+  readonly fullRefresh?: boolean;
+  /** Seeds loaded at once. Default 4. */
+  readonly threads?: number;
+  readonly log: Logger;
+}
+
+/** Reads and checks seeds; throws ConfigError with every problem of every seed. */
+export function prepareSeeds(seeds: readonly SeedNode[]): Map<string, PreparedSeed> {
+  const problems: Problem[] = [];
+  const out = new Map<string, PreparedSeed>();
+  for (const seed of seeds) {
+    const bytes = readFileSync(seed.file);
+    const before = problems.length;
+    const table = parseSeedCsv(bytes, seed.original_file_path, seed.config.delimiter, problems);
+    if (!table) continue;
+    const columns = seedColumns(table, seed.config.column_types, seed.original_file_path, problems);
+    if (problems.length > before) continue;
+    out.set(seed.unique_id, { table, columns, contentHash: seedHash(bytes, columns) });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return out;
+}
+
+export async function runSeeds(project: Project, db: Db, o: SeedOptions): Promise<NodeResult[]> {
+  const seeds = o.select.map((id) => project.nodes.get(id)).filter((n): n is SeedNode => n?.resource_type === 'seed');
+  const prepared = prepareSeeds(seeds);
+  if (seeds.length === 0) return [];
+  await ensureMetaSchema(db, o.metaSchema);
+  return mapLimit(seeds, o.threads ?? 4, async (seed) => {
+    const startedAt = new Date();
+    const relation = o.resolver.resolve(seed);
+    try {
+      const r = await loadSeed(db, prepared.get(seed.unique_id)!, relation, { metaSchema: o.metaSchema, fullRefresh: o.fullRefresh });
+      const msg = r.status === 'unchanged' ? `unchanged (${r.rows} rows)` : `INSERT ${r.rows}`;
+      o.log.info(`  seed ${seed.name} → ${relation.schema}.${relation.identifier}: ${msg}`);
+      return nodeResult(seed.unique_id, 'success', { startedAt, completedAt: new Date() }, {
+        message: msg, rows: r.status === 'unchanged' ? 0 : r.rows, file: seed.original_file_path, relation: `${relation.schema}.${relation.identifier}`,
+      });
+    } catch (err) {
+      const message = `seed ${seed.name} (${seed.original_file_path}) failed to load into ${relation.schema}.${relation.identifier}: ${errorMessage(err)}. The published table was left as it was.`;
+      o.log.error(message);
+      return nodeResult(seed.unique_id, 'error', { startedAt, completedAt: new Date() }, { message, file: seed.original_file_path });
+    }
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * What `test`, `build` and `daily` share at the edge: reading the project and the selection
+ * options once, the as-of time, writing compiled tests and target/run_results.json, and the
+ * printed summary. The engine calls stay in actions/build/.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { UsageError } from '../../../actions/shared/errors.ts';
+import type { Project, TestNode } from '../../../actions/shared/project/types.ts';
+import { writeRunResults, type NodeResult, type PublishResult, type RunResults } from '../../../actions/shared/run-results.ts';
+import { formatSummary, makeRunResults } from '../../../actions/build/summary.ts';
+import type { CliContext } from '../context.ts';
+import type { ModelCommandOptions } from './model-options.ts';
+import { selectFor } from './model-options.ts';
+
+export const PIPELINE_VERSION = '0.1.0';
+
+/**
+ * The as-of time of source freshness: the `as_of_date` var (the dump's date in `daily`) at
+ * 00:00 UTC, else now.
+ */
+export function asOfTime(project: Project, now = new Date()): Date {
+  const v = project.vars.as_of_date;
+  if (v === undefined || v === null || v === '') return now;
+  const text = v instanceof Date ? v.toISOString().slice(0, 10) : String(v);
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(text);
+  if (!m) throw new UsageError(`the var as_of_date '${text}' is not a date: expected YYYY-MM-DD`);
+  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+}
+
+/** Writes a test's compiled SQL under target/compiled/<project>/<declaring file's folder>/<name>.sql. */
+export function compiledWriter(ctx: CliContext, project: Project): (test: TestNode, sql: string) => void {
+  return (test, sql) => {
+    const file = join(ctx.targetDir, 'compiled', project.name, dirname(test.original_file_path), `${test.name}.sql`);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${sql.trim()}\n`);
+  };
+}
+
+export interface Finished {
+  command: string;
+  startedAt: Date;
+  args: Record<string, unknown>;
+  results: NodeResult[];
+  stages: RunResults['stages'];
+  publish?: PublishResult;
+  load?: RunResults['load'];
+  failed: boolean;
+}
+
+/** Writes target/run_results.json and prints the summary; returns the exit code. */
+export function finish(ctx: CliContext, f: Finished): number {
+  const file = writeRunResults(
+    ctx.targetDir,
+    makeRunResults({ ...f, invocationId: randomUUID(), version: PIPELINE_VERSION }),
+  );
+  ctx.print(formatSummary(f.results, f.publish));
+  ctx.log.info(`results written to ${file}`);
+  return f.failed ? 1 : 0;
+}
+
+export function stage(name: string, startedAt: Date, status: RunResults['stages'][number]['status'], message?: string): RunResults['stages'][number] {
+  return { name, status, startedAt: startedAt.toISOString(), durationSeconds: (Date.now() - startedAt.getTime()) / 1000, ...(message ? { message } : {}) };
+}
+
+/** The selected unique_ids; undefined when no --select/--exclude/--state was given (every node). */
+export function selectedIds(ctx: CliContext, project: Project, o: ModelCommandOptions): ReadonlySet<string> | undefined {
+  if (o.select === undefined && o.exclude === undefined) return undefined;
+  return new Set(selectFor(ctx, project, o).ids);
+}

@@ -1,0 +1,63 @@
+/**
+ * What the model commands (seed, run, compile, ls) share: their options read once into a frozen
+ * object, and the project read with them (vars overridden by --vars, env_var() from the CLI's
+ * environment), then the selection.
+ */
+import { UsageError } from '../../../actions/shared/errors.ts';
+import { readStateManifest } from '../../../actions/shared/project/artifacts.ts';
+import { readProject } from '../../../actions/shared/project/read-project.ts';
+import { selectNodes, type Selection } from '../../../actions/shared/project/selection.ts';
+import type { Project } from '../../../actions/shared/project/types.ts';
+import { parseYaml } from '../../../actions/shared/yaml-source.ts';
+import type { ParsedOptions } from '../command.ts';
+import type { CliContext } from '../context.ts';
+import { parseInteger } from '../values.ts';
+
+export interface ModelCommandOptions {
+  readonly select?: string;
+  readonly exclude?: string;
+  readonly state?: string;
+  readonly fullRefresh: boolean;
+  /** Default 4. */
+  readonly threads: number;
+  readonly vars: Readonly<Record<string, unknown>>;
+}
+
+export function readModelOptions(o: ParsedOptions): ModelCommandOptions {
+  let vars: Record<string, unknown> = {};
+  if (typeof o.vars === 'string' && o.vars.trim() !== '') {
+    const parsed = parseYaml(o.vars, '--vars').value;
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new UsageError(`--vars '${o.vars}' is not a YAML mapping: write it like "{as_of_date: '2026-02-05'}"`);
+    }
+    vars = parsed as Record<string, unknown>;
+  }
+  return Object.freeze({
+    select: o.select as string | undefined,
+    exclude: o.exclude as string | undefined,
+    state: o.state as string | undefined,
+    fullRefresh: o['full-refresh'] === true,
+    threads: o.threads === undefined ? 4 : parseInteger('threads', o.threads as string, 1, 64),
+    vars: Object.freeze(vars),
+  });
+}
+
+export function loadProject(ctx: CliContext, o: ModelCommandOptions): Project {
+  return readProject(ctx.projectDir, ctx.config(), { vars: o.vars, envVars: ctx.io.env, targetSchema: ctx.schemas().defaultSchema });
+}
+
+export function selectFor(ctx: CliContext, project: Project, o: ModelCommandOptions): Selection {
+  const state = o.state ? readStateManifest(ctx.io.cwd === ctx.projectDir ? o.state : resolveFrom(ctx.io.cwd, o.state)) : undefined;
+  const selection = selectNodes(project, { select: o.select, exclude: o.exclude, state });
+  for (const w of selection.warnings) ctx.log.warn(w);
+  return selection;
+}
+
+function resolveFrom(cwd: string, p: string): string {
+  return p.startsWith('/') ? p : `${cwd}/${p}`;
+}
+
+/** Selected unique_ids of one resource type. */
+export function idsOf(project: Project, selection: Selection, type: 'model' | 'seed' | 'test'): string[] {
+  return selection.ids.filter((id) => project.nodes.get(id)?.resource_type === type);
+}
