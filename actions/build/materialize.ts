@@ -114,8 +114,10 @@ async function mergeIncremental(
     await db.exec('START TRANSACTION');
     try {
       if (keys.length > 0) {
-        const on = keys.map((k) => `t.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ');
-        await db.exec(`DELETE t FROM ${target} AS t INNER JOIN ${source} AS s ON ${on}`);
+        // dbt's delete+insert. Not a multi-table `DELETE t FROM ... JOIN`: MariaDB refuses its alias
+        // with "No database selected" when the session has no default database.
+        const k = keys.map(quoteIdent).join(', ');
+        await db.exec(`DELETE FROM ${target} WHERE (${k}) IN (SELECT ${k} FROM ${source})`);
       }
       const r = await db.exec(`INSERT INTO ${target} (${list}) SELECT ${list} FROM ${source}`);
       await db.exec('COMMIT');

@@ -10,7 +10,7 @@ import type { Problem } from '../shared/errors.ts';
 export interface SeedTable {
   readonly header: readonly string[];
   readonly rows: readonly (readonly string[])[];
-  /** The file line each row ends on (1-based), for problems. */
+  /** The file line each row starts on (1-based), for problems. */
   readonly lines: readonly number[];
 }
 
@@ -41,16 +41,22 @@ export function parseSeedCsv(bytes: Buffer | string, file: string, delimiter = '
   });
   const rows: string[][] = [];
   const lines: number[] = [];
+  // csv-parse counts a CRLF inside a quoted field as two lines; keep a running correction, and
+  // report the line a record starts on.
+  let extra = 0;
   for (const { record, info } of records.slice(1)) {
+    extra += record.reduce((n, f) => n + (f.match(/\r\n/g)?.length ?? 0), 0);
+    const breaks = record.reduce((n, f) => n + (f.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
+    const line = info.lines - extra - breaks;
     if (record.length !== header.length) {
       problems.push({
         message: `row has ${record.length} fields but the header has ${header.length} (${header.join(', ')}). To fix this, quote values that contain '${delimiter}' or correct the row.`,
-        location: { file, line: info.lines },
+        location: { file, line },
       });
       continue;
     }
     rows.push(record);
-    lines.push(info.lines);
+    lines.push(line);
   }
   return problems.length > before ? undefined : { header, rows, lines };
 }
