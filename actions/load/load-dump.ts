@@ -47,6 +47,9 @@ export interface LoadOutcome extends LoadResult {
   plan: SwapPlan;
 }
 
+/** Part of every content hash: a loader change that alters what is loaded bumps it (reloads all). */
+export const LOADER_HASH_VERSION = 'load-v2';
+
 interface TableState {
   name: string;
   hash: Hash;
@@ -149,7 +152,7 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
         if (tables.has(a.table)) throw new PipelineError(`the dump creates table ${a.table} twice (again at line ${stmt.line}, byte offset ${stmt.offset}) without dropping it. To fix this, check the dump.`);
         const t: TableState = { name: a.table, hash: createHash('sha256'), rows: 0, bytes: stmt.sql.length, started: Date.now(), spooled: previous.has(a.table) && published.has(a.table), tail: Promise.resolve(), firstLine: stmt.line };
         const s = session();
-        t.hash.update(s.sql).update(a.sql);
+        t.hash.update(LOADER_HASH_VERSION).update(s.sql).update(a.sql);
         tables.set(a.table, t);
         order.push(a.table);
         if (t.spooled) spool.write({ table: a.table, kind: a.kind, sql: Buffer.from(a.sql, 'latin1'), sessionVersion: s.version, sessionSql: s.sql, ...at });

@@ -7,7 +7,8 @@
  *
  * Each connection is opened with the latin1 client character set so the dump's bytes are sent
  * exactly as they are (latin1 maps bytes 1:1 to characters), and then told with SET NAMES what
- * those bytes are, as the `mysql` client does. https://dev.mysql.com/doc/refman/8.0/en/charset-connection.html
+ * those bytes are, as the `mysql` client does. Session tracking is off so that mysql2 does not
+ * switch its own encoding when the server reports the new character set. https://dev.mysql.com/doc/refman/8.0/en/charset-connection.html
  */
 import { openDb, quoteIdent, type Db, type DbSession, type DbSettings } from '../shared/db.ts';
 import { PipelineError } from '../shared/errors.ts';
@@ -71,7 +72,8 @@ export class WorkerPool {
 
   static async open(settings: DbSettings, o: PoolOptions): Promise<WorkerPool> {
     const pool = new WorkerPool(o);
-    pool.db = await openDb(settings, { connections: 1, driver: { charset: 'LATIN1_SWEDISH_CI' } });
+    // Without session tracking, mysql2 does not follow our SET NAMES and keeps sending bytes as latin1.
+    pool.db = await openDb(settings, { connections: 1, driver: { charset: 'LATIN1_SWEDISH_CI', flags: ['-SESSION_TRACK'] } });
     for (let i = 0; i < o.threads; i++) {
       const session = await pool.db.openSession();
       await session.exec(`USE ${quoteIdent(o.schema)}`);
