@@ -63,19 +63,23 @@ export async function faultCycle(f: Fixture, category: Category, name: string, i
   }
   if (inj.exit.code === 0 && !published && inj.injected) o.problems.push('the run reported success but did not publish');
 
-  const recovery = await runToEnd(f.args(f.days[to].dump), { env: f.env() });
+  // The next run. When the faulty run had published, the next one goes back to the other day:
+  // state the faulty run left behind (a content hash not recorded, a view not recreated) would
+  // make that load skip a table it must reload, and the comparison below would catch it.
+  const next = published ? from : to;
+  const recovery = await runToEnd(f.args(f.days[next].dump), { env: f.env() });
   f.outputs.push(recovery);
   if (recovery.code !== 0) o.problems.push(`the next run failed (exit ${recovery.code}): ${firstErrorLine(recovery.stderr)}`);
   else o.checks.push('the next run succeeded with no manual clean-up');
   const afterRecovery = await takeSnapshot(admin, f.prefix);
-  const wrong = compareSnapshots(f.days[to].reference, afterRecovery);
-  if (wrong.length) o.problems.push(`after the next run the warehouse is not exactly day ${f.days[to].date}: ${describeDifferences(wrong)}`);
-  else o.checks.push(`after the next run the warehouse equals a clean run of day ${f.days[to].date}`);
-  const left = await findLeftovers(admin, f.prefix, { expectedTables: expectedTables(f.days[to].reference), metaSchema: `${f.prefix}pipeline_meta` });
+  const wrong = compareSnapshots(f.days[next].reference, afterRecovery);
+  if (wrong.length) o.problems.push(`after the next run the warehouse is not exactly day ${f.days[next].date}: ${describeDifferences(wrong)}`);
+  else o.checks.push(`after the next run the warehouse equals a clean run of day ${f.days[next].date}`);
+  const left = await findLeftovers(admin, f.prefix, { expectedTables: expectedTables(f.days[next].reference), metaSchema: `${f.prefix}pipeline_meta` });
   if (left.length) o.problems.push(`left behind after the next run: ${describeLeftovers(left)}`);
   else o.checks.push('nothing left behind (no shadow/old schema, temporary table or dangling run)');
 
-  const day = wrong.length ? await whichDay(f, admin) : to;
+  const day = wrong.length ? await whichDay(f, admin) : next;
   if (day >= 0) f.current = day as 0 | 1;
   o.ms = Date.now() - started;
   o.figures = { rowsProtected: size.rows };
@@ -94,9 +98,10 @@ export function topStages(f: Fixture): Array<{ name: string; start: number; ms: 
 
 /** KILL CONNECTION of the run's busy connections, a fraction into a stage. */
 export function killConnectionCycle(f: Fixture, stage: { name: string; ms: number }, fraction = 0.3): Promise<Outcome> {
-  const escaped = stage.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return faultCycle(f, 'KILL CONNECTION', `KILL CONNECTION during ${stage.name}`, async (args, env) => {
-    const r = await killConnectionsAt(f.admin, args, new RegExp(`^▶ ${escaped}$`), { user: f.user.name }, { env, delayMs: Math.round(stage.ms * fraction), busyOnly: true });
+  // Stage names may hold the dump's path (`load <file> into ...`): match on the first word only.
+  const escaped = stage.name.split(' ')[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return faultCycle(f, 'KILL CONNECTION', `KILL CONNECTION ${Math.round(fraction * 100)}% into ${stage.name.split(' ')[0]}`, async (args, env) => {
+    const r = await killConnectionsAt(f.admin, args, new RegExp(`^▶ ${escaped}\\b`), { user: f.user.name }, { env, delayMs: Math.round(stage.ms * fraction), busyOnly: true });
     return { ...r, detail: r.killed.length ? `killed ${r.killed.length} connection(s): ${r.killed.map((c) => (c.info ?? c.command).slice(0, 60)).join(' | ')}` : r.detail };
   });
 }

@@ -70,6 +70,11 @@ export function chooseCommand(): RunCommand | undefined {
 export async function makeDumps(admin: Db, prefix: string, dir: string, scale: number): Promise<{ dumps: [string, string]; dates: [string, string]; source: string }> {
   const dates: [string, string] = ['20260204', '20260205'];
   const dumps = dates.map((d) => join(dir, `day-${d}`, `gghouse_${d}.sql`)) as [string, string];
+  const given = [process.env.RELIABILITY_DUMP_A, process.env.RELIABILITY_DUMP_B];
+  if (given[0] && given[1]) {
+    const named = given.map((g) => /gghouse_(\d{8})/.exec(g!)?.[1]);
+    return { dumps: given as [string, string], dates: [named[0] ?? dates[0], named[1] ?? dates[1]], source: `the dumps ${given.join(' and ')}` };
+  }
   if (commandBuilt('generate-dump')) {
     for (const [i, d] of dates.entries()) {
       mkdirSync(join(dir, `day-${d}`), { recursive: true });
@@ -109,6 +114,8 @@ export interface FixtureOptions {
   scale: number;
   command: RunCommand;
   log?: (line: string) => void;
+  /** The project to run (default: RELIABILITY_PROJECT_DIR, else this repository's warehouse). */
+  projectDir?: string;
   /** Dumps made already (by another fixture), to reuse. */
   dumps?: Awaited<ReturnType<typeof makeDumps>>;
 }
@@ -125,7 +132,7 @@ export async function createFixture(o: FixtureOptions): Promise<Fixture> {
     user,
     dir,
     targetDir,
-    projectDir: ROOT,
+    projectDir: o.projectDir ?? process.env.RELIABILITY_PROJECT_DIR ?? ROOT,
     days: undefined as unknown as [Day, Day],
     dumps: undefined as unknown as Fixture['dumps'],
     current: 0,

@@ -20,11 +20,16 @@ export interface InjectionOutcome {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Waits for the `n`-th stderr line equal to `text` (n >= 1); false if the run ends first. */
+/**
+ * Waits for the `n`-th stderr line equal to `text` (n >= 1), or matching it when `text` is
+ * written `/regex/`; false if the run ends first.
+ */
 function waitForNth(p: ReturnType<typeof startPipeline>, text: string, n: number, exited: () => boolean): Promise<boolean> {
+  const re = /^\/(.*)\/$/.exec(text);
+  const matches = re ? (t: string) => new RegExp(re[1]!).test(t) : (t: string) => t === text;
   return new Promise((resolve) => {
     const check = () => {
-      const seen = p.lines.filter((l) => l.stream === 'stderr' && l.text === text).length;
+      const seen = p.lines.filter((l) => l.stream === 'stderr' && matches(l.text)).length;
       if (seen >= n) return resolve(true);
       if (exited()) return resolve(false);
       setTimeout(check, 2);
@@ -35,7 +40,7 @@ function waitForNth(p: ReturnType<typeof startPipeline>, text: string, n: number
 
 /** Starts the pipeline and kill -9s it at the kill point. */
 export async function killAtPoint(args: string[], point: KillPoint, options: StartOptions = {}): Promise<InjectionOutcome> {
-  const p = startPipeline(args, options);
+  const p = startPipeline(args, { ...options, env: { ...options.env, ...point.env } });
   let exited = false;
   void p.done.then(() => (exited = true));
   const reached = point.anchor === '' ? true : await waitForNth(p, point.anchor, point.occurrence, () => exited);

@@ -92,20 +92,27 @@ export async function untrustedDumpCheck(f: Fixture, options: UntrustedOptions):
     const refused = results?.load?.refused ?? [];
     o.figures = { attacks: attacks.length, refusedListed: refused.length };
     const text = refused.map((x) => `${x.statement} ${x.reason}`).join('\n');
-    const unnamed = attacks.filter((a) => !a.signature.test(text));
+    // Statements skipped on purpose are listed by reason only (e.g. "SET password is not a setting the loader follows").
+    const skippedText = (results?.load?.skipped ?? []).map((x) => x.reason).join('\n');
+    const onlySkipped = attacks.filter((a) => !a.signature.test(text) && a.signature.test(skippedText));
+    if (onlySkipped.length) o.checks.push(`listed as skipped, not as refused: ${onlySkipped.map((a) => a.name).join('; ')}`);
+    const unnamed = attacks.filter((a) => !a.signature.test(text) && !a.signature.test(skippedText));
     if (unnamed.length && (published || refused.length > 1)) o.problems.push(`not named in run_results.json load.refused: ${unnamed.map((a) => a.name).join('; ')}`);
     else if (unnamed.length) o.checks.push(`the run stopped at the first refused statement (${refused[0]?.statement.slice(0, 60) ?? 'none listed'})`);
     else o.checks.push(`run_results.json names all ${attacks.length} refused statements`);
-    if (!refused.length && !/refus|not allowed|untrusted/i.test(r.stderr)) o.problems.push('neither run_results.json nor the error line says what was refused');
+    if (!refused.length && !/refus|not allowed|untrusted/i.test(o.errorLine ?? '')) o.problems.push(`neither run_results.json nor the error line says what was refused (${o.errorLine?.slice(0, 160)})`);
   } finally {
     await removeTargets(f.admin, c, security.globals);
     await f.admin.exec(`DROP DATABASE IF EXISTS \`${c.victimSchema}\``).catch(() => {});
   }
-  // A clean run puts back the day the fixture expects next, whatever happened.
-  const recovery = await runToEnd(f.args(day.dump), { env: f.env() });
-  f.outputs.push(recovery);
-  if (recovery.code !== 0) o.problems.push(`the next clean run failed: ${firstErrorLine(recovery.stderr)}`);
-  else f.current = (1 - f.current) as 0 | 1;
+  // When the run published (the safe part of the dump), a clean run of the same day puts back
+  // the exact reference the other checks compare with.
+  if (o.exitCode === 0) {
+    const recovery = await runToEnd(f.args(day.dump), { env: f.env() });
+    f.outputs.push(recovery);
+    if (recovery.code !== 0) o.problems.push(`the next clean run failed: ${firstErrorLine(recovery.stderr)}`);
+    else f.current = (1 - f.current) as 0 | 1;
+  }
   o.ms = Date.now() - started;
   return o;
 }

@@ -23,6 +23,35 @@ export interface KillPoint {
   anchor: string;
   occurrence: number;
   delayMs: number;
+  /** Extra environment for the run (e.g. the pause before publishing that widens that window). */
+  env?: Record<string, string>;
+}
+
+/** The pipeline's test hook: a pause right before the publishing RENAME, after a log line saying so. */
+export const PAUSE_BEFORE_PUBLISH_ENV = 'PIPELINE_PAUSE_BEFORE_PUBLISH_MS';
+
+/**
+ * Points around the publishing RENAME, the instant that matters most: inside the pause right
+ * before it, and 0, 15 and 60 ms after the line that says it happened (while views are recreated
+ * and the loader's content hashes recorded).
+ */
+export function publishKillPoints(): KillPoint[] {
+  const before: KillPoint = {
+    label: 'right before the publishing RENAME (in a 1.5 s pause)',
+    plannedStage: 'publish',
+    anchor: '/^about to publish/',
+    occurrence: 1,
+    delayMs: 300,
+    env: { [PAUSE_BEFORE_PUBLISH_ENV]: '1500' },
+  };
+  const after = [0, 15, 60].map((ms) => ({
+    label: `${ms} ms after the publishing RENAME`,
+    plannedStage: 'publish',
+    anchor: '/^published \\d+ table/',
+    occurrence: 1,
+    delayMs: ms,
+  }));
+  return [before, ...after];
 }
 
 export function stageSpans(lines: OutputLine[]): StageSpan[] {
@@ -62,9 +91,10 @@ export function chooseKillPoints(lines: OutputLine[], count: number): KillPoint[
   const times: Array<{ t: number; why: string }> = [];
   for (const s of spans) {
     const dur = s.end - s.start;
-    times.push({ t: s.start, why: `${s.name} start` });
-    if (dur >= 20) times.push({ t: s.start + dur / 2, why: `${s.name} +50%` });
-    if (dur >= 40) times.push({ t: s.end - Math.min(10, dur / 10), why: `${s.name} end` });
+    const name = s.name.split(' ')[0];
+    times.push({ t: s.start, why: `${name} start` });
+    if (dur >= 20) times.push({ t: s.start + dur / 2, why: `${name} +50%` });
+    if (dur >= 40) times.push({ t: s.end - Math.min(10, dur / 10), why: `${name} end` });
   }
   // Keep the stage starts first, then middles, then ends, until `count`.
   const order = (w: string) => (w.endsWith('start') ? 0 : w.endsWith('+50%') ? 1 : 2);

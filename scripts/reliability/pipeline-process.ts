@@ -131,13 +131,14 @@ export function stageAt(lines: OutputLine[], ms: number): string {
     if (l.at > ms) break;
     const start = /^▶ (.+)$/.exec(l.text);
     const end = /^[✔✖] (.+?)(?: \(| failed after|$)/.exec(l.text);
+    // Stage names may carry a path (`load <file> into ...`): the first word names the stage.
     if (start) open.push(start[1]!.trim());
     else if (end) {
       const i = open.lastIndexOf(end[1]!.trim());
       if (i >= 0) open.splice(i, 1);
     }
   }
-  return open.length ? open.join(' > ') : lines.some((l) => l.at <= ms && /^[✔✖] /.test(l.text)) ? 'between stages' : 'start-up';
+  return open.length ? open.map((n) => n.split(' ')[0]).join(' > ') : lines.some((l) => l.at <= ms && /^[✔✖] /.test(l.text)) ? 'between stages' : 'start-up';
 }
 
 /** The error lines a run printed (`error: ...`), for the report. */

@@ -44,13 +44,17 @@ export async function secretsCheck(f: Fixture, badDump: string): Promise<Outcome
     ['a run whose S3 source does not answer', f.args('s3://t-rel-bucket/gghouse/'), { ...env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' }],
   ];
   const outputs: Record<string, string> = {};
-  for (const [label, args, runEnv] of runs) {
-    const r = await runToEnd(args, { env: runEnv });
+  // The successful run first (it holds the lock), then the failing ones side by side.
+  const [first, ...rest] = runs;
+  const results = [await runToEnd(first![1], { env: first![2] })];
+  results.push(...(await Promise.all(rest.map(([, args, runEnv]) => runToEnd(args, { env: runEnv })))));
+  for (const [i, [label]] of runs.entries()) {
+    const r = results[i]!;
     f.outputs.push(r);
     outputs[`${label}: stdout`] = r.stdout;
     outputs[`${label}: stderr`] = r.stderr;
     o.checks.push(`${label}: exit ${r.code}${r.code ? ` (${(firstErrorLine(r.stderr) ?? '').slice(0, 100)})` : ''}`);
-    if (label === 'a successful run') {
+    if (i === 0) {
       if (r.code !== 0) o.problems.push(`the successful run failed: ${firstErrorLine(r.stderr)}`);
       else f.current = (1 - f.current) as 0 | 1;
     } else if (r.code === 0) o.problems.push(`${label} succeeded, expected a failure`);
@@ -153,8 +157,10 @@ export async function readersCheck(f: Fixture, readers = 4): Promise<Outcome> {
   if (stats.mismatches) o.problems.push(`${stats.mismatches} answers were neither the old nor the new warehouse (mixed or partial)`);
   if (stats.empties) o.problems.push(`${stats.empties} answers had an empty table`);
   const offset = run.startedAt - readersStarted;
-  const publish = stageSpans(exit.lines).find((s) => /publish/i.test(s.name));
-  const during = publish ? answersDuring(stats, publish.start + offset, publish.end + offset) : { total: 0, byVersion: {} };
+  // The publishing RENAME ran between the line before "published N table(s)" and that line.
+  const at = exit.lines.findIndex((l) => /^published \d+ table/.test(l.text));
+  const window = at > 0 ? { start: exit.lines[at - 1]!.at, end: exit.lines[at]!.at } : stageSpans(exit.lines).find((s) => /publish/i.test(s.name));
+  const during = window ? answersDuring(stats, window.start + offset, window.end + offset) : { total: 0, byVersion: {} };
   o.figures = {
     tables: tables.length,
     queries: stats.queries,

@@ -77,9 +77,9 @@ export async function createPrivateFixture(o: Omit<FixtureOptions, 'admin'> & { 
 export function restartCycle(p: PrivateFixture, fraction = 0.4): Promise<Outcome> {
   const f = p.fixture;
   const load = topStages(f)[0] ?? { name: 'load', start: 0, ms: 1000 };
-  return faultCycle(f, 'server restart', `server killed and restarted ${Math.round(fraction * 100)}% into ${load.name}`, async (args, env) => {
+  return faultCycle(f, 'server restart', `server killed and restarted ${Math.round(fraction * 100)}% into ${load.name.split(' ')[0]}`, async (args, env) => {
     const run = startPipeline(args, { env });
-    const line = await run.waitForLine(new RegExp(`^▶ ${load.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    const line = await run.waitForLine(new RegExp(`^▶ ${load.name.split(' ')[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`));
     await sleep(Math.round(load.ms * fraction));
     const atMs = Date.now() - run.startedAt;
     const stillRunning = run.child.exitCode === null;

@@ -116,7 +116,7 @@ export const ATTACKS: Attack[] = [
   { name: 'SET GLOBAL among session settings', signature: /GLOBAL/i, sql: (c) => `SET NAMES utf8mb4, GLOBAL wait_timeout = ${c.globals.wait_timeout};\n` },
   { name: 'PREPARE/EXECUTE of dynamic SQL', signature: /PREPARE|EXECUTE/i, sql: (c) => `PREPARE t_rel_stmt FROM ${s(`DROP DATABASE ${q(c.victimSchema)}`)};\nEXECUTE t_rel_stmt;\n` },
   { name: 'DO SLEEP (a hang)', signature: /\bDO\b|SLEEP/i, sql: () => 'DO SLEEP(20);\n' },
-  { name: 'client shell escape', signature: /\\!|system/i, sql: (c) => `\\! touch ${c.outfile}.shell\n` },
+  { name: 'client shell escape', signature: /\\!|system/i, sql: (c) => `\\! touch ${c.outfile}.shell ;\n` },
   { name: 'SHUTDOWN', signature: /SHUTDOWN/i, catastrophic: true, sql: () => 'SHUTDOWN;\n' },
   { name: 'SET PASSWORD for root', signature: /PASSWORD/i, catastrophic: true, sql: () => "SET PASSWORD FOR 'root'@'localhost' = PASSWORD('pwned');\n" },
   { name: 'INSTALL SONAME', signature: /INSTALL/i, catastrophic: true, sql: () => "INSTALL SONAME 'ha_connect';\n" },
