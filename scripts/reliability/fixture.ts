@@ -97,9 +97,9 @@ async function mariadbDumpOf(admin: Db, schema: string, seed: number): Promise<s
     await admin.exec(`CREATE TABLE ${qualified(schema, 'tenants')} (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, nationality VARCHAR(40), KEY by_name (name)) DEFAULT CHARSET=utf8mb4`);
     await admin.exec(`CREATE TABLE ${qualified(schema, 'movings')} (id INT PRIMARY KEY, tenant_id INT NOT NULL, rent INT, moved_in DATE) DEFAULT CHARSET=utf8mb4`);
     await admin.exec(`CREATE TABLE ${qualified(schema, 'activity_log')} (id INT PRIMARY KEY, body TEXT) DEFAULT CHARSET=utf8mb4`);
-    await admin.exec(`INSERT INTO ${qualified(schema, 'tenants')} SELECT seq, CONCAT('テナント', seq * ?), IF(seq % 3 = 0, 'Japan', 'Vietnam') FROM seq_1_to_2000`, [seed]);
-    await admin.exec(`INSERT INTO ${qualified(schema, 'movings')} SELECT seq, 1 + seq % 2000, 50000 + seq * ?, '2025-01-01' + INTERVAL (seq % 400) DAY FROM seq_1_to_4000`, [seed]);
-    await admin.exec(`INSERT INTO ${qualified(schema, 'activity_log')} SELECT seq, REPEAT(CONCAT('log line ', seq, ' seed ', ?, ' '), 20) FROM seq_1_to_30000`, [seed]);
+    await admin.exec(`INSERT INTO ${qualified(schema, 'tenants')} SELECT seq, CONCAT('テナント', seq * ?), IF(seq % 3 = 0, 'Japan', 'Vietnam') FROM ${qualified(schema, 'seq_1_to_2000')}`, [seed]);
+    await admin.exec(`INSERT INTO ${qualified(schema, 'movings')} SELECT seq, 1 + seq % 2000, 50000 + seq * ?, '2025-01-01' + INTERVAL (seq % 400) DAY FROM ${qualified(schema, 'seq_1_to_4000')}`, [seed]);
+    await admin.exec(`INSERT INTO ${qualified(schema, 'activity_log')} SELECT seq, REPEAT(CONCAT('log line ', seq, ' seed ', ?, ' '), 20) FROM ${qualified(schema, 'seq_1_to_30000')}`, [seed]);
     const r = spawnSync('mariadb-dump', ['-h', admin.settings.host, '-P', String(admin.settings.port), '-u', 'root', '--skip-dump-date', schema], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
     if (r.status !== 0) throw new Error(`mariadb-dump failed: ${r.stderr}`);
     return r.stdout;

@@ -11,13 +11,12 @@ import { runToEnd } from './pipeline-process.ts';
 import { compareSnapshots, describeDifferences, rowsAtRisk, snapshotSize, takeSnapshot } from './snapshot.ts';
 import {
   ATTACKS,
-  attackBlock,
   attackEffects,
+  buildUntrustedDump,
   newAttackContext,
   prepareTargets,
   removeTargets,
   securityState,
-  spliceBeforeFooter,
   type Attack,
 } from './untrusted-dump.ts';
 import { readRunResults } from '../../actions/shared/run-results.ts';
@@ -61,7 +60,8 @@ export async function untrustedDumpCheck(f: Fixture, options: UntrustedOptions):
   const day = f.days[(1 - f.current) as 0 | 1];
   const file = join(f.dir, 'untrusted', `gghouse_${day.date}.sql`);
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, spliceBeforeFooter(readFileSync(day.dump, 'latin1'), attackBlock(c, attacks)), 'latin1');
+  const crafted = buildUntrustedDump(readFileSync(day.dump, 'latin1'), c, attacks);
+  writeFileSync(file, crafted.text, 'latin1');
   const before = await takeSnapshot(f.admin, f.prefix, { exclude: ['pipeline_meta', 'pipeline_audit', 'victim'] });
   try {
     const args = f.args(file, options.withRoutines ? ['--with-routines'] : []);
@@ -91,15 +91,21 @@ export async function untrustedDumpCheck(f: Fixture, options: UntrustedOptions):
     const results = readRunResults(f.targetDir);
     const refused = results?.load?.refused ?? [];
     o.figures = { attacks: attacks.length, refusedListed: refused.length };
-    const text = refused.map((x) => `${x.statement} ${x.reason}`).join('\n');
-    // Statements skipped on purpose are listed by reason only (e.g. "SET password is not a setting the loader follows").
+    // An attack is named when a refused statement sits on its lines of the dump (or, without a
+    // line, matches its signature). Statements skipped on purpose are listed by reason only.
+    const refusedAt = (a: Attack) => {
+      const span = crafted.lines.get(a)!;
+      return refused.some((x) => (x.line !== undefined ? x.line >= span.first && x.line <= span.last : a.signature.test(x.statement)));
+    };
     const skippedText = (results?.load?.skipped ?? []).map((x) => x.reason).join('\n');
-    const onlySkipped = attacks.filter((a) => !a.signature.test(text) && a.signature.test(skippedText));
+    const onlySkipped = attacks.filter((a) => !refusedAt(a) && a.signature.test(skippedText));
     if (onlySkipped.length) o.checks.push(`listed as skipped, not as refused: ${onlySkipped.map((a) => a.name).join('; ')}`);
-    const unnamed = attacks.filter((a) => !a.signature.test(text) && !a.signature.test(skippedText));
+    const unnamed = attacks.filter((a) => !a.mayLoad && !refusedAt(a) && !a.signature.test(skippedText));
+    const accepted = attacks.filter((a) => a.mayLoad && !refusedAt(a));
+    if (accepted.length) o.checks.push(`accepted as harmless inside the target schema (and checked to be): ${accepted.map((a) => a.name).join('; ')}`);
     if (unnamed.length && (published || refused.length > 1)) o.problems.push(`not named in run_results.json load.refused: ${unnamed.map((a) => a.name).join('; ')}`);
     else if (unnamed.length) o.checks.push(`the run stopped at the first refused statement (${refused[0]?.statement.slice(0, 60) ?? 'none listed'})`);
-    else o.checks.push(`run_results.json names all ${attacks.length} refused statements`);
+    else o.checks.push(`run_results.json names every refused attack (${attacks.length - onlySkipped.length - accepted.length} refused, by line)`);
     if (!refused.length && !/refus|not allowed|untrusted/i.test(o.errorLine ?? '')) o.problems.push(`neither run_results.json nor the error line says what was refused (${o.errorLine?.slice(0, 160)})`);
   } finally {
     await removeTargets(f.admin, c, security.globals);

@@ -37,6 +37,8 @@ export interface Attack {
   signature: RegExp;
   /** Only on a private server: if it worked it would hurt every user of the server. */
   catastrophic?: boolean;
+  /** Harmless when loaded as written (a table with an odd name in the target schema): need not be refused. */
+  mayLoad?: boolean;
 }
 
 export function newAttackContext(prefix: string, goldSchema: string): AttackContext {
@@ -58,7 +60,9 @@ const q = quoteIdent;
 const s = quoteString;
 
 export const ATTACKS: Attack[] = [
-  { name: 'USE mysql, then create a table there', signature: /\bUSE\b/i, sql: () => 'USE `mysql`;\nCREATE TABLE `t_rel_pwned` (x INT);\n' },
+  // The first USE of a dump names the dump's own database (mysqldump --databases writes one), and
+  // the loader redirects it to the target schema: harmless, as long as nothing lands in `mysql`.
+  { name: 'USE mysql, then create a table there', signature: /\bUSE\b/i, mayLoad: true, sql: () => 'USE `mysql`;\nCREATE TABLE `t_rel_pwned` (x INT);\n' },
   { name: 'USE another schema of the server', signature: /\bUSE\b/i, sql: (c) => `USE ${q(c.victimSchema)};\nCREATE TABLE \`pwned_by_use\` (x INT);\n` },
   { name: 'DROP DATABASE of the published gold schema', signature: /DROP\s+DATABASE/i, sql: (c) => `DROP DATABASE ${q(c.goldSchema)};\n` },
   { name: 'DROP SCHEMA IF EXISTS of another schema', signature: /DROP\s+SCHEMA/i, sql: (c) => `DROP SCHEMA IF EXISTS ${q(c.victimSchema)};\n` },
@@ -104,6 +108,7 @@ export const ATTACKS: Attack[] = [
   {
     name: 'table name with backticks trying to break quoting',
     signature: /DROP DATABASE|`/,
+    mayLoad: true,
     sql: (c) => `CREATE TABLE ${q(`x\`; DROP DATABASE ${q(c.goldSchema)}; -- `)} (id INT);\nINSERT INTO ${q(`x\`; DROP DATABASE ${q(c.goldSchema)}; -- `)} VALUES (1);\n`,
   },
   { name: 'LOAD DATA INFILE of a server file', signature: /LOAD\s+DATA/i, sql: () => "LOAD DATA INFILE '/etc/passwd' INTO TABLE `t_rel_loot`;\n" },
@@ -135,16 +140,32 @@ function carrierTables(): string {
   ].join('\n');
 }
 
-/** The attack block to splice into a dump (before its footer). */
-export function attackBlock(c: AttackContext, attacks: Attack[]): string {
-  return `\n--\n-- Untrusted content below (reliability suite)\n--\n\n${carrierTables()}\n${attacks.map((a) => `-- attack: ${a.name}\n${a.sql(c)}`).join('\n')}\n`;
+export interface UntrustedDump {
+  text: string;
+  /** The 1-based lines each attack occupies in `text`, to find it in the refused list by line. */
+  lines: Map<Attack, { first: number; last: number }>;
 }
 
-/** Splices text into a mysqldump just before its footer (the `SET ...=@OLD_...` lines and the trailer). */
-export function spliceBeforeFooter(dump: string, block: string): string {
+const countLines = (t: string) => t.split('\n').length - 1;
+
+/**
+ * A dump with the attacks spliced in just before its footer (the `SET ...=@OLD_...` lines and the
+ * `-- Dump completed` trailer), so it is otherwise a complete, valid mysqldump.
+ */
+export function buildUntrustedDump(dump: string, c: AttackContext, attacks: Attack[]): UntrustedDump {
   const footer = dump.search(/\n\/\*!40103 SET TIME_ZONE=@OLD_TIME_ZONE \*\/;|\n-- Dump completed/);
   const at = footer >= 0 ? footer + 1 : dump.length;
-  return dump.slice(0, at) + block + dump.slice(at);
+  let block = `\n--\n-- Untrusted content below (reliability suite)\n--\n\n${carrierTables()}\n`;
+  let line = countLines(dump.slice(0, at)) + 1 + countLines(block);
+  const lines = new Map<Attack, { first: number; last: number }>();
+  for (const a of attacks) {
+    const sql = a.sql(c);
+    const text = `-- attack: ${a.name}\n${sql}\n`;
+    lines.set(a, { first: line + 1, last: line + countLines(sql) });
+    block += text;
+    line += countLines(text);
+  }
+  return { text: dump.slice(0, at) + block + dump.slice(at), lines };
 }
 
 /** Sets up what the attacks aim at: the victim schema with its secret row, and the decoy user. */
