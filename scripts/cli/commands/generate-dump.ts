@@ -1,13 +1,16 @@
+import { resolve } from 'node:path';
 import type { CommandDef } from '../command.ts';
-import { notImplemented } from './not-implemented.ts';
 import type { ParsedOptions } from '../command.ts';
-import { parseDate, parseInteger, parsePositiveNumber } from '../values.ts';
+import { parseChoice, parseDate, parseInteger, parsePositiveNumber } from '../values.ts';
+import { generateDump } from '../../../actions/generate-dump/generate-dump.ts';
+import { formatBytes } from '../../../actions/shared/progress.ts';
 
 export interface GenerateDumpOptions {
   out?: string;
   scale: number;
   date: string;
   seed: number;
+  flavor: 'mysql8' | 'mariadb';
 }
 
 export function readGenerateDumpOptions(o: ParsedOptions): GenerateDumpOptions {
@@ -16,6 +19,7 @@ export function readGenerateDumpOptions(o: ParsedOptions): GenerateDumpOptions {
     scale: o.scale === undefined ? 1 : parsePositiveNumber('scale', o.scale as string, 100),
     date: o.date === undefined ? '20260205' : parseDate('date', o.date as string),
     seed: o.seed === undefined ? 1 : parseInteger('seed', o.seed as string, 0, 2 ** 31 - 1),
+    flavor: o.flavor === undefined ? 'mysql8' : parseChoice('flavor', o.flavor as string, ['mysql8', 'mariadb'] as const),
   });
 }
 
@@ -29,7 +33,20 @@ export const generateDumpCommand: CommandDef = {
     scale: { type: 'string', value: 'F', help: 'size relative to the vendor dump, greater than 0 (default 1)' },
     date: { type: 'string', value: 'YYYYMMDD', help: 'the dump date: nothing after it has happened (default 20260205)' },
     seed: { type: 'string', value: 'N', help: 'random seed (default 1)' },
+    flavor: { type: 'string', value: 'TOOL', help: "whose output to reproduce: mysql8 (mysqldump 8.0, the vendor's) or mariadb (mariadb-dump 10.11) (default mysql8)" },
   },
   examples: ['pipeline generate-dump --out /tmp/gghouse_20260205.sql.gz --scale 0.05'],
-  run: notImplemented('generate-dump', readGenerateDumpOptions, false),
+  async run(ctx, options) {
+    const o = readGenerateDumpOptions(options);
+    const out = resolve(ctx.io.cwd, o.out ?? `gghouse_${o.date}.sql`);
+    const r = await generateDump({ out, scale: o.scale, date: o.date, seed: o.seed, flavor: o.flavor }, ctx.log);
+    const rows = r.tables.reduce((n, t) => n + t.rows, 0);
+    const empty = r.tables.filter((t) => t.rows === 0).length;
+    ctx.log.info(
+      `wrote ${r.file}: ${r.tables.length} tables (${empty} empty), ${rows.toLocaleString('en-US')} rows, ` +
+        `${formatBytes(r.bytes)} of SQL${r.fileBytes !== r.bytes ? ` (${formatBytes(r.fileBytes)} on disk)` : ''} in ${r.seconds.toFixed(1)}s`,
+    );
+    ctx.print(r.file);
+    return 0;
+  },
 };
