@@ -38,6 +38,21 @@ export function descendants(project: Project, id: string): Set<string> {
   return out;
 }
 
+/** Every ancestor of `id` in the project graph (parents, their parents, ...). */
+export function ancestors(project: Project, id: string): Set<string> {
+  const out = new Set<string>();
+  const stack = [id];
+  while (stack.length > 0) {
+    for (const p of project.parent_map[stack.pop()!] ?? []) {
+      if (!out.has(p)) {
+        out.add(p);
+        stack.push(p);
+      }
+    }
+  }
+  return out;
+}
+
 /** What each item waits for: its parents in the run, plus the tests of those parents. */
 export function itemDependencies(project: Project, items: readonly QueueItem[]): Map<string, Set<string>> {
   const inRun = new Set(items.map((i) => i.id));
@@ -50,23 +65,25 @@ export function itemDependencies(project: Project, items: readonly QueueItem[]):
     }
   }
   const deps = new Map<string, Set<string>>();
-  const descendantCache = new Map<string, Set<string>>();
-  const below = (id: string) => {
-    let d = descendantCache.get(id);
-    if (!d) descendantCache.set(id, (d = descendants(project, id)));
-    return d;
+  const ancestorCache = new Map<string, Set<string>>();
+  const above = (id: string) => {
+    let a = ancestorCache.get(id);
+    if (!a) ancestorCache.set(id, (a = ancestors(project, id)));
+    return a;
   };
   for (const item of items) {
     const d = new Set<string>();
     for (const p of project.parent_map[item.id] ?? []) {
       if (inRun.has(p)) d.add(p);
       if (item.kind !== 'build') continue;
-      // A node waits for its parents' tests, unless a test itself reads this node or what it
-      // feeds (a relationships test pointing downstream): waiting then would be a cycle.
-      const mine = below(item.id);
+      // A node waits for its parents' tests only when everything such a test reads is upstream
+      // of the node, as dbt build does. A test that also reads a sibling (a relationships test
+      // from one gold table to silver, a singular test comparing two gold tables) would otherwise
+      // make the siblings wait for each other: a cycle.
+      const upstream = above(item.id);
       for (const t of testsOf.get(p) ?? []) {
         const tParents = project.parent_map[t] ?? [];
-        if (tParents.every((tp) => tp !== item.id && !mine.has(tp))) d.add(t);
+        if (tParents.every((tp) => upstream.has(tp))) d.add(t);
       }
     }
     deps.set(item.id, d);
