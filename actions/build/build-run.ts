@@ -9,7 +9,8 @@ import type { Logger } from '../shared/log.ts';
 import { makeRelation, publishedResolver, shadowResolver } from '../shared/project/resolver.ts';
 import type { SwapPlan } from '../load/shadow-swap.ts';
 import type { ModelNode, Project, RelationNode, RelationResolver, SeedNode, TestNode } from '../shared/project/types.ts';
-import type { NodeResult, PublishResult } from '../shared/run-results.ts';
+import type { NodeResult, PublishResult, TableCount } from '../shared/run-results.ts';
+import { countAfter, countBefore } from './table-counts.ts';
 import type { Schemas } from '../shared/schemas.ts';
 import { carryOverIncrementals } from './carry-over.ts';
 import { cleanLeftovers, createShadows, layerOf, notPublished, publishShadows, uniqueLayers, type PublishLayer } from './publish.ts';
@@ -52,6 +53,8 @@ export interface BuildRunOptions {
 export interface BuildRunResult {
   results: NodeResult[];
   publish?: PublishResult;
+  /** Row counts of the relations built, before and after (`build`; empty for `test`). */
+  tables: TableCount[];
 }
 
 const isRelationNode = (n: { resource_type: string }): n is ModelNode | SeedNode => n.resource_type === 'model' || n.resource_type === 'seed';
@@ -129,6 +132,8 @@ export async function runBuild(o: BuildRunOptions): Promise<BuildRunResult> {
     if (!o.fullRefresh) await carryOverIncrementals(db, project, schemas, plan.build, resolver);
   }
 
+  const before = o.command === 'build' ? await countBefore(db, project, schemas, plan.build) : new Map<string, number | null>();
+  const counts = (where: RelationResolver) => (o.command === 'build' ? countAfter(db, project, where, plan.build, before) : Promise.resolve([]));
   const results = await runNodes({
     project,
     db,
@@ -145,14 +150,15 @@ export async function runBuild(o: BuildRunOptions): Promise<BuildRunResult> {
     // `test` runs every test; `build` skips what reads a failed node.
     skipDescendants: o.command === 'build',
   });
-  if (!wap) return { results };
+  if (!wap) return { results, tables: await counts(resolver) };
 
   const failed = results.filter(isBlocking);
   if (failed.length > 0) {
     const names = failed.slice(0, 5).map((r) => r.unique_id).join(', ');
-    return { results, publish: await notPublished(db, layers, `${failed.length} node(s) failed or had an error-severity test fail (${names}${failed.length > 5 ? ', ...' : ''})`) };
+    const reason = `${failed.length} node(s) failed or had an error-severity test fail (${names}${failed.length > 5 ? ', ...' : ''})`;
+    return { results, publish: await notPublished(db, layers, reason), tables: await counts(resolver) };
   }
-  if (o.publish?.dryRun) return { results, publish: await notPublished(db, layers, 'this was a dry run (--dry-run)') };
+  if (o.publish?.dryRun) return { results, publish: await notPublished(db, layers, 'this was a dry run (--dry-run)'), tables: await counts(resolver) };
   try {
     const publish = await publishShadows(db, { layers, staging, log, beforeSwap: o.publish?.beforeSwap });
     if (plan.build.size > 0 && [...plan.build].some((id) => project.nodes.get(id)?.resource_type === 'seed')) {
@@ -161,9 +167,9 @@ export async function runBuild(o: BuildRunOptions): Promise<BuildRunResult> {
         log.warn(`could not record the published seeds' content hashes: ${errorMessage(err)}`),
       );
     }
-    return { results, publish };
+    return { results, publish, tables: await counts(publishedResolver(schemas)) };
   } catch (err) {
-    return { results, publish: await notPublished(db, layers, `publishing failed: ${errorMessage(err)}`) };
+    return { results, publish: await notPublished(db, layers, `publishing failed: ${errorMessage(err)}`), tables: await counts(resolver) };
   }
 }
 

@@ -8,7 +8,8 @@ import type { Db } from '../shared/db.ts';
 import { errorMessage } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
 import type { Project, TestNode } from '../shared/project/types.ts';
-import type { LoadResult, NodeResult, PublishResult, StageResult } from '../shared/run-results.ts';
+import type { LoadResult, NodeResult, PublishResult, StageResult, TableCount } from '../shared/run-results.ts';
+import { stagingCounts } from './table-counts.ts';
 import type { Schemas } from '../shared/schemas.ts';
 import type { DumpSource } from '../load/dump-source.ts';
 import { loadDump } from '../load/load-dump.ts';
@@ -42,6 +43,8 @@ export interface DailyResult {
   load?: LoadResult;
   results: NodeResult[];
   publish: PublishResult;
+  /** Row counts: staging tables of the load, then the relations built. */
+  tables: TableCount[];
   failed: boolean;
 }
 
@@ -90,6 +93,7 @@ export async function runDaily(o: DailyOptions): Promise<DailyResult> {
       results: [],
       load: { source: o.source.name, schema: schemas.staging, bytes: 0, seconds: 0, tables: [], refused: [], skippedRoutines: 0, collationMappings: [], published: false, error: message } as LoadResult,
       publish: await notPublished(db, layers, `the load failed: ${message}`),
+      tables: [],
       failed: true,
     };
   }
@@ -113,6 +117,8 @@ export async function runDaily(o: DailyOptions): Promise<DailyResult> {
     (r) => (runFailed(r.results, r.publish, o.dryRun) ? 'error' : r.results.some((x) => x.status === 'warn') ? 'warn' : 'success'),
   );
   const publish = run.publish!;
+  // Before the hashes move on: the previous counts are the last published load's.
+  const staging = await stagingCounts(db, schemas.meta, schemas.staging, outcome.tables);
   if (publish.published) {
     // What is published now is described by these hashes (the next load skips unchanged tables).
     await recordLoadHashes(db, schemas.meta, schemas.staging, outcome.tables);
@@ -122,6 +128,7 @@ export async function runDaily(o: DailyOptions): Promise<DailyResult> {
     load: { ...load, published: publish.published },
     results: run.results,
     publish,
+    tables: [...staging, ...run.tables],
     failed: runFailed(run.results, publish, o.dryRun),
   };
 }

@@ -116,9 +116,9 @@ export async function runQueue(
     for (const root of roots) {
       for (const id of descendants(project, root)) {
         if (!pending.has(id) || running.has(id)) continue;
-        // The failed node's other tests still run (they say more about what is wrong); what
-        // reads the node is skipped.
-        if (byId.get(id)!.kind === 'test' && (project.child_map[root] ?? []).includes(id)) continue;
+        // When a test failed, the node's other tests still run (they say more about what is
+        // wrong); what reads the node is skipped. When the node itself failed, its tests are too.
+        if (failed.kind === 'test' && byId.get(id)!.kind === 'test' && (project.child_map[root] ?? []).includes(id)) continue;
         pending.delete(id);
         done.add(id);
         skip(byId.get(id)!, failed.id);

@@ -133,7 +133,10 @@ export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> 
       const r = await options.executor.execute(node as ModelNode | SeedNode, resolver);
       const rel = resolver.resolve(node as ModelNode | SeedNode);
       columns.forget(rel.schema, rel.identifier);
-      return [r];
+      // Ephemeral models are inlined where they are used: like dbt, no result of their own
+      // unless they fail to compile.
+      const ephemeral = node.resource_type === 'model' && node.config.materialized === 'ephemeral';
+      return ephemeral && r.status === 'success' ? [] : [r];
     }
     const test = node as TestNode;
     const missing = await missingColumn(columns, project, test, resolver);

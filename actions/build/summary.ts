@@ -69,6 +69,7 @@ export function makeRunResults(input: {
   stages: RunResults['stages'];
   publish?: PublishResult;
   load?: RunResults['load'];
+  tables?: RunResults['tables'];
   failed: boolean;
   version: string;
 }): RunResults {
@@ -85,6 +86,7 @@ export function makeRunResults(input: {
     stages: input.stages,
     results: input.results,
     ...(input.load ? { load: input.load } : {}),
+    ...(input.tables && input.tables.length > 0 ? { tables: input.tables } : {}),
     ...(input.publish ? { publish: input.publish } : {}),
   };
 }

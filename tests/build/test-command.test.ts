@@ -105,3 +105,35 @@ test('a test whose query the server rejects is an error result, not a crash', as
   assert.match(r.stdout, /ERROR test\.wap\.assert_no_future_contracts/);
   assert.match(r.stdout, /Unknown column 'no_such_column'/);
 });
+
+test('where and error_if from YAML: a filtered test passes, a threshold turns a failure into a warning', async () => {
+  const dir = copyProject();
+  editFile(dir, 'models/silver/silver.yml', (t) =>
+    t.replace(
+      "      - name: tenant_type\n",
+      [
+        '      - name: tenant_id',
+        '        tests:',
+        '          - accepted_values:',
+        '              name: tenants_known_where_filtered',
+        '              values: [10, 11, 12]',
+        '              quote: false',
+        "              config: {where: 'tenant_id < 50'}",
+        '          - accepted_values:',
+        '              name: tenants_known_threshold',
+        '              values: [10, 11, 12]',
+        '              quote: false',
+        "              config: {error_if: '>1', warn_if: '>=1'}",
+        '      - name: tenant_type',
+        '',
+      ].join('\n'),
+    ),
+  );
+  const r = await runPipelineInProcess(['test', '--project-dir', dir], env);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const rr = results(dir);
+  assert.equal(rr.results.find((x) => x.unique_id.startsWith('test.wap.tenants_known_where_filtered'))!.status, 'pass');
+  const th = rr.results.find((x) => x.unique_id.startsWith('test.wap.tenants_known_threshold'))!;
+  assert.equal(th.status, 'warn');
+  assert.equal(th.failures, 1);
+});

@@ -105,12 +105,13 @@ export async function runTest(db: Db, test: CompiledTest, options: RunTestOption
   }
 }
 
+/** dbt's wording ("Got 3 results, configured to fail if != 0"), plus where failures were stored. */
 function describe(status: string, failures: number, test: CompiledTest, relation?: string): string | null {
   if (status === 'pass' && failures === 0) return null;
-  const rows = `${failures} failing row${failures === 1 ? '' : 's'}`;
+  const got = `Got ${failures} result${failures === 1 ? '' : 's'}`;
   const rule =
-    status === 'fail' ? ` (error_if ${test.errorIf.text})` : status === 'warn' ? ` (warn_if ${test.warnIf.text})` : ' (within thresholds)';
-  return `${rows}${rule}${relation ? `; stored in ${relation}` : ''}`;
+    status === 'fail' ? `configured to fail if ${test.errorIf.text}` : status === 'warn' ? `configured to warn if ${test.warnIf.text}` : 'within the thresholds';
+  return `${got}, ${rule}${relation ? `; failing rows stored in ${relation}` : ''}`;
 }
 
 /** Replaces the test's audit table with the current failing rows. */

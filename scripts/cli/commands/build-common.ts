@@ -46,6 +46,7 @@ export interface Finished {
   stages: RunResults['stages'];
   publish?: PublishResult;
   load?: RunResults['load'];
+  tables?: RunResults['tables'];
   failed: boolean;
 }
 

@@ -45,7 +45,7 @@ inspection until the next run. Exit 1 when anything failed.`,
       });
       const failed = runFailed(run.results, run.publish);
       const stages = [stage('build', startedAt, failed ? 'error' : 'success')];
-      return finish(ctx, { command: publish ? 'build --publish' : 'build', startedAt, args: { ...options, publish }, results: run.results, stages, publish: run.publish, failed });
+      return finish(ctx, { command: publish ? 'build --publish' : 'build', startedAt, args: { ...options, publish }, results: run.results, stages, publish: run.publish, tables: run.tables, failed });
     });
   },
 };

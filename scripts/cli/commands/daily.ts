@@ -103,7 +103,7 @@ The models' as_of_date var is the dump's date (from gghouse_YYYYMMDD in its name
           }
           throw err;
         }
-        return finish(ctx, { command: 'daily', startedAt, args, results: r.results, stages: r.stages, load: r.load, publish: r.publish, failed: r.failed });
+        return finish(ctx, { command: 'daily', startedAt, args, results: r.results, stages: r.stages, load: r.load, publish: r.publish, tables: r.tables, failed: r.failed });
       },
       source.name,
     );
