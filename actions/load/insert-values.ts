@@ -5,7 +5,11 @@
  * no subqueries that could read other schemas), no variables, no identifiers in backticks.
  */
 
-export type ValuesCheck = { ok: true; rows: number } | { ok: false; reason: string; at: number };
+/**
+ * `plain`: the list holds only single-quoted strings, plain numbers and NULL, so LOAD DATA can
+ * read it as it is (see load-data.ts). `first`/`last`: offsets of the first '(' and the last ')'.
+ */
+export type ValuesCheck = { ok: true; rows: number; plain: boolean; first: number; last: number } | { ok: false; reason: string; at: number };
 
 const QUOTE = 0x27;
 const DQUOTE = 0x22;
@@ -30,18 +34,25 @@ export function checkValues(buf: Buffer, from: number): ValuesCheck {
   let rows = 0;
   let i = from;
   let closedLast = false;
+  let plain = true;
+  let first = -1;
+  let last = -1;
   while (i < n) {
     const b = buf[i]!;
     if (CLASS[b] === 0) {
       // A digit run may hold letters (1e5, 0x1F, 0b101): skip the whole run.
       if (b >= 0x30 && b <= 0x39) {
+        const start = i;
         i++;
         while (i < n && isWordByte(buf[i]!)) i++;
+        // 0x1F and 0b101 are not numbers to LOAD DATA.
+        if (b === 0x30 && i > start + 1 && (buf[start + 1]! | 0x20) !== 0x65 && !(buf[start + 1]! >= 0x30 && buf[start + 1]! <= 0x39)) plain = false;
       } else i++;
       continue;
     }
     if (b === QUOTE || b === DQUOTE) {
       if (depth !== 1) return { ok: false, reason: 'a string outside a row', at: i };
+      if (b === DQUOTE) plain = false;
       i = skipString(buf, i + 1, b);
       if (i < 0) return { ok: false, reason: 'an unterminated string', at: n };
       continue;
@@ -51,6 +62,7 @@ export function checkValues(buf: Buffer, from: number): ValuesCheck {
       if (rows > 0 && !closedLast) return { ok: false, reason: 'rows not separated by commas', at: i };
       depth = 1;
       rows++;
+      if (first < 0) first = i;
       i++;
       continue;
     }
@@ -58,6 +70,7 @@ export function checkValues(buf: Buffer, from: number): ValuesCheck {
       if (depth !== 1) return { ok: false, reason: 'an unbalanced parenthesis', at: i };
       depth = 0;
       closedLast = true;
+      last = i;
       i++;
       continue;
     }
@@ -67,6 +80,7 @@ export function checkValues(buf: Buffer, from: number): ValuesCheck {
       const word = buf.subarray(i, k).toString('latin1').toUpperCase();
       const next = buf[k];
       if (depth !== 1) return { ok: false, reason: `'${word}' outside a row`, at: i };
+      if (word !== 'NULL') plain = false;
       if (word.startsWith('_')) {
         // A charset introducer must be followed by a string or hex literal: _binary '…', _utf8mb4 0x…
         let m = k;
@@ -85,7 +99,7 @@ export function checkValues(buf: Buffer, from: number): ValuesCheck {
   }
   if (depth !== 0) return { ok: false, reason: 'the last row is not closed', at: n };
   if (rows === 0) return { ok: false, reason: 'no rows', at: from };
-  return { ok: true, rows };
+  return { ok: true, rows, plain, first, last };
 }
 
 /** Index just past the closing quote, or -1. */

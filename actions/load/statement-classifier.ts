@@ -16,7 +16,7 @@ import { applyEdits, excerpt, isName, nameOf, readQualifiedName, resolveConditio
 export type RoutineType = 'TRIGGER' | 'PROCEDURE' | 'FUNCTION' | 'EVENT';
 
 export type Action =
-  | { kind: 'insert'; table: string; rows: number; sql: Buffer }
+  | { kind: 'insert'; table: string; rows: number; sql: Buffer; values?: { columns?: string; first: number; last: number; ignore: boolean; replace: boolean } }
   | { kind: 'create-table'; table: string; sql: string }
   | { kind: 'drop-table'; tables: string[] }
   | { kind: 'alter-table'; table: string; sql: string }
@@ -105,11 +105,14 @@ export class StatementClassifier {
     const headText = sql.subarray(0, 64 * 1024).toString('latin1');
     const tokens = tokenize(headText.slice(0, headerEnd(headText)));
     let i = 1;
-    while (['LOW_PRIORITY', 'DELAYED', 'HIGH_PRIORITY', 'IGNORE', 'INTO'].includes(tokens[i]?.value ?? '')) i++;
+    let ignore = false;
+    const replace = tokens[0]?.value === 'REPLACE';
+    while (['LOW_PRIORITY', 'DELAYED', 'HIGH_PRIORITY', 'IGNORE', 'INTO'].includes(tokens[i]?.value ?? '')) if (tokens[i++]!.value === 'IGNORE') ignore = true;
     const name = readQualifiedName(headText, tokens, i);
     if (!name) return { kind: 'refuse', reason: 'an INSERT without a table name' };
     if (this.foreign(name.schema)) return { kind: 'refuse', reason: `writes to another schema: ${name.schema}.${name.name}` };
     i = name.next;
+    const colStart = tokens[i]?.value === '(' ? tokens[i]!.start : -1;
     if (tokens[i]?.value === '(') {
       while (i < tokens.length && tokens[i]!.value !== ')') {
         const t = tokens[i]!;
@@ -118,6 +121,7 @@ export class StatementClassifier {
       }
       i++;
     }
+    const columns = colStart >= 0 ? headText.slice(colStart, tokens[i - 1]!.end) : undefined;
     const kw = tokens[i];
     if (!kw || (kw.value !== 'VALUES' && kw.value !== 'VALUE')) return { kind: 'refuse', reason: `INSERT into ${name.name} without a VALUES list (INSERT … SELECT and SET forms are not allowed)` };
     const check = checkValues(sql, kw.end);
@@ -127,7 +131,9 @@ export class StatementClassifier {
       // Qualified with the dump's own database: drop the qualifier (workers run in the shadow schema).
       out = Buffer.concat([sql.subarray(0, name.start), Buffer.from(quoteName(name.name), 'latin1'), sql.subarray(name.end)]);
     }
-    return { kind: 'insert', table: name.name, rows: check.rows, sql: out };
+    const delta = out.length - sql.length;
+    const values = check.plain ? { columns, first: check.first + delta, last: check.last + delta, ignore, replace } : undefined;
+    return { kind: 'insert', table: name.name, rows: check.rows, sql: out, values };
   }
 
   private set(text: string, tokens: Token[]): Action {

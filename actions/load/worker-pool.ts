@@ -10,6 +10,7 @@
  * those bytes are, as the `mysql` client does. Session tracking is off so that mysql2 does not
  * switch its own encoding when the server reports the new character set. https://dev.mysql.com/doc/refman/8.0/en/charset-connection.html
  */
+import { Readable } from 'node:stream';
 import { openDb, quoteIdent, type Db, type DbSession, type DbSettings } from '../shared/db.ts';
 import { PipelineError } from '../shared/errors.ts';
 
@@ -17,6 +18,8 @@ export interface Job {
   /** The statement: a Buffer of raw dump bytes, or DDL text (latin1, byte-preserving). */
   sql: Buffer | string;
   table?: string;
+  /** For LOAD DATA LOCAL INFILE: the bytes served as the file `infile.name`. */
+  infile?: { name: string; data: Buffer };
   /** Session settings the statement needs (`SET SESSION …`) and their version. */
   session: { version: number; sql: string };
   /** Jobs that must be done first. */
@@ -66,6 +69,7 @@ export class WorkerPool {
   private running: Promise<void>[] = [];
   private db: Db | undefined;
   private pending: Promise<void>[] = [];
+  private readonly infiles = new Map<string, Buffer>();
   private workers: Worker[] = [];
 
   private constructor(private readonly o: PoolOptions) {}
@@ -73,7 +77,15 @@ export class WorkerPool {
   static async open(settings: DbSettings, o: PoolOptions): Promise<WorkerPool> {
     const pool = new WorkerPool(o);
     // Without session tracking, mysql2 does not follow our SET NAMES and keeps sending bytes as latin1.
-    pool.db = await openDb(settings, { connections: 1, driver: { charset: 'LATIN1_SWEDISH_CI', flags: ['-SESSION_TRACK'] } });
+    // LOAD DATA LOCAL reads only the buffers this pool registered: a file name the server asks
+    // for that is not one of them is refused (never a real file).
+    const infileStreamFactory = (name: string) => {
+      const data = pool.infiles.get(name);
+      if (!data) return Readable.from([]).on('data', () => {}).destroy(new Error(`not a load buffer: ${name}`));
+      pool.infiles.delete(name);
+      return Readable.from([data]);
+    };
+    pool.db = await openDb(settings, { connections: 1, driver: { charset: 'LATIN1_SWEDISH_CI', flags: ['-SESSION_TRACK'], infileStreamFactory } });
     for (let i = 0; i < o.threads; i++) {
       const session = await pool.db.openSession();
       await session.exec(`USE ${quoteIdent(o.schema)}`);
@@ -91,7 +103,7 @@ export class WorkerPool {
   /** Queues a job; resolves when it is queued (not done). The returned `done` settles when it ran. */
   async submit(job: Job): Promise<{ done: Promise<void> }> {
     if (this.failure) throw this.failure;
-    const size = typeof job.sql === 'string' ? job.sql.length : job.sql.length;
+    const size = job.sql.length + (job.infile?.data.length ?? 0);
     while (this.queuedBytes > (this.o.maxQueuedBytes ?? 64 << 20) && !this.failure) {
       await new Promise<void>((r) => this.waiters.push(r));
     }
@@ -129,6 +141,7 @@ export class WorkerPool {
           await w.session.exec(job.session.sql);
           w.version = job.session.version;
         }
+        if (job.infile) this.infiles.set(job.infile.name, job.infile.data);
         await w.session.exec(typeof job.sql === 'string' ? job.sql : job.sql.toString('latin1'));
         item.resolve();
       } catch (err) {
