@@ -13,6 +13,7 @@ import { qualified, quoteIdent, type Db } from '../../actions/shared/db.ts';
 import { createPipelineUser, type PipelineUser } from './pipeline-user.ts';
 import { runToEnd, ROOT, type OutputLine, type PipelineExit } from './pipeline-process.ts';
 import { takeSnapshot, type Snapshot } from './snapshot.ts';
+import { fakeAwsEnv } from './secrets-scan.ts';
 
 export type RunCommand = 'daily' | 'load';
 
@@ -41,6 +42,8 @@ export interface Fixture {
   outputs: PipelineExit[];
   /** How the dumps were made. */
   dumpSource: string;
+  /** Fake AWS credentials every run gets in its environment (secrets to look for in its output). */
+  aws: Record<string, string>;
   args(dump: string, extra?: string[]): string[];
   env(extra?: Record<string, string>): Record<string, string>;
   dispose(): Promise<void>;
@@ -138,11 +141,12 @@ export async function createFixture(o: FixtureOptions): Promise<Fixture> {
     current: 0,
     outputs,
     dumpSource: '',
+    aws: fakeAwsEnv(),
     args(dump, extra = []) {
       return [o.command, '--dump', dump, '--schema-prefix', o.prefix, '--target-dir', targetDir, '--project-dir', fixture.projectDir, ...extra];
     },
     env(extra = {}) {
-      return { DATABASE_URL: user.url, PIPELINE_SCHEMA_PREFIX: '', ...extra };
+      return { DATABASE_URL: user.url, PIPELINE_SCHEMA_PREFIX: '', ...fixture.aws, ...extra };
     },
     async dispose() {
       await user.drop().catch(() => {});

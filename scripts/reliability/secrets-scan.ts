@@ -3,6 +3,7 @@
  * target directory, and the messages it stored in the meta schema's runs table. A secret is looked
  * for as it is, URL-encoded (as it sits in DATABASE_URL) and base64-encoded.
  */
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -47,4 +48,14 @@ export function readTree(dir: string): Record<string, string> {
   const texts: Record<string, string> = {};
   for (const f of filesUnder(dir)) texts[f] = readFileSync(f).toString('latin1');
   return texts;
+}
+
+/** Fake AWS credentials: never valid anywhere, but secrets all the same. */
+export function fakeAwsEnv(): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: 'AKIARELIABILITYTEST01',
+    AWS_SECRET_ACCESS_KEY: `relSecret/${randomBytes(15).toString('base64url')}`,
+    AWS_SESSION_TOKEN: `relToken${randomBytes(24).toString('base64url')}`,
+    AWS_REGION: 'ap-northeast-1',
+  };
 }
