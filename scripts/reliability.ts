@@ -18,10 +18,10 @@ import { dirname, join } from 'node:path';
 import { DEFAULT_DATABASE_URL, openDb, parseDatabaseUrl, quoteIdent, type Db } from '../actions/shared/db.ts';
 import { cliCases, projectCases, runBadInput } from './reliability/bad-input.ts';
 import { makeBadDumps } from './reliability/bad-dumps.ts';
-import { faultCycle, killConnectionCycle, killCycle, topStages } from './reliability/faults.ts';
+import { connectionKills, killConnectionCycle, killCycle } from './reliability/faults.ts';
 import { chooseCommand, createFixture, type Fixture } from './reliability/fixture.ts';
 import { badDumpCheck, untrustedDumpCheck } from './reliability/input-checks.ts';
-import { chooseKillPoints } from './reliability/kill-points.ts';
+import { chooseKillPoints, publishKillPoints } from './reliability/kill-points.ts';
 import { held, newOutcome, type Outcome } from './reliability/outcome.ts';
 import { ROOT } from './reliability/pipeline-process.ts';
 import { privateServerAvailable } from './reliability/private-server.ts';
@@ -29,6 +29,7 @@ import { renderReport } from './reliability/report.ts';
 import { concurrencyCheck, readersCheck, secretsCheck } from './reliability/runtime-checks.ts';
 import { createPrivateFixture, diskFullCycle, packetCycle, restartCycle } from './reliability/server-faults.ts';
 import { schemasOfPrefix, snapshotSize } from './reliability/snapshot.ts';
+import { s3DropCycles } from './reliability/s3-faults.ts';
 
 const env = process.env;
 const scale = Number(env.RELIABILITY_SCALE ?? '0.01');
@@ -59,15 +60,17 @@ async function guarded(outcomes: Outcome[], category: Outcome['category'], name:
   }
 }
 
-async function sharedServerPart(admin: Db, f: Fixture, outcomes: Outcome[]): Promise<void> {
-  // kill -9 at points chosen on each day's clean run, alternating days.
-  const points = [chooseKillPoints(f.days[0].lines, killPoints), chooseKillPoints(f.days[1].lines, killPoints)];
+async function sharedServerPart(f: Fixture, outcomes: Outcome[]): Promise<void> {
+  // kill -9 at points chosen on each day's clean run (alternating days), the last four around the publishing RENAME.
+  const around = publishKillPoints();
+  const generic = Math.max(0, killPoints - around.length);
+  const points = [chooseKillPoints(f.days[0].lines, generic), chooseKillPoints(f.days[1].lines, generic)];
   for (let i = 0; i < killPoints; i++) {
     const to = (1 - f.current) as 0 | 1;
-    const point = points[to]![i];
+    const point = i < generic ? points[to]![i] : around[i - generic];
     if (point) await guarded(outcomes, 'kill -9', `kill point ${i + 1}`, () => killCycle(f, point, i));
   }
-  for (const stage of topStages(f)) await guarded(outcomes, 'KILL CONNECTION', stage.name, () => killConnectionCycle(f, stage));
+  for (const k of connectionKills(f)) await guarded(outcomes, 'KILL CONNECTION', k.label, () => killConnectionCycle(f, k));
   const bad = makeBadDumps(f.days[0].dump, join(f.dir, 'bad'), '20260206');
   for (const d of bad.all) await guarded(outcomes, 'bad dump', d.name, () => badDumpCheck(f, d));
   const adminUrl = url;
@@ -77,12 +80,12 @@ async function sharedServerPart(admin: Db, f: Fixture, outcomes: Outcome[]): Pro
   await guarded(outcomes, 'concurrency', 'two runs', () => concurrencyCheck(f, false));
   await guarded(outcomes, 'concurrency', 'two runs --wait-lock', () => concurrencyCheck(f, true));
   await guarded(outcomes, 'readers', 'readers', () => readersCheck(f, 4));
+  await guarded(outcomes, 'S3', 'S3 connection dropped', () => s3DropCycles(f));
   for (const c of [...cliCases(url), ...projectCases()]) {
     await guarded(outcomes, 'bad input', c.name, () => runBadInput(c, { url, prefix: f.prefix }));
   }
   // Last: the secret scan reads every output of the whole session.
   await guarded(outcomes, 'secrets', 'secrets', () => secretsCheck(f));
-  void admin;
 }
 
 async function privateServerPart(f: Fixture, outcomes: Outcome[], gaps: string[]): Promise<void> {
@@ -125,9 +128,8 @@ async function main(): Promise<number> {
     if (command === 'load') gaps.push('`daily` is not built yet: the faults drive `pipeline load` (load-stage faults only; seed, build, test and publish are not covered)');
     log(`prefix ${prefix}, command ${command}, scale ${scale}`);
     f = await createFixture({ admin, prefix, scale, command, log });
-    await sharedServerPart(admin, f, outcomes);
+    await sharedServerPart(f, outcomes);
     await privateServerPart(f, outcomes, gaps);
-    gaps.push('S3 dropping the connection mid-download: not wired yet (waits for the loader\'s local S3 server)');
     const size = snapshotSize(f.days[1].reference);
     const md = renderReport(outcomes, {
       startedAt,

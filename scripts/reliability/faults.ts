@@ -7,7 +7,7 @@
 import type { Db } from '../../actions/shared/db.ts';
 import type { Fixture } from './fixture.ts';
 import { killAtPoint, killConnectionsAt, type InjectionOutcome } from './injectors.ts';
-import type { KillPoint } from './kill-points.ts';
+import { PAUSE_BEFORE_PUBLISH_ENV, type KillPoint } from './kill-points.ts';
 import { describeLeftovers, findLeftovers } from './leftovers.ts';
 import { firstErrorLine, newOutcome, type Category, type Outcome } from './outcome.ts';
 import { runToEnd } from './pipeline-process.ts';
@@ -96,12 +96,38 @@ export function topStages(f: Fixture): Array<{ name: string; start: number; ms: 
   return spans.map((s) => ({ name: s.name, start: s.start, ms: s.end - s.start }));
 }
 
-/** KILL CONNECTION of the run's busy connections, a fraction into a stage. */
-export function killConnectionCycle(f: Fixture, stage: { name: string; ms: number }, fraction = 0.3): Promise<Outcome> {
-  // Stage names may hold the dump's path (`load <file> into ...`): match on the first word only.
-  const escaped = stage.name.split(' ')[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return faultCycle(f, 'KILL CONNECTION', `KILL CONNECTION ${Math.round(fraction * 100)}% into ${stage.name.split(' ')[0]}`, async (args, env) => {
-    const r = await killConnectionsAt(f.admin, args, new RegExp(`^▶ ${escaped}\\b`), { user: f.user.name }, { env, delayMs: Math.round(stage.ms * fraction), busyOnly: true });
+export interface ConnectionKill {
+  label: string;
+  /** The output line after which the connections are killed. */
+  trigger: RegExp;
+  delayMs?: number;
+  /** Only connections running a statement (default); false kills idle ones too, the run lock's included. */
+  busyOnly?: boolean;
+  env?: Record<string, string>;
+}
+
+/** KILL CONNECTION of the run's connections at a point of the run. */
+export function killConnectionCycle(f: Fixture, k: ConnectionKill): Promise<Outcome> {
+  return faultCycle(f, 'KILL CONNECTION', k.label, async (args, env) => {
+    const r = await killConnectionsAt(f.admin, args, k.trigger, { user: f.user.name }, { env: { ...env, ...k.env }, delayMs: k.delayMs, busyOnly: k.busyOnly ?? true });
     return { ...r, detail: r.killed.length ? `killed ${r.killed.length} connection(s): ${r.killed.map((c) => (c.info ?? c.command).slice(0, 60)).join(' | ')}` : r.detail };
   });
+}
+
+/** Where the long tier kills connections: a third into the load, in seeds, models and tests, and before publishing. */
+export function connectionKills(f: Fixture): ConnectionKill[] {
+  const load = topStages(f)[0];
+  return [
+    { label: `busy connections, 30% into ${load?.name.split(' ')[0] ?? 'load'}`, trigger: /^▶ load\b/, delayMs: Math.round((load?.ms ?? 1000) * 0.3) },
+    { label: 'busy connections, while seeds load', trigger: /^(OK|ERROR)\s+seed\./ },
+    { label: 'busy connections, while models build', trigger: /^(OK|ERROR)\s+model\./ },
+    { label: 'busy connections, while data tests run', trigger: /^(PASS|WARN|FAIL|ERROR)\s+test\./ },
+    {
+      label: 'every connection, the run lock\'s included, right before publishing',
+      trigger: /^about to publish/,
+      delayMs: 200,
+      busyOnly: false,
+      env: { [PAUSE_BEFORE_PUBLISH_ENV]: '1500' },
+    },
+  ];
 }
