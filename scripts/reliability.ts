@@ -64,10 +64,10 @@ async function sharedServerPart(f: Fixture, outcomes: Outcome[]): Promise<void> 
   // kill -9 at points chosen on each day's clean run (alternating days), the last four around the publishing RENAME.
   const around = publishKillPoints();
   const generic = Math.max(0, killPoints - around.length);
-  const points = [chooseKillPoints(f.days[0].lines, generic), chooseKillPoints(f.days[1].lines, generic)];
   for (let i = 0; i < killPoints; i++) {
     const to = (1 - f.current) as 0 | 1;
-    const point = i < generic ? points[to]![i] : around[i - generic];
+    // Chosen on the latest clean run of that day, so that they follow the machine's current speed.
+    const point = i < generic ? chooseKillPoints(f.days[to].lines, generic)[i] : around[i - generic];
     if (point) await guarded(outcomes, 'kill -9', `kill point ${i + 1}`, () => killCycle(f, point, i));
   }
   for (const k of connectionKills(f)) await guarded(outcomes, 'KILL CONNECTION', k.label, () => killConnectionCycle(f, k));

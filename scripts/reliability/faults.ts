@@ -86,7 +86,11 @@ export async function faultCycle(f: Fixture, category: Category, name: string, i
   const recovery = await runToEnd(f.args(f.days[next].dump), { env: f.env() });
   f.outputs.push(recovery);
   if (recovery.code !== 0) o.problems.push(`the next run failed (exit ${recovery.code}): ${firstErrorLine(recovery.stderr)}`);
-  else o.checks.push('the next run succeeded with no manual clean-up');
+  else {
+    o.checks.push('the next run succeeded with no manual clean-up');
+    // The freshest timeline of that day: the next kill points are placed on it.
+    f.days[next].lines = recovery.lines;
+  }
   const afterRecovery = await takeSnapshot(admin, f.prefix);
   const wrong = compareSnapshots(f.days[next].reference, afterRecovery);
   if (wrong.length) o.problems.push(`after the next run the warehouse is not exactly day ${f.days[next].date}: ${describeDifferences(wrong)}`);

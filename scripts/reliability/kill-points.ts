@@ -1,9 +1,8 @@
 /**
  * Where to kill a run. A clean calibration run gives the timeline of the pipeline's stages (the
  * Logger's `▶ stage` and `✔ stage` lines, with progress lines between); kill points are chosen on
- * it so that every stage gets some — its first instant, its middle, its last instant — and the rest
- * spread evenly over the run's time. Each point is anchored on the output line printed just before
- * it plus a delay, so it lands at the same place in the next run even if the run is faster or slower.
+ * it so that every stage gets some, and the rest spread over the run's progress lines. Each point
+ * is an output line to wait for plus a delay.
  */
 import { stageAt, type OutputLine } from './pipeline-process.ts';
 
@@ -72,43 +71,36 @@ export function stageSpans(lines: OutputLine[]): StageSpan[] {
   return spans.sort((a, b) => a.start - b.start);
 }
 
-function anchorFor(lines: OutputLine[], t: number): { anchor: string; occurrence: number; delayMs: number } {
-  let chosen: OutputLine | undefined;
-  for (const l of lines) {
-    if (l.stream !== 'stderr') continue;
-    if (l.at > t) break;
-    chosen = l;
-  }
-  if (!chosen) return { anchor: '', occurrence: 0, delayMs: Math.max(0, Math.round(t)) };
-  const occurrence = lines.filter((l) => l.stream === 'stderr' && l.text === chosen!.text && l.at <= chosen!.at).length;
-  return { anchor: chosen.text, occurrence, delayMs: Math.max(0, Math.round(t - chosen.at)) };
-}
-
-/** `count` kill points over a calibration run's output. */
+/**
+ * `count` kill points over a calibration run's output. Inside a stage that prints nothing while it
+ * works (the load), points are a share of the stage's duration; elsewhere they are anchored on the
+ * run's own progress lines (a model built, a test passed), spread evenly over them, so they land at
+ * the same step of the next run however fast or slow the machine is that minute.
+ */
 export function chooseKillPoints(lines: OutputLine[], count: number): KillPoint[] {
   const spans = stageSpans(lines);
-  const total = lines.length ? lines[lines.length - 1]!.at : 0;
-  const times: Array<{ t: number; why: string }> = [];
-  for (const s of spans) {
-    const dur = s.end - s.start;
-    const name = s.name.split(' ')[0];
-    times.push({ t: s.start, why: `${name} start` });
-    if (dur >= 20) times.push({ t: s.start + dur / 2, why: `${name} +50%` });
-    if (dur >= 40) times.push({ t: s.end - Math.min(10, dur / 10), why: `${name} end` });
+  const stderr = lines.filter((l) => l.stream === 'stderr');
+  const inSpan = (t: number) => spans.some((s) => t >= s.start && t < s.end);
+  const progress = stderr.filter((l) => !inSpan(l.at) && !/^[▶✔✖]/.test(l.text));
+  // Stage points first by share (every stage's start, then middles, then quarters), leaving up to
+  // half of the points for the progress lines.
+  const forStages = count - Math.min(progress.length, Math.floor(count / 2));
+  const points: KillPoint[] = [];
+  for (const share of [0, 0.5, 0.25, 0.75]) {
+    for (const s of spans) {
+      const dur = s.end - s.start;
+      if (points.length >= forStages || (share > 0 && dur < 40)) continue;
+      const name = s.name.split(' ')[0]!;
+      const startLine = stderr.find((l) => l.at === s.start && l.text.startsWith('▶'))!;
+      const occurrence = stderr.filter((l) => l.text === startLine.text && l.at <= startLine.at).length;
+      points.push({ label: `${name} +${Math.round(share * 100)}%`, plannedStage: name, anchor: startLine.text, occurrence, delayMs: Math.round(dur * share) });
+    }
   }
-  // Keep the stage starts first, then middles, then ends, until `count`.
-  const order = (w: string) => (w.endsWith('start') ? 0 : w.endsWith('+50%') ? 1 : 2);
-  let chosen = [...times].sort((a, b) => order(a.why) - order(b.why)).slice(0, count);
-  // Fill up with points spread evenly over the whole run.
-  const missing = count - chosen.length;
-  for (let k = 1; k <= missing && total > 0; k++) {
-    const t = (total * k) / (missing + 1);
-    chosen.push({ t, why: `${Math.round((100 * t) / total)}% of the run` });
+  const want = count - points.length;
+  for (let k = 0; k < want && progress.length; k++) {
+    const line = progress[Math.min(progress.length - 1, Math.floor(((k + 0.5) * progress.length) / want))]!;
+    const occurrence = stderr.filter((l) => l.text === line.text && l.at <= line.at).length;
+    points.push({ label: `after '${line.text.trim().slice(0, 60)}'`, plannedStage: stageAt(lines, line.at), anchor: line.text, occurrence, delayMs: 0 });
   }
-  chosen = chosen.sort((a, b) => a.t - b.t);
-  return chosen.map(({ t, why }) => ({
-    label: `${why} (${Math.round(t)}ms)`,
-    plannedStage: stageAt(lines, t),
-    ...anchorFor(lines, t),
-  }));
+  return points.slice(0, count);
 }
