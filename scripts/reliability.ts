@@ -43,8 +43,13 @@ async function dropPrefix(db: Db, prefix: string): Promise<void> {
   for (const s of await schemasOfPrefix(db, prefix)) await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(s)}`);
 }
 
+const progressFile = join(ROOT, 'target', 'reliability.json');
+
 function record(outcomes: Outcome[], o: Outcome): void {
   outcomes.push(o);
+  // Written after every check, so that a long run cut short still leaves what it saw.
+  mkdirSync(dirname(progressFile), { recursive: true });
+  writeFileSync(progressFile, JSON.stringify({ complete: false, outcomes }, null, 2));
   const status = !o.injected ? 'not injected' : held(o) ? 'held' : `DID NOT HOLD: ${o.problems.join('; ')}`;
   log(`${o.category} | ${o.name} | ${o.stage ?? ''} | exit ${o.exitCode} | ${status} | ${(o.ms / 1000).toFixed(1)}s`);
 }
@@ -143,8 +148,7 @@ async function main(): Promise<number> {
     });
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, md);
-    mkdirSync(join(ROOT, 'target'), { recursive: true });
-    writeFileSync(join(ROOT, 'target', 'reliability.json'), JSON.stringify({ startedAt, command, gaps, outcomes }, null, 2));
+    writeFileSync(progressFile, JSON.stringify({ complete: true, startedAt, command, gaps, outcomes }, null, 2));
     log(`wrote ${out}`);
     const failed = outcomes.filter((o) => !held(o));
     log(`${outcomes.length} checks, ${failed.length} did not hold, ${outcomes.reduce((n, o) => n + o.rowsLost, 0)} rows lost`);

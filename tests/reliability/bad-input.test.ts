@@ -23,3 +23,19 @@ for (const c of [...cliCases(TEST_DATABASE_URL), ...projectCases()]) {
     assert.deepEqual(o.problems, [], `${o.errorLine}`);
   });
 }
+
+test('the mini project, unbroken, builds with exit 0 (so each error above comes from its one breakage)', async () => {
+  const { runCli } = await import('../../scripts/cli/main.ts');
+  const { MINI_PROJECT } = await import('../../scripts/reliability/bad-input.ts');
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  let stderr = '';
+  const code = await runCli(['build', '--project-dir', MINI_PROJECT, '--schema-prefix', prefix, '--target-dir', join(mkdtempSync(join(tmpdir(), 't-rel-')), 'target')], {
+    env: { DATABASE_URL: TEST_DATABASE_URL },
+    stdout: { write: () => {} },
+    stderr: { write: (t) => void (stderr += t) },
+    cwd: MINI_PROJECT,
+  });
+  assert.equal(code, 0, stderr);
+});
