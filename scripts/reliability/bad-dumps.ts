@@ -62,6 +62,15 @@ export function firstTable(dump: Buffer): string {
   return m ? m[1]! : 'missing_table';
 }
 
+/** The dump's first extended INSERT, to repeat it: every row a duplicate key. */
+function firstInsert(dump: Buffer): string | undefined {
+  const text = dump.subarray(0, 8_000_000).toString('latin1');
+  const at = text.search(/^INSERT INTO `[^`]+` VALUES \(/m);
+  if (at < 0) return undefined;
+  const end = text.indexOf(');\n', at);
+  return end > at ? text.slice(at, end + 2) : undefined;
+}
+
 export interface BadDumpSet {
   quick: BadDump[];
   all: BadDump[];
@@ -92,7 +101,7 @@ export function makeBadDumps(goodDump: string, dir: string, date: string): BadDu
   add('an INSERT with the wrong number of values', withStatement(good, `INSERT INTO \`${table}\` VALUES (1);`), /column|count|value|table|line|offset/i, false, true);
   add('a CREATE TABLE with a syntax error', withStatement(good, 'CREATE TABLE `t_rel_bad` (id INT NOT NULL PRIMARY KEY,, name);'), /syntax|t_rel_bad|line|offset/i);
   add('an INSERT into a table that was never created', withStatement(good, 'INSERT INTO `t_rel_nowhere` VALUES (1);'), /t_rel_nowhere|exist|unknown|table/i);
-  add('a duplicate primary key', withStatement(good, `INSERT INTO \`${table}\` SELECT * FROM \`${table}\` LIMIT 1;`), /duplicate|refus|SELECT|table|line/i);
+  add('a duplicate primary key (an INSERT repeated)', withStatement(good, firstInsert(good) ?? `INSERT INTO \`${table}\` VALUES (1);`), /duplicate|primary|key|table|line/i);
   for (const d of made) {
     mkdirSync(dirname(d.file), { recursive: true });
     writeFileSync(d.file, d.bytes);

@@ -57,7 +57,8 @@ export async function faultCycle(f: Fixture, category: Category, name: string, i
   o.exitCode = inj.exit.code;
   o.errorLine = inj.exit.signal ? `killed by ${inj.exit.signal}` : firstErrorLine(inj.exit.stderr);
   if (!inj.injected) o.checks.push(inj.detail ?? 'not injected');
-  if (/internal error/.test(inj.exit.stderr)) o.problems.push(`an internal error instead of an explained failure: ${firstErrorLine(inj.exit.stderr)}`);
+  const internal = inj.exit.stderr.split('\n').find((l) => /internal error/.test(l));
+  if (internal) o.problems.push(`an internal error instead of an explained failure: ${internal.trim()}`);
 
   const afterFault = await takeSnapshot(admin, f.prefix);
   const changed = compareSnapshots(before, afterFault);

@@ -20,6 +20,18 @@ import {
   type Attack,
 } from './untrusted-dump.ts';
 import { readRunResults } from '../../actions/shared/run-results.ts';
+import { openDb, parseDatabaseUrl } from '../../actions/shared/db.ts';
+
+/** The account (user@host, as DEFINER shows it) that a DATABASE_URL logs in as. */
+async function accountOf(url: string): Promise<string> {
+  const db = await openDb(parseDatabaseUrl(url), { connections: 1 });
+  try {
+    const [row] = await db.query<{ a: string }>('SELECT CURRENT_USER() AS a');
+    return row?.a ?? '';
+  } finally {
+    await db.close();
+  }
+}
 
 export async function badDumpCheck(f: Fixture, bad: BadDump): Promise<Outcome> {
   const o = newOutcome('bad dump', bad.name);
@@ -72,7 +84,7 @@ export async function untrustedDumpCheck(f: Fixture, options: UntrustedOptions):
     o.exitCode = r.code;
     o.errorLine = firstErrorLine(r.stderr);
     if (/internal error/.test(r.stderr)) o.problems.push(`an internal error: ${o.errorLine}`);
-    const effects = await attackEffects(f.admin, c, security);
+    const effects = await attackEffects(f.admin, c, security, await accountOf(options.url));
     for (const e of effects) o.problems.push(`took effect: ${e}`);
     if (!effects.length) o.checks.push(`none of the ${attacks.length} attacks took effect (users, grants, globals, other schemas, files, definers)`);
     // The published warehouse: unchanged when the run refused the dump, or exactly the new day when it loaded what was safe.

@@ -58,12 +58,13 @@ export async function secretsCheck(f: Fixture): Promise<Outcome> {
 
 /** Two runs started at the same instant: one waits (with --wait-lock) or is refused, never both at once. */
 export async function concurrencyCheck(f: Fixture, waitLock: boolean): Promise<Outcome> {
-  const o = newOutcome('concurrency', waitLock ? 'two daily runs at once, the second with --wait-lock' : 'two daily runs at once');
+  const o = newOutcome('concurrency', waitLock ? 'two daily runs at once, both with --wait-lock' : 'two daily runs at once');
   const started = Date.now();
   const to = (1 - f.current) as 0 | 1;
   const since = new Date(Date.now() - 1000).toISOString().replace('T', ' ').replace('Z', '');
-  const a = startPipeline(f.args(f.days[to].dump), { env: f.env() });
-  const b = startPipeline(f.args(f.days[to].dump, waitLock ? ['--wait-lock'] : []), { env: f.env() });
+  const extra = waitLock ? ['--wait-lock'] : [];
+  const a = startPipeline(f.args(f.days[to].dump, extra), { env: f.env() });
+  const b = startPipeline(f.args(f.days[to].dump, extra), { env: f.env() });
   const [ra, rb] = await Promise.all([a.done, b.done]);
   f.outputs.push(ra, rb);
   const codes = [ra.code, rb.code].sort();

@@ -214,7 +214,7 @@ export async function securityState(admin: Db, c: AttackContext): Promise<Securi
 }
 
 /** Everything an attack may have left in the prefix's schemas or on disk; empty when none took effect. */
-export async function attackEffects(admin: Db, c: AttackContext, before: SecurityState): Promise<string[]> {
+export async function attackEffects(admin: Db, c: AttackContext, before: SecurityState, runAccount: string): Promise<string[]> {
   const effects: string[] = [];
   const after = await securityState(admin, c);
   if (after.decoy !== before.decoy) effects.push(`the decoy user ${c.decoyUser} changed (grants or password)`);
@@ -250,7 +250,8 @@ export async function attackEffects(admin: Db, c: AttackContext, before: Securit
      UNION ALL SELECT 'view', TABLE_SCHEMA, TABLE_NAME, DEFINER FROM information_schema.VIEWS WHERE TABLE_SCHEMA LIKE ?`,
     [like, like, like, like],
   )) {
-    if (r.definer === 'root@localhost') effects.push(`${r.kind} ${r.sch}.${r.name} runs as the dump's DEFINER root@localhost`);
+    // The dump's DEFINER would escalate only when it is not the account that ran the load.
+    if (r.definer === 'root@localhost' && runAccount !== 'root@localhost') effects.push(`${r.kind} ${r.sch}.${r.name} runs as the dump's DEFINER root@localhost`);
   }
   for (const f of [c.outfile, `${c.outfile}.dump`, `${c.outfile}.shell`]) if (existsSync(f)) effects.push(`file ${f} was written`);
   if (existsSync(c.dataDirectory) && readdirSync(c.dataDirectory).length) effects.push(`files were written in ${c.dataDirectory}`);
