@@ -13,7 +13,7 @@
  * RELIABILITY_OUT (default docs/reliability.md).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DEFAULT_DATABASE_URL, openDb, parseDatabaseUrl, quoteIdent, type Db } from '../actions/shared/db.ts';
 import { cliCases, projectCases, runBadInput } from './reliability/bad-input.ts';
@@ -25,7 +25,7 @@ import { chooseKillPoints, publishKillPoints } from './reliability/kill-points.t
 import { held, newOutcome, type Outcome } from './reliability/outcome.ts';
 import { ROOT } from './reliability/pipeline-process.ts';
 import { privateServerAvailable } from './reliability/private-server.ts';
-import { renderReport } from './reliability/report.ts';
+import { renderReport, type ReportContext } from './reliability/report.ts';
 import { concurrencyCheck, readersCheck, secretsCheck } from './reliability/runtime-checks.ts';
 import { createPrivateFixture, diskFullCycle, packetCycle, restartCycle } from './reliability/server-faults.ts';
 import { schemasOfPrefix, snapshotSize } from './reliability/snapshot.ts';
@@ -136,7 +136,7 @@ async function main(): Promise<number> {
     await sharedServerPart(f, outcomes);
     await privateServerPart(f, outcomes, gaps);
     const size = snapshotSize(f.days[1].reference);
-    const md = renderReport(outcomes, {
+    const context: ReportContext = {
       startedAt,
       seconds: (Date.now() - startedAt.getTime()) / 1000,
       command,
@@ -145,10 +145,10 @@ async function main(): Promise<number> {
       gaps,
       warehouse: size,
       cleanRunSeconds: f.days.map((d) => d.seconds),
-    });
+    };
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, md);
-    writeFileSync(progressFile, JSON.stringify({ complete: true, startedAt, command, gaps, outcomes }, null, 2));
+    writeFileSync(out, renderReport(outcomes, context));
+    writeFileSync(progressFile, JSON.stringify({ complete: true, context, outcomes }, null, 2));
     log(`wrote ${out}`);
     const failed = outcomes.filter((o) => !held(o));
     log(`${outcomes.length} checks, ${failed.length} did not hold, ${outcomes.reduce((n, o) => n + o.rowsLost, 0)} rows lost`);
@@ -160,7 +160,17 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
+/** `--render FILE`: writes the report again from a completed run's target/reliability.json. */
+function renderOnly(file: string): number {
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { complete: boolean; context: ReportContext & { startedAt: string }; outcomes: Outcome[] };
+  if (!saved.complete) throw new Error(`${file} is from a run that did not finish: run the long tier again`);
+  writeFileSync(out, renderReport(saved.outcomes, { ...saved.context, startedAt: new Date(saved.context.startedAt) }));
+  log(`wrote ${out} from ${file}`);
+  return 0;
+}
+
+const renderArg = process.argv.indexOf('--render');
+(renderArg > 0 ? Promise.resolve().then(() => renderOnly(process.argv[renderArg + 1] ?? progressFile)) : main()).then(
   (code) => (process.exitCode = code),
   (err) => {
     process.stderr.write(`reliability: ${(err as Error).stack ?? err}\n`);

@@ -51,6 +51,7 @@ export function renderReport(outcomes: Outcome[], c: ReportContext): string {
     `| reader queries served during runs (during publish) | ${readerQueries} (${duringPublish}) |`,
     `| reader queries that failed or saw a mixed warehouse | ${readerErrors} |`,
     `| **data lost (rows of published tables changed or gone)** | **${rowsLost}** |`,
+    `| next runs after a fault that published something other than a clean run of their day | ${outcomes.filter((o) => o.problems.some((p) => p.startsWith('after the next run the warehouse is not exactly'))).length} |`,
     `| checks where a promise did not hold | ${failed.length} |`,
     '',
   );
