@@ -16,6 +16,8 @@ import { carryOverIncrementals } from './carry-over.ts';
 import { cleanLeftovers, createShadows, layerOf, notPublished, publishShadows, uniqueLayers, type PublishLayer } from './publish.ts';
 import { isBlocking, preflight, runNodes } from './run-nodes.ts';
 import { engineExecutor, moveSeedHashes } from './engine-executor.ts';
+import { forgetLoadHashes } from '../load/load-hashes.ts';
+import { forgetContentHashes } from '../shared/meta.ts';
 
 export interface PublishMode {
   /** Build and test in the shadow, but do not publish. */
@@ -28,6 +30,7 @@ export interface PublishMode {
   readonly staging?: SwapPlan;
   /** Runs right before the RENAME (tests kill the process there). */
   readonly beforeSwap?: () => Promise<void>;
+  readonly afterSwap?: () => Promise<void>;
 }
 
 export interface BuildRunOptions {
@@ -160,7 +163,11 @@ export async function runBuild(o: BuildRunOptions): Promise<BuildRunResult> {
   }
   if (o.publish?.dryRun) return { results, publish: await notPublished(db, layers, 'this was a dry run (--dry-run)'), tables: await counts(resolver) };
   try {
-    const publish = await publishShadows(db, { layers, staging, log, beforeSwap: o.publish?.beforeSwap });
+    const beforeSwap = async () => {
+      await forgetReplacedHashes(db, schemas.meta, layers, staging);
+      await o.publish?.beforeSwap?.();
+    };
+    const publish = await publishShadows(db, { layers, staging, log, beforeSwap, afterSwap: o.publish?.afterSwap });
     if (plan.build.size > 0 && [...plan.build].some((id) => project.nodes.get(id)?.resource_type === 'seed')) {
       // Bookkeeping only: when it fails, the next run reloads the seeds (slower, still right).
       await moveSeedHashes(db, schemas.meta, new Map(layers.map((l) => [l.shadow, l.published]))).catch((err) =>
@@ -186,4 +193,20 @@ export function withStagingShadow(base: RelationResolver, staging: SwapPlan | un
       return rel;
     },
   };
+}
+
+/**
+ * Right before the publishing RENAME: the tables it replaces lose their content hashes (staging
+ * tables the loader replaced or dropped, seeds rebuilt in a shadow), so that a kill between the
+ * RENAME and recording the new hashes can never make the next run skip a table as unchanged.
+ */
+async function forgetReplacedHashes(db: Db, metaSchema: string, layers: readonly PublishLayer[], staging: SwapPlan | undefined): Promise<void> {
+  if (staging) await forgetLoadHashes(db, metaSchema, staging.target, [...staging.replace, ...staging.drop]);
+  for (const layer of layers) {
+    const rows = await db.query<{ t: string }>(
+      "SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'",
+      [layer.shadow],
+    );
+    await forgetContentHashes(db, metaSchema, 'seed', layer.published, rows.map((r) => r.t));
+  }
 }

@@ -36,6 +36,7 @@ export interface DailyOptions {
   readonly targetDir?: string;
   readonly onCompiled?: (test: TestNode, sql: string) => void;
   readonly beforeSwap?: () => Promise<void>;
+  readonly afterSwap?: () => Promise<void>;
 }
 
 export interface DailyResult {
@@ -107,7 +108,7 @@ export async function runDaily(o: DailyOptions): Promise<DailyResult> {
       log,
       command: 'build',
       selected: o.selected,
-      publish: { dryRun: o.dryRun, staging: swap, beforeSwap: o.beforeSwap },
+      publish: { dryRun: o.dryRun, staging: swap, beforeSwap: o.beforeSwap, afterSwap: o.afterSwap },
       fullRefresh: o.fullRefresh,
       asOf: o.asOf,
       threads: o.threads,

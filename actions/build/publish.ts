@@ -185,6 +185,8 @@ export interface PublishOptions {
   log: Logger;
   /** Called right before the RENAME statement (tests use it to kill the process there). */
   beforeSwap?: () => Promise<void>;
+  /** Runs right after the RENAME, before any bookkeeping (a test hook for the kill window there). */
+  afterSwap?: () => Promise<void>;
 }
 
 /**
@@ -222,6 +224,7 @@ export async function publishShadows(db: Db, options: PublishOptions): Promise<P
   }
   const names = [...(staging ? [staging.target] : []), ...layers.map((l) => l.published)];
   log.info(`published ${plan.tables} table(s) of ${names.join(', ')} in one RENAME TABLE`);
+  await options.afterSwap?.();
   if (staging) {
     await db.withSession(async (session) => {
       await createObjects(session, staging);

@@ -18,7 +18,7 @@ import { DumpSplitter, type Statement } from './dump-splitter.ts';
 import { checkValues } from './insert-values.ts';
 import { loadDataFor } from './load-data.ts';
 import { splitSecondaryKeys } from './secondary-keys.ts';
-import { loadedHashes, recordLoadHashes } from './load-hashes.ts';
+import { forgetLoadHashes, loadedHashes, recordLoadHashes } from './load-hashes.ts';
 import { baseTables, createObjects, publishShadow, views, type DeferredObject, type SwapPlan } from './shadow-swap.ts';
 import { SESSION_VARS, StatementClassifier, excerpt } from './statement-classifier.ts';
 import type { ServerFlavor } from './sql-text.ts';
@@ -350,6 +350,7 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
     }
     await pool.close();
     if (publish) {
+      await forgetLoadHashes(db, o.metaSchema, target, [...plan.replace, ...plan.drop]);
       await publishShadow(db, plan, log);
       await recordLoadHashes(db, o.metaSchema, target, results);
     }

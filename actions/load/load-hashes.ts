@@ -4,7 +4,7 @@
  * Hashes are written only after a successful publish, so they always describe what is published.
  */
 import { qualified, type Db } from '../shared/db.ts';
-import { CONTENT_HASHES_TABLE, ensureMetaSchema } from '../shared/meta.ts';
+import { CONTENT_HASHES_TABLE, ensureMetaSchema, forgetContentHashes } from '../shared/meta.ts';
 import type { LoadTableResult } from '../shared/run-results.ts';
 
 const KIND = 'staging';
@@ -36,4 +36,9 @@ export async function recordLoadHashes(db: Db, metaSchema: string, schema: strin
       await db.exec(`DELETE FROM ${table} WHERE kind = ? AND schema_name = ? AND table_name = ?`, [KIND, schema, t.table]);
     }
   }
+}
+
+/** Before the swap that publishes them: the replaced and dropped tables lose their old hashes. */
+export async function forgetLoadHashes(db: Db, metaSchema: string, schema: string, tables: readonly string[]): Promise<void> {
+  await forgetContentHashes(db, metaSchema, KIND, schema, tables);
 }

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { qualified, quoteIdent, type Db } from '../shared/db.ts';
-import { CONTENT_HASHES_TABLE } from '../shared/meta.ts';
+import { CONTENT_HASHES_TABLE, forgetContentHashes } from '../shared/meta.ts';
 import type { Relation } from '../shared/project/types.ts';
 import { besideName, dropRelation, ensureSchema, relationKind, swapIn } from '../build/relations.ts';
 import type { SeedTable } from './seed-csv.ts';
@@ -63,6 +63,7 @@ export async function loadSeed(
       // mysql2 expands `VALUES ?` with an array of arrays into (..), (..): one statement per batch.
       await db.exec(`INSERT INTO ${qualified(schema, built)} (${names}) VALUES ?`, [batch]);
     }
+    await forgetContentHashes(db, options.metaSchema, 'seed', schema, [identifier]);
     await swapIn(db, schema, built, identifier);
   } catch (err) {
     await dropRelation(db, schema, built, 'table').catch(() => {});

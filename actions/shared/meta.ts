@@ -48,3 +48,26 @@ export interface RunRecord {
   dump: string | null;
   message: string | null;
 }
+
+/**
+ * Forgets the content hashes of tables about to be replaced. Called right BEFORE the swap that
+ * replaces them: a process killed between the swap and recording the new hashes must not leave
+ * the old content's hash beside the new content (the next run would then skip a table as
+ * "unchanged" and keep the wrong data). With a blank hash the next run simply reloads: slower, right.
+ */
+export async function forgetContentHashes(
+  db: Db | DbSession,
+  metaSchema: string,
+  kind: 'staging' | 'seed',
+  schema: string,
+  tables: readonly string[],
+): Promise<void> {
+  if (tables.length === 0) return;
+  await ensureMetaSchema(db, metaSchema);
+  // The hash is blanked, not deleted: its row count still describes the published table (the
+  // report's "previous rows"), and an empty hash never equals a real one.
+  await db.exec(
+    `UPDATE ${qualified(metaSchema, CONTENT_HASHES_TABLE)} SET content_hash = '' WHERE kind = ? AND schema_name = ? AND table_name IN (?)`,
+    [kind, schema, [...tables]],
+  );
+}

@@ -8,6 +8,7 @@ import { buildManifest, writeManifest } from '../../../actions/shared/project/ar
 import { publishedResolver } from '../../../actions/shared/project/resolver.ts';
 import type { TestNode } from '../../../actions/shared/project/types.ts';
 import type { CommandDef } from '../command.ts';
+import type { CliContext } from '../context.ts';
 import { parseDate, parseInteger } from '../values.ts';
 import { asOfTime, compiledWriter, finish, selectedIds } from './build-common.ts';
 import { createS3Client } from '../aws-clients.ts';
@@ -20,6 +21,17 @@ import { SELECTION_OPTIONS } from './selection-options.ts';
  * about to happen (the fault tests kill the process in that window). Unset in real runs.
  */
 export const PAUSE_BEFORE_PUBLISH_ENV = 'PIPELINE_PAUSE_BEFORE_PUBLISH_MS';
+/** Test hook: the same, right after the publishing RENAME (before the load's hashes are recorded). */
+export const PAUSE_AFTER_PUBLISH_ENV = 'PIPELINE_PAUSE_AFTER_PUBLISH_MS';
+
+function pauseHook(ctx: CliContext, variable: string, what: string): (() => Promise<void>) | undefined {
+  const ms = Number(ctx.io.env[variable] ?? 0);
+  if (!(ms > 0)) return undefined;
+  return async () => {
+    ctx.log.info(`${what}: pausing ${ms} ms (${variable})`);
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  };
+}
 
 export const dailyCommand: CommandDef = {
   name: 'daily',
@@ -42,7 +54,6 @@ The models' as_of_date var is the dump's date (from gghouse_YYYYMMDD in its name
     const date = o.date === undefined ? undefined : parseDate('date', o.date as string);
     const dryRun = o['dry-run'] === true;
     const loadThreads = o['load-threads'] === undefined ? undefined : parseInteger('load-threads', o['load-threads'] as string, 1, 64);
-    const pauseMs = Number(ctx.io.env[PAUSE_BEFORE_PUBLISH_ENV] ?? 0);
     const config = ctx.config();
     const spec = (o.dump as string | undefined) ?? config.staging.dump;
     if (!spec) throw new UsageError("'daily' needs --dump SOURCE (or staging.dump in pipeline.yml). Run 'pipeline daily --help' for its usage.");
@@ -81,12 +92,8 @@ The models' as_of_date var is the dump's date (from gghouse_YYYYMMDD in its name
             fullRefresh: options.fullRefresh,
             targetDir: ctx.targetDir,
             onCompiled: compiledWriter(ctx, project),
-            beforeSwap: pauseMs > 0
-              ? async () => {
-                  ctx.log.info(`about to publish: pausing ${pauseMs} ms (${PAUSE_BEFORE_PUBLISH_ENV})`);
-                  await new Promise((resolve) => setTimeout(resolve, pauseMs));
-                }
-              : undefined,
+            beforeSwap: pauseHook(ctx, PAUSE_BEFORE_PUBLISH_ENV, 'about to publish'),
+            afterSwap: pauseHook(ctx, PAUSE_AFTER_PUBLISH_ENV, 'published, hashes not yet recorded'),
           });
         } catch (err) {
           if (err instanceof ConfigError) {
