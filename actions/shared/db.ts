@@ -213,6 +213,30 @@ export function isConnectionLost(err: unknown): boolean {
   );
 }
 
+const ACCESS_DENIED = new Set(['ER_DBACCESS_DENIED_ERROR', 'ER_TABLEACCESS_DENIED_ERROR', 'ER_SPECIFIC_ACCESS_DENIED_ERROR', 'ER_ACCESS_DENIED_ERROR']);
+
+/**
+ * A database error that escaped every stage (the server went away, the user lacks a grant) as one
+ * line saying what to do, or undefined when the error is not one of those (then it is a bug).
+ */
+export function explainDbFailure(err: unknown): PipelineError | undefined {
+  const e = err as { code?: string; message?: string };
+  const message = e?.message ?? String(err);
+  if (isConnectionLost(err) || e?.code === 'ECONNREFUSED' || /connection is in closed state|Connection lost/i.test(message)) {
+    return new PipelineError(
+      `lost the database connection (${message}). Published data is unchanged unless the output above says it was published; the next run removes what this one left. To fix this, check that the server is up and run again.`,
+      { cause: err },
+    );
+  }
+  if (e?.code && ACCESS_DENIED.has(e.code)) {
+    return new PipelineError(
+      `the database user is not allowed to do this: ${message}. To fix this, grant the user rights on the schemas of this run (all start with the schema prefix), or run with a --schema-prefix it may write.`,
+      { cause: err },
+    );
+  }
+  return undefined;
+}
+
 function wrapSession(conn: mysql.Connection | mysql.PoolConnection): DbSession {
   return {
     threadId: conn.threadId,

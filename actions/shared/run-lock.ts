@@ -23,6 +23,11 @@ export interface RunLockOptions {
 export interface RunLock {
   readonly runId: string;
   readonly lockName: string;
+  /**
+   * Throws unless this run still holds the lock (its connection may have been killed, which frees
+   * the lock for another run): called right before publishing, so two runs can never both publish.
+   */
+  assertHeld(): Promise<void>;
   /** Records the outcome and releases the lock. */
   release(status: 'success' | 'error', message?: string, publishedAt?: Date): Promise<void>;
 }
@@ -56,6 +61,14 @@ export async function acquireRunLock(db: Db, o: RunLockOptions): Promise<RunLock
     return {
       runId,
       lockName,
+      async assertHeld() {
+        const held = await session
+          .query<{ mine: number | null }>('SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine', [lockName])
+          .then(([r]) => Number(r?.mine) === 1, () => false);
+        if (!held) {
+          throw new PipelineError(`this run no longer holds the warehouse lock '${lockName}' (its connection was lost), so it does not publish. To fix this, run again.`);
+        }
+      },
       async release(status, message, publishedAt) {
         try {
           await session.exec(

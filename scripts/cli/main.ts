@@ -5,6 +5,7 @@
  */
 import { ConfigError, exitCodeOf, formatProblem, isExpected, errorMessage } from '../../actions/shared/errors.ts';
 import { createLogger } from '../../actions/shared/log.ts';
+import { explainDbFailure } from '../../actions/shared/db.ts';
 import { redact, registerSecretsFromEnv } from '../../actions/shared/secrets.ts';
 import { commandHelp, parseCommandArgs } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
@@ -72,6 +73,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return fail(lines.join('\n'), 2);
     }
     if (isExpected(err)) return fail(`error: ${err.message}`, exitCodeOf(err));
+    const dbFailure = explainDbFailure(err);
+    if (dbFailure) return fail(`error: ${dbFailure.message}`, 1);
     // Anything else is a bug: say so, with the stack, so it can be fixed.
     const stack = err instanceof Error && err.stack ? `\n${err.stack}` : '';
     return fail(`internal error (a bug in the pipeline, please report it): ${errorMessage(err)}${stack}`, 1);

@@ -67,3 +67,20 @@ test('every connection gets the session settings (utf8mb4, UTC, MySQL 8 sql_mode
     await db.close();
   }
 });
+
+test('a lost connection or a missing grant that escapes a stage is explained, not reported as a bug', async () => {
+  const { explainDbFailure } = await import('../../actions/shared/db.ts');
+  const db = await openTestDb(2);
+  try {
+    const lost = await db.withSession(async (s) => {
+      await db.exec(`KILL CONNECTION ${s.threadId}`);
+      return s.query('SELECT 1').then(() => undefined, (e: unknown) => e);
+    });
+    assert.match(explainDbFailure(lost)!.message, /^lost the database connection .*To fix this, check that the server is up/);
+    const denied = Object.assign(new Error("Access denied for user 'x'@'%' to database 'gold'"), { code: 'ER_DBACCESS_DENIED_ERROR' });
+    assert.match(explainDbFailure(denied)!.message, /not allowed to do this: Access denied .* To fix this, grant the user rights/);
+    assert.equal(explainDbFailure(new TypeError('x is undefined')), undefined, 'a bug stays a bug');
+  } finally {
+    await db.close();
+  }
+});

@@ -75,3 +75,14 @@ test('two CLI processes: the second is refused by the lock with exit 1', async (
     await held.release('success');
   }
 });
+
+test('a run whose lock connection was killed knows it no longer holds the lock, and refuses to publish', async () => {
+  const db = await dbPromise;
+  const lock = await acquireRunLock(db, { ...base, command: 'daily' });
+  await lock.assertHeld();
+  const [row] = await db.query<{ id: string }>(`SELECT connection_id AS id FROM ${qualified(meta, 'runs')} WHERE run_id = ?`, [lock.runId]);
+  await db.exec(`KILL CONNECTION ${Number(row!.id)}`);
+  await new Promise((r) => setTimeout(r, 200));
+  await assert.rejects(lock.assertHeld(), /this run no longer holds the warehouse lock .* so it does not publish/);
+  await lock.release('error').catch(() => {});
+});

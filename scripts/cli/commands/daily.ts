@@ -92,7 +92,10 @@ The models' as_of_date var is the dump's date (from gghouse_YYYYMMDD in its name
             fullRefresh: options.fullRefresh,
             targetDir: ctx.targetDir,
             onCompiled: compiledWriter(ctx, project),
-            beforeSwap: pauseHook(ctx, PAUSE_BEFORE_PUBLISH_ENV, 'about to publish'),
+            beforeSwap: async () => {
+              await lock.assertHeld();
+              await pauseHook(ctx, PAUSE_BEFORE_PUBLISH_ENV, 'about to publish')?.();
+            },
             afterSwap: pauseHook(ctx, PAUSE_AFTER_PUBLISH_ENV, 'published, hashes not yet recorded'),
           });
         } catch (err) {
