@@ -2,7 +2,7 @@
  * The report stage: reads the run's artifacts from the target directory, renders the report and
  * writes target/report.md. No GitHub or process access: the CLI and the action pass what they read.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PipelineError } from '../shared/errors.ts';
 import { readRunResults, writeRunResults, type RunResults, type TableCount } from '../shared/run-results.ts';
@@ -12,6 +12,7 @@ import { redact } from '../shared/secrets.ts';
 import type { ManifestLike } from './lineage.ts';
 import type { SourceLinks } from './links.ts';
 import { renderReport } from './render-report.ts';
+import { writeTargetFile } from '../shared/target-files.ts';
 
 export const REPORT_FILE = 'report.md';
 export const MANIFEST_FILE = 'manifest.json';
@@ -78,11 +79,7 @@ export async function writeReport(options: ReportOptions, countTables?: TableCou
   if (merged || results.tables) writeRunResults(options.targetDir, results);
   const extra = options.compareState === undefined ? undefined : changesSection(readState(options.compareState), { manifest: manifest ?? {}, results });
   const markdown = redact(renderReport(results, { manifest, links: options.links, maxBytes: options.maxBytes, extra }));
-  mkdirSync(options.targetDir, { recursive: true });
-  const file = join(options.targetDir, REPORT_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, markdown);
-  renameSync(tmp, file);
+  const file = writeTargetFile(join(options.targetDir, REPORT_FILE), markdown);
   return { results, markdown, file, warnings };
 }
 

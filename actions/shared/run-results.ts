@@ -4,9 +4,9 @@
  * stage returns its part as a value; the entry point merges them into the file, and the report
  * renders it. The engine does no I/O here except through `writeRunResults`.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { redact } from './secrets.ts';
+import { writeTargetFile } from './target-files.ts';
 
 export type ItemStatus = 'success' | 'warn' | 'error' | 'skipped';
 
@@ -111,10 +111,5 @@ export function readRunResults(targetDir: string): RunResults | undefined {
 
 /** Writes atomically (temporary file, then rename), with secrets redacted. */
 export function writeRunResults(targetDir: string, results: RunResults): string {
-  mkdirSync(targetDir, { recursive: true });
-  const file = join(targetDir, RUN_RESULTS_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, redact(JSON.stringify(results, null, 2)));
-  renameSync(tmp, file);
-  return file;
+  return writeTargetFile(join(targetDir, RUN_RESULTS_FILE), JSON.stringify(results, null, 2));
 }

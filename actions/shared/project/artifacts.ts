@@ -4,11 +4,11 @@
  * that read dbt's manifest (and `--state` comparisons) work with it.
  * https://docs.getdbt.com/reference/artifacts/manifest-json
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { UsageError } from '../errors.ts';
-import { redact } from '../secrets.ts';
 import type { ExecutableNode, Project, RelationResolver, SourceNode } from './types.ts';
+import { writeTargetFile } from '../target-files.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
 
@@ -131,12 +131,7 @@ export function buildManifest(project: Project, o: { resolver?: RelationResolver
 
 /** Writes atomically (temporary file, then rename). */
 export function writeManifest(targetDir: string, manifest: Manifest): string {
-  mkdirSync(targetDir, { recursive: true });
-  const file = join(targetDir, MANIFEST_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, redact(JSON.stringify(manifest, null, 2)));
-  renameSync(tmp, file);
-  return file;
+  return writeTargetFile(join(targetDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
 }
 
 /** The manifest of a previous run (`--state DIR`). */

@@ -3,9 +3,9 @@
  * Reading a project again compiles only the templates that changed. A missing or unreadable cache
  * only costs time; it is rewritten (atomically) when something new was compiled.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import type { TemplateCache } from './templating.ts';
+import { writeTargetFile } from '../target-files.ts';
 
 export const TEMPLATE_CACHE_FILE = 'template-cache.json';
 const FORMAT = 1;
@@ -40,10 +40,7 @@ export function openTemplateCache(file: string): FileTemplateCache {
     save() {
       if (!added) return;
       try {
-        mkdirSync(dirname(file), { recursive: true });
-        const tmp = `${file}.${process.pid}.tmp`;
-        writeFileSync(tmp, JSON.stringify({ format: FORMAT, entries: used }));
-        renameSync(tmp, file);
+        writeTargetFile(file, JSON.stringify({ format: FORMAT, entries: used }));
       } catch {
         // A cache that cannot be written only makes the next read slower.
       }
