@@ -244,20 +244,8 @@ export class DumpSplitter {
     let i = 0;
     // Where to stop and carry the rest to the next chunk (look-ahead needed at the boundary).
     const safeEnd = final ? n : n - LOOKAHEAD;
-    const emit = (endExclusive: number, terminated: boolean) => {
-      const st = this.take(data, seg, endExclusive, terminated);
-      if (st) {
-        if (this.vActive && this.vDepth === 0 && this.vRows > 0) st.values = { at: this.vAt, rows: this.vRows, plain: true, first: this.vFirst, last: this.vLast };
-        out.push(st);
-      }
-      this.vActive = false;
-      this.started = false;
-      seg = -1;
-    };
-    const carry = (at: number) => {
-      line += countNewlines(data, counted, at);
-      this.finishChunk(data, at, seg, state, line);
-    };
+    // No closures here: a closure created per call is a new call target each chunk, and V8
+    // deoptimized this function at every chunk for it ("wrong call target").
     while (i < n) {
       switch (state) {
         case S.Normal: {
@@ -268,7 +256,7 @@ export class DumpSplitter {
           }
           const b = data[i]!;
           if (i >= safeEnd && (b === d0 || b === SLASH || b === DASH || b === STAR || !this.started)) {
-            carry(i); // not enough look-ahead here: the rest goes with the next chunk
+            this.finishChunk(data, i, seg, state, line + countNewlines(data, counted, i)); // not enough look-ahead here: the rest goes with the next chunk
             return;
           }
           if (!this.started) {
@@ -296,7 +284,7 @@ export class DumpSplitter {
             if ((b === 0x64 || b === 0x44) && isDelimiterCommand(data, i)) {
               const eol = data.indexOf(NL, i);
               if (eol < 0 && !final) {
-                carry(i);
+                this.finishChunk(data, i, seg, state, line + countNewlines(data, counted, i));
                 return;
               }
               const lineEnd = eol < 0 ? n : eol;
@@ -333,7 +321,8 @@ export class DumpSplitter {
             }
           }
           if (b === d0 && (dlen === 1 || matches(data, i, this.delimiter))) {
-            emit(i, true);
+            this.emit(data, seg, i, out);
+            seg = -1;
             i += dlen;
             continue;
           }
@@ -389,7 +378,7 @@ export class DumpSplitter {
             continue;
           }
           if (i >= safeEnd) {
-            carry(i); // look-ahead for NULL / a minus sign / the delimiter
+            this.finishChunk(data, i, seg, state, line + countNewlines(data, counted, i)); // look-ahead for NULL / a minus sign / the delimiter
             return;
           }
           if (c === V_LPAREN && this.vDepth === 0 && !this.vClosed) {
@@ -421,7 +410,8 @@ export class DumpSplitter {
           }
           if (b === SEMI) {
             if (!this.vClosed || this.vDepth !== 0) this.vActive = false;
-            emit(i, true);
+            this.emit(data, seg, i, out);
+            seg = -1;
             state = S.Normal;
             i++;
             continue;
@@ -509,7 +499,7 @@ export class DumpSplitter {
           if (j < 0) {
             // A '*' at the very end may start the '*/' of the next chunk: carry it.
             if (!final && data[n - 1] === STAR) {
-              carry(n - 1);
+              this.finishChunk(data, n - 1, seg, state, line + countNewlines(data, counted, n - 1));
               return;
             }
             i = n;
@@ -522,7 +512,18 @@ export class DumpSplitter {
         }
       }
     }
-    carry(n);
+    this.finishChunk(data, n, seg, state, line + countNewlines(data, counted, n));
+  }
+
+  /** Ends the current statement at data[endExclusive] (its delimiter). */
+  private emit(data: Buffer, seg: number, endExclusive: number, out: Statement[]): void {
+    const st = this.take(data, seg, endExclusive, true);
+    if (st) {
+      if (this.vActive && this.vDepth === 0 && this.vRows > 0) st.values = { at: this.vAt, rows: this.vRows, plain: true, first: this.vFirst, last: this.vLast };
+      out.push(st);
+    }
+    this.vActive = false;
+    this.started = false;
   }
 
   /** Keeps the open piece of the current statement and carries data[from..] to the next chunk. */
