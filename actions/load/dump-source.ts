@@ -20,6 +20,8 @@ export interface DumpSource {
   readonly date?: string;
   /** The stored bytes, as they arrive. */
   open(): AsyncIterable<Buffer>;
+  /** A local file's path (parse-only reads it into one reused buffer: see parse-dump.ts). */
+  readonly path?: string;
 }
 
 export interface ResolveOptions {
@@ -50,7 +52,7 @@ export async function resolveDumpSource(spec: string, o: ResolveOptions = {}): P
     } catch {
       throw new PipelineError(`the dump file ${spec} does not exist or is not a readable file. To fix this, pass --dump with the path of a mysqldump file (plain or gzip).`);
     }
-    return { name: spec, size, date: dateOfName(spec), open: () => createReadStream(spec, { highWaterMark: 4 << 20 }) };
+    return { name: spec, size, date: dateOfName(spec), path: spec, open: () => createReadStream(spec, { highWaterMark: 4 << 20 }) };
   }
   const m = /^s3:\/\/([^/]+)\/(.*)$/.exec(spec);
   if (!m) throw new UsageError(`--dump ${spec} is not an S3 URL: expected s3://bucket/key or s3://bucket/prefix/`);

@@ -124,6 +124,8 @@ export class DumpSplitter {
   private delimiter = Buffer.from(';');
   private pieces: Buffer[] = [];
   private piecesLength = 0;
+  /** pieces[0, ownedPieces) are copies, not slices of an input chunk (see `detach`). */
+  private ownedPieces = 0;
   private started = false;
   private stmtOffset = 0;
   private stmtLine = 1;
@@ -187,6 +189,17 @@ export class DumpSplitter {
   }
 
   /**
+   * Copies what the splitter still holds of the chunks pushed so far (the open statement's
+   * pieces), so the caller may overwrite them: parse-only reads the file into one reused buffer,
+   * which saves the page faults of a fresh 4 MB buffer per chunk. Statements already returned
+   * are the caller's to drop or copy.
+   */
+  detach(): void {
+    for (let k = this.ownedPieces; k < this.pieces.length; k++) this.pieces[k] = Buffer.from(this.pieces[k]!);
+    this.ownedPieces = this.pieces.length;
+  }
+
+  /**
    * Ends the current statement: its pieces plus data[from, to), trailing spaces trimmed, or null
    * when nothing is left. The pieces are joined only if someone reads `sql` (parse-only does not).
    */
@@ -199,6 +212,7 @@ export class DumpSplitter {
     let size = this.piecesLength;
     this.pieces = [];
     this.piecesLength = 0;
+    this.ownedPieces = 0;
     while (pieces.length > 0) {
       const last = pieces[pieces.length - 1]!;
       const trimmed = trimEnd(last);
@@ -230,20 +244,8 @@ export class DumpSplitter {
     let i = 0;
     // Where to stop and carry the rest to the next chunk (look-ahead needed at the boundary).
     const safeEnd = final ? n : n - LOOKAHEAD;
-    const emit = (endExclusive: number, terminated: boolean) => {
-      const st = this.take(data, seg, endExclusive, terminated);
-      if (st) {
-        if (this.vActive && this.vDepth === 0 && this.vRows > 0) st.values = { at: this.vAt, rows: this.vRows, plain: true, first: this.vFirst, last: this.vLast };
-        out.push(st);
-      }
-      this.vActive = false;
-      this.started = false;
-      seg = -1;
-    };
-    const carry = (at: number) => {
-      line += countNewlines(data, counted, at);
-      this.finishChunk(data, at, seg, state, line);
-    };
+    // No closures here: a closure created per call is a new call target each chunk, and V8
+    // deoptimized this function at every chunk for it ("wrong call target").
     while (i < n) {
       switch (state) {
         case S.Normal: {
@@ -254,7 +256,7 @@ export class DumpSplitter {
           }
           const b = data[i]!;
           if (i >= safeEnd && (b === d0 || b === SLASH || b === DASH || b === STAR || !this.started)) {
-            carry(i); // not enough look-ahead here: the rest goes with the next chunk
+            this.finishChunk(data, i, seg, state, line + countNewlines(data, counted, i)); // not enough look-ahead here: the rest goes with the next chunk
             return;
           }
           if (!this.started) {
@@ -282,7 +284,7 @@ export class DumpSplitter {
             if ((b === 0x64 || b === 0x44) && isDelimiterCommand(data, i)) {
               const eol = data.indexOf(NL, i);
               if (eol < 0 && !final) {
-                carry(i);
+                this.finishChunk(data, i, seg, state, line + countNewlines(data, counted, i));
                 return;
               }
               const lineEnd = eol < 0 ? n : eol;
@@ -319,7 +321,8 @@ export class DumpSplitter {
             }
           }
           if (b === d0 && (dlen === 1 || matches(data, i, this.delimiter))) {
-            emit(i, true);
+            this.emit(data, seg, i, out);
+            seg = -1;
             i += dlen;
             continue;
           }
@@ -375,7 +378,7 @@ export class DumpSplitter {
             continue;
           }
           if (i >= safeEnd) {
-            carry(i); // look-ahead for NULL / a minus sign / the delimiter
+            this.finishChunk(data, i, seg, state, line + countNewlines(data, counted, i)); // look-ahead for NULL / a minus sign / the delimiter
             return;
           }
           if (c === V_LPAREN && this.vDepth === 0 && !this.vClosed) {
@@ -407,7 +410,8 @@ export class DumpSplitter {
           }
           if (b === SEMI) {
             if (!this.vClosed || this.vDepth !== 0) this.vActive = false;
-            emit(i, true);
+            this.emit(data, seg, i, out);
+            seg = -1;
             state = S.Normal;
             i++;
             continue;
@@ -495,7 +499,7 @@ export class DumpSplitter {
           if (j < 0) {
             // A '*' at the very end may start the '*/' of the next chunk: carry it.
             if (!final && data[n - 1] === STAR) {
-              carry(n - 1);
+              this.finishChunk(data, n - 1, seg, state, line + countNewlines(data, counted, n - 1));
               return;
             }
             i = n;
@@ -508,7 +512,18 @@ export class DumpSplitter {
         }
       }
     }
-    carry(n);
+    this.finishChunk(data, n, seg, state, line + countNewlines(data, counted, n));
+  }
+
+  /** Ends the current statement at data[endExclusive] (its delimiter). */
+  private emit(data: Buffer, seg: number, endExclusive: number, out: Statement[]): void {
+    const st = this.take(data, seg, endExclusive, true);
+    if (st) {
+      if (this.vActive && this.vDepth === 0 && this.vRows > 0) st.values = { at: this.vAt, rows: this.vRows, plain: true, first: this.vFirst, last: this.vLast };
+      out.push(st);
+    }
+    this.vActive = false;
+    this.started = false;
   }
 
   /** Keeps the open piece of the current statement and carries data[from..] to the next chunk. */
