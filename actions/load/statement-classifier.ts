@@ -187,7 +187,9 @@ export class StatementClassifier {
     if (this.ownDb === undefined) this.ownDb = db;
     if (db.toLowerCase() === this.ownDb.toLowerCase()) {
       this.foreignDb = undefined;
-      return { kind: 'skip', reason: `USE ${db} (the dump's own database) redirected to the target schema`, quiet: true };
+      // Not quiet: where the dump meant to write is worth a line in the report (a hostile dump's
+      // first `USE mysql` is taken as its own database, and so only ever reaches the target).
+      return { kind: 'skip', reason: `USE ${db} (the dump's own database) redirected to the target schema` };
     }
     this.foreignDb = db;
     return { kind: 'refuse', reason: `USE ${db}: the dump may only write to its own database` };
@@ -218,7 +220,7 @@ export class StatementClassifier {
       const db = nameOf(text, t);
       if (this.ownDb === undefined || this.ownDb.toLowerCase() === db.toLowerCase()) {
         this.ownDb = db;
-        return { kind: 'skip', reason: `CREATE DATABASE ${db} (the dump's own database) redirected to the target schema`, quiet: true };
+        return { kind: 'skip', reason: `CREATE DATABASE ${db} (the dump's own database) redirected to the target schema` };
       }
       return { kind: 'refuse', reason: `CREATE DATABASE ${db}: the dump may only create tables in its own database` };
     }

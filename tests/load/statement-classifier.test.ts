@@ -100,3 +100,12 @@ test('VALUES lists may hold only literals', () => {
     assert.equal(ok(bad).ok, false, bad);
   }
 });
+
+test("a dump whose first USE names a system schema only ever reaches the target, and the report says where it meant to write", () => {
+  const { run } = classifier();
+  const use = run('USE `mysql`');
+  assert.deepEqual(use, { kind: 'skip', reason: "USE mysql (the dump's own database) redirected to the target schema" });
+  const t = run('CREATE TABLE `mysql`.`user` (id int)') as Extract<Action, { kind: 'create-table' }>;
+  assert.equal(t.sql, 'CREATE TABLE `user` (id int)', 'qualified with the redirected name, it lands in the target');
+  assert.equal(run('USE `other`').kind, 'refuse');
+});
