@@ -17,7 +17,7 @@ export interface LocalServer {
 
 const SEARCH_DIRS = ['/usr/sbin', '/usr/bin', '/usr/local/bin', '/usr/local/sbin', '/usr/local/mysql/bin', '/opt/homebrew/bin'];
 
-function findBinary(names: string[]): string | undefined {
+export function findBinary(names: string[]): string | undefined {
   for (const name of names) {
     for (const dir of SEARCH_DIRS) {
       const p = join(dir, name);
@@ -29,7 +29,7 @@ function findBinary(names: string[]): string | undefined {
   return undefined;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);

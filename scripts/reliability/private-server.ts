@@ -6,11 +6,10 @@
  * it keeps its data directory across a restart, which is the point of a crash test.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mysql from 'mysql2/promise';
+import { findBinary, freePort, serverAnswers } from '../local-server.ts';
 
 export interface PrivateServer {
   readonly url: string;
@@ -25,42 +24,16 @@ export interface PrivateServer {
   errorLog(): string;
 }
 
-const BINARY_DIRS = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin'];
-
-function findBinary(name: string): string | undefined {
-  for (const dir of BINARY_DIRS) if (existsSync(join(dir, name))) return join(dir, name);
-  return undefined;
-}
-
 export function privateServerAvailable(): boolean {
-  return findBinary('mariadbd') !== undefined && findBinary('mariadb-install-db') !== undefined;
+  return findBinary(['mariadbd']) !== undefined && findBinary(['mariadb-install-db']) !== undefined;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function answers(port: number): Promise<boolean> {
-  try {
-    const c = await mysql.createConnection({ host: '127.0.0.1', port, user: 'root', connectTimeout: 2000 });
-    await c.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
+const answers = (port: number): Promise<boolean> => serverAnswers(`mysql://root@127.0.0.1:${port}`);
 
 /** Starts a private server; `serverArgs` are extra mariadbd options (e.g. a capped tablespace). */
 export async function startPrivateServer(serverArgs: string[] = [], parentDir = tmpdir()): Promise<PrivateServer> {
-  const mariadbd = findBinary('mariadbd');
-  const installDb = findBinary('mariadb-install-db');
+  const mariadbd = findBinary(['mariadbd']);
+  const installDb = findBinary(['mariadb-install-db']);
   if (!mariadbd || !installDb) throw new Error('mariadbd and mariadb-install-db are needed for a private server (apt-get install mariadb-server)');
   const dataDir = mkdtempSync(join(parentDir, 'tokyobeta-rel-db-'));
   const asRoot = process.getuid?.() === 0;
