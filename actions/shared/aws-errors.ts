@@ -104,7 +104,7 @@ function advice(kind: AwsErrorKind, operation: string, what: string): string {
     case 'quota':
       return 'An account quota or the capacity of the region was reached. To fix this, raise the quota or delete unused clusters, then run the command again.';
     default:
-      return 'To fix this, read the AWS message above and run the command again.';
+      return 'To fix this, act on the AWS message in parentheses (a network or endpoint problem: check that this machine reaches AWS), then run the command again.';
   }
 }
 
