@@ -13,7 +13,7 @@ import { createLogger } from '../shared/log.ts';
 import { redact } from '../shared/secrets.ts';
 import { createContext } from '../../scripts/cli/context.ts';
 import { tableCounter } from '../../scripts/cli/commands/report.ts';
-import { linksFromEnv } from './links.ts';
+import { linksFromGithubContext } from '../shared/github-links.ts';
 import { writeReport } from './report-stage.ts';
 import { testCounts } from './sections.ts';
 
@@ -29,7 +29,7 @@ try {
     mergeSteps: booleanInput('merge-steps', true),
     compareState: compare === undefined ? undefined : resolve(workspace, compare),
     databaseUrl: databaseUrl(readConnectionInputs(), process.env[ACTION_ENV.databaseUrl]),
-    links: linksFromEnv(process.env),
+    links: linksFromGithubContext(),
   });
   const log = createLogger(process.stderr);
   ctx = createContext({ env: { ...process.env, [ACTION_ENV.databaseUrl]: options.databaseUrl }, stdout: process.stdout, stderr: process.stderr, cwd: workspace }, log, {

@@ -29,6 +29,18 @@ test('the report action writes the whole report to the job summary and report.md
   assert.match(r.stdout, /::group::pipeline report/);
 });
 
+test('on a pull request the links point at the head of the pull request, not the temporary merge commit', async () => {
+  const target = join(dir, 'pull-request');
+  writeRunResults(target, fixtureRunResults({ status: 'error' }));
+  writeFileSync(join(target, 'manifest.json'), JSON.stringify(fixtureManifest()));
+  const event = join(dir, 'pull_request.json');
+  writeFileSync(event, JSON.stringify({ pull_request: { number: 7, head: { sha: 'feedface' } } }));
+  const r = await runAction('report', { 'target-dir': target }, { ...github, GITHUB_SHA: 'merge123', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event });
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.summary, /https:\/\/github\.com\/tokyobeta\/warehouse\/blob\/feedface\/models\/gold\/_gold\.yml#L31/);
+  assert.doesNotMatch(r.summary, /blob\/merge123\//);
+});
+
 test('the report action merges the steps of the job (load, then build) into one report and one run_results.json', async () => {
   const target = join(dir, 'steps');
   const steps = join(target, 'steps');
