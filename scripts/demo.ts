@@ -15,22 +15,9 @@ const DATE = '20260205';
 const targetDir = join(ROOT, 'target');
 const dump = join(targetDir, 'demo', `gghouse_${DATE}.sql.gz`);
 
-async function step(label: string, args: string[], env: Record<string, string | undefined>): Promise<'ok' | 'skipped' | 'failed'> {
+async function step(label: string, args: string[], env: Record<string, string | undefined>): Promise<'ok' | 'failed'> {
   process.stderr.write(`\n=== ${label}: pipeline ${args.join(' ')}\n`);
-  let notImplemented = false;
-  const code = await runCli(args, {
-    env,
-    stdout: process.stdout,
-    stderr: {
-      isTTY: process.stderr.isTTY,
-      write: (t) => {
-        if (/not implemented yet/.test(t)) notImplemented = true;
-        process.stderr.write(t);
-      },
-    },
-    cwd: ROOT,
-  });
-  if (notImplemented) return 'skipped';
+  const code = await runCli(args, { env, stdout: process.stdout, stderr: process.stderr, cwd: ROOT });
   return code === 0 ? 'ok' : 'failed';
 }
 
@@ -61,7 +48,7 @@ async function main(): Promise<number> {
   }
   process.stderr.write('\n=== demo summary\n');
   for (const [label, outcome] of results) {
-    process.stderr.write(`  ${outcome === 'ok' ? 'done   ' : outcome === 'skipped' ? 'skipped (stage not built yet)' : 'FAILED '}  ${label}\n`);
+    process.stderr.write(`  ${outcome === 'ok' ? 'done  ' : 'FAILED'}  ${label}\n`);
   }
   process.stderr.write(`\nschemas were prefixed '${PREFIX}'. Report: ${join(targetDir, 'report.md')}\n`);
   return results.some(([, o]) => o === 'failed') ? 1 : 0;

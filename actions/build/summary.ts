@@ -60,8 +60,10 @@ export function runFailed(results: readonly NodeResult[], publish?: PublishResul
   return false;
 }
 
-export function makeRunResults(input: {
+/** What a finished test, build or daily run hands over to become target/run_results.json. */
+export interface RunOutcome {
   command: string;
+  /** The run lock's run id, so run_results.json and pipeline_meta.runs name the same run. */
   invocationId: string;
   startedAt: Date;
   args: Record<string, unknown>;
@@ -71,8 +73,9 @@ export function makeRunResults(input: {
   load?: RunResults['load'];
   tables?: RunResults['tables'];
   failed: boolean;
-  version: string;
-}): RunResults {
+}
+
+export function makeRunResults(input: RunOutcome & { version: string }): RunResults {
   return {
     metadata: {
       generated_at: new Date().toISOString(),

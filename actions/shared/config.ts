@@ -76,7 +76,7 @@ export function readConfig(projectDir: string): PipelineConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+    throw new UsageError(`cannot read ${file}: ${(err as Error).message}. To fix this, check that the file is readable by this user.`);
   }
   const source = parseYaml(text, file);
   const kind = file.endsWith('dbt_project.yml') ? 'dbt' : 'pipeline';

@@ -56,14 +56,6 @@ export class PipelineError extends Error {
   }
 }
 
-/** A command exists in the contract but its stage is not built yet. Exit 2. */
-export class NotImplementedError extends UsageError {
-  constructor(command: string) {
-    super(`not implemented yet: ${command}`);
-    this.name = 'NotImplementedError';
-  }
-}
-
 export function exitCodeOf(err: unknown): 1 | 2 {
   if (err instanceof UsageError) return 2;
   return 1;

@@ -62,15 +62,14 @@ test('a different schema prefix is a different warehouse: its lock is independen
   await b.release('success');
 });
 
-test('two CLI processes: the second is refused by the lock with exit 1', async () => {
+test('two CLI processes: the second is refused by the lock with exit 1, naming the holder', async () => {
   const db = await dbPromise;
   const held = await acquireRunLock(db, { ...base, metaSchema: `${prefix}pipeline_meta`, command: 'daily' });
   try {
-    // `inventory`-style commands do not lock; `seed` does once built. Use the lock probe command.
-    const r = await runPipeline(['seed', '--schema-prefix', prefix], { env: { PIPELINE_LOCK_PROBE: '1' } });
-    if (/not implemented yet/.test(r.stderr)) return; // the seed stage is not built yet
+    const r = await runPipeline(['seed', '--schema-prefix', prefix]);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /another pipeline run holds the lock/);
+    assert.match(r.stderr, /another pipeline run holds the lock on this warehouse: 'daily' .* by pid 4242 on test-host/);
+    assert.equal(r.stderr.trim().split('\n').filter((l) => l.startsWith('error:')).length, 1);
   } finally {
     await held.release('success');
   }

@@ -8,8 +8,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../../../actions/shared/errors.ts';
 import type { Project, TestNode } from '../../../actions/shared/project/types.ts';
-import { writeRunResults, type NodeResult, type PublishResult, type RunResults } from '../../../actions/shared/run-results.ts';
-import { formatSummary, makeRunResults } from '../../../actions/build/summary.ts';
+import { writeRunResults, type RunResults } from '../../../actions/shared/run-results.ts';
+import { formatSummary, makeRunResults, type RunOutcome } from '../../../actions/build/summary.ts';
 import { PIPELINE_VERSION } from '../../../actions/build/results.ts';
 import type { CliContext } from '../context.ts';
 import type { ModelCommandOptions } from './model-options.ts';
@@ -38,19 +38,8 @@ export function compiledWriter(ctx: CliContext, project: Project): (test: TestNo
   };
 }
 
-export interface Finished {
-  command: string;
-  /** The run lock's run id, so run_results.json and pipeline_meta.runs name the same run. */
-  invocationId?: string;
-  startedAt: Date;
-  args: Record<string, unknown>;
-  results: NodeResult[];
-  stages: RunResults['stages'];
-  publish?: PublishResult;
-  load?: RunResults['load'];
-  tables?: RunResults['tables'];
-  failed: boolean;
-}
+/** A run's outcome; without a run lock's id a fresh one names the run. */
+export type Finished = Omit<RunOutcome, 'invocationId'> & { invocationId?: string };
 
 /** Writes target/run_results.json and prints the summary; returns the exit code. */
 export function finish(ctx: CliContext, f: Finished): number {
