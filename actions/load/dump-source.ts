@@ -5,7 +5,8 @@
  * streamed as they download; a connection that breaks mid-object is resumed with a ranged GET
  * from the byte where it stopped (pinned to the object's ETag so a replaced object is noticed).
  */
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
@@ -130,6 +131,38 @@ async function* s3Bytes(client: S3Client, bucket: string, key: string, name: str
       o.log?.(`reading ${name} broke at byte ${offset} (${e.message}); resuming (attempt ${attempt + 2} of ${retries + 1})`);
       await new Promise((r) => setTimeout(r, backoff(attempt)));
     }
+  }
+}
+
+/** The path of a local dump stored plain (not gzip): its offsets are the dump text's own. */
+export function plainDumpFile(source: DumpSource): string | undefined {
+  if (source.path === undefined) return undefined;
+  const fd = openSync(source.path, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    return readSync(fd, b, 0, 2, 0) === 2 && b[0] === 0x1f && b[1] === 0x8b ? undefined : source.path;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * A plain local file read into ONE reused 4 MB buffer: each chunk is valid only until the next
+ * one is asked for (the splitter's `detach` copies what it keeps, and whoever keeps a statement
+ * must copy it or keep its offset). Fresh buffers per chunk cost more CPU in page faults and
+ * garbage collection than the parse itself on this kind of machine.
+ */
+export async function* reusedChunks(path: string): AsyncGenerator<Buffer> {
+  const f = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafeSlow(4 << 20);
+    for (;;) {
+      const { bytesRead } = await f.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) return;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await f.close();
   }
 }
 

@@ -28,6 +28,8 @@ export interface Statement {
   line: number;
   /** False for text left at the end of the input without a delimiter. */
   terminated: boolean;
+  /** True when `sql` is the dump's bytes [offset, offset + sql.length) as they are (no comment taken out). */
+  readonly contiguous?: boolean;
   /**
    * For an `INSERT … VALUES` whose list the splitter checked while splitting (one pass over the
    * bytes, see `S.Values`): the result, valid when the classifier finds VALUES ending at `at`.
@@ -88,6 +90,7 @@ class SplitStatement implements Statement {
     readonly offset: number,
     readonly line: number,
     readonly terminated: boolean,
+    readonly contiguous: boolean,
   ) {}
 
   get sql(): Buffer {
@@ -127,6 +130,8 @@ export class DumpSplitter {
   /** pieces[0, ownedPieces) are copies, not slices of an input chunk (see `detach`). */
   private ownedPieces = 0;
   private started = false;
+  /** A comment was taken out of the current statement. */
+  private gap = false;
   private stmtOffset = 0;
   private stmtLine = 1;
   private line = 1;
@@ -144,6 +149,9 @@ export class DumpSplitter {
   private vClosed = false;
   private vFirst = -1;
   private vLast = -1;
+  private vExpect = V_DUE;
+  /** No escape in its strings that LOAD DATA reads otherwise than INSERT (see ESCAPE_SAME). */
+  private vPlain = true;
 
   get stats(): SplitterStats {
     return { bytes: this.bytesIn, lines: this.line, trailer: this.sawTrailer };
@@ -224,7 +232,7 @@ export class DumpSplitter {
       pieces.pop();
     }
     if (size === 0) return null;
-    return new SplitStatement(pieces, size, this.stmtOffset, this.stmtLine, terminated);
+    return new SplitStatement(pieces, size, this.stmtOffset, this.stmtLine, terminated, !this.gap);
   }
 
   private scan(data: Buffer, final: boolean, out: Statement[]): void {
@@ -297,6 +305,7 @@ export class DumpSplitter {
               continue;
             }
             this.started = true;
+            this.gap = false;
             this.sawTrailer = false;
             this.stmtOffset = this.base + i;
             line += countNewlines(data, counted, i);
@@ -313,6 +322,8 @@ export class DumpSplitter {
                 this.vRows = 0;
                 this.vClosed = false;
                 this.vFirst = -1;
+                this.vExpect = V_DUE;
+                this.vPlain = true;
                 this.vLast = -1;
                 state = S.Values;
                 i = v;
@@ -333,6 +344,7 @@ export class DumpSplitter {
           else if (b === DASH) {
             if (data[i] === DASH && (i + 1 >= n || data[i + 1]! <= 0x20)) {
               this.pieces.push(data.subarray(seg, i - 1));
+              this.gap = true;
               this.piecesLength += i - 1 - seg;
               seg = -1;
               state = S.LineComment;
@@ -340,6 +352,7 @@ export class DumpSplitter {
             }
           } else if (b === HASH) {
             this.pieces.push(data.subarray(seg, i - 1));
+            this.gap = true;
             this.piecesLength += i - 1 - seg;
             seg = -1;
             state = S.LineComment;
@@ -351,6 +364,7 @@ export class DumpSplitter {
                 i++;
               } else {
                 this.pieces.push(data.subarray(seg, i - 1), SPACE);
+                this.gap = true;
                 this.piecesLength += i - seg;
                 seg = -1;
                 state = S.BlockComment;
@@ -368,11 +382,32 @@ export class DumpSplitter {
           // here (numbers, single-quoted strings, NULL); anything else ends the fused check
           // (vActive = false) and the generic scanner takes over the byte, so the classifier checks
           // the list with checkValues and reports the exact reason.
-          let c = 0;
-          let b = 0;
-          while (i < n && (c = VCLASS[(b = data[i]!)]!) === V_SKIP) i++;
-          if (i >= n) break;
-          if (c === V_QUOTE && this.vDepth === 1) {
+          // Each row must be `(` value (`,` value)* `)`, a value one number, string or NULL: what
+          // LOAD DATA reads the same way (vExpect: see V_DUE and the states after it).
+          let c = VCLASS[data[i]!]!;
+          if (c === V_DIGIT) {
+            // A number starts where a value is due (after a sign, maybe), without a leading zero,
+            // or goes on (after a dot, or across chunks).
+            const e = this.vExpect;
+            if (e === V_AFTER_VALUE || this.vDepth !== 1 || (e <= V_SIGN && data[i] === 0x30 && (i + 1 >= n || VCLASS[data[i + 1]!] === V_DIGIT))) {
+              this.vActive = false;
+              state = S.Normal;
+              continue;
+            }
+            this.vExpect = e === V_DOT_SEEN || e === V_FRACTION ? V_FRACTION : V_INTEGER;
+            i++;
+            while (i < n && VCLASS[data[i]!] === V_DIGIT) i++;
+            if (i >= n) break;
+            c = VCLASS[data[i]!]!;
+            if (c === V_DOT && this.vExpect === V_INTEGER) {
+              this.vExpect = V_DOT_SEEN;
+              i++;
+              continue;
+            }
+          }
+          const b = data[i]!;
+          if (c === V_QUOTE && this.vDepth === 1 && this.vExpect === V_DUE) {
+            this.vExpect = V_AFTER_VALUE;
             state = S.VString;
             i++;
             continue;
@@ -383,28 +418,36 @@ export class DumpSplitter {
           }
           if (c === V_LPAREN && this.vDepth === 0 && !this.vClosed) {
             this.vDepth = 1;
+            this.vExpect = V_DUE;
             this.vRows++;
             if (this.vFirst < 0) this.vFirst = this.base + i - this.stmtOffset;
             i++;
             continue;
           }
-          if (c === V_RPAREN && this.vDepth === 1) {
+          if (c === V_RPAREN && this.vDepth === 1 && VALUE_ENDED[this.vExpect] === 1) {
             this.vDepth = 0;
             this.vClosed = true;
             this.vLast = this.base + i - this.stmtOffset;
             i++;
             continue;
           }
-          if (c === V_COMMA) {
+          if (c === V_COMMA && (this.vDepth === 0 || VALUE_ENDED[this.vExpect] === 1)) {
             if (this.vDepth === 0) this.vClosed = false;
+            this.vExpect = V_DUE;
             i++;
             continue;
           }
-          if (c === V_MINUS && VCLASS[data[i + 1]!] === V_SKIP && data[i + 1] !== DASH && !isSpace(data[i + 1]!)) {
+          if (c === V_SPACE && this.vDepth === 0) {
             i++;
             continue;
           }
-          if (c === V_N && this.vDepth === 1 && data[i + 1] === 0x55 && data[i + 2] === 0x4c && data[i + 3] === 0x4c && !isWordByte(data[i + 4]!)) {
+          if (c === V_MINUS && this.vExpect === V_DUE && this.vDepth === 1 && VCLASS[data[i + 1]!] === V_DIGIT) {
+            this.vExpect = V_SIGN;
+            i++;
+            continue;
+          }
+          if (c === V_N && this.vDepth === 1 && this.vExpect === V_DUE && data[i + 1] === 0x55 && data[i + 2] === 0x4c && data[i + 3] === 0x4c && !isWordByte(data[i + 4]!)) {
+            this.vExpect = V_AFTER_VALUE;
             i += 4;
             continue;
           }
@@ -430,6 +473,7 @@ export class DumpSplitter {
           const back = state === S.VString ? S.Values : S.Normal;
           if (this.escaped) {
             this.escaped = false;
+            if (ESCAPE_SAME[data[i]!] === 0) this.vPlain = false;
             i++;
             continue;
           }
@@ -445,7 +489,10 @@ export class DumpSplitter {
             if (data[k] === q) {
               state = back;
               i = k + 1;
-            } else if (k + 1 < n) i = k + 2;
+            } else if (k + 1 < n) {
+              if (ESCAPE_SAME[data[k + 1]!] === 0) this.vPlain = false;
+              i = k + 2;
+            }
             else {
               this.escaped = true;
               i = n;
@@ -461,7 +508,10 @@ export class DumpSplitter {
           if (nextBackslash < n && (close < 0 || nextBackslash < close)) {
             i = nextBackslash + 1;
             if (i >= n) this.escaped = true;
-            else i++;
+            else {
+              if (ESCAPE_SAME[data[i]!] === 0) this.vPlain = false;
+              i++;
+            }
             continue;
           }
           if (close < 0) {
@@ -519,7 +569,7 @@ export class DumpSplitter {
   private emit(data: Buffer, seg: number, endExclusive: number, out: Statement[]): void {
     const st = this.take(data, seg, endExclusive, true);
     if (st) {
-      if (this.vActive && this.vDepth === 0 && this.vRows > 0) st.values = { at: this.vAt, rows: this.vRows, plain: true, first: this.vFirst, last: this.vLast };
+      if (this.vActive && this.vDepth === 0 && this.vRows > 0) st.values = { at: this.vAt, rows: this.vRows, plain: this.vPlain, first: this.vFirst, last: this.vLast };
       out.push(st);
     }
     this.vActive = false;
@@ -539,7 +589,7 @@ export class DumpSplitter {
   }
 }
 
-const V_SKIP = 0;
+const V_DIGIT = 0;
 const V_QUOTE = 1;
 const V_LPAREN = 2;
 const V_RPAREN = 3;
@@ -547,15 +597,35 @@ const V_COMMA = 4;
 const V_MINUS = 5;
 const V_N = 6;
 const V_OTHER = 7;
-/** Byte classes in a VALUES list: digits, spaces, dots and plus signs need no look. */
+const V_SPACE = 8;
+const V_DOT = 9;
+// Where a row's values stand (vExpect).
+const V_DUE = 0;
+const V_SIGN = 1;
+const V_AFTER_VALUE = 2;
+const V_INTEGER = 3;
+const V_DOT_SEEN = 4;
+const V_FRACTION = 5;
+/** The states in which a value is complete (a ',' or ')' may follow). */
+const VALUE_ENDED = Uint8Array.from([0, 0, 1, 1, 0, 1]);
+/** Byte classes in a VALUES list; anything unusual (`+`, `e`, `0x`, spaces inside a row) is V_OTHER's. */
 const VCLASS = new Uint8Array(256).fill(V_OTHER);
-for (const c of ' \t\r\n.+0123456789') VCLASS[c.charCodeAt(0)] = V_SKIP;
+for (const c of '0123456789') VCLASS[c.charCodeAt(0)] = V_DIGIT;
+VCLASS[0x2e] = V_DOT;
+for (const c of ' \t\r\n') VCLASS[c.charCodeAt(0)] = V_SPACE;
 VCLASS[QUOTE] = V_QUOTE;
 VCLASS[0x28] = V_LPAREN;
 VCLASS[0x29] = V_RPAREN;
 VCLASS[0x2c] = V_COMMA;
 VCLASS[DASH] = V_MINUS;
 VCLASS[0x4e] = V_N;
+
+/**
+ * Escapes that mean the same in an SQL string and to LOAD DATA: \0 \' \" \b \n \r \t \Z \\. Others
+ * differ (\N is NULL to LOAD DATA; \% and \_ keep their backslash in SQL): such lists stay INSERTs.
+ */
+export const ESCAPE_SAME = new Uint8Array(256);
+for (const c of '0\'"bnrtZ\\') ESCAPE_SAME[c.charCodeAt(0)] = 1;
 
 function isWordByte(b: number): boolean {
   return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f || b === 0x24;

@@ -11,6 +11,8 @@
  */
 export type ValuesCheck = { ok: true; rows: number; plain: boolean; first: number; last: number } | { ok: false; reason: string; at: number };
 
+import { ESCAPE_SAME } from './dump-splitter.ts';
+
 const QUOTE = 0x27;
 const DQUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -20,6 +22,8 @@ const RPAREN = 0x29;
 /** 0: ignorable (space, digit, comma, dot, sign); 1: needs a look. */
 const CLASS = new Uint8Array(256).fill(1);
 for (const c of ' \t\r\n,.+-0123456789') CLASS[c.charCodeAt(0)] = 0;
+
+const PLAIN_NUMBER = /^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$/;
 
 const ALLOWED_WORDS = new Set(['NULL', 'TRUE', 'FALSE', 'DEFAULT']);
 
@@ -37,33 +41,49 @@ export function checkValues(buf: Buffer, from: number): ValuesCheck {
   let plain = true;
   let first = -1;
   let last = -1;
+  // `plain` also needs each row to be `(` value (`,` value)* `)` with one literal per value:
+  // expect 0: a value is due, 2: after a value.
+  let expect = 0;
   while (i < n) {
     const b = buf[i]!;
     if (CLASS[b] === 0) {
-      // A digit run may hold letters (1e5, 0x1F, 0b101): skip the whole run.
-      if (b >= 0x30 && b <= 0x39) {
+      if ((b >= 0x30 && b <= 0x39) || b === 0x2e) {
+        // A number: digits, dots and letters (1e5, 0x1F, 0b101) in one run. LOAD DATA reads it as
+        // INSERT does only in the plain decimal form (no exponent, hex, leading zeros or bare dot).
         const start = i;
         i++;
-        while (i < n && isWordByte(buf[i]!)) i++;
-        // 0x1F and 0b101 are not numbers to LOAD DATA.
-        if (b === 0x30 && i > start + 1 && (buf[start + 1]! | 0x20) !== 0x65 && !(buf[start + 1]! >= 0x30 && buf[start + 1]! <= 0x39)) plain = false;
+        while (i < n && (isWordByte(buf[i]!) || buf[i] === 0x2e)) i++;
+        if (expect === 2 || depth !== 1 || !PLAIN_NUMBER.test(buf.toString('latin1', start, i))) plain = false;
+        expect = 2;
       } else {
-        if (b === 0x2c && depth === 0) closedLast = false; // the comma between rows
+        if (b === 0x2c) {
+          if (depth === 0) closedLast = false;
+          else if (expect !== 2) plain = false;
+          expect = 0;
+        } else if (b === 0x2d) {
+          // A sign belongs to the number right after it, where a value is due.
+          const next = buf[i + 1];
+          if (expect !== 0 || next === undefined || !((next >= 0x30 && next <= 0x39) || next === 0x2e)) plain = false;
+        } else if (b === 0x2b || depth === 1) plain = false; // '+', or a space inside a row
         i++;
       }
       continue;
     }
     if (b === QUOTE || b === DQUOTE) {
       if (depth !== 1) return { ok: false, reason: 'a string outside a row', at: i };
-      if (b === DQUOTE) plain = false;
-      i = skipString(buf, i + 1, b);
+      if (b === DQUOTE || expect !== 0) plain = false;
+      const start = i + 1;
+      i = skipString(buf, start, b);
       if (i < 0) return { ok: false, reason: 'an unterminated string', at: n };
+      if (plain && !sameEscapes(buf, start, i - 1)) plain = false;
+      expect = 2;
       continue;
     }
     if (b === LPAREN) {
       if (depth !== 0) return { ok: false, reason: 'a parenthesis inside a row (function call or subquery)', at: i };
       if (closedLast) return { ok: false, reason: 'rows not separated by commas', at: i };
       depth = 1;
+      expect = 0;
       rows++;
       if (first < 0) first = i;
       i++;
@@ -71,6 +91,7 @@ export function checkValues(buf: Buffer, from: number): ValuesCheck {
     }
     if (b === RPAREN) {
       if (depth !== 1) return { ok: false, reason: 'an unbalanced parenthesis', at: i };
+      if (expect !== 2) plain = false;
       depth = 0;
       closedLast = true;
       last = i;
@@ -83,7 +104,8 @@ export function checkValues(buf: Buffer, from: number): ValuesCheck {
       const word = buf.subarray(i, k).toString('latin1').toUpperCase();
       const next = buf[k];
       if (depth !== 1) return { ok: false, reason: `'${word}' outside a row`, at: i };
-      if (word !== 'NULL') plain = false;
+      if (word !== 'NULL' || expect !== 0) plain = false;
+      expect = 2;
       if (word.startsWith('_')) {
         // A charset introducer must be followed by a string or hex literal: _binary '…', _utf8mb4 0x…
         let m = k;
@@ -103,6 +125,12 @@ export function checkValues(buf: Buffer, from: number): ValuesCheck {
   if (depth !== 0) return { ok: false, reason: 'the last row is not closed', at: n };
   if (rows === 0) return { ok: false, reason: 'no rows', at: from };
   return { ok: true, rows, plain, first, last };
+}
+
+/** Whether every backslash escape in buf[from, to) means the same to LOAD DATA (see ESCAPE_SAME). */
+function sameEscapes(buf: Buffer, from: number, to: number): boolean {
+  for (let k = buf.indexOf(BACKSLASH, from); k >= 0 && k < to; k = buf.indexOf(BACKSLASH, k + 2)) if (ESCAPE_SAME[buf[k + 1]!] === 0) return false;
+  return true;
 }
 
 /** Index just past the closing quote, or -1. */

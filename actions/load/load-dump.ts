@@ -13,7 +13,7 @@ import { PipelineError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
 import type { LoadResult, LoadTableResult } from '../shared/run-results.ts';
 import { createCollationMapper } from './collations.ts';
-import { dumpBytes, type DumpSource } from './dump-source.ts';
+import { dumpBytes, plainDumpFile, reusedChunks, type DumpSource } from './dump-source.ts';
 import { DumpSplitter, type Statement } from './dump-splitter.ts';
 import { checkValues } from './insert-values.ts';
 import { loadDataFor } from './load-data.ts';
@@ -22,7 +22,7 @@ import { forgetLoadHashes, loadedHashes, recordLoadHashes } from './load-hashes.
 import { baseTables, createObjects, publishShadow, views, type DeferredObject, type SwapPlan } from './shadow-swap.ts';
 import { SESSION_VARS, StatementClassifier, excerpt } from './statement-classifier.ts';
 import type { ServerFlavor } from './sql-text.ts';
-import { TableSpool } from './table-spool.ts';
+import { TableSpool, type InsertHead } from './table-spool.ts';
 import { WorkerPool, type Job } from './worker-pool.ts';
 
 export interface LoadOptions {
@@ -48,6 +48,8 @@ export interface LoadOptions {
    * `npm run bench:load`, it did not beat INSERT on MariaDB 10.11 (0.76x-0.97x).
    */
   loadData?: boolean;
+  /** Bytes of queued statements held in memory before they wait on disk (default 32 MB; tests use less). */
+  maxQueuedBytes?: number;
   /** Reload every table even when its content hash matches the last load. Default false. */
   force?: boolean;
 }
@@ -136,8 +138,9 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
   // Tables that may be unchanged are spooled; their VALUES are checked only if they are loaded.
   const classifier = new StatementClassifier({ flavor, withRoutines: o.withRoutines ?? false, collations, otherSchemas, deferValuesCheck: (t) => tables.get(t)?.spooled === true });
   const splitter = new DumpSplitter();
-  const spool = new TableSpool();
-  const pool = await WorkerPool.open(db.settings, { threads, schema: shadow });
+  const dumpFile = plainDumpFile(o.source);
+  const spool = new TableSpool(dumpFile);
+  const pool = await WorkerPool.open(db.settings, { threads, schema: shadow, dumpFile, maxQueuedBytes: o.maxQueuedBytes });
   const tables = new Map<string, TableState>();
   const order: string[] = [];
   const objects: DeferredObject[] = [];
@@ -150,11 +153,17 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
     return sessionCache;
   };
   const progress = log.progress({ label: `loading ${o.source.name}`, unit: 'bytes' });
-  let lastStatement: Statement | undefined;
-  const useLoadData = o.loadData ?? false;
+  let lastStatement: { offset: number; line: number; excerpt: string } | undefined;
+  const useLoadData = o.loadData ?? true;
   let infileSeq = 0;
+  let insertBatches = 0;
 
   const submit = async (t: TableState, job: Omit<Job, 'session'> & { session?: Job['session'] }, after?: Promise<unknown>) => {
+    // Read into a reused buffer, the statement's bytes are kept by offset, or copied.
+    if (dumpFile !== undefined && job.dumpOffset === undefined) {
+      if (job.infile) job = { ...job, infile: { name: job.infile.name, data: Buffer.from(job.infile.data) } };
+      else if (typeof job.sql !== 'string') job = { ...job, sql: Buffer.from(job.sql) };
+    }
     const { done } = await pool.submit({ ...job, session: job.session ?? session(), after });
     t.tail = Promise.all([t.tail, done]).then(
       () => void (t.finished = Date.now()),
@@ -163,22 +172,42 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
     return { done };
   };
 
+  /**
+   * An INSERT batch: as LOAD DATA when its rows are plain (see load-data.ts), else as it is. Small
+   * batches stay INSERTs (LOAD DATA costs an extra round trip per statement), and so do batches of
+   * huge rows (the server reads a very long LOAD DATA field slowly).
+   */
+  const submitInsert = async (t: TableState, sql: Buffer, rows: number, plain: { first: number; last: number } | undefined, head: InsertHead, at: { offset: number; line: number }, session?: Job['session'], dumpOffset?: number) => {
+    if (useLoadData && plain && rows >= 20 && sql.length / rows < 8192) {
+      const name = `load-${++infileSeq}`;
+      const ld = loadDataFor(t.name, sql, { ...head, ...plain }, head.charset, name);
+      const rowsAt = dumpOffset === undefined ? undefined : dumpOffset + plain.first;
+      return submit(t, { sql: ld.sql, infile: { name, data: ld.data }, dumpOffset: rowsAt, table: t.name, what: 'INSERT (as LOAD DATA)', ...at, session }, t.created);
+    }
+    insertBatches++;
+    return submit(t, { sql, dumpOffset, table: t.name, what: 'INSERT', ...at, session }, t.created);
+  };
+
   /** A spooled table turned out changed: its statements go to the connections now. */
   const replayTable = async (t: TableState) => {
     t.spooled = false;
     t.rows = 0;
     for (const s of spool.read(t.name)) {
-      if (s.kind === 'insert' && s.valuesAt !== undefined) {
-        const check = checkValues(s.sql, s.valuesAt);
+      const session = { version: s.sessionVersion + 1_000_000, sql: s.sessionSql };
+      const at = { offset: s.offset, line: s.line };
+      if (s.kind === 'insert') {
+        const check = checkValues(s.sql, s.valuesAt!);
         if (!check.ok) {
-          refused.push({ statement: excerpt(s.sql), reason: `INSERT into ${s.table}: ${check.reason} (at byte ${check.at} of the statement)`, line: s.line, offset: s.offset });
+          refused.push({ statement: excerpt(s.sql), reason: `INSERT into ${s.table}: ${check.reason} (at byte ${check.at} of the statement)`, ...at });
           continue;
         }
         t.rows += check.rows;
+        await submitInsert(t, s.sql, check.rows, check.plain ? check : undefined, s.head!, at, session);
+        continue;
       }
-      const job = { sql: s.kind === 'insert' ? s.sql : s.sql.toString('latin1'), table: s.table, what: s.kind === 'insert' ? 'INSERT' : s.kind === 'create-table' ? 'CREATE TABLE' : 'ALTER TABLE', offset: s.offset, line: s.line, session: { version: s.sessionVersion + 1_000_000, sql: s.sessionSql } };
+      const job = { sql: s.sql.toString('latin1'), table: s.table, what: s.kind === 'create-table' ? 'CREATE TABLE' : 'ALTER TABLE', ...at, session };
       if (s.kind === 'create-table') t.created = (await submit(t, job)).done;
-      else await submit(t, job, s.kind === 'insert' ? t.created : t.tail);
+      else await submit(t, job, t.tail);
     }
     spool.discard(t.name);
   };
@@ -188,24 +217,29 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
    * If it matches, it waits: a later statement for it (an unusual dump) would still reload it.
    */
   let spooling: TableState | undefined;
+  let previousTable: TableState | undefined;
+  const addKeys = (t: TableState) => submit(t, { sql: addKeysSql(t), table: t.name, what: 'ALTER TABLE (secondary indexes)', offset: 0, line: t.firstLine }, t.tail);
   const decide = async (t: TableState | undefined) => {
     if (!t?.spooled) return;
     if (t.hash.copy().digest('hex') !== previous.get(t.name)?.hash) await replayTable(t);
   };
 
   const handle = async (stmt: Statement) => {
-    lastStatement = stmt;
+    lastStatement = { offset: stmt.offset, line: stmt.line, excerpt: excerpt(stmt.head ? stmt.head(200) : stmt.sql) };
     const a = classifier.classify(stmt);
     const at = { offset: stmt.offset, line: stmt.line };
     switch (a.kind) {
       case 'create-table': {
         if (tables.has(a.table)) throw new PipelineError(`the dump creates table ${a.table} twice (again at line ${stmt.line}, byte offset ${stmt.offset}) without dropping it. To fix this, check the dump.`);
         await decide(spooling);
+        // The dump moved on: the previous table's deferred keys are built while the next tables load.
+        if (previousTable && !previousTable.spooled && previousTable.keys.length && tables.get(previousTable.name) === previousTable) await addKeys(previousTable);
         const split = o.deferIndexes === false ? { create: a.sql, keys: [] } : splitSecondaryKeys(a.sql);
         const t: TableState = { name: a.table, hash: createHash('sha256'), rows: 0, bytes: stmt.sql.length, started: Date.now(), spooled: previous.has(a.table) && published.has(a.table), tail: Promise.resolve(), firstLine: stmt.line, keys: split.keys };
         const s = session();
         t.hash.update(LOADER_HASH_VERSION).update(s.sql).update(a.sql);
         tables.set(a.table, t);
+        previousTable = t;
         order.push(a.table);
         spooling = t.spooled ? t : undefined;
         if (t.spooled) spool.write({ table: a.table, kind: a.kind, sql: Buffer.from(split.create, 'latin1'), sessionVersion: s.version, sessionSql: s.sql, ...at });
@@ -217,6 +251,7 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
         const t = tables.get(a.table);
         if (!t) throw new PipelineError(`line ${stmt.line} (byte offset ${stmt.offset}) writes to table ${a.table}, which the dump has not created. To fix this, check the dump (is a CREATE TABLE missing?).`);
         if (t.spooled && t !== spooling) await replayTable(t); // back to a table already passed: it changed
+        let plain = a.kind === 'insert' ? a.values : undefined;
         if (a.kind === 'insert' && a.rows < 0 && !t.spooled) {
           // Classified while the table was spooled (VALUES not checked yet), but it loads now.
           const check = checkValues(a.sql, a.valuesAt!);
@@ -225,6 +260,7 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
             return;
           }
           a.rows = check.rows;
+          plain = check.plain ? check : undefined;
         }
         const s = session();
         t.hash.update(s.sql).update(a.sql);
@@ -236,13 +272,12 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
           if (t.spooled) spool.write({ table: a.table, kind: 'alter-table', sql: Buffer.from(keys, 'latin1'), sessionVersion: s.version, sessionSql: s.sql, ...at });
           else await submit(t, { sql: keys, table: t.name, what: 'ALTER TABLE (secondary indexes)', ...at }, t.tail);
         }
-        if (t.spooled) spool.write({ table: a.table, kind: a.kind, sql: typeof a.sql === 'string' ? Buffer.from(a.sql, 'latin1') : a.sql, sessionVersion: s.version, sessionSql: s.sql, valuesAt: a.kind === 'insert' ? a.valuesAt : undefined, ...at });
-        else if (a.kind === 'insert' && a.values && useLoadData && a.rows >= 20 && a.sql.length / a.rows < 8192) {
-          // Small batches stay INSERTs (LOAD DATA costs an extra round trip per statement), and so do
-          // batches of huge rows (the server reads a very long LOAD DATA field slowly).
-          const ld = loadDataFor(a.table, a.sql, a.values, classifier.session.get('character_set_client') ?? 'utf8mb4', `load-${++infileSeq}`);
-          await submit(t, { sql: ld.sql, infile: { name: `load-${infileSeq}`, data: ld.data }, table: a.table, what: 'INSERT (as LOAD DATA)', ...at }, t.created);
-        } else await submit(t, { sql: a.sql, table: a.table, what: a.kind === 'insert' ? 'INSERT' : 'ALTER TABLE', ...at }, a.kind === 'insert' ? t.created : t.tail);
+        // The statement's bytes are the dump file's own: a queued copy can be read back from it.
+        const dumpOffset = dumpFile !== undefined && stmt.contiguous === true && a.sql === stmt.sql ? stmt.offset : undefined;
+        const head = a.kind === 'insert' ? { ...a.head, charset: classifier.session.get('character_set_client') ?? 'utf8mb4' } : undefined;
+        if (t.spooled) spool.write({ table: a.table, kind: a.kind, sql: typeof a.sql === 'string' ? Buffer.from(a.sql, 'latin1') : a.sql, sessionVersion: s.version, sessionSql: s.sql, valuesAt: a.kind === 'insert' ? a.valuesAt : undefined, head, ...at }, dumpOffset);
+        else if (a.kind === 'insert') await submitInsert(t, a.sql, a.rows, plain, head!, at, undefined, dumpOffset);
+        else await submit(t, { sql: a.sql, table: a.table, what: 'ALTER TABLE', ...at }, t.tail);
         return;
       }
       case 'drop-table':
@@ -278,13 +313,16 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
 
   let bytes = 0;
   try {
-    for await (const chunk of dumpBytes(o.source)) {
+    // A plain local file is read into one reused buffer: queued statements are read back from
+    // the file at their offset, and anything else kept is copied (see \`own\`).
+    for await (const chunk of dumpFile !== undefined ? reusedChunks(dumpFile) : dumpBytes(o.source)) {
       bytes += chunk.length;
       progress.set(bytes);
       for (const stmt of splitter.push(chunk)) await handle(stmt);
+      if (dumpFile !== undefined) splitter.detach();
     }
     for (const stmt of splitter.end()) {
-      if (!stmt.terminated) throw truncated(o.source.name, splitter.stats.bytes, stmt);
+      if (!stmt.terminated) throw truncated(o.source.name, splitter.stats.bytes, { offset: stmt.offset, line: stmt.line, excerpt: excerpt(stmt.sql) });
       await handle(stmt);
     }
     progress.finish();
@@ -298,10 +336,7 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
     const replay = [...tables.values()].filter((t) => t.spooled && !unchanged.includes(t.name)).map((t) => t.name);
     for (const name of replay) await replayTable(tables.get(name)!);
     // The deferred secondary indexes, each table's once its rows are in (tables in parallel).
-    for (const t of tables.values()) {
-      if (!t.keys.length || unchanged.includes(t.name)) continue;
-      await submit(t, { sql: addKeysSql(t), table: t.name, what: 'ALTER TABLE (secondary indexes)', offset: 0, line: t.firstLine }, t.tail);
-    }
+    for (const t of tables.values()) if (t.keys.length && !unchanged.includes(t.name)) await addKeys(t);
     await pool.flush();
 
     // Checks: every loaded table holds as many rows as the dump gave it.
@@ -362,6 +397,8 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
       bytes,
       seconds: round((Date.now() - startedAt) / 1000),
       threads,
+      batches: { loadData: infileSeq, insert: insertBatches },
+      spilledBytes: pool.spilledBytes,
       tables: results,
       refused,
       skipped: [...skipped.entries()].map(([reason, count]) => ({ reason, count })),
@@ -393,8 +430,8 @@ function addKeysSql(t: TableState): string {
   return sql;
 }
 
-function truncated(name: string, bytes: number, last: Statement | undefined): PipelineError {
-  const where = last ? ` The last statement starts at line ${last.line} (byte offset ${last.offset}): ${excerpt(last.sql)}` : '';
+function truncated(name: string, bytes: number, last: { offset: number; line: number; excerpt: string } | undefined): PipelineError {
+  const where = last ? ` The last statement starts at line ${last.line} (byte offset ${last.offset}): ${last.excerpt}` : '';
   return new PipelineError(
     `${name} is truncated or not a complete mysqldump: it does not end with the '-- Dump completed' trailer (read ${bytes} bytes).${where} The published schema is unchanged. To fix this, fetch the complete dump and run the load again.`,
   );

@@ -5,8 +5,7 @@
  */
 import type { Logger } from '../shared/log.ts';
 import { createCollationMapper } from './collations.ts';
-import { open } from 'node:fs/promises';
-import { dumpBytes, type DumpSource } from './dump-source.ts';
+import { dumpBytes, plainDumpFile, reusedChunks, type DumpSource } from './dump-source.ts';
 import { DumpSplitter } from './dump-splitter.ts';
 import { StatementClassifier, excerpt } from './statement-classifier.ts';
 
@@ -57,7 +56,7 @@ export async function parseDump(source: DumpSource, o: { withRoutines?: boolean 
     else if (a.kind === 'refuse') refused.push({ statement: excerpt(stmt.sql), reason: a.reason, line: stmt.line, offset: stmt.offset });
     else if (a.kind === 'skip' && !a.quiet) skipped.set(a.reason, (skipped.get(a.reason) ?? 0) + 1);
   };
-  for await (const chunk of source.path !== undefined && !(await isGzip(source.path)) ? reusedChunks(source.path) : dumpBytes(source)) {
+  for await (const chunk of plainDumpFile(source) !== undefined ? reusedChunks(source.path!) : dumpBytes(source)) {
     bytes += chunk.length;
     progress.set(bytes);
     for (const s of splitter.push(chunk)) handle(s);
@@ -77,34 +76,4 @@ export async function parseDump(source: DumpSource, o: { withRoutines?: boolean 
     views,
     routines,
   };
-}
-
-async function isGzip(path: string): Promise<boolean> {
-  const f = await open(path, 'r');
-  try {
-    const b = Buffer.alloc(2);
-    const { bytesRead } = await f.read(b, 0, 2, 0);
-    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
-  } finally {
-    await f.close();
-  }
-}
-
-/**
- * A plain local file read into ONE reused 4 MB buffer: each chunk is valid only until the next
- * one is asked for (the splitter's `detach` copies what it keeps). Fresh buffers per chunk cost
- * more CPU in page faults than the parse itself on this kind of machine.
- */
-async function* reusedChunks(path: string): AsyncGenerator<Buffer> {
-  const f = await open(path, 'r');
-  try {
-    const buf = Buffer.allocUnsafeSlow(4 << 20);
-    for (;;) {
-      const { bytesRead } = await f.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) return;
-      yield buf.subarray(0, bytesRead);
-    }
-  } finally {
-    await f.close();
-  }
 }

@@ -17,7 +17,20 @@ import { applyEdits, excerpt, isName, nameOf, readQualifiedName, resolveConditio
 export type RoutineType = 'TRIGGER' | 'PROCEDURE' | 'FUNCTION' | 'EVENT';
 
 export type Action =
-  | { kind: 'insert'; table: string; rows: number; sql: Buffer; /** sql.length (parse-only reads this, not sql) */ size: number; values?: { columns?: string; first: number; last: number; ignore: boolean; replace: boolean }; valuesAt?: number }
+  | {
+      kind: 'insert';
+      table: string;
+      /** -1 when the VALUES are not checked yet (deferValuesCheck): then see valuesAt. */
+      rows: number;
+      sql: Buffer;
+      /** sql.length (parse-only reads this, not sql) */
+      size: number;
+      /** Column list and mode, for LOAD DATA. */
+      head: { columns?: string; ignore: boolean; replace: boolean };
+      /** Where the rows are, when they are plain (LOAD DATA reads them as they are). */
+      values?: { first: number; last: number };
+      valuesAt?: number;
+    }
   | { kind: 'create-table'; table: string; sql: string }
   | { kind: 'drop-table'; tables: string[] }
   | { kind: 'alter-table'; table: string; sql: string }
@@ -148,7 +161,8 @@ export class StatementClassifier {
     const kw = tokens[i];
     if (!kw || (kw.value !== 'VALUES' && kw.value !== 'VALUE')) return { kind: 'refuse', reason: `INSERT into ${name.name} without a VALUES list (INSERT … SELECT and SET forms are not allowed)` };
     const size = stmt.size ?? stmt.sql.length;
-    if (this.o.deferValuesCheck?.(name.name)) return { kind: 'insert', table: name.name, rows: -1, sql: stmt.sql, size, valuesAt: kw.end };
+    const head = { columns, ignore, replace };
+    if (this.o.deferValuesCheck?.(name.name)) return { kind: 'insert', table: name.name, rows: -1, sql: stmt.sql, size, head, valuesAt: kw.end };
     const fused = stmt.values;
     const check: ValuesCheck = fused !== undefined && fused.at === kw.end ? { ok: true, ...fused } : checkValues(stmt.sql, kw.end);
     if (!check.ok) return { kind: 'refuse', reason: `INSERT into ${name.name}: ${check.reason} (at byte ${check.at} of the statement)` };
@@ -157,10 +171,10 @@ export class StatementClassifier {
       const sql = stmt.sql;
       const out = Buffer.concat([sql.subarray(0, name.start), Buffer.from(quoteName(name.name), 'latin1'), sql.subarray(name.end)]);
       const delta = out.length - sql.length;
-      const values = check.plain ? { columns, first: check.first + delta, last: check.last + delta, ignore, replace } : undefined;
-      return { kind: 'insert', table: name.name, rows: check.rows, sql: out, size: out.length, values };
+      const values = check.plain ? { first: check.first + delta, last: check.last + delta } : undefined;
+      return { kind: 'insert', table: name.name, rows: check.rows, sql: out, size: out.length, head, values };
     }
-    const values = check.plain ? { columns, first: check.first, last: check.last, ignore, replace } : undefined;
+    const values = check.plain ? { first: check.first, last: check.last } : undefined;
     // `sql` is read lazily: parse-only never joins a statement's pieces.
     return {
       kind: 'insert',
@@ -170,6 +184,7 @@ export class StatementClassifier {
         return stmt.sql;
       },
       size,
+      head,
       values,
     };
   }

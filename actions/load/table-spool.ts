@@ -1,13 +1,22 @@
 /**
  * Statements of tables that may be unchanged since the last load. Whether a table is unchanged
- * is known only at its end (its content hash), so its statements wait here, one temporary file
- * per table (memory stays flat), and are replayed only when the hash differs. The loader decides
- * as soon as the dump moves on to the next table, so changed tables still load while the rest of
- * the dump is read.
+ * is known only at its end (its content hash), so its statements wait here and are replayed
+ * only when the hash differs. The loader decides as soon as the dump moves on to the next table,
+ * so changed tables still load while the rest of the dump is read.
+ *
+ * Memory stays flat: a statement that is a plain local dump's own bytes is kept as its offset
+ * (read back from the dump), anything else in a temporary file (see spill-file.ts).
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { SpillFile, type Spilled } from './spill-file.ts';
+
+/** What an INSERT needs besides its bytes to be sent as LOAD DATA (see load-data.ts). */
+export interface InsertHead {
+  columns?: string;
+  ignore: boolean;
+  replace: boolean;
+  /** The dump's character_set_client where the INSERT stood. */
+  charset: string;
+}
 
 export interface SpooledStatement {
   table: string;
@@ -19,62 +28,43 @@ export interface SpooledStatement {
   line: number;
   /** For an INSERT whose VALUES are not checked yet: where they start. */
   valuesAt?: number;
+  head?: InsertHead;
 }
 
-export class TableSpool {
-  private dir: string | undefined;
-  private files = new Map<string, { fd: number; path: string; size: number }>();
+type Entry = Omit<SpooledStatement, 'sql'> & { bytes: Spilled };
 
-  write(s: SpooledStatement): void {
-    this.dir ??= mkdtempSync(join(tmpdir(), 'pipeline-load-'));
-    let f = this.files.get(s.table);
-    if (!f) {
-      const path = join(this.dir, `t${this.files.size}.bin`);
-      f = { fd: openSync(path, 'w+'), path, size: 0 };
-      this.files.set(s.table, f);
-    }
-    const head = Buffer.from(JSON.stringify({ k: s.kind, v: s.sessionVersion, s: s.sessionSql, o: s.offset, l: s.line, a: s.valuesAt }));
-    const lens = Buffer.alloc(8);
-    lens.writeUInt32LE(head.length, 0);
-    lens.writeUInt32LE(s.sql.length, 4);
-    for (const b of [lens, head, s.sql]) {
-      writeSync(f.fd, b, 0, b.length, f.size);
-      f.size += b.length;
-    }
+export class TableSpool {
+  private readonly file: SpillFile;
+  private readonly tables = new Map<string, Entry[]>();
+
+  /** `dumpFile`: a plain local dump, whose own bytes are kept as offsets. */
+  constructor(dumpFile?: string) {
+    this.file = new SpillFile(dumpFile);
+  }
+
+  /** `dumpOffset`: where `s.sql` is, byte for byte, in the dump file (when it is). */
+  write(s: SpooledStatement, dumpOffset?: number): void {
+    const { sql, ...rest } = s;
+    let list = this.tables.get(s.table);
+    if (!list) this.tables.set(s.table, (list = []));
+    list.push({ ...rest, bytes: this.file.keep(sql, dumpOffset) });
   }
 
   /** The spooled statements of one table, in dump order. */
   *read(table: string): Generator<SpooledStatement> {
-    const f = this.files.get(table);
-    if (!f) return;
-    let pos = 0;
-    const lens = Buffer.alloc(8);
-    while (pos < f.size) {
-      readSync(f.fd, lens, 0, 8, pos);
-      const hl = lens.readUInt32LE(0);
-      const bl = lens.readUInt32LE(4);
-      const head = Buffer.alloc(hl);
-      readSync(f.fd, head, 0, hl, pos + 8);
-      const h = JSON.parse(head.toString()) as { k: SpooledStatement['kind']; v: number; s: string; o: number; l: number; a?: number };
-      const sql = Buffer.allocUnsafe(bl);
-      readSync(f.fd, sql, 0, bl, pos + 8 + hl);
-      yield { table, kind: h.k, sql, sessionVersion: h.v, sessionSql: h.s, offset: h.o, line: h.l, valuesAt: h.a };
-      pos += 8 + hl + bl;
-    }
+    const list = this.tables.get(table) ?? [];
+    this.tables.delete(table);
+    for (const { bytes, ...rest } of list) yield { ...rest, sql: this.file.read(bytes) };
   }
 
-  /** Forgets a table's statements (loaded, or dropped by the dump). */
+  /** Forgets a table's statements (unchanged, or dropped by the dump). */
   discard(table: string): void {
-    const f = this.files.get(table);
-    if (!f) return;
-    closeSync(f.fd);
-    unlinkSync(f.path);
-    this.files.delete(table);
+    for (const e of this.tables.get(table) ?? []) this.file.release(e.bytes);
+    this.tables.delete(table);
   }
 
   dispose(): void {
-    for (const f of this.files.values()) closeSync(f.fd);
-    this.files.clear();
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.tables.clear();
+    this.file.dispose();
   }
 }

@@ -13,6 +13,9 @@
 import { Readable } from 'node:stream';
 import { openDb, quoteIdent, type Db, type DbSession, type DbSettings } from '../shared/db.ts';
 import { PipelineError } from '../shared/errors.ts';
+import { SpillFile, type Spilled } from './spill-file.ts';
+
+const EMPTY = Buffer.alloc(0);
 
 export interface Job {
   /** The statement: a Buffer of raw dump bytes, or DDL text (latin1, byte-preserving). */
@@ -22,6 +25,8 @@ export interface Job {
   infile?: { name: string; data: Buffer };
   /** Session settings the statement needs (`SET SESSION …`) and their version. */
   session: { version: number; sql: string };
+  /** Where the bytes of `infile.data` (or of a Buffer `sql`) are in a plain dump file, if they are its own. */
+  dumpOffset?: number;
   /** Jobs that must be done first. */
   after?: Promise<unknown>;
   /** Where the statement is in the dump, for errors. */
@@ -34,13 +39,33 @@ export interface PoolOptions {
   threads: number;
   /** The schema statements run in (the shadow). */
   schema: string;
-  /** Bytes queued before `submit` waits. Default 32 MB. */
+  /** Bytes of queued statements held in memory; beyond it they wait in a temporary file. Default 32 MB. */
   maxQueuedBytes?: number;
+  /** Bytes the temporary file may hold before `submit` waits. Default 4 GB. */
+  maxSpilledBytes?: number;
+  /** Connections that may work on one table at once. Default 1 (see the class comment). */
+  perTable?: number;
+  /** A plain local dump file: queued bytes that are its own are read back from it, not copied. */
+  dumpFile?: string;
 }
 
 interface Worker {
   session: DbSession & { close(): Promise<void> };
   version: number;
+  /** Reused for the bytes of spilled jobs (one job at a time per connection). */
+  scratch: Buffer;
+}
+
+interface Item {
+  job: Job;
+  /** Bytes held in memory. */
+  size: number;
+  /** Its `after` has settled (a job is taken only when ready). */
+  ready: boolean;
+  /** Where its bytes wait on disk, when the memory budget was spent. */
+  spilled?: Spilled;
+  resolve: () => void;
+  reject: (e: unknown) => void;
 }
 
 /** A connection lost or killed under us: the message says so. */
@@ -60,10 +85,14 @@ function describeFailure(err: unknown, job: Job, shadow: string): PipelineError 
 }
 
 export class WorkerPool {
-  private queue: Array<{ job: Job; resolve: () => void; reject: (e: unknown) => void; size: number }> = [];
+  private queue: Item[] = [];
+  /** Bytes of queued jobs held in memory (spilled ones wait on disk). */
   private queuedBytes = 0;
+  private readonly spill: SpillFile;
   private waiters: Array<() => void> = [];
   private idle: Array<() => void> = [];
+  /** Jobs running per table. */
+  private readonly active = new Map<string, number>();
   private failure: PipelineError | undefined;
   private closed = false;
   private running: Promise<void>[] = [];
@@ -72,7 +101,9 @@ export class WorkerPool {
   private readonly infiles = new Map<string, Buffer>();
   private workers: Worker[] = [];
 
-  private constructor(private readonly o: PoolOptions) {}
+  private constructor(private readonly o: PoolOptions) {
+    this.spill = new SpillFile(o.dumpFile);
+  }
 
   static async open(settings: DbSettings, o: PoolOptions): Promise<WorkerPool> {
     const pool = new WorkerPool(o);
@@ -90,7 +121,7 @@ export class WorkerPool {
       const session = await pool.db.openSession();
       await session.exec(`USE ${quoteIdent(o.schema)}`);
       await session.exec('SET SESSION unique_checks = 0, foreign_key_checks = 0');
-      pool.workers.push({ session, version: -1 });
+      pool.workers.push({ session, version: -1, scratch: Buffer.alloc(0) });
     }
     pool.running = pool.workers.map((w) => pool.loop(w));
     return pool;
@@ -100,11 +131,21 @@ export class WorkerPool {
     return this.failure;
   }
 
-  /** Queues a job; resolves when it is queued (not done). The returned `done` settles when it ran. */
+  /** Bytes written to the temporary file so far (the parser ran ahead of the server). */
+  get spilledBytes(): number {
+    return this.spill.written;
+  }
+
+  /**
+   * Queues a job; resolves when it is queued (not done). The returned `done` settles when it ran.
+   * Beyond the memory budget a job's bytes wait in the temporary file, so the dump is read on to
+   * the next tables while a big one loads; beyond the file's budget, `submit` waits.
+   */
   async submit(job: Job): Promise<{ done: Promise<void> }> {
     if (this.failure) throw this.failure;
     const size = job.sql.length + (job.infile?.data.length ?? 0);
-    while (this.queuedBytes > (this.o.maxQueuedBytes ?? 32 << 20) && !this.failure) {
+    const maxQueued = this.o.maxQueuedBytes ?? 32 << 20;
+    while (this.queuedBytes > maxQueued && this.spill.held > (this.o.maxSpilledBytes ?? 4 * 2 ** 30) && !this.failure) {
       await new Promise<void>((r) => this.waiters.push(r));
     }
     if (this.failure) throw this.failure;
@@ -116,16 +157,59 @@ export class WorkerPool {
     });
     done.catch(() => {}); // failures are reported through `flush`
     this.pending.push(done);
-    this.queue.push({ job, resolve, reject, size });
-    this.queuedBytes += size;
-    this.idle.shift()?.();
+    const item: Item = { job, size, ready: job.after === undefined, resolve, reject };
+    // The bulk of a job (LOAD DATA's rows, or an INSERT's bytes) waits on disk beyond the memory
+    // budget, and always when it is the dump file's own bytes (nothing to copy then); DDL text stays.
+    const inDump = job.dumpOffset !== undefined && this.o.dumpFile !== undefined;
+    if ((inDump || this.queuedBytes + size > maxQueued) && (job.infile || typeof job.sql !== 'string')) {
+      if (job.infile) {
+        item.spilled = this.spill.keep(job.infile.data, job.dumpOffset);
+        item.job = { ...job, infile: { name: job.infile.name, data: EMPTY } };
+      } else {
+        item.spilled = this.spill.keep(job.sql as Buffer, job.dumpOffset);
+        item.job = { ...job, sql: EMPTY };
+      }
+      item.size = job.sql.length - (job.infile ? 0 : (job.sql as Buffer).length);
+    }
+    if (!item.ready) {
+      const settled = () => {
+        item.ready = true;
+        this.wake();
+      };
+      job.after!.then(settled, settled);
+    }
+    this.queue.push(item);
+    this.queuedBytes += item.size;
+    this.wake();
     return { done };
+  }
+
+  private wake(): void {
+    for (const r of this.idle.splice(0)) r();
+  }
+
+  /** The first ready job whose table has a free slot (jobs of one table keep their order). */
+  private take(): Item | undefined {
+    const perTable = this.o.perTable ?? 1;
+    const blocked = new Set<string>();
+    for (let k = 0; k < this.queue.length; k++) {
+      const item = this.queue[k]!;
+      const table = item.job.table;
+      if (table !== undefined && (blocked.has(table) || (this.active.get(table) ?? 0) >= perTable)) continue;
+      if (!item.ready) {
+        if (table !== undefined) blocked.add(table);
+        continue;
+      }
+      this.queue.splice(k, 1);
+      return item;
+    }
+    return undefined;
   }
 
   private async loop(w: Worker): Promise<void> {
     for (;;) {
       if (this.failure) return;
-      const item = this.queue.shift();
+      const item = this.take();
       if (!item) {
         if (this.closed) return;
         await new Promise<void>((r) => this.idle.push(r));
@@ -133,8 +217,16 @@ export class WorkerPool {
       }
       this.queuedBytes -= item.size;
       if (this.queuedBytes <= (this.o.maxQueuedBytes ?? 32 << 20)) for (const r of this.waiters.splice(0)) r();
-      const { job } = item;
+      const table = item.job.table;
+      if (table !== undefined) this.active.set(table, (this.active.get(table) ?? 0) + 1);
+      let job = item.job;
       try {
+        if (item.spilled) {
+          if (w.scratch.length < item.spilled.length) w.scratch = Buffer.allocUnsafeSlow(Math.max(item.spilled.length, 2 * w.scratch.length));
+          const data = this.spill.read(item.spilled, w.scratch);
+          job = job.infile ? { ...job, infile: { name: job.infile.name, data } } : { ...job, sql: data };
+          for (const r of this.waiters.splice(0)) r();
+        }
         if (job.after) await job.after;
         if (this.failure) throw this.failure;
         if (w.version !== job.session.version) {
@@ -148,6 +240,9 @@ export class WorkerPool {
         this.fail(failure);
         item.reject(failure);
         return;
+      } finally {
+        if (table !== undefined) this.active.set(table, this.active.get(table)! - 1);
+        this.wake();
       }
     }
   }
@@ -177,7 +272,7 @@ export class WorkerPool {
     for (const q of this.queue.splice(0)) q.reject(e);
     this.queuedBytes = 0;
     for (const r of this.waiters.splice(0)) r();
-    for (const r of this.idle.splice(0)) r();
+    this.wake();
   }
 
   /** Runs one statement on a free connection outside the queue order (checks, views). */
@@ -199,5 +294,6 @@ export class WorkerPool {
     await Promise.allSettled(this.running);
     await Promise.allSettled(this.workers.map((w) => w.session.close()));
     await this.db?.close().catch(() => {});
+    this.spill.dispose();
   }
 }

@@ -63,6 +63,10 @@ export interface LoadResult {
   shadowSchema?: string;
   /** Load connections used. */
   threads?: number;
+  /** INSERT batches sent as LOAD DATA LOCAL INFILE, and as they are. */
+  batches?: { loadData: number; insert: number };
+  /** Bytes of queued statements that waited in a temporary file (the dump read ahead of the server). */
+  spilledBytes?: number;
   /** Statements skipped on purpose (GTID_PURGED, SQL_LOG_BIN, settings the loader does not follow), with counts. */
   skipped?: Array<{ reason: string; count: number }>;
   /** Set when the load failed: what and where (table, line, byte offset). */
