@@ -275,11 +275,6 @@ export class WorkerPool {
     this.wake();
   }
 
-  /** Runs one statement on a free connection outside the queue order (checks, views). */
-  async direct<T>(fn: (s: DbSession) => Promise<T>): Promise<T> {
-    return fn(this.workers[0]!.session);
-  }
-
   /** Waits for every job submitted so far; throws the first failure. */
   async flush(): Promise<void> {
     const pending = this.pending.splice(0);

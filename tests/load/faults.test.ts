@@ -110,6 +110,19 @@ test('a statement the server rejects names the table, line and byte offset', asy
   await assertUnchanged();
 });
 
+test('rows merged by duplicate keys (INSERT IGNORE, REPLACE) fail the row check, as LOAD DATA and as INSERT', async () => {
+  // (MariaDB's bulk insert with unique checks off even reports them all as inserted: hence a count.)
+  // 30 rows go as LOAD DATA, 3 as an INSERT (see submitInsert); every id appears more than once.
+  for (const [mode, rows] of [['INSERT IGNORE', 30], ['REPLACE', 30], ['INSERT IGNORE', 3]] as const) {
+    const values = Array.from({ length: rows }, (_, k) => `(${k % (rows === 3 ? 2 : 10)},'v${k}')`).join(',');
+    const extra = `CREATE TABLE \`merged\` (\`id\` int NOT NULL, \`v\` varchar(10), PRIMARY KEY (\`id\`)) ENGINE=InnoDB;\n${mode} INTO \`merged\` VALUES ${values};\n`;
+    const file = join(dir, 'merged.sql');
+    writeFileSync(file, makeDump({ tables: ['tenants'], rows: 100, extra }));
+    await loadFails(file, new RegExp(`table merged: the server holds \\d+ rows but the dump gave ${rows} .*merged or lost`));
+    await assertUnchanged();
+  }
+});
+
 test('a malicious dump touches nothing outside its target and says what it refused', async () => {
   const [{ users }] = await db.query<{ users: number }>('SELECT COUNT(*) AS users FROM mysql.global_priv');
   const before = await checksums(db, victim);

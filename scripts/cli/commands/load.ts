@@ -107,7 +107,7 @@ S3: the AWS default credential chain; AWS_ENDPOINT_URL_S3 points at an S3-compat
     dump: { type: 'string', value: 'SOURCE', help: 'FILE, s3://bucket/key or s3://bucket/prefix/ (default: staging.dump in pipeline.yml)' },
     date: { type: 'string', value: 'YYYYMMDD', help: 'under an S3 prefix, load the dump of this date instead of the newest' },
     schema: { type: 'string', value: 'NAME', help: 'load into this schema instead of the configured staging schema' },
-    threads: { type: 'string', value: 'N', help: 'load connections (default: from the server, at most 8)' },
+    threads: { type: 'string', value: 'N', help: 'load connections (default: one per server CPU, 2 to 8)' },
     'with-routines': { type: 'boolean', help: 'also load triggers, routines and events (skipped and counted otherwise)' },
     'parse-only': { type: 'boolean', help: 'parse the dump and report what it holds, without touching the database' },
   },
