@@ -150,6 +150,11 @@ export class DumpSplitter {
   private vFirst = -1;
   private vLast = -1;
   private vExpect = V_DUE;
+  /** Why scanValues stopped, and whether inside a string (at the chunk's end). */
+  private vStop: VStop = VStop.End;
+  private vInString = false;
+  /** scanValues' cached position of the next backslash in the chunk being scanned. */
+  private vNextBackslash = -1;
   /** No escape in its strings that LOAD DATA reads otherwise than INSERT (see ESCAPE_SAME). */
   private vPlain = true;
 
@@ -236,6 +241,7 @@ export class DumpSplitter {
   }
 
   private scan(data: Buffer, final: boolean, out: Statement[]): void {
+    this.vNextBackslash = -1;
     const n = data.length;
     let d0 = this.delimiter[0]!;
     let dlen = this.delimiter.length;
@@ -378,86 +384,24 @@ export class DumpSplitter {
           break;
         }
         case S.Values: {
-          // The hot path: rows of an extended INSERT. Only literals mysqldump writes are followed
-          // here (numbers, single-quoted strings, NULL); anything else ends the fused check
-          // (vActive = false) and the generic scanner takes over the byte, so the classifier checks
-          // the list with checkValues and reports the exact reason.
-          // Each row must be `(` value (`,` value)* `)`, a value one number, string or NULL: what
-          // LOAD DATA reads the same way (vExpect: see V_DUE and the states after it).
-          let c = VCLASS[data[i]!]!;
-          if (c === V_DIGIT) {
-            // A number starts where a value is due (after a sign, maybe), without a leading zero,
-            // or goes on (after a dot, or across chunks).
-            const e = this.vExpect;
-            if (e === V_AFTER_VALUE || this.vDepth !== 1 || (e <= V_SIGN && data[i] === 0x30 && (i + 1 >= n || VCLASS[data[i + 1]!] === V_DIGIT))) {
-              this.vActive = false;
-              state = S.Normal;
-              continue;
-            }
-            this.vExpect = e === V_DOT_SEEN || e === V_FRACTION ? V_FRACTION : V_INTEGER;
-            i++;
-            while (i < n && VCLASS[data[i]!] === V_DIGIT) i++;
-            if (i >= n) break;
-            c = VCLASS[data[i]!]!;
-            if (c === V_DOT && this.vExpect === V_INTEGER) {
-              this.vExpect = V_DOT_SEEN;
-              i++;
-              continue;
-            }
+          // The hot path: rows of an extended INSERT, scanned by scanValues (see there).
+          i = this.scanValues(data, i, n);
+          const stop = this.vStop;
+          if (stop === VStop.End) {
+            if (this.vInString) state = S.VString;
+            break;
           }
-          const b = data[i]!;
-          if (c === V_QUOTE && this.vDepth === 1 && this.vExpect === V_DUE) {
-            this.vExpect = V_AFTER_VALUE;
-            state = S.VString;
-            i++;
-            continue;
-          }
-          if (i >= safeEnd) {
-            this.finishChunk(data, i, seg, state, line + countNewlines(data, counted, i)); // look-ahead for NULL / a minus sign / the delimiter
-            return;
-          }
-          if (c === V_LPAREN && this.vDepth === 0 && !this.vClosed) {
-            this.vDepth = 1;
-            this.vExpect = V_DUE;
-            this.vRows++;
-            if (this.vFirst < 0) this.vFirst = this.base + i - this.stmtOffset;
-            i++;
-            continue;
-          }
-          if (c === V_RPAREN && this.vDepth === 1 && VALUE_ENDED[this.vExpect] === 1) {
-            this.vDepth = 0;
-            this.vClosed = true;
-            this.vLast = this.base + i - this.stmtOffset;
-            i++;
-            continue;
-          }
-          if (c === V_COMMA && (this.vDepth === 0 || VALUE_ENDED[this.vExpect] === 1)) {
-            if (this.vDepth === 0) this.vClosed = false;
-            this.vExpect = V_DUE;
-            i++;
-            continue;
-          }
-          if (c === V_SPACE && this.vDepth === 0) {
-            i++;
-            continue;
-          }
-          if (c === V_MINUS && this.vExpect === V_DUE && this.vDepth === 1 && VCLASS[data[i + 1]!] === V_DIGIT) {
-            this.vExpect = V_SIGN;
-            i++;
-            continue;
-          }
-          if (c === V_N && this.vDepth === 1 && this.vExpect === V_DUE && data[i + 1] === 0x55 && data[i + 2] === 0x4c && data[i + 3] === 0x4c && !isWordByte(data[i + 4]!)) {
-            this.vExpect = V_AFTER_VALUE;
-            i += 4;
-            continue;
-          }
-          if (b === SEMI) {
+          if (stop === VStop.Semi) {
             if (!this.vClosed || this.vDepth !== 0) this.vActive = false;
             this.emit(data, seg, i, out);
             seg = -1;
             state = S.Normal;
             i++;
             continue;
+          }
+          if (stop === VStop.NeedMore && !final) {
+            this.finishChunk(data, i, seg, state, line + countNewlines(data, counted, i)); // look-ahead for NULL / a minus sign
+            return;
           }
           // Anything else: the generic scanner decides; checkValues will check the list.
           this.vActive = false;
@@ -565,6 +509,153 @@ export class DumpSplitter {
     this.finishChunk(data, n, seg, state, line + countNewlines(data, counted, n));
   }
 
+  /**
+   * Scans an INSERT's VALUES list from `i`: splitting and the literal-only check in one pass, with
+   * strings scanned inline. Only what mysqldump writes is followed (see vExpect's states: numbers,
+   * single-quoted strings, NULL, one per value); anything else stops with Bail, and the generic
+   * scanner takes over the byte (checkValues then checks the list and gives the exact reason).
+   * Sets `vStop` and returns where it stopped.
+   */
+  private scanValues(data: Buffer, i: number, n: number): number {
+    let depth = this.vDepth;
+    let expect = this.vExpect;
+    let plain = this.vPlain;
+    let stop: VStop = VStop.End;
+    // The next backslash at or after a long string's start (cached per chunk: backslashes are rare).
+    let nextBackslash = this.vNextBackslash;
+    this.vInString = false;
+    scan: while (i < n) {
+      const c = VCLASS[data[i]!]!;
+      switch (c) {
+        case V_QUOTE: {
+          if (depth !== 1 || expect !== V_DUE) {
+            stop = VStop.Bail;
+            break scan;
+          }
+          expect = V_AFTER_VALUE;
+          let k = i + 1;
+          for (;;) {
+            // Short strings: a plain loop; long ones: memchr for the quote, then a backslash check.
+            const stop = k + 64 < n ? k + 64 : n;
+            let x = 0;
+            while (k < stop && (x = data[k]!) !== QUOTE && x !== BACKSLASH) k++;
+            if (k === stop && k < n) {
+              const q = data.indexOf(QUOTE, k);
+              if (nextBackslash < k) {
+                nextBackslash = data.indexOf(BACKSLASH, k);
+                if (nextBackslash < 0) nextBackslash = n;
+              }
+              k = q < 0 ? nextBackslash : nextBackslash < q ? nextBackslash : q;
+            }
+            if (k >= n) {
+              this.vInString = true;
+              i = n;
+              break scan;
+            }
+            if (data[k] === QUOTE) break;
+            // A backslash escapes the next byte.
+            if (k + 1 >= n) {
+              this.vInString = true;
+              this.escaped = true;
+              i = n;
+              break scan;
+            }
+            if (ESCAPE_SAME[data[k + 1]!] === 0) plain = false;
+            k += 2;
+          }
+          i = k + 1;
+          continue;
+        }
+        case V_DIGIT: {
+          // A number starts where a value is due (after a sign, maybe), without a leading zero,
+          // or goes on (after a dot, or across chunks).
+          if (expect === V_AFTER_VALUE || depth !== 1 || (expect <= V_SIGN && data[i] === 0x30 && (i + 1 >= n || VCLASS[data[i + 1]!] === V_DIGIT))) {
+            stop = VStop.Bail;
+            break scan;
+          }
+          expect = expect === V_DOT_SEEN || expect === V_FRACTION ? V_FRACTION : V_INTEGER;
+          i++;
+          while (i < n && VCLASS[data[i]!] === V_DIGIT) i++;
+          if (i < n && data[i] === 0x2e && expect === V_INTEGER) {
+            expect = V_DOT_SEEN;
+            i++;
+          }
+          continue;
+        }
+        case V_COMMA:
+          if (depth === 0) this.vClosed = false;
+          else if (VALUE_ENDED[expect] !== 1) {
+            stop = VStop.Bail;
+            break scan;
+          }
+          expect = V_DUE;
+          i++;
+          continue;
+        case V_LPAREN:
+          if (depth !== 0 || this.vClosed) {
+            stop = VStop.Bail;
+            break scan;
+          }
+          depth = 1;
+          expect = V_DUE;
+          this.vRows++;
+          if (this.vFirst < 0) this.vFirst = this.base + i - this.stmtOffset;
+          i++;
+          continue;
+        case V_RPAREN:
+          if (depth !== 1 || VALUE_ENDED[expect] !== 1) {
+            stop = VStop.Bail;
+            break scan;
+          }
+          depth = 0;
+          this.vClosed = true;
+          this.vLast = this.base + i - this.stmtOffset;
+          i++;
+          continue;
+        case V_SPACE:
+          if (depth !== 0) {
+            stop = VStop.Bail;
+            break scan;
+          }
+          i++;
+          continue;
+        case V_MINUS:
+          if (i + 1 >= n) {
+            stop = VStop.NeedMore;
+            break scan;
+          }
+          if (expect !== V_DUE || depth !== 1 || VCLASS[data[i + 1]!] !== V_DIGIT) {
+            stop = VStop.Bail;
+            break scan;
+          }
+          expect = V_SIGN;
+          i++;
+          continue;
+        case V_N:
+          if (i + 4 >= n) {
+            stop = VStop.NeedMore;
+            break scan;
+          }
+          if (depth !== 1 || expect !== V_DUE || data[i + 1] !== 0x55 || data[i + 2] !== 0x4c || data[i + 3] !== 0x4c || isWordByte(data[i + 4]!)) {
+            stop = VStop.Bail;
+            break scan;
+          }
+          expect = V_AFTER_VALUE;
+          i += 4;
+          continue;
+        default:
+          stop = data[i] === SEMI ? VStop.Semi : VStop.Bail;
+          break scan;
+      }
+    }
+    this.vDepth = depth;
+    this.vExpect = expect;
+    this.vPlain = plain;
+    this.vStop = stop;
+    this.vNextBackslash = nextBackslash;
+    return i;
+  }
+
   /** Ends the current statement at data[endExclusive] (its delimiter). */
   private emit(data: Buffer, seg: number, endExclusive: number, out: Statement[]): void {
     const st = this.take(data, seg, endExclusive, true);
@@ -588,6 +679,22 @@ export class DumpSplitter {
     this.line = line;
   }
 }
+
+const enum VStop {
+  /** The chunk ended. */
+  End,
+  /** At the statement's ';'. */
+  Semi,
+  /** Something the one-pass check does not follow. */
+  Bail,
+  /** Near the chunk's end: the rest goes with the next chunk. */
+  NeedMore,
+}
+
+/** Bytes that end a run of string contents: the quote and the backslash. */
+const STRING_STOP = new Uint8Array(256);
+STRING_STOP[0x27] = 1;
+STRING_STOP[0x5c] = 1;
 
 const V_DIGIT = 0;
 const V_QUOTE = 1;
