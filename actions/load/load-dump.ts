@@ -324,7 +324,7 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
   let bytes = 0;
   try {
     // A plain local file is read into one reused buffer: queued statements are read back from
-    // the file at their offset, and anything else kept is copied (see \`own\`).
+    // the file at their offset, and anything else kept is copied (see `submit` above).
     for await (const chunk of dumpFile !== undefined ? reusedChunks(dumpFile) : dumpBytes(o.source)) {
       bytes += chunk.length;
       progress.set(bytes);

@@ -1,9 +1,13 @@
 /**
- * Several load connections fed from one queue. Statements of different tables run at once, and
- * the INSERT batches of one large table are spread over every connection too (InnoDB takes
- * concurrent inserts into one table; unique and foreign-key checks are off as in mysqldump's own
- * header). A job may wait for earlier jobs (an INSERT waits for its CREATE TABLE; an ALTER for
- * the table's INSERTs). Memory is bounded: `submit` waits while too many bytes are queued.
+ * Several load connections fed from one queue. Different tables load at once, one connection
+ * each while other tables wait; when none waits, the batches of one large table are spread over
+ * the idle connections too (InnoDB takes concurrent inserts into one table; unique and foreign-key
+ * checks are off as in mysqldump's own header). Sharing every table between connections from the
+ * start was slower: concurrent LOAD DATA into a table with an AUTO_INCREMENT column is serialized
+ * by its AUTO-INC lock, so the other tables waited behind the biggest one (actions/load/README.md).
+ * A job may wait for earlier jobs (an INSERT waits for its CREATE TABLE; an ALTER for the table's
+ * INSERTs). Memory is bounded: beyond a budget, queued bytes wait on disk (spill-file.ts), and
+ * beyond the disk budget `submit` waits.
  *
  * Each connection is opened with the latin1 client character set so the dump's bytes are sent
  * exactly as they are (latin1 maps bytes 1:1 to characters), and then told with SET NAMES what
@@ -43,7 +47,7 @@ export interface PoolOptions {
   maxQueuedBytes?: number;
   /** Bytes the temporary file may hold before `submit` waits. Default 4 GB. */
   maxSpilledBytes?: number;
-  /** Connections that may work on one table at once. Default 1 (see the class comment). */
+  /** Connections that may work on one table at once, when no other table waits. Default: all. */
   perTable?: number;
   /** A plain local dump file: queued bytes that are its own are read back from it, not copied. */
   dumpFile?: string;
@@ -190,18 +194,21 @@ export class WorkerPool {
 
   /** The first ready job whose table has a free slot (jobs of one table keep their order). */
   private take(): Item | undefined {
-    const perTable = this.o.perTable ?? 1;
-    const blocked = new Set<string>();
-    for (let k = 0; k < this.queue.length; k++) {
-      const item = this.queue[k]!;
-      const table = item.job.table;
-      if (table !== undefined && (blocked.has(table) || (this.active.get(table) ?? 0) >= perTable)) continue;
-      if (!item.ready) {
-        if (table !== undefined) blocked.add(table);
-        continue;
+    // First a table no connection works on, so tables load side by side; only when there is none,
+    // one more connection on a table already loading (the last batches of a big table).
+    for (const limit of [1, this.o.perTable ?? this.o.threads]) {
+      const blocked = new Set<string>();
+      for (let k = 0; k < this.queue.length; k++) {
+        const item = this.queue[k]!;
+        const table = item.job.table;
+        if (table !== undefined && (blocked.has(table) || (this.active.get(table) ?? 0) >= limit)) continue;
+        if (!item.ready) {
+          if (table !== undefined) blocked.add(table);
+          continue;
+        }
+        this.queue.splice(k, 1);
+        return item;
       }
-      this.queue.splice(k, 1);
-      return item;
     }
     return undefined;
   }
