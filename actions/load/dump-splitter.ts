@@ -347,16 +347,8 @@ export class DumpSplitter {
           if (b === QUOTE) state = S.Single;
           else if (b === DQUOTE) state = S.Double;
           else if (b === BACKTICK) state = S.Backtick;
-          else if (b === DASH) {
-            if (data[i] === DASH && (i + 1 >= n || data[i + 1]! <= 0x20)) {
-              this.pieces.push(data.subarray(seg, i - 1));
-              this.gap = true;
-              this.piecesLength += i - 1 - seg;
-              seg = -1;
-              state = S.LineComment;
-              this.commentIsTrailer = false;
-            }
-          } else if (b === HASH) {
+          else if (b === HASH || (b === DASH && data[i] === DASH && (i + 1 >= n || data[i + 1]! <= 0x20))) {
+            // `# …` or `-- …`: a comment to the end of the line, taken out of the statement.
             this.pieces.push(data.subarray(seg, i - 1));
             this.gap = true;
             this.piecesLength += i - 1 - seg;
