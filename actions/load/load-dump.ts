@@ -22,6 +22,7 @@ import { forgetLoadHashes, loadedHashes, recordLoadHashes } from './load-hashes.
 import { baseTables, createObjects, publishShadow, views, type DeferredObject, type SwapPlan } from './shadow-swap.ts';
 import { SESSION_VARS, StatementClassifier, excerpt } from './statement-classifier.ts';
 import type { ServerFlavor } from './sql-text.ts';
+import { removeStaleSpills } from './spill-file.ts';
 import { TableSpool, type InsertHead } from './table-spool.ts';
 import { WorkerPool, type Job } from './worker-pool.ts';
 
@@ -133,7 +134,8 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
   const shadow = o.shadowSchema ?? `${target}__shadow`;
   const old = o.oldSchema ?? `${target}__old`;
   const publish = o.publish ?? true;
-  // Leftovers of a killed or failed run.
+  // Leftovers of a killed or failed run: schemas, and temporary files on this machine.
+  removeStaleSpills();
   await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(shadow)}`);
   await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(old)}`);
   const flavor = await serverFlavor(db);

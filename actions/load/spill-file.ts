@@ -7,9 +7,35 @@
  * dump at their offset. Anything else goes to one temporary file, appended to and read back by
  * position, and emptied whenever nothing waits in it.
  */
-import { closeSync, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+const PREFIX = 'pipeline-spill-';
+
+/**
+ * Removes the temporary directories of loaders that were killed (SIGKILL leaves them): each is
+ * named after its process, and one whose process is gone is removed. Returns how many.
+ */
+export function removeStaleSpills(dir = tmpdir()): number {
+  let removed = 0;
+  for (const name of readdirSync(dir)) {
+    const m = new RegExp(`^${PREFIX}(\\d+)-`).exec(name);
+    if (!m || processAlive(Number(m[1]))) continue;
+    rmSync(join(dir, name), { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM'; // alive, someone else's
+  }
+}
 
 export interface Spilled {
   at: number;
@@ -41,7 +67,7 @@ export class SpillFile {
   keep(data: Buffer, dumpOffset?: number): Spilled {
     if (dumpOffset !== undefined && this.dumpFd !== undefined) return { at: dumpOffset, length: data.length, inDump: true };
     if (this.fd === undefined) {
-      this.dir = mkdtempSync(join(tmpdir(), 'pipeline-spill-'));
+      this.dir = mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`));
       this.fd = openSync(join(this.dir, 'queue.bin'), 'w+');
     }
     const at = this.end;

@@ -4,7 +4,8 @@
  * file). Whatever waited where, the load holds what a plain load holds.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -59,5 +60,22 @@ test('a changed table of a reload goes through the spool and loads as LOAD DATA,
     assert.ok(r.batches!.loadData >= 18, `batches went as LOAD DATA (${JSON.stringify(r.batches)})`);
     const [{ n }] = await db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM \`${target}\`.big WHERE name LIKE '% v2'`);
     assert.equal(Number(n), 3000);
+  }
+});
+
+test("the next load removes a killed loader's temporary directory, and leaves a running one's", async () => {
+  const dead = spawnSync(process.execPath, ['-e', '0']).pid!; // a process that has exited
+  const killed = join(tmpdir(), `pipeline-spill-${dead}-test`);
+  const running = join(tmpdir(), `pipeline-spill-${process.pid}-test`);
+  mkdirSync(killed, { recursive: true });
+  writeFileSync(join(killed, 'queue.bin'), 'left by a SIGKILL');
+  mkdirSync(running, { recursive: true });
+  try {
+    await loadFile(db, join(dir, 'plain.sql'), `${prefix}stale`, { metaSchema: `${prefix}meta` });
+    assert.equal(existsSync(killed), false, "the dead process's directory is removed");
+    assert.equal(existsSync(running), true, "a live process's directory stays");
+  } finally {
+    rmSync(killed, { recursive: true, force: true });
+    rmSync(running, { recursive: true, force: true });
   }
 });
