@@ -15,6 +15,8 @@
  * only a few bytes of look-ahead are carried between chunks.
  */
 
+import { ESCAPE_SAME, loadChunk, scanValues, V_DUE, VStop, type ValuesState } from './scan-values.ts';
+
 export interface Statement {
   /** The statement's bytes, without the delimiter and without plain comments. */
   readonly sql: Buffer;
@@ -144,19 +146,11 @@ export class DumpSplitter {
   // The VALUES list being checked in S.Values (offsets relative to the statement's first byte).
   private vActive = false;
   private vAt = 0;
-  private vDepth = 0;
-  private vRows = 0;
-  private vClosed = false;
+  private readonly v: ValuesState = { depth: 0, expect: V_DUE, plain: true, closed: false, rows: 0 };
   private vFirst = -1;
   private vLast = -1;
-  private vExpect = V_DUE;
-  /** Why scanValues stopped, and whether inside a string (at the chunk's end). */
-  private vStop: VStop = VStop.End;
-  private vInString = false;
-  /** scanValues' cached position of the next backslash in the chunk being scanned. */
-  private vNextBackslash = -1;
-  /** No escape in its strings that LOAD DATA reads otherwise than INSERT (see ESCAPE_SAME). */
-  private vPlain = true;
+  /** The chunk being scanned is in the WebAssembly module's memory (see scan-values.ts). */
+  private chunkLoaded = false;
 
   get stats(): SplitterStats {
     return { bytes: this.bytesIn, lines: this.line, trailer: this.sawTrailer };
@@ -241,7 +235,7 @@ export class DumpSplitter {
   }
 
   private scan(data: Buffer, final: boolean, out: Statement[]): void {
-    this.vNextBackslash = -1;
+    this.chunkLoaded = false;
     const n = data.length;
     let d0 = this.delimiter[0]!;
     let dlen = this.delimiter.length;
@@ -324,12 +318,8 @@ export class DumpSplitter {
               if (v > 0) {
                 this.vActive = true;
                 this.vAt = v - i;
-                this.vDepth = 0;
-                this.vRows = 0;
-                this.vClosed = false;
+                Object.assign(this.v, { depth: 0, expect: V_DUE, plain: true, closed: false, rows: 0 });
                 this.vFirst = -1;
-                this.vExpect = V_DUE;
-                this.vPlain = true;
                 this.vLast = -1;
                 state = S.Values;
                 i = v;
@@ -376,15 +366,25 @@ export class DumpSplitter {
           break;
         }
         case S.Values: {
-          // The hot path: rows of an extended INSERT, scanned by scanValues (see there).
-          i = this.scanValues(data, i, n);
-          const stop = this.vStop;
+          // The hot path: rows of an extended INSERT, scanned in WebAssembly (scan-values.ts).
+          if (!this.chunkLoaded) {
+            loadChunk(data);
+            this.chunkLoaded = true;
+          }
+          const r = scanValues(i, n, this.v, this.vFirst < 0);
+          if (r.first >= 0) this.vFirst = this.base + r.first - this.stmtOffset;
+          if (r.last >= 0) this.vLast = this.base + r.last - this.stmtOffset;
+          i = r.at;
+          const stop = r.stop;
           if (stop === VStop.End) {
-            if (this.vInString) state = S.VString;
+            if (r.inString) {
+              state = S.VString;
+              this.escaped = r.escaped;
+            }
             break;
           }
           if (stop === VStop.Semi) {
-            if (!this.vClosed || this.vDepth !== 0) this.vActive = false;
+            if (!this.v.closed || this.v.depth !== 0) this.vActive = false;
             this.emit(data, seg, i, out);
             seg = -1;
             state = S.Normal;
@@ -409,7 +409,7 @@ export class DumpSplitter {
           const back = state === S.VString ? S.Values : S.Normal;
           if (this.escaped) {
             this.escaped = false;
-            if (ESCAPE_SAME[data[i]!] === 0) this.vPlain = false;
+            if (ESCAPE_SAME[data[i]!] === 0) this.v.plain = false;
             i++;
             continue;
           }
@@ -426,7 +426,7 @@ export class DumpSplitter {
               state = back;
               i = k + 1;
             } else if (k + 1 < n) {
-              if (ESCAPE_SAME[data[k + 1]!] === 0) this.vPlain = false;
+              if (ESCAPE_SAME[data[k + 1]!] === 0) this.v.plain = false;
               i = k + 2;
             }
             else {
@@ -445,7 +445,7 @@ export class DumpSplitter {
             i = nextBackslash + 1;
             if (i >= n) this.escaped = true;
             else {
-              if (ESCAPE_SAME[data[i]!] === 0) this.vPlain = false;
+              if (ESCAPE_SAME[data[i]!] === 0) this.v.plain = false;
               i++;
             }
             continue;
@@ -501,158 +501,11 @@ export class DumpSplitter {
     this.finishChunk(data, n, seg, state, line + countNewlines(data, counted, n));
   }
 
-  /**
-   * Scans an INSERT's VALUES list from `i`: splitting and the literal-only check in one pass, with
-   * strings scanned inline. Only what mysqldump writes is followed (see vExpect's states: numbers,
-   * single-quoted strings, NULL, one per value); anything else stops with Bail, and the generic
-   * scanner takes over the byte (checkValues then checks the list and gives the exact reason).
-   * Sets `vStop` and returns where it stopped.
-   */
-  private scanValues(data: Buffer, i: number, n: number): number {
-    let depth = this.vDepth;
-    let expect = this.vExpect;
-    let plain = this.vPlain;
-    let stop: VStop = VStop.End;
-    // The next backslash at or after a long string's start (cached per chunk: backslashes are rare).
-    let nextBackslash = this.vNextBackslash;
-    this.vInString = false;
-    scan: while (i < n) {
-      const c = VCLASS[data[i]!]!;
-      switch (c) {
-        case V_QUOTE: {
-          if (depth !== 1 || expect !== V_DUE) {
-            stop = VStop.Bail;
-            break scan;
-          }
-          expect = V_AFTER_VALUE;
-          let k = i + 1;
-          for (;;) {
-            // Short strings: a plain loop; long ones: memchr for the quote, then a backslash check.
-            const stop = k + 64 < n ? k + 64 : n;
-            let x = 0;
-            while (k < stop && (x = data[k]!) !== QUOTE && x !== BACKSLASH) k++;
-            if (k === stop && k < n) {
-              const q = data.indexOf(QUOTE, k);
-              if (nextBackslash < k) {
-                nextBackslash = data.indexOf(BACKSLASH, k);
-                if (nextBackslash < 0) nextBackslash = n;
-              }
-              k = q < 0 ? nextBackslash : nextBackslash < q ? nextBackslash : q;
-            }
-            if (k >= n) {
-              this.vInString = true;
-              i = n;
-              break scan;
-            }
-            if (data[k] === QUOTE) break;
-            // A backslash escapes the next byte.
-            if (k + 1 >= n) {
-              this.vInString = true;
-              this.escaped = true;
-              i = n;
-              break scan;
-            }
-            if (ESCAPE_SAME[data[k + 1]!] === 0) plain = false;
-            k += 2;
-          }
-          i = k + 1;
-          continue;
-        }
-        case V_DIGIT: {
-          // A number starts where a value is due (after a sign, maybe), without a leading zero,
-          // or goes on (after a dot, or across chunks).
-          if (expect === V_AFTER_VALUE || depth !== 1 || (expect <= V_SIGN && data[i] === 0x30 && (i + 1 >= n || VCLASS[data[i + 1]!] === V_DIGIT))) {
-            stop = VStop.Bail;
-            break scan;
-          }
-          expect = expect === V_DOT_SEEN || expect === V_FRACTION ? V_FRACTION : V_INTEGER;
-          i++;
-          while (i < n && VCLASS[data[i]!] === V_DIGIT) i++;
-          if (i < n && data[i] === 0x2e && expect === V_INTEGER) {
-            expect = V_DOT_SEEN;
-            i++;
-          }
-          continue;
-        }
-        case V_COMMA:
-          if (depth === 0) this.vClosed = false;
-          else if (VALUE_ENDED[expect] !== 1) {
-            stop = VStop.Bail;
-            break scan;
-          }
-          expect = V_DUE;
-          i++;
-          continue;
-        case V_LPAREN:
-          if (depth !== 0 || this.vClosed) {
-            stop = VStop.Bail;
-            break scan;
-          }
-          depth = 1;
-          expect = V_DUE;
-          this.vRows++;
-          if (this.vFirst < 0) this.vFirst = this.base + i - this.stmtOffset;
-          i++;
-          continue;
-        case V_RPAREN:
-          if (depth !== 1 || VALUE_ENDED[expect] !== 1) {
-            stop = VStop.Bail;
-            break scan;
-          }
-          depth = 0;
-          this.vClosed = true;
-          this.vLast = this.base + i - this.stmtOffset;
-          i++;
-          continue;
-        case V_SPACE:
-          if (depth !== 0) {
-            stop = VStop.Bail;
-            break scan;
-          }
-          i++;
-          continue;
-        case V_MINUS:
-          if (i + 1 >= n) {
-            stop = VStop.NeedMore;
-            break scan;
-          }
-          if (expect !== V_DUE || depth !== 1 || VCLASS[data[i + 1]!] !== V_DIGIT) {
-            stop = VStop.Bail;
-            break scan;
-          }
-          expect = V_SIGN;
-          i++;
-          continue;
-        case V_N:
-          if (i + 4 >= n) {
-            stop = VStop.NeedMore;
-            break scan;
-          }
-          if (depth !== 1 || expect !== V_DUE || data[i + 1] !== 0x55 || data[i + 2] !== 0x4c || data[i + 3] !== 0x4c || isWordByte(data[i + 4]!)) {
-            stop = VStop.Bail;
-            break scan;
-          }
-          expect = V_AFTER_VALUE;
-          i += 4;
-          continue;
-        default:
-          stop = data[i] === SEMI ? VStop.Semi : VStop.Bail;
-          break scan;
-      }
-    }
-    this.vDepth = depth;
-    this.vExpect = expect;
-    this.vPlain = plain;
-    this.vStop = stop;
-    this.vNextBackslash = nextBackslash;
-    return i;
-  }
-
   /** Ends the current statement at data[endExclusive] (its delimiter). */
   private emit(data: Buffer, seg: number, endExclusive: number, out: Statement[]): void {
     const st = this.take(data, seg, endExclusive, true);
     if (st) {
-      if (this.vActive && this.vDepth === 0 && this.vRows > 0) st.values = { at: this.vAt, rows: this.vRows, plain: this.vPlain, first: this.vFirst, last: this.vLast };
+      if (this.vActive && this.v.depth === 0 && this.v.rows > 0) st.values = { at: this.vAt, rows: this.v.rows, plain: this.v.plain, first: this.vFirst, last: this.vLast };
       out.push(st);
     }
     this.vActive = false;
@@ -670,64 +523,6 @@ export class DumpSplitter {
     this.state = state;
     this.line = line;
   }
-}
-
-const enum VStop {
-  /** The chunk ended. */
-  End,
-  /** At the statement's ';'. */
-  Semi,
-  /** Something the one-pass check does not follow. */
-  Bail,
-  /** Near the chunk's end: the rest goes with the next chunk. */
-  NeedMore,
-}
-
-/** Bytes that end a run of string contents: the quote and the backslash. */
-const STRING_STOP = new Uint8Array(256);
-STRING_STOP[0x27] = 1;
-STRING_STOP[0x5c] = 1;
-
-const V_DIGIT = 0;
-const V_QUOTE = 1;
-const V_LPAREN = 2;
-const V_RPAREN = 3;
-const V_COMMA = 4;
-const V_MINUS = 5;
-const V_N = 6;
-const V_OTHER = 7;
-const V_SPACE = 8;
-const V_DOT = 9;
-// Where a row's values stand (vExpect).
-const V_DUE = 0;
-const V_SIGN = 1;
-const V_AFTER_VALUE = 2;
-const V_INTEGER = 3;
-const V_DOT_SEEN = 4;
-const V_FRACTION = 5;
-/** The states in which a value is complete (a ',' or ')' may follow). */
-const VALUE_ENDED = Uint8Array.from([0, 0, 1, 1, 0, 1]);
-/** Byte classes in a VALUES list; anything unusual (`+`, `e`, `0x`, spaces inside a row) is V_OTHER's. */
-const VCLASS = new Uint8Array(256).fill(V_OTHER);
-for (const c of '0123456789') VCLASS[c.charCodeAt(0)] = V_DIGIT;
-VCLASS[0x2e] = V_DOT;
-for (const c of ' \t\r\n') VCLASS[c.charCodeAt(0)] = V_SPACE;
-VCLASS[QUOTE] = V_QUOTE;
-VCLASS[0x28] = V_LPAREN;
-VCLASS[0x29] = V_RPAREN;
-VCLASS[0x2c] = V_COMMA;
-VCLASS[DASH] = V_MINUS;
-VCLASS[0x4e] = V_N;
-
-/**
- * Escapes that mean the same in an SQL string and to LOAD DATA: \0 \' \" \b \n \r \t \Z \\. Others
- * differ (\N is NULL to LOAD DATA; \% and \_ keep their backslash in SQL): such lists stay INSERTs.
- */
-export const ESCAPE_SAME = new Uint8Array(256);
-for (const c of '0\'"bnrtZ\\') ESCAPE_SAME[c.charCodeAt(0)] = 1;
-
-function isWordByte(b: number): boolean {
-  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f || b === 0x24;
 }
 
 const VALUES_KW = Buffer.from('VALUES', 'latin1');

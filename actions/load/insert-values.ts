@@ -11,7 +11,7 @@
  */
 export type ValuesCheck = { ok: true; rows: number; plain: boolean; first: number; last: number } | { ok: false; reason: string; at: number };
 
-import { ESCAPE_SAME } from './dump-splitter.ts';
+import { ESCAPE_SAME } from './scan-values.ts';
 
 const QUOTE = 0x27;
 const DQUOTE = 0x22;
