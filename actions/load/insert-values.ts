@@ -72,10 +72,9 @@ export function checkValues(buf: Buffer, from: number): ValuesCheck {
     if (b === QUOTE || b === DQUOTE) {
       if (depth !== 1) return { ok: false, reason: 'a string outside a row', at: i };
       if (b === DQUOTE || expect !== 0) plain = false;
-      const start = i + 1;
-      i = skipString(buf, start, b);
+      i = skipString(buf, i + 1, b);
       if (i < 0) return { ok: false, reason: 'an unterminated string', at: n };
-      if (plain && !sameEscapes(buf, start, i - 1)) plain = false;
+      if (oddEscape) plain = false;
       expect = 2;
       continue;
     }
@@ -127,15 +126,13 @@ export function checkValues(buf: Buffer, from: number): ValuesCheck {
   return { ok: true, rows, plain, first, last };
 }
 
-/** Whether every backslash escape in buf[from, to) means the same to LOAD DATA (see ESCAPE_SAME). */
-function sameEscapes(buf: Buffer, from: number, to: number): boolean {
-  for (let k = buf.indexOf(BACKSLASH, from); k >= 0 && k < to; k = buf.indexOf(BACKSLASH, k + 2)) if (ESCAPE_SAME[buf[k + 1]!] === 0) return false;
-  return true;
-}
+/** Set by skipString: the string held an escape LOAD DATA reads otherwise (see ESCAPE_SAME). */
+let oddEscape = false;
 
 /** Index just past the closing quote, or -1. */
 function skipString(buf: Buffer, i: number, q: number): number {
   const n = buf.length;
+  oddEscape = false;
   for (;;) {
     // Short strings: a plain loop beats native calls.
     const stop = Math.min(n, i + 48);
@@ -149,6 +146,7 @@ function skipString(buf: Buffer, i: number, q: number): number {
         return i + 1;
       }
       if (c === BACKSLASH) {
+        if (ESCAPE_SAME[buf[i + 1]!] === 0) oddEscape = true;
         i += 2;
         continue;
       }
@@ -159,6 +157,7 @@ function skipString(buf: Buffer, i: number, q: number): number {
     if (close < 0) return -1;
     const bs = buf.subarray(i, close).indexOf(BACKSLASH);
     if (bs >= 0) {
+      if (ESCAPE_SAME[buf[i + bs + 1]!] === 0) oddEscape = true;
       i += bs + 2;
       continue;
     }

@@ -208,13 +208,18 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
       const session = { version: s.sessionVersion + 1_000_000, sql: s.sessionSql };
       const at = { offset: s.offset, line: s.line };
       if (s.kind === 'insert') {
-        const check = checkValues(s.sql, s.valuesAt!);
-        if (!check.ok) {
-          refused.push({ statement: excerpt(s.sql), reason: `INSERT into ${s.table}: ${check.reason} (at byte ${check.at} of the statement)`, ...at });
-          continue;
+        let { rows, plain } = s;
+        if (s.valuesAt !== undefined) {
+          const check = checkValues(s.sql, s.valuesAt);
+          if (!check.ok) {
+            refused.push({ statement: excerpt(s.sql), reason: `INSERT into ${s.table}: ${check.reason} (at byte ${check.at} of the statement)`, ...at });
+            continue;
+          }
+          rows = check.rows;
+          plain = check.plain ? check : undefined;
         }
-        t.rows += check.rows;
-        await submitInsert(t, s.sql, check.rows, check.plain ? check : undefined, s.head!, at, session);
+        t.rows += rows!;
+        await submitInsert(t, s.sql, rows!, plain, s.head!, at, session);
         continue;
       }
       const job = { sql: s.sql.toString('latin1'), table: s.table, what: s.kind === 'create-table' ? 'CREATE TABLE' : 'ALTER TABLE', ...at, session };
@@ -287,7 +292,7 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
         // The statement's bytes are the dump file's own: a queued copy can be read back from it.
         const dumpOffset = dumpFile !== undefined && stmt.contiguous === true && a.sql === stmt.sql ? stmt.offset : undefined;
         const head = a.kind === 'insert' ? { ...a.head, charset: classifier.session.get('character_set_client') ?? 'utf8mb4' } : undefined;
-        if (t.spooled) spool.write({ table: a.table, kind: a.kind, sql: typeof a.sql === 'string' ? Buffer.from(a.sql, 'latin1') : a.sql, sessionVersion: s.version, sessionSql: s.sql, valuesAt: a.kind === 'insert' ? a.valuesAt : undefined, head, ...at }, dumpOffset);
+        if (t.spooled) spool.write({ table: a.table, kind: a.kind, sql: typeof a.sql === 'string' ? Buffer.from(a.sql, 'latin1') : a.sql, sessionVersion: s.version, sessionSql: s.sql, valuesAt: a.kind === 'insert' ? a.valuesAt : undefined, rows: a.kind === 'insert' && a.rows >= 0 ? a.rows : undefined, plain, head, ...at }, dumpOffset);
         else if (a.kind === 'insert') await submitInsert(t, a.sql, a.rows, plain, head!, at, undefined, dumpOffset);
         else await submit(t, { sql: a.sql, table: a.table, what: 'ALTER TABLE', ...at }, t.tail);
         return;

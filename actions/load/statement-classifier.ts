@@ -47,8 +47,9 @@ export interface ClassifierOptions {
   /** Lower-case names of schemas other than the target: qualifiers that must not appear. */
   otherSchemas: ReadonlySet<string>;
   /**
-   * Tables whose INSERTs are not checked now (the loader spools them and checks them with
-   * `checkInsert` only if it loads them): their rows are reported as -1. Default: none.
+   * Tables whose INSERTs are not checked now unless the splitter already did (the loader spools
+   * them and checks them with `checkValues` only if it loads them): their rows are reported as -1.
+   * Default: none.
    */
   deferValuesCheck?: (table: string) => boolean;
 }
@@ -162,9 +163,10 @@ export class StatementClassifier {
     if (!kw || (kw.value !== 'VALUES' && kw.value !== 'VALUE')) return { kind: 'refuse', reason: `INSERT into ${name.name} without a VALUES list (INSERT … SELECT and SET forms are not allowed)` };
     const size = stmt.size ?? stmt.sql.length;
     const head = { columns, ignore, replace };
-    if (this.o.deferValuesCheck?.(name.name)) return { kind: 'insert', table: name.name, rows: -1, sql: stmt.sql, size, head, valuesAt: kw.end };
-    const fused = stmt.values;
-    const check: ValuesCheck = fused !== undefined && fused.at === kw.end ? { ok: true, ...fused } : checkValues(stmt.sql, kw.end);
+    // The splitter's one-pass check, when it followed the whole list (it costs nothing more).
+    const fused = stmt.values !== undefined && stmt.values.at === kw.end ? stmt.values : undefined;
+    if (!fused && this.o.deferValuesCheck?.(name.name)) return { kind: 'insert', table: name.name, rows: -1, sql: stmt.sql, size, head, valuesAt: kw.end };
+    const check: ValuesCheck = fused ? { ok: true, ...fused } : checkValues(stmt.sql, kw.end);
     if (!check.ok) return { kind: 'refuse', reason: `INSERT into ${name.name}: ${check.reason} (at byte ${check.at} of the statement)` };
     if (name.schema !== undefined) {
       // Qualified with the dump's own database: drop the qualifier (workers run in the shadow schema).

@@ -28,6 +28,9 @@ export interface SpooledStatement {
   line: number;
   /** For an INSERT whose VALUES are not checked yet: where they start. */
   valuesAt?: number;
+  /** For an INSERT checked already: its rows, and where they are when LOAD DATA can read them. */
+  rows?: number;
+  plain?: { first: number; last: number };
   head?: InsertHead;
 }
 
