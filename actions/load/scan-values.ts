@@ -43,7 +43,7 @@ export const enum VStop {
   NeedMore,
 }
 
-/** A VALUES list being scanned; `first` and `last` are chunk indexes (-1: not in this chunk). */
+/** Where a VALUES list being scanned stands, carried from one call (and chunk) to the next. */
 export interface ValuesState {
   depth: number;
   expect: number;
