@@ -15,8 +15,8 @@ import { createReadStream, existsSync, mkdirSync, rmSync, statSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readRunResults } from '../actions/shared/run-results.ts';
-import { DEFAULT_DATABASE_URL, openDb, parseDatabaseUrl, qualified, quoteIdent, type Db } from '../actions/shared/db.ts';
+import { readRunResults } from '../actions/platform/run-results.ts';
+import { DEFAULT_DATABASE_URL, openDb, parseDatabaseUrl, qualified, quoteIdent, type Db } from '../actions/platform/db.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PIPELINE = join(ROOT, 'scripts', 'pipeline.ts');
@@ -33,7 +33,10 @@ const OLD_SYSTEM: Record<string, number> = {
 };
 const LAYERS: [string, string[]][] = [
   ['staging', ['apartments', 'rooms', 'tenants', 'movings', 'inquiries']],
-  ['seeds', ['code_gender', 'code_tenant_status', 'code_contract_type', 'code_personal_identity', 'code_affiliation_type', 'code_moveout_reason']],
+  [
+    'seeds',
+    ['code_gender', 'code_tenant_status', 'code_contract_type', 'code_personal_identity', 'code_affiliation_type', 'code_moveout_reason'],
+  ],
   ['silver', ['stg_apartments', 'stg_rooms', 'stg_tenants', 'stg_movings', 'stg_inquiries', 'int_contracts']],
   ['gold', ['daily_activity_summary', 'new_contracts', 'moveouts', 'moveout_notices']],
 ];
@@ -92,10 +95,9 @@ async function counts(db: Db, prefix: string): Promise<Map<string, number>> {
 }
 
 async function dropPrefix(db: Db, prefix: string): Promise<void> {
-  const rows = await db.query<{ name: string }>(
-    'SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?',
-    [`${prefix.replace(/_/g, '\\_')}%`],
-  );
+  const rows = await db.query<{ name: string }>('SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?', [
+    `${prefix.replace(/_/g, '\\_')}%`,
+  ]);
   for (const r of rows) await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(r.name)}`);
 }
 

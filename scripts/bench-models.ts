@@ -13,20 +13,25 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { readConfig } from '../actions/shared/config.ts';
-import { DEFAULT_DATABASE_URL, openDb, parseDatabaseUrl, quoteIdent } from '../actions/shared/db.ts';
-import { silentLogger } from '../actions/shared/log.ts';
-import { compileNode } from '../actions/shared/project/compile.ts';
-import { readProject } from '../actions/shared/project/read-project.ts';
-import { topoOrder } from '../actions/shared/project/graph.ts';
-import { publishedResolver } from '../actions/shared/project/resolver.ts';
-import type { ModelNode } from '../actions/shared/project/types.ts';
-import { createSchemas } from '../actions/shared/schemas.ts';
-import { runModels } from '../actions/build/run-models.ts';
+import { readConfig } from '../actions/platform/config.ts';
+import { DEFAULT_DATABASE_URL, openDb, parseDatabaseUrl, quoteIdent } from '../actions/platform/db.ts';
+import { silentLogger } from '../actions/platform/log.ts';
+import { compileNode } from '../actions/transform/project/compile.ts';
+import { readProject } from '../actions/transform/project/read-project.ts';
+import { topoOrder } from '../actions/transform/project/graph.ts';
+import { publishedResolver } from '../actions/transform/project/resolver.ts';
+import type { ModelNode } from '../actions/transform/project/types.ts';
+import { createSchemas } from '../actions/platform/schemas.ts';
+import { runModels } from '../actions/transform/run-models.ts';
 import { runSeeds } from '../actions/seed/run-seeds.ts';
 
 const { values } = parseArgs({
-  options: { models: { type: 'string', default: '500' }, threads: { type: 'string', default: '4' }, keep: { type: 'boolean' }, 'parse-once': { type: 'string' } },
+  options: {
+    models: { type: 'string', default: '500' },
+    threads: { type: 'string', default: '4' },
+    keep: { type: 'boolean' },
+    'parse-once': { type: 'string' },
+  },
 });
 
 // Child mode: read the project in DIR once in this fresh process and print the milliseconds.
@@ -42,7 +47,9 @@ if (values['parse-once']) {
 
 /** Wall and CPU milliseconds of one project read in a fresh process (CPU time is what a busy machine distorts least). */
 function parseInFreshProcess(dir: string): { wall: number; cpu: number } {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--parse-once', dir], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--parse-once', dir], {
+    encoding: 'utf8',
+  });
   const [wall, cpu] = out.trim().split('\n').pop()!.split(' ').map(Number);
   return { wall: wall!, cpu: cpu! };
 }
@@ -54,11 +61,17 @@ function generate(dir: string, n: number): void {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   };
-  w('pipeline.yml', `name: bench\nschema: bench\nvars:\n  kinds: [a, b, c, d]\nmodels:\n  bench:\n    staging:\n      +materialized: view\n      +schema: b_staging\n    int:\n      +materialized: view\n      +schema: b_int\n    marts:\n      +materialized: table\n      +schema: b_marts\n      +tags: [marts]\nseeds:\n  bench:\n    +schema: b_seeds\n`);
-  w('macros/util.sql', "{% macro share(part, whole) -%}\n  round(100.0 * {{ part }} / nullif({{ whole }}, 0), 2)\n{%- endmacro %}\n");
+  w(
+    'pipeline.yml',
+    `name: bench\nschema: bench\nvars:\n  kinds: [a, b, c, d]\nmodels:\n  bench:\n    staging:\n      +materialized: view\n      +schema: b_staging\n    int:\n      +materialized: view\n      +schema: b_int\n    marts:\n      +materialized: table\n      +schema: b_marts\n      +tags: [marts]\nseeds:\n  bench:\n    +schema: b_seeds\n`,
+  );
+  w('macros/util.sql', '{% macro share(part, whole) -%}\n  round(100.0 * {{ part }} / nullif({{ whole }}, 0), 2)\n{%- endmacro %}\n');
   const seeds = 10;
   for (let s = 0; s < seeds; s++) {
-    const rows = Array.from({ length: 50 }, (_, i) => `${i},${'abcd'[i % 4]},${(i * 1.5).toFixed(2)},2026-01-${String((i % 28) + 1).padStart(2, '0')}`);
+    const rows = Array.from(
+      { length: 50 },
+      (_, i) => `${i},${'abcd'[i % 4]},${(i * 1.5).toFixed(2)},2026-01-${String((i % 28) + 1).padStart(2, '0')}`,
+    );
     w(`seeds/raw_${s}.csv`, ['id,kind,amount,day', ...rows].join('\n') + '\n');
   }
   const nStg = Math.round(n * 0.2);
@@ -66,36 +79,45 @@ function generate(dir: string, n: number): void {
   const nMart = n - nStg - nInt;
   const yml: string[] = ['version: 2', 'models:'];
   for (let i = 0; i < nStg; i++) {
-    w(`models/staging/stg_${i}.sql`, `select id, kind, amount, day\nfrom {{ ref('raw_${i % seeds}') }}\nwhere amount >= {{ var('min_amount', 0) }}\n`);
+    w(
+      `models/staging/stg_${i}.sql`,
+      `select id, kind, amount, day\nfrom {{ ref('raw_${i % seeds}') }}\nwhere amount >= {{ var('min_amount', 0) }}\n`,
+    );
     yml.push(`  - name: stg_${i}`, '    columns:', '      - name: id', '        tests: [unique, not_null]');
   }
   for (let i = 0; i < nInt; i++) {
     const a = i % nStg;
     const b = (i * 7 + 3) % nStg;
-    w(`models/int/int_${i}.sql`, [
-      "{%- set kinds = var('kinds') -%}",
-      'select x.day,',
-      '{%- for k in kinds %}',
-      "  sum(case when x.kind = '{{ k }}' then x.amount else 0 end) as amount_{{ k }},",
-      '{%- endfor %}',
-      '  {{ share("sum(x.amount)", "sum(x.amount) + 1") }} as share_total,',
-      '  count(*) as n',
-      `from {{ ref('stg_${a}') }} x join {{ ref('stg_${b}') }} y on y.id = x.id`,
-      'group by x.day',
-      '',
-    ].join('\n'));
+    w(
+      `models/int/int_${i}.sql`,
+      [
+        "{%- set kinds = var('kinds') -%}",
+        'select x.day,',
+        '{%- for k in kinds %}',
+        "  sum(case when x.kind = '{{ k }}' then x.amount else 0 end) as amount_{{ k }},",
+        '{%- endfor %}',
+        '  {{ share("sum(x.amount)", "sum(x.amount) + 1") }} as share_total,',
+        '  count(*) as n',
+        `from {{ ref('stg_${a}') }} x join {{ ref('stg_${b}') }} y on y.id = x.id`,
+        'group by x.day',
+        '',
+      ].join('\n'),
+    );
   }
   for (let i = 0; i < nMart; i++) {
     const a = i % nInt;
     const b = (i * 11 + 5) % nInt;
     const incremental = i % 10 === 0;
-    w(`models/marts/mart_${i}.sql`, [
-      incremental ? "{{ config(materialized='incremental', unique_key='day') }}" : '',
-      `select a.day, a.amount_a + b.amount_b as ab, a.n + b.n as n`,
-      `from {{ ref('int_${a}') }} a join {{ ref('int_${b}') }} b on b.day = a.day`,
-      incremental ? '{% if is_incremental() %}where a.day >= (select max(day) from {{ this }}){% endif %}' : '',
-      '',
-    ].join('\n'));
+    w(
+      `models/marts/mart_${i}.sql`,
+      [
+        incremental ? "{{ config(materialized='incremental', unique_key='day') }}" : '',
+        `select a.day, a.amount_a + b.amount_b as ab, a.n + b.n as n`,
+        `from {{ ref('int_${a}') }} a join {{ ref('int_${b}') }} b on b.day = a.day`,
+        incremental ? '{% if is_incremental() %}where a.day >= (select max(day) from {{ this }}){% endif %}' : '',
+        '',
+      ].join('\n'),
+    );
   }
   w('models/staging/schema.yml', yml.join('\n') + '\n');
 }
@@ -124,12 +146,18 @@ try {
   console.log(`project: ${models.length} models, ${project.nodes.size - models.length} seeds and tests, in ${dir}`);
   const per = (ms: number) => `${ms.toFixed(0)} ms (${(ms / models.length).toFixed(2)} ms per model)`;
   console.log(`parse (cold):    wall ${per(tCold.wall)}, CPU ${per(tCold.cpu)}: fresh process, no template cache`);
-  console.log(`parse (cached):  wall ${per(tCachedFresh.wall)}, CPU ${per(tCachedFresh.cpu)}: fresh process, with target/template-cache.json`);
+  console.log(
+    `parse (cached):  wall ${per(tCachedFresh.wall)}, CPU ${per(tCachedFresh.cpu)}: fresh process, with target/template-cache.json`,
+  );
   console.log(`parse (in-process, warm): wall ${per(tParse)}`);
   console.log(`compile:         wall ${per(tCompile)}`);
   const verdict = (ms: number) => `${(ms / 2000).toFixed(2)}x of the 2 s budget: ${ms < 2000 ? 'met' : 'NOT met'}`;
-  console.log(`parse + compile, cold:   wall ${per(tCold.wall + tCompile)} — ${verdict(tCold.wall + tCompile)} (CPU ${(tCold.cpu + tCompile).toFixed(0)} ms)`);
-  console.log(`parse + compile, cached: wall ${per(tCachedFresh.wall + tCompile)} — ${verdict(tCachedFresh.wall + tCompile)} (CPU ${(tCachedFresh.cpu + tCompile).toFixed(0)} ms)`);
+  console.log(
+    `parse + compile, cold:   wall ${per(tCold.wall + tCompile)} — ${verdict(tCold.wall + tCompile)} (CPU ${(tCold.cpu + tCompile).toFixed(0)} ms)`,
+  );
+  console.log(
+    `parse + compile, cached: wall ${per(tCachedFresh.wall + tCompile)} — ${verdict(tCachedFresh.wall + tCompile)} (CPU ${(tCachedFresh.cpu + tCompile).toFixed(0)} ms)`,
+  );
   console.log(`machine load average: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores (wall times stretch with it)`);
 
   const seedIds = [...project.nodes.keys()].filter((id) => id.startsWith('seed.'));
@@ -138,21 +166,30 @@ try {
   const results = await runModels(project, db, { select: models.map((m) => m.unique_id), resolver, threads, log: silentLogger });
   const tRun = performance.now() - t2;
   const failed = results.filter((r) => r.status !== 'success');
-  console.log(`run:             ${(tRun / 1000).toFixed(2)} s for ${results.length} models on ${threads} threads (${(tRun / results.length).toFixed(1)} ms per model)${failed.length ? `, ${failed.length} not successful: ${failed[0]!.message}` : ''}`);
+  console.log(
+    `run:             ${(tRun / 1000).toFixed(2)} s for ${results.length} models on ${threads} threads (${(tRun / results.length).toFixed(1)} ms per model)${failed.length ? `, ${failed.length} not successful: ${failed[0]!.message}` : ''}`,
+  );
 
   // Reference: the same statements through the plain mariadb client, serially, no swaps.
   const refPrefix = `${prefix}ref_`;
   const refSchemas = createSchemas(config, refPrefix);
   const refResolver = publishedResolver(refSchemas);
   await runSeeds(project, db, { select: seedIds, resolver: refResolver, metaSchema: refSchemas.meta, log: silentLogger });
-  const order = topoOrder(models.map((m) => m.unique_id), project.parent_map);
+  const order = topoOrder(
+    models.map((m) => m.unique_id),
+    project.parent_map,
+  );
   const schemaNames = new Set(models.map((m) => refResolver.resolve(m).schema));
   const lines = [...schemaNames].map((s) => `CREATE DATABASE IF NOT EXISTS ${quoteIdent(s)};`);
   for (const id of order) {
     const m = project.nodes.get(id) as ModelNode;
     const rel = refResolver.resolve(m);
     const sql = compileNode(project, id, refResolver);
-    lines.push(m.config.materialized === 'view' ? `CREATE OR REPLACE VIEW ${rel} AS ${sql};` : `DROP TABLE IF EXISTS ${rel};\nCREATE TABLE ${rel} AS ${sql};`);
+    lines.push(
+      m.config.materialized === 'view'
+        ? `CREATE OR REPLACE VIEW ${rel} AS ${sql};`
+        : `DROP TABLE IF EXISTS ${rel};\nCREATE TABLE ${rel} AS ${sql};`,
+    );
   }
   const sqlFile = join(dir, 'reference.sql');
   writeFileSync(sqlFile, lines.join('\n') + '\n');
@@ -160,10 +197,14 @@ try {
   const t3 = performance.now();
   execFileSync('mariadb', args, { input: lines.join('\n') + '\n', env: { ...process.env, MYSQL_PWD: settings.password ?? '' } });
   const tRef = performance.now() - t3;
-  console.log(`reference:       ${(tRef / 1000).toFixed(2)} s (the same SQL through the plain mariadb client, one connection, no atomic swaps)`);
+  console.log(
+    `reference:       ${(tRef / 1000).toFixed(2)} s (the same SQL through the plain mariadb client, one connection, no atomic swaps)`,
+  );
   console.log(`ratio run/reference: ${(tRun / tRef).toFixed(2)}`);
 } finally {
-  const rows = await db.query<{ s: string }>('SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?', [`${prefix.replace(/_/g, '\\_')}%`]);
+  const rows = await db.query<{ s: string }>('SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?', [
+    `${prefix.replace(/_/g, '\\_')}%`,
+  ]);
   for (const r of rows) await db.exec(`DROP DATABASE ${quoteIdent(r.s)}`);
   await db.close();
   if (!values.keep) rmSync(dir, { recursive: true, force: true });

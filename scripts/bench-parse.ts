@@ -6,7 +6,7 @@
  */
 import { parseDump } from '../actions/load/parse-dump.ts';
 import { resolveDumpSource } from '../actions/load/dump-source.ts';
-import { silentLogger } from '../actions/shared/log.ts';
+import { silentLogger } from '../actions/platform/log.ts';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: npm run bench:parse -- FILE [RUNS]');
@@ -23,6 +23,8 @@ for (let k = 0; k < runs; k++) {
   const mb = r.bytes / 1e6;
   bestWall = Math.max(bestWall, mb / wall);
   bestCpu = Math.max(bestCpu, mb / cpu);
-  console.log(`${mb.toFixed(1)} MB: ${(mb / wall).toFixed(0)} MB/s wall clock, ${(mb / cpu).toFixed(0)} MB/s per CPU second; ${r.tables.reduce((a, x) => a + x.rows, 0)} rows, ${r.statements} statements, ${r.refused.length} refused`);
+  console.log(
+    `${mb.toFixed(1)} MB: ${(mb / wall).toFixed(0)} MB/s wall clock, ${(mb / cpu).toFixed(0)} MB/s per CPU second; ${r.tables.reduce((a, x) => a + x.rows, 0)} rows, ${r.statements} statements, ${r.refused.length} refused`,
+  );
 }
 console.log(`best of ${runs}: ${bestWall.toFixed(0)} MB/s wall clock, ${bestCpu.toFixed(0)} MB/s per CPU second (goal >= 500 MB/s)`);

@@ -73,10 +73,22 @@ export async function startLocalServer(log: (line: string) => void): Promise<Loc
   if (mariadbd) {
     const installDb = findBinary(['mariadb-install-db', 'mysql_install_db']);
     if (!installDb) throw new Error('mariadb-install-db is missing: cannot initialise a private server');
-    const init = spawnSync(installDb, ['--no-defaults', `--datadir=${dataDir}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...(asRoot ? ['--user=root'] : [])], { encoding: 'utf8' });
+    const init = spawnSync(
+      installDb,
+      [
+        '--no-defaults',
+        `--datadir=${dataDir}`,
+        '--auth-root-authentication-method=normal',
+        '--skip-test-db',
+        ...(asRoot ? ['--user=root'] : []),
+      ],
+      { encoding: 'utf8' },
+    );
     if (init.status !== 0) throw new Error(`mariadb-install-db failed: ${init.stderr || init.stdout}`);
   } else {
-    const init = spawnSync(mysqld, ['--no-defaults', '--initialize-insecure', `--datadir=${dataDir}`, ...(asRoot ? ['--user=root'] : [])], { encoding: 'utf8' });
+    const init = spawnSync(mysqld, ['--no-defaults', '--initialize-insecure', `--datadir=${dataDir}`, ...(asRoot ? ['--user=root'] : [])], {
+      encoding: 'utf8',
+    });
     if (init.status !== 0) throw new Error(`mysqld --initialize-insecure failed: ${init.stderr}`);
   }
   const child: ChildProcess = spawn(

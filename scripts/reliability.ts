@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DEFAULT_DATABASE_URL, openDb, parseDatabaseUrl, quoteIdent, type Db } from '../actions/shared/db.ts';
+import { DEFAULT_DATABASE_URL, openDb, parseDatabaseUrl, quoteIdent, type Db } from '../actions/platform/db.ts';
 import { cliCases, projectCases, runBadInput } from './reliability/bad-input.ts';
 import { makeBadDumps } from './reliability/bad-dumps.ts';
 import { connectionKills, killConnectionCycle, killCycle } from './reliability/faults.ts';
@@ -54,7 +54,12 @@ function record(outcomes: Outcome[], o: Outcome): void {
   log(`${o.category} | ${o.name} | ${o.stage ?? ''} | exit ${o.exitCode} | ${status} | ${(o.ms / 1000).toFixed(1)}s`);
 }
 
-async function guarded(outcomes: Outcome[], category: Outcome['category'], name: string, fn: () => Promise<Outcome | Outcome[]>): Promise<void> {
+async function guarded(
+  outcomes: Outcome[],
+  category: Outcome['category'],
+  name: string,
+  fn: () => Promise<Outcome | Outcome[]>,
+): Promise<void> {
   try {
     const r = await fn();
     for (const o of Array.isArray(r) ? r : [r]) record(outcomes, o);
@@ -80,8 +85,12 @@ async function sharedServerPart(f: Fixture, outcomes: Outcome[]): Promise<void> 
   for (const d of bad.all) await guarded(outcomes, 'bad dump', d.name, () => badDumpCheck(f, d));
   const adminUrl = url;
   await guarded(outcomes, 'untrusted dump', 'untrusted', () => untrustedDumpCheck(f, { url: adminUrl }));
-  await guarded(outcomes, 'untrusted dump', 'untrusted --with-routines', () => untrustedDumpCheck(f, { url: adminUrl, withRoutines: true }));
-  await guarded(outcomes, 'untrusted dump', 'untrusted as the least-privilege user', () => untrustedDumpCheck(f, { url: f.user.url, label: 'all attacks, run by the least-privilege pipeline user' }));
+  await guarded(outcomes, 'untrusted dump', 'untrusted --with-routines', () =>
+    untrustedDumpCheck(f, { url: adminUrl, withRoutines: true }),
+  );
+  await guarded(outcomes, 'untrusted dump', 'untrusted as the least-privilege user', () =>
+    untrustedDumpCheck(f, { url: f.user.url, label: 'all attacks, run by the least-privilege pipeline user' }),
+  );
   await guarded(outcomes, 'concurrency', 'two runs', () => concurrencyCheck(f, false));
   await guarded(outcomes, 'concurrency', 'two runs --wait-lock', () => concurrencyCheck(f, true));
   await guarded(outcomes, 'readers', 'readers', () => readersCheck(f, 4));
@@ -103,7 +112,15 @@ async function privateServerPart(f: Fixture, outcomes: Outcome[], gaps: string[]
     return;
   }
   log('starting a private server for the server-level faults');
-  const p = await createPrivateFixture({ prefix: `t_relp_${randomBytes(3).toString('hex')}_`, scale, command: f.command, log, dumps: f.dumps, workDir: f.dir, tmpfsMb: 768 });
+  const p = await createPrivateFixture({
+    prefix: `t_relp_${randomBytes(3).toString('hex')}_`,
+    scale,
+    command: f.command,
+    log,
+    dumps: f.dumps,
+    workDir: f.dir,
+    tmpfsMb: 768,
+  });
   try {
     await guarded(outcomes, 'server restart', 'server restart', () => restartCycle(p, 0.4));
     await guarded(outcomes, 'server restart', 'server restart late', () => restartCycle(p, 0.8));
@@ -112,7 +129,11 @@ async function privateServerPart(f: Fixture, outcomes: Outcome[], gaps: string[]
     // Attacks that would hurt everyone on a shared server if they worked: only here.
     const rootUrl = p.server.url;
     await guarded(outcomes, 'untrusted dump', 'catastrophic', () =>
-      untrustedDumpCheck(p.fixture, { url: rootUrl, catastrophic: true, label: 'all attacks incl. SHUTDOWN, root password, INSTALL SONAME (private server)' }),
+      untrustedDumpCheck(p.fixture, {
+        url: rootUrl,
+        catastrophic: true,
+        label: 'all attacks incl. SHUTDOWN, root password, INSTALL SONAME (private server)',
+      }),
     );
     if (!p.mount) gaps.push('disk full: no tmpfs could be mounted, so only max_allowed_packet was tried');
   } finally {
@@ -130,7 +151,10 @@ async function main(): Promise<number> {
   let f: Fixture | undefined;
   try {
     if (!command) throw new Error('neither daily nor load is built yet: there is no pipeline to drive');
-    if (command === 'load') gaps.push('`daily` is not built yet: the faults drive `pipeline load` (load-stage faults only; seed, build, test and publish are not covered)');
+    if (command === 'load')
+      gaps.push(
+        '`daily` is not built yet: the faults drive `pipeline load` (load-stage faults only; seed, build, test and publish are not covered)',
+      );
     log(`prefix ${prefix}, command ${command}, scale ${scale}`);
     f = await createFixture({ admin, prefix, scale, command, log });
     await sharedServerPart(f, outcomes);
@@ -162,7 +186,11 @@ async function main(): Promise<number> {
 
 /** `--render FILE`: writes the report again from a completed run's target/reliability.json. */
 function renderOnly(file: string): number {
-  const saved = JSON.parse(readFileSync(file, 'utf8')) as { complete: boolean; context: ReportContext & { startedAt: string }; outcomes: Outcome[] };
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as {
+    complete: boolean;
+    context: ReportContext & { startedAt: string };
+    outcomes: Outcome[];
+  };
   if (!saved.complete) throw new Error(`${file} is from a run that did not finish: run the long tier again`);
   writeFileSync(out, renderReport(saved.outcomes, { ...saved.context, startedAt: new Date(saved.context.startedAt) }));
   log(`wrote ${out} from ${file}`);

@@ -88,14 +88,18 @@ export async function* statements(chunks: AsyncIterable<string>): AsyncGenerator
     leftover = buf.slice(stop);
   }
   const last = state as State;
-  if (last === 'squote' || last === 'dquote' || last === 'backtick') throw new ArchiveFormatError('the archive ends inside a quoted string: it is truncated');
+  if (last === 'squote' || last === 'dquote' || last === 'backtick')
+    throw new ArchiveFormatError('the archive ends inside a quoted string: it is truncated');
   if (current.trim()) throw new ArchiveFormatError('the archive ends with an unterminated statement: it is truncated');
 }
 
 const IDENT = '`((?:[^`]|``)+)`';
 const INSERT = new RegExp(`^INSERT\\s+INTO\\s+${IDENT}\\s*(?:\\([^)]*\\)\\s*)?VALUES\\s*`, 'i');
 const CREATE_TABLE = new RegExp(`^CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?${IDENT}`, 'i');
-const CREATE_VIEW = new RegExp(`^CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:ALGORITHM\\s*=\\s*\\w+\\s+)?(?:SQL\\s+SECURITY\\s+\\w+\\s+)?VIEW\\s+(?:${IDENT}\\.)?${IDENT}`, 'i');
+const CREATE_VIEW = new RegExp(
+  `^CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:ALGORITHM\\s*=\\s*\\w+\\s+)?(?:SQL\\s+SECURITY\\s+\\w+\\s+)?VIEW\\s+(?:${IDENT}\\.)?${IDENT}`,
+  'i',
+);
 const unq = (s: string) => s.replace(/``/g, '`');
 
 const HEX = /0[xX]([0-9A-Fa-f]*)/y;
@@ -201,11 +205,15 @@ export async function readArchiveStream(input: Readable, schema: string, gzipped
       if (!d) digests.set(name, (d = { rows: 0, hash: createHash('sha256') }));
       const entry = d;
       let row = '';
-      parseTuples(s.slice(insert[0].length), (raw, kind) => void (row += token(raw, kind)), () => {
-        entry.hash.update(row + ROW_END);
-        row = '';
-        entry.rows++;
-      });
+      parseTuples(
+        s.slice(insert[0].length),
+        (raw, kind) => void (row += token(raw, kind)),
+        () => {
+          entry.hash.update(row + ROW_END);
+          row = '';
+          entry.rows++;
+        },
+      );
       continue;
     }
     const table = CREATE_TABLE.exec(s);

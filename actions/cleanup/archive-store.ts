@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { UsageError, PipelineError } from '../shared/errors.ts';
-import { describeAwsError } from '../shared/aws-errors.ts';
+import { UsageError, PipelineError } from '../platform/errors.ts';
+import { describeAwsError } from '../platform/aws-errors.ts';
 
 export type ArchiveTarget = { kind: 'dir'; dir: string } | { kind: 's3'; bucket: string; prefix: string };
 
@@ -109,7 +109,9 @@ export function createS3Store(client: S3Client, bucket: string, prefix: string, 
           throw describeAwsError(err, 's3:GetObject', url(key));
         }
         if (remote !== sha256) {
-          throw new PipelineError(`the archive uploaded to ${url(key)} differs from the file written (sha256 ${remote} vs ${sha256}). To fix this, run the cleanup again.`);
+          throw new PipelineError(
+            `the archive uploaded to ${url(key)} differs from the file written (sha256 ${remote} vs ${sha256}). To fix this, run the cleanup again.`,
+          );
         }
         return url(key);
       } finally {

@@ -1,6 +1,6 @@
 /**
  * Writes one schema as a mysqldump-format `.sql.gz` that the plain `mariadb`/`mysql` client loads
- * back, through the project's dump writer (actions/shared/dump-writer.ts: the envelope, DROP/CREATE
+ * back, through the project's dump writer (actions/platform/dump-writer.ts: the envelope, DROP/CREATE
  * TABLE, LOCK TABLES, extended INSERTs cut where mysqldump cuts them, views last, the trailer).
  * Everything is read inside one consistent snapshot, in key order, a page at a time (constant
  * memory for keyed tables). While writing it digests every value (sql-literal.ts), so the file
@@ -11,8 +11,8 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { DumpWriter } from '../shared/dump-writer.ts';
-import { openDb, qualified, quoteIdent, type Db, type DbSession } from '../shared/db.ts';
+import { DumpWriter } from '../platform/dump-writer.ts';
+import { openDb, qualified, quoteIdent, type Db, type DbSession } from '../platform/db.ts';
 import { encode, kindOf, ROW_END, type ValueKind } from './sql-literal.ts';
 
 export interface TableDigest {
@@ -119,13 +119,16 @@ async function writeAll(s: DbSession, schema: string, out: Writable, o: ArchiveW
     netBufferLength: o.statementBytes,
   });
   await w.begin(schema, serverVersion);
-  const objects = (await s.query<unknown[]>(
-    'SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME',
-    [schema],
-  )).map((r) => ({ name: str(r[0]), type: str(r[1]) }));
+  const objects = (
+    await s.query<unknown[]>('SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME', [
+      schema,
+    ])
+  ).map((r) => ({ name: str(r[0]), type: str(r[1]) }));
   const tables: TableDigest[] = [];
   for (const t of objects.filter((x) => x.type === 'BASE TABLE')) tables.push(await writeTable(s, schema, t.name, w, o));
-  const views = orderViews(await Promise.all(objects.filter((x) => x.type === 'VIEW').map(async (v) => ({ name: v.name, ddl: await viewDdl(s, schema, v.name) }))));
+  const views = orderViews(
+    await Promise.all(objects.filter((x) => x.type === 'VIEW').map(async (v) => ({ name: v.name, ddl: await viewDdl(s, schema, v.name) }))),
+  );
   for (const v of views) await w.view(v.name, v.ddl);
   await w.end(o.now ?? new Date());
   return { schema, tables, views: views.map((v) => v.name) };
@@ -137,7 +140,11 @@ async function writeTable(s: DbSession, schema: string, table: string, w: DumpWr
     [schema, table],
   );
   // Generated columns take no value on INSERT, so they are left out (and the column list written).
-  const all = cols.map((c) => ({ name: str(c[0]), kind: kindOf(str(c[1])), generated: /\b(VIRTUAL|STORED|PERSISTENT) GENERATED\b/i.test(str(c[2] ?? '')) }));
+  const all = cols.map((c) => ({
+    name: str(c[0]),
+    kind: kindOf(str(c[1])),
+    generated: /\b(VIRTUAL|STORED|PERSISTENT) GENERATED\b/i.test(str(c[2] ?? '')),
+  }));
   const columns: Column[] = all.filter((c) => !c.generated);
   const keyRows = await s.query<unknown[]>(
     `SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX`,
@@ -155,7 +162,14 @@ async function writeTable(s: DbSession, schema: string, table: string, w: DumpWr
   let after: Buffer[] | undefined;
   for (;;) {
     // Keyset paging in primary-key order; a table without a usable key is read in one query.
-    const where = keyed && after ? ` WHERE ${keyAfter(key, keyIndexes.map((i) => columns[i]!.kind), after)}` : '';
+    const where =
+      keyed && after
+        ? ` WHERE ${keyAfter(
+            key,
+            keyIndexes.map((i) => columns[i]!.kind),
+            after,
+          )}`
+        : '';
     const order = keyed ? ` ORDER BY ${key.map(quoteIdent).join(', ')} LIMIT ${pageRows}` : '';
     const page = await s.query<Array<Buffer | null>>(select + where + order);
     for (const row of page) {
@@ -190,9 +204,7 @@ export function keyAfter(key: string[], kinds: ValueKind[], values: Buffer[]): s
     if (kinds[i] === 'number' && !/^[-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?$/.test(lit)) throw new Error(`unexpected numeric key value '${lit}'`);
     return lit;
   });
-  return key.length === 1
-    ? `${quoteIdent(key[0]!)} > ${lits[0]}`
-    : `(${key.map(quoteIdent).join(', ')}) > (${lits.join(', ')})`;
+  return key.length === 1 ? `${quoteIdent(key[0]!)} > ${lits[0]}` : `(${key.map(quoteIdent).join(', ')}) > (${lits.join(', ')})`;
 }
 
 /** SHOW CREATE VIEW without its DEFINER clause: the archive must load as any user. */
@@ -211,4 +223,3 @@ function orderViews(views: Array<{ name: string; ddl: string }>): Array<{ name: 
   }
   return done;
 }
-

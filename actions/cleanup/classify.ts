@@ -4,8 +4,8 @@
  * All pipeline names are physical (with the run's schema prefix), so a prefixed run classifies
  * only its own schemas as active or legacy.
  */
-import type { ConfigTree, PipelineConfig } from '../shared/config.ts';
-import { OLD_SUFFIX, SHADOW_SUFFIX, type Schemas } from '../shared/schemas.ts';
+import type { ConfigTree, PipelineConfig } from '../platform/config.ts';
+import { OLD_SUFFIX, SHADOW_SUFFIX, type Schemas } from '../platform/schemas.ts';
 
 export type SchemaClass = 'active' | 'legacy' | 'unknown' | 'system';
 
@@ -40,10 +40,7 @@ export function customSchemas(tree: ConfigTree): string[] {
   return found;
 }
 
-export function createClassifier(
-  config: Pick<PipelineConfig, 'schema' | 'models' | 'seeds' | 'cleanup'>,
-  schemas: Schemas,
-): Classifier {
+export function createClassifier(config: Pick<PipelineConfig, 'schema' | 'models' | 'seeds' | 'cleanup'>, schemas: Schemas): Classifier {
   const active = new Map<string, string>();
   const addActive = (name: string, role: string) => {
     if (!active.has(name)) active.set(name, role);

@@ -6,10 +6,10 @@
  * and compare the object's sha256) → checksum again (nothing changed meanwhile) → DROP DATABASE →
  * measure again. Any failure keeps the schema, and is reported as that schema's result.
  */
-import { quoteIdent, qualified, type Db } from '../shared/db.ts';
-import { errorMessage, PipelineError, UsageError } from '../shared/errors.ts';
-import type { Logger } from '../shared/log.ts';
-import { formatBytes } from '../shared/progress.ts';
+import { quoteIdent, qualified, type Db } from '../platform/db.ts';
+import { errorMessage, PipelineError, UsageError } from '../platform/errors.ts';
+import type { Logger } from '../platform/log.ts';
+import { formatBytes } from '../platform/progress.ts';
 import { compareManifests, readArchiveFile, ArchiveFormatError } from './archive-reader.ts';
 import type { ArchiveStore } from './archive-store.ts';
 import { writeSchemaArchive } from './archive-writer.ts';
@@ -62,16 +62,25 @@ export interface CleanupReport {
 /** `<schema>_<yyyymmddThhmmssZ>.sql.gz` */
 export function archiveFileName(schema: string, now: Date): string {
   const safe = schema.replace(/[^A-Za-z0-9_.-]/g, (c) => `@${c.codePointAt(0)!.toString(16)}`);
-  return `${safe}_${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.sql.gz`;
+  return `${safe}_${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}.sql.gz`;
 }
 
-export async function planCleanup(db: Db, classifier: Classifier, o: Pick<CleanupOptions, 'archive'>): Promise<{ plans: SchemaPlan[]; kept: CleanupReport['kept'] }> {
+export async function planCleanup(
+  db: Db,
+  classifier: Classifier,
+  o: Pick<CleanupOptions, 'archive'>,
+): Promise<{ plans: SchemaPlan[]; kept: CleanupReport['kept'] }> {
   if (classifier.conflicts.length) {
     throw new UsageError(
       `cleanup.legacy in pipeline.yml lists ${classifier.conflicts.join(', ')}, which the pipeline uses or the server owns. To fix this, remove ${classifier.conflicts.length > 1 ? 'them' : 'it'} from cleanup.legacy.`,
     );
   }
-  const existing = (await db.query<{ name: string }>('SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA ORDER BY 1')).map((r) => r.name);
+  const existing = (await db.query<{ name: string }>('SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA ORDER BY 1')).map(
+    (r) => r.name,
+  );
   const kept: CleanupReport['kept'] = { active: [], unknown: [], system: [] };
   for (const name of existing) {
     const c = classifier.classify(name).class;
@@ -101,7 +110,15 @@ export async function planCleanup(db: Db, classifier: Classifier, o: Pick<Cleanu
             + (SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?) AS n`,
       [schema, schema, schema],
     );
-    const p: SchemaPlan = { ...base, tables: tables.length, views: objects.length - tables.length, otherObjects: Number(other?.n ?? 0), rows, action: 'drop', why: '' };
+    const p: SchemaPlan = {
+      ...base,
+      tables: tables.length,
+      views: objects.length - tables.length,
+      otherObjects: Number(other?.n ?? 0),
+      rows,
+      action: 'drop',
+      why: '',
+    };
     if (p.otherObjects > 0) {
       p.action = 'refuse';
       p.why = `it has ${p.otherObjects} triggers, routines or events, which the archive does not keep. To fix this, archive them yourself (mariadb-dump --routines --events --triggers) and drop it by hand`;
@@ -133,14 +150,20 @@ async function checksums(db: Db, schema: string): Promise<string> {
     [schema],
   );
   if (tables.length === 0) return '';
-  const rows = await db.query<{ Table: string; Checksum: string | null }>(`CHECKSUM TABLE ${tables.map((t) => qualified(schema, t.name)).join(', ')}`);
+  const rows = await db.query<{ Table: string; Checksum: string | null }>(
+    `CHECKSUM TABLE ${tables.map((t) => qualified(schema, t.name)).join(', ')}`,
+  );
   return rows.map((r) => `${r.Table}=${r.Checksum}`).join(';');
 }
 
 /** Errors that end one schema's cleanup as a result: the database's, AWS's, ours. Others are bugs. */
 function isExpectedFailure(err: unknown): boolean {
-  return err instanceof PipelineError || err instanceof ArchiveFormatError || typeof (err as { sqlState?: unknown })?.sqlState === 'string'
-    || typeof (err as { code?: unknown })?.code === 'string';
+  return (
+    err instanceof PipelineError ||
+    err instanceof ArchiveFormatError ||
+    typeof (err as { sqlState?: unknown })?.sqlState === 'string' ||
+    typeof (err as { code?: unknown })?.code === 'string'
+  );
 }
 
 /**
@@ -184,16 +207,22 @@ async function cleanOne(db: Db, p: SchemaPlan, o: CleanupOptions, log: Logger): 
         const problems = compareManifests(written, read);
         if (problems.length) {
           o.store.discard(staging);
-          throw new PipelineError(`the archive of ${p.schema} did not read back as written (${problems.join('; ')}); ${p.schema} was not dropped. This is a bug: please report it.`);
+          throw new PipelineError(
+            `the archive of ${p.schema} did not read back as written (${problems.join('; ')}); ${p.schema} was not dropped. This is a bug: please report it.`,
+          );
         }
         const rows = written.tables.reduce((n, t) => n + t.rows, 0);
-        log.info(`  verified: ${written.tables.length} tables, ${rows.toLocaleString('en-US')} rows, ${written.views.length} views read back identical (${formatBytes(written.bytes)})`);
+        log.info(
+          `  verified: ${written.tables.length} tables, ${rows.toLocaleString('en-US')} rows, ${written.views.length} views read back identical (${formatBytes(written.bytes)})`,
+        );
         const location = await o.store.commit(staging, fileName, written.sha256);
         staging = undefined;
         result.archive = { location, bytes: written.bytes, sha256: written.sha256, tables: written.tables.length, rows };
         log.info(`  archived to ${location}`);
         if ((await checksums(db, p.schema)) !== sumsBefore) {
-          throw new PipelineError(`${p.schema} changed while it was being archived, so it was not dropped (the archive is kept at ${location}). To fix this, stop whatever writes to it and run the cleanup again.`);
+          throw new PipelineError(
+            `${p.schema} changed while it was being archived, so it was not dropped (the archive is kept at ${location}). To fix this, stop whatever writes to it and run the cleanup again.`,
+          );
         }
       }
       await db.exec(`DROP DATABASE ${quoteIdent(p.schema)}`);

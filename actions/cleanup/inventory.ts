@@ -3,7 +3,7 @@
  * class. Rows are counted exactly (COUNT(*)) for small tables; for large ones the server's
  * estimate is shown and marked as such, since counting a large InnoDB table reads all of it.
  */
-import { qualified, type Db } from '../shared/db.ts';
+import { qualified, type Db } from '../platform/db.ts';
 import type { Classifier, SchemaClass } from './classify.ts';
 import { SYSTEM_SCHEMAS } from './classify.ts';
 import { freshStatistics } from './space.ts';
@@ -88,8 +88,17 @@ export async function readInventory(db: Db, classifier: Classifier, o: Inventory
     if (!inv) {
       const c = classifier.classify(r.schema_name);
       inv = {
-        schema: r.schema_name, class: c.class, reason: c.reason, tables: 0, views: 0,
-        otherObjects: others.get(r.schema_name) ?? 0, rows: 0, rowsExact: true, dataBytes: 0, indexBytes: 0, detail: [],
+        schema: r.schema_name,
+        class: c.class,
+        reason: c.reason,
+        tables: 0,
+        views: 0,
+        otherObjects: others.get(r.schema_name) ?? 0,
+        rows: 0,
+        rowsExact: true,
+        dataBytes: 0,
+        indexBytes: 0,
+        detail: [],
       };
       bySchema.set(r.schema_name, inv);
     }

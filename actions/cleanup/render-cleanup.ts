@@ -1,26 +1,36 @@
 /** The cleanup report: one row per legacy schema, what was kept, and the space reclaimed. */
-import { formatBytes } from '../shared/progress.ts';
+import { formatBytes } from '../platform/progress.ts';
 import type { CleanupReport } from './cleanup.ts';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function renderCleanup(r: CleanupReport, archiveTarget: string): string {
   const lines = [
-    r.applied ? 'Cleanup of legacy schemas' : "Cleanup of legacy schemas: DRY RUN, nothing was changed (run with --apply to do it)",
+    r.applied ? 'Cleanup of legacy schemas' : 'Cleanup of legacy schemas: DRY RUN, nothing was changed (run with --apply to do it)',
     '',
     '| schema | reason | tables | views | rows (exact) | result | archive | space before → after |',
     '|---|---|---:|---:|---:|---|---|---|',
   ];
   for (const s of r.results) {
     const result =
-      s.status === 'would-drop' ? `would ${s.action === 'archive-and-drop' ? 'archive, verify and drop' : 'drop'}`
-      : s.status === 'error' ? `ERROR: ${s.message ?? ''}`
-      : s.status === 'refused' ? `refused: ${s.why}`
-      : s.status === 'skipped' ? `skipped: ${s.why}`
-      : 'dropped';
-    const archive = s.archive ? `${s.archive.location} (${formatBytes(s.archive.bytes)}, ${s.archive.rows.toLocaleString('en-US')} rows verified)` : s.status === 'would-drop' && s.action === 'archive-and-drop' ? `to ${archiveTarget}` : '';
+      s.status === 'would-drop'
+        ? `would ${s.action === 'archive-and-drop' ? 'archive, verify and drop' : 'drop'}`
+        : s.status === 'error'
+          ? `ERROR: ${s.message ?? ''}`
+          : s.status === 'refused'
+            ? `refused: ${s.why}`
+            : s.status === 'skipped'
+              ? `skipped: ${s.why}`
+              : 'dropped';
+    const archive = s.archive
+      ? `${s.archive.location} (${formatBytes(s.archive.bytes)}, ${s.archive.rows.toLocaleString('en-US')} rows verified)`
+      : s.status === 'would-drop' && s.action === 'archive-and-drop'
+        ? `to ${archiveTarget}`
+        : '';
     const space = s.space ? `${formatBytes(s.space.before)} → ${formatBytes(s.space.after)}` : '';
-    lines.push(`| ${cell(s.schema)} | ${cell(s.reason)} | ${s.tables} | ${s.views} | ${s.rows.toLocaleString('en-US')} | ${cell(result)} | ${cell(archive)} | ${space} |`);
+    lines.push(
+      `| ${cell(s.schema)} | ${cell(s.reason)} | ${s.tables} | ${s.views} | ${s.rows.toLocaleString('en-US')} | ${cell(result)} | ${cell(archive)} | ${space} |`,
+    );
   }
   if (r.results.length === 0) lines.push('| (none: cleanup.legacy in pipeline.yml lists no schema) | | | | | | | |');
   const method = r.results.find((s) => s.space)?.space?.method;

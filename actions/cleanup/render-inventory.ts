@@ -1,5 +1,5 @@
 /** The inventory as a Markdown table (for people and job summaries) or JSON (for tools). */
-import { formatBytes } from '../shared/progress.ts';
+import { formatBytes } from '../platform/progress.ts';
 import type { SchemaInventory } from './inventory.ts';
 
 const CLASS_ORDER = { legacy: 0, unknown: 1, active: 2, system: 3 } as const;

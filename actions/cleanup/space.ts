@@ -4,7 +4,7 @@
  * INNODB_TABLESPACES on MySQL 8 / Aurora MySQL 3); for other engines, information_schema's
  * data and index lengths, which for them are the file sizes.
  */
-import type { Db, DbSession } from '../shared/db.ts';
+import type { Db, DbSession } from '../platform/db.ts';
 
 /**
  * MySQL 8 caches information_schema.TABLES statistics for a day by default; 0 reads them live.

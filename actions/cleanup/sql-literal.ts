@@ -5,15 +5,43 @@
  * client character set.
  * https://dev.mysql.com/doc/refman/8.0/en/string-literals.html
  */
-import { quoteString } from '../shared/sql-literal.ts';
+import { quoteString } from '../platform/sql-literal.ts';
 
 /** How a column's values are written: numbers bare, bytes as hex, everything else quoted. */
 export type ValueKind = 'number' | 'bytes' | 'text';
 
-const NUMERIC = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint', 'decimal', 'numeric', 'float', 'double', 'real', 'dec', 'fixed']);
+const NUMERIC = new Set([
+  'tinyint',
+  'smallint',
+  'mediumint',
+  'int',
+  'integer',
+  'bigint',
+  'decimal',
+  'numeric',
+  'float',
+  'double',
+  'real',
+  'dec',
+  'fixed',
+]);
 const BINARY = new Set([
-  'binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob', 'bit', 'geometry', 'point', 'linestring', 'polygon',
-  'multipoint', 'multilinestring', 'multipolygon', 'geometrycollection', 'geomcollection',
+  'binary',
+  'varbinary',
+  'tinyblob',
+  'blob',
+  'mediumblob',
+  'longblob',
+  'bit',
+  'geometry',
+  'point',
+  'linestring',
+  'polygon',
+  'multipoint',
+  'multilinestring',
+  'multipolygon',
+  'geometrycollection',
+  'geomcollection',
 ]);
 
 /** The kind of a column from information_schema.COLUMNS.DATA_TYPE. */

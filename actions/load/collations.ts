@@ -46,7 +46,8 @@ export function createCollationMapper(known: ReadonlySet<string>): CollationMapp
   };
 }
 
-const COLLATION_WORD = /\b((?:utf8mb4|utf8mb3|utf8|utf16|utf32|ucs2|latin1|ascii|binary|cp932|sjis|ujis|eucjpms|gbk|gb18030|big5|euckr|tis620)_[a-z0-9_]*?(?:_ci|_cs|_bin))\b/gi;
+const COLLATION_WORD =
+  /\b((?:utf8mb4|utf8mb3|utf8|utf16|utf32|ucs2|latin1|ascii|binary|cp932|sjis|ujis|eucjpms|gbk|gb18030|big5|euckr|tis620)_[a-z0-9_]*?(?:_ci|_cs|_bin))\b/gi;
 
 /** Replaces, in DDL text, every collation name the server lacks. */
 export function mapCollations(sql: string, mapper: CollationMapper): string {

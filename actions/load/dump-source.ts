@@ -9,7 +9,7 @@ import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { PipelineError, UsageError } from '../shared/errors.ts';
+import { PipelineError, UsageError } from '../platform/errors.ts';
 
 export interface DumpSource {
   /** What to print: the path or s3:// URL. */
@@ -50,7 +50,9 @@ export async function resolveDumpSource(spec: string, o: ResolveOptions = {}): P
       if (!st.isFile()) throw new Error('not a file');
       size = st.size;
     } catch {
-      throw new PipelineError(`the dump file ${spec} does not exist or is not a readable file. To fix this, pass --dump with the path of a mysqldump file (plain or gzip).`);
+      throw new PipelineError(
+        `the dump file ${spec} does not exist or is not a readable file. To fix this, pass --dump with the path of a mysqldump file (plain or gzip).`,
+      );
     }
     return { name: spec, size, date: dateOfName(spec), path: spec, open: () => createReadStream(spec, { highWaterMark: 4 << 20 }) };
   }
@@ -80,7 +82,9 @@ async function newestUnder(client: S3Client, bucket: string, prefix: string, dat
     try {
       page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
     } catch (err) {
-      throw new PipelineError(`cannot list s3://${bucket}/${prefix}: ${(err as Error).message}. To fix this, check the bucket name and the credentials' s3:ListBucket permission.`);
+      throw new PipelineError(
+        `cannot list s3://${bucket}/${prefix}: ${(err as Error).message}. To fix this, check the bucket name and the credentials' s3:ListBucket permission.`,
+      );
     }
     for (const obj of page.Contents ?? []) {
       seen++;
@@ -93,7 +97,9 @@ async function newestUnder(client: S3Client, bucket: string, prefix: string, dat
   } while (token);
   if (!best) {
     const what = date ? `a dump of ${date} (gghouse_${date}.sql or .sql.gz)` : 'a dump named gghouse_YYYYMMDD.sql[.gz]';
-    throw new PipelineError(`no ${what} under s3://${bucket}/${prefix} (${seen} objects listed). To fix this, check the prefix${date ? ' and --date' : ''}.`);
+    throw new PipelineError(
+      `no ${what} under s3://${bucket}/${prefix} (${seen} objects listed). To fix this, check the prefix${date ? ' and --date' : ''}.`,
+    );
   }
   return best;
 }
@@ -107,7 +113,12 @@ async function* s3Bytes(client: S3Client, bucket: string, key: string, name: str
   for (let attempt = 0; ; attempt++) {
     try {
       const res = await client.send(
-        new GetObjectCommand({ Bucket: bucket, Key: key, Range: offset > 0 ? `bytes=${offset}-` : undefined, IfMatch: offset > 0 ? etag : undefined }),
+        new GetObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Range: offset > 0 ? `bytes=${offset}-` : undefined,
+          IfMatch: offset > 0 ? etag : undefined,
+        }),
       );
       etag ??= res.ETag;
       if (total === undefined) total = res.ContentLength;
@@ -115,7 +126,8 @@ async function* s3Bytes(client: S3Client, bucket: string, key: string, name: str
         offset += (chunk as Buffer).length;
         yield chunk as Buffer;
       }
-      if (total !== undefined && offset < total) throw Object.assign(new Error(`connection closed after ${offset} of ${total} bytes`), { retriable: true });
+      if (total !== undefined && offset < total)
+        throw Object.assign(new Error(`connection closed after ${offset} of ${total} bytes`), { retriable: true });
       return;
     } catch (err) {
       const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; message?: string };
@@ -123,9 +135,14 @@ async function* s3Bytes(client: S3Client, bucket: string, key: string, name: str
       if (e.name === 'NoSuchKey' || status === 404) {
         throw new PipelineError(`the dump ${name} does not exist. To fix this, check the bucket and key (or pass a prefix ending in '/').`);
       }
-      if (status === 412) throw new PipelineError(`the dump ${name} was replaced while it was being read (its ETag changed). To fix this, run the load again.`);
+      if (status === 412)
+        throw new PipelineError(
+          `the dump ${name} was replaced while it was being read (its ETag changed). To fix this, run the load again.`,
+        );
       if ((status !== undefined && status < 500 && status !== 429) || attempt >= retries) {
-        throw new PipelineError(`reading ${name} failed at byte ${offset}${attempt > 0 ? ` after ${attempt + 1} attempts` : ''}: ${e.message}. To fix this, check the network and the credentials, then run the load again.`);
+        throw new PipelineError(
+          `reading ${name} failed at byte ${offset}${attempt > 0 ? ` after ${attempt + 1} attempts` : ''}: ${e.message}. To fix this, check the network and the credentials, then run the load again.`,
+        );
       }
       o.log?.(`reading ${name} broke at byte ${offset} (${e.message}); resuming (attempt ${attempt + 2} of ${retries + 1})`);
       await new Promise((r) => setTimeout(r, backoff(attempt)));
@@ -204,8 +221,13 @@ export async function* dumpBytes(source: DumpSource): AsyncGenerator<Buffer> {
   try {
     for await (const c of gunzip) yield c as Buffer;
   } catch (err) {
-    if ((err as { code?: string }).code?.startsWith('Z_') || /unexpected end of file|incorrect header|invalid/i.test((err as Error).message)) {
-      throw new PipelineError(`${source.name} is not a valid gzip stream (${(err as Error).message}) near compressed byte ${compressed}. To fix this, check the file (gzip -t) or fetch it again.`);
+    if (
+      (err as { code?: string }).code?.startsWith('Z_') ||
+      /unexpected end of file|incorrect header|invalid/i.test((err as Error).message)
+    ) {
+      throw new PipelineError(
+        `${source.name} is not a valid gzip stream (${(err as Error).message}) near compressed byte ${compressed}. To fix this, check the file (gzip -t) or fetch it again.`,
+      );
     }
     throw err;
   } finally {

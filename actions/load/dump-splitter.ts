@@ -296,7 +296,12 @@ export class DumpSplitter {
                 return;
               }
               const lineEnd = eol < 0 ? n : eol;
-              const arg = data.subarray(i + 9, lineEnd).toString('latin1').trim().split(/\s+/)[0] ?? '';
+              const arg =
+                data
+                  .subarray(i + 9, lineEnd)
+                  .toString('latin1')
+                  .trim()
+                  .split(/\s+/)[0] ?? '';
               if (arg.length > 0) this.delimiter = Buffer.from(arg, 'latin1');
               d0 = this.delimiter[0]!;
               dlen = this.delimiter.length;
@@ -428,8 +433,7 @@ export class DumpSplitter {
             } else if (k + 1 < n) {
               if (ESCAPE_SAME[data[k + 1]!] === 0) this.v.plain = false;
               i = k + 2;
-            }
-            else {
+            } else {
               this.escaped = true;
               i = n;
             }
@@ -505,7 +509,8 @@ export class DumpSplitter {
   private emit(data: Buffer, seg: number, endExclusive: number, out: Statement[]): void {
     const st = this.take(data, seg, endExclusive, true);
     if (st) {
-      if (this.vActive && this.v.depth === 0 && this.v.rows > 0) st.values = { at: this.vAt, rows: this.v.rows, plain: this.v.plain, first: this.vFirst, last: this.vLast };
+      if (this.vActive && this.v.depth === 0 && this.v.rows > 0)
+        st.values = { at: this.vAt, rows: this.v.rows, plain: this.v.plain, first: this.vFirst, last: this.vLast };
       out.push(st);
     }
     this.vActive = false;
@@ -583,7 +588,13 @@ function isConditional(data: Buffer, i: number): boolean {
 
 function isDelimiterCommand(data: Buffer, i: number): boolean {
   if (i + 10 > data.length) return false;
-  if (data.subarray(i, i + 9).toString('latin1').toLowerCase() !== 'delimiter') return false;
+  if (
+    data
+      .subarray(i, i + 9)
+      .toString('latin1')
+      .toLowerCase() !== 'delimiter'
+  )
+    return false;
   const next = data[i + 9]!;
   return next === 0x20 || next === 0x09;
 }

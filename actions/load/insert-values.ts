@@ -9,7 +9,9 @@
  * `plain`: the list holds only single-quoted strings, plain numbers and NULL, so LOAD DATA can
  * read it as it is (see load-data.ts). `first`/`last`: offsets of the first '(' and the last ')'.
  */
-export type ValuesCheck = { ok: true; rows: number; plain: boolean; first: number; last: number } | { ok: false; reason: string; at: number };
+export type ValuesCheck =
+  | { ok: true; rows: number; plain: boolean; first: number; last: number }
+  | { ok: false; reason: string; at: number };
 
 import { ESCAPE_SAME } from './scan-values.ts';
 

@@ -9,7 +9,7 @@
  * LOAD DATA input much faster than INSERT syntax; the row-count check after the load catches any
  * difference in how rows were read.
  */
-import { quoteIdent } from '../shared/db.ts';
+import { quoteIdent } from '../platform/db.ts';
 
 export interface LoadDataJob {
   /** The statement to run (latin1 text for the byte-preserving connection). */

@@ -8,18 +8,18 @@
  * old schemas) are removed at the start of the next one.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { isConnectionLost, qualified, quoteIdent, type Db, type DbSession } from '../shared/db.ts';
-import { PipelineError } from '../shared/errors.ts';
-import type { Logger } from '../shared/log.ts';
-import type { LoadResult, LoadTableResult } from '../shared/run-results.ts';
+import { isConnectionLost, qualified, quoteIdent, type Db, type DbSession } from '../platform/db.ts';
+import { PipelineError } from '../platform/errors.ts';
+import type { Logger } from '../platform/log.ts';
+import type { LoadResult, LoadTableResult } from '../platform/run-results.ts';
 import { createCollationMapper } from './collations.ts';
 import { dumpBytes, plainDumpFile, reusedChunks, type DumpSource } from './dump-source.ts';
 import { DumpSplitter, type Statement } from './dump-splitter.ts';
 import { checkValues } from './insert-values.ts';
 import { loadDataFor } from './load-data.ts';
 import { splitSecondaryKeys } from './secondary-keys.ts';
-import { forgetLoadHashes, loadedHashes, recordLoadHashes } from './load-hashes.ts';
-import { baseTables, createObjects, publishShadow, views, type DeferredObject, type SwapPlan } from './shadow-swap.ts';
+import { forgetLoadHashes, loadedHashes, recordLoadHashes } from '../platform/load-hashes.ts';
+import { baseTables, createObjects, publishShadow, views, type DeferredObject, type SwapPlan } from '../platform/shadow-swap.ts';
 import { SESSION_VARS, StatementClassifier, excerpt } from './statement-classifier.ts';
 import type { ServerFlavor } from './sql-text.ts';
 import { removeStaleSpills } from './spill-file.ts';
@@ -89,7 +89,9 @@ export async function serverFlavor(db: Db): Promise<ServerFlavor> {
 
 async function serverCollations(db: Db): Promise<Set<string>> {
   try {
-    const rows = await db.query<{ a: string; b: string }>('SELECT COLLATION_NAME AS a, FULL_COLLATION_NAME AS b FROM information_schema.COLLATION_CHARACTER_SET_APPLICABILITY');
+    const rows = await db.query<{ a: string; b: string }>(
+      'SELECT COLLATION_NAME AS a, FULL_COLLATION_NAME AS b FROM information_schema.COLLATION_CHARACTER_SET_APPLICABILITY',
+    );
     return new Set(rows.flatMap((r) => [r.a.toLowerCase(), r.b.toLowerCase()]));
   } catch {
     const rows = await db.query<{ a: string }>('SELECT COLLATION_NAME AS a FROM information_schema.COLLATIONS');
@@ -122,7 +124,8 @@ function sessionSqlOf(session: Map<string, string>): string {
   for (const v of SESSION_VARS) {
     const value = session.get(v);
     if (value !== undefined) parts.push(`${v} = ${value}`);
-    else if (v === 'character_set_client' || v === 'character_set_results' || v === 'character_set_connection') parts.push(`${v} = utf8mb4`);
+    else if (v === 'character_set_client' || v === 'character_set_results' || v === 'character_set_connection')
+      parts.push(`${v} = utf8mb4`);
     else if (v !== 'collation_connection') parts.push(`${v} = DEFAULT`);
   }
   return `SET SESSION ${parts.join(', ')}`;
@@ -148,7 +151,13 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
   await db.exec(`CREATE DATABASE ${quoteIdent(shadow)} CHARACTER SET utf8mb4`);
   const threads = o.threads ?? (await defaultThreads(db));
   // Tables that may be unchanged are spooled; their VALUES are checked only if they are loaded.
-  const classifier = new StatementClassifier({ flavor, withRoutines: o.withRoutines ?? false, collations, otherSchemas, deferValuesCheck: (t) => tables.get(t)?.spooled === true });
+  const classifier = new StatementClassifier({
+    flavor,
+    withRoutines: o.withRoutines ?? false,
+    collations,
+    otherSchemas,
+    deferValuesCheck: (t) => tables.get(t)?.spooled === true,
+  });
   const splitter = new DumpSplitter();
   const dumpFile = plainDumpFile(o.source);
   const spool = new TableSpool(dumpFile);
@@ -161,7 +170,8 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
   let skippedRoutines = 0;
   let sessionCache = { version: -1, sql: '' };
   const session = () => {
-    if (sessionCache.version !== classifier.sessionVersion) sessionCache = { version: classifier.sessionVersion, sql: sessionSqlOf(classifier.session) };
+    if (sessionCache.version !== classifier.sessionVersion)
+      sessionCache = { version: classifier.sessionVersion, sql: sessionSqlOf(classifier.session) };
     return sessionCache;
   };
   const progress = log.progress({ label: `loading ${o.source.name}`, unit: 'bytes' });
@@ -189,12 +199,25 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
    * batches stay INSERTs (LOAD DATA costs an extra round trip per statement), and so do batches of
    * huge rows (the server reads a very long LOAD DATA field slowly).
    */
-  const submitInsert = async (t: TableState, sql: Buffer, rows: number, plain: { first: number; last: number } | undefined, head: InsertHead, at: { offset: number; line: number }, session?: Job['session'], dumpOffset?: number) => {
+  const submitInsert = async (
+    t: TableState,
+    sql: Buffer,
+    rows: number,
+    plain: { first: number; last: number } | undefined,
+    head: InsertHead,
+    at: { offset: number; line: number },
+    session?: Job['session'],
+    dumpOffset?: number,
+  ) => {
     if (useLoadData && plain && rows >= 20 && sql.length / rows < 8192) {
       const name = `load-${++infileSeq}`;
       const ld = loadDataFor(t.name, sql, { ...head, ...plain }, head.charset, name);
       const rowsAt = dumpOffset === undefined ? undefined : dumpOffset + plain.first;
-      return submit(t, { sql: ld.sql, infile: { name, data: ld.data }, dumpOffset: rowsAt, table: t.name, what: 'INSERT (as LOAD DATA)', ...at, session }, t.created);
+      return submit(
+        t,
+        { sql: ld.sql, infile: { name, data: ld.data }, dumpOffset: rowsAt, table: t.name, what: 'INSERT (as LOAD DATA)', ...at, session },
+        t.created,
+      );
     }
     insertBatches++;
     return submit(t, { sql, dumpOffset, table: t.name, what: 'INSERT', ...at, session }, t.created);
@@ -212,7 +235,11 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
         if (s.valuesAt !== undefined) {
           const check = checkValues(s.sql, s.valuesAt);
           if (!check.ok) {
-            refused.push({ statement: excerpt(s.sql), reason: `INSERT into ${s.table}: ${check.reason} (at byte ${check.at} of the statement)`, ...at });
+            refused.push({
+              statement: excerpt(s.sql),
+              reason: `INSERT into ${s.table}: ${check.reason} (at byte ${check.at} of the statement)`,
+              ...at,
+            });
             continue;
           }
           rows = check.rows;
@@ -222,7 +249,13 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
         await submitInsert(t, s.sql, rows!, plain, s.head!, at, session);
         continue;
       }
-      const job = { sql: s.sql.toString('latin1'), table: s.table, what: s.kind === 'create-table' ? 'CREATE TABLE' : 'ALTER TABLE', ...at, session };
+      const job = {
+        sql: s.sql.toString('latin1'),
+        table: s.table,
+        what: s.kind === 'create-table' ? 'CREATE TABLE' : 'ALTER TABLE',
+        ...at,
+        session,
+      };
       if (s.kind === 'create-table') t.created = (await submit(t, job)).done;
       else await submit(t, job, t.tail);
     }
@@ -235,7 +268,8 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
    */
   let spooling: TableState | undefined;
   let previousTable: TableState | undefined;
-  const addKeys = (t: TableState) => submit(t, { sql: addKeysSql(t), table: t.name, what: 'ALTER TABLE (secondary indexes)', offset: 0, line: t.firstLine }, t.tail);
+  const addKeys = (t: TableState) =>
+    submit(t, { sql: addKeysSql(t), table: t.name, what: 'ALTER TABLE (secondary indexes)', offset: 0, line: t.firstLine }, t.tail);
   const decide = async (t: TableState | undefined) => {
     if (!t?.spooled) return;
     if (t.hash.copy().digest('hex') !== previous.get(t.name)?.hash) await replayTable(t);
@@ -247,33 +281,62 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
     const at = { offset: stmt.offset, line: stmt.line };
     switch (a.kind) {
       case 'create-table': {
-        if (tables.has(a.table)) throw new PipelineError(`the dump creates table ${a.table} twice (again at line ${stmt.line}, byte offset ${stmt.offset}) without dropping it. To fix this, check the dump.`);
+        if (tables.has(a.table))
+          throw new PipelineError(
+            `the dump creates table ${a.table} twice (again at line ${stmt.line}, byte offset ${stmt.offset}) without dropping it. To fix this, check the dump.`,
+          );
         await decide(spooling);
         // The dump moved on: the previous table's deferred keys are built while the next tables load.
-        if (previousTable && !previousTable.spooled && previousTable.keys.length && tables.get(previousTable.name) === previousTable) await addKeys(previousTable);
+        if (previousTable && !previousTable.spooled && previousTable.keys.length && tables.get(previousTable.name) === previousTable)
+          await addKeys(previousTable);
         const split = o.deferIndexes === false ? { create: a.sql, keys: [] } : splitSecondaryKeys(a.sql);
-        const t: TableState = { name: a.table, hash: createHash('sha256'), rows: 0, bytes: stmt.sql.length, started: Date.now(), spooled: previous.has(a.table) && published.has(a.table), tail: Promise.resolve(), firstLine: stmt.line, keys: split.keys };
+        const t: TableState = {
+          name: a.table,
+          hash: createHash('sha256'),
+          rows: 0,
+          bytes: stmt.sql.length,
+          started: Date.now(),
+          spooled: previous.has(a.table) && published.has(a.table),
+          tail: Promise.resolve(),
+          firstLine: stmt.line,
+          keys: split.keys,
+        };
         const s = session();
         t.hash.update(LOADER_HASH_VERSION).update(s.sql).update(a.sql);
         tables.set(a.table, t);
         previousTable = t;
         order.push(a.table);
         spooling = t.spooled ? t : undefined;
-        if (t.spooled) spool.write({ table: a.table, kind: a.kind, sql: Buffer.from(split.create, 'latin1'), sessionVersion: s.version, sessionSql: s.sql, ...at });
+        if (t.spooled)
+          spool.write({
+            table: a.table,
+            kind: a.kind,
+            sql: Buffer.from(split.create, 'latin1'),
+            sessionVersion: s.version,
+            sessionSql: s.sql,
+            ...at,
+          });
         else t.created = (await submit(t, { sql: split.create, table: a.table, what: 'CREATE TABLE', ...at })).done;
         return;
       }
       case 'insert':
       case 'alter-table': {
         const t = tables.get(a.table);
-        if (!t) throw new PipelineError(`line ${stmt.line} (byte offset ${stmt.offset}) writes to table ${a.table}, which the dump has not created. To fix this, check the dump (is a CREATE TABLE missing?).`);
+        if (!t)
+          throw new PipelineError(
+            `line ${stmt.line} (byte offset ${stmt.offset}) writes to table ${a.table}, which the dump has not created. To fix this, check the dump (is a CREATE TABLE missing?).`,
+          );
         if (t.spooled && t !== spooling) await replayTable(t); // back to a table already passed: it changed
         let plain = a.kind === 'insert' ? a.values : undefined;
         if (a.kind === 'insert' && a.rows < 0 && !t.spooled) {
           // Classified while the table was spooled (VALUES not checked yet), but it loads now.
           const check = checkValues(a.sql, a.valuesAt!);
           if (!check.ok) {
-            refused.push({ statement: excerpt(stmt.sql), reason: `INSERT into ${a.table}: ${check.reason} (at byte ${check.at} of the statement)`, ...at });
+            refused.push({
+              statement: excerpt(stmt.sql),
+              reason: `INSERT into ${a.table}: ${check.reason} (at byte ${check.at} of the statement)`,
+              ...at,
+            });
             return;
           }
           a.rows = check.rows;
@@ -286,13 +349,36 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
         if (a.kind === 'alter-table' && t.keys.length) {
           // The dump alters the table itself (a foreign key, say): its deferred keys go first.
           const keys = addKeysSql(t);
-          if (t.spooled) spool.write({ table: a.table, kind: 'alter-table', sql: Buffer.from(keys, 'latin1'), sessionVersion: s.version, sessionSql: s.sql, ...at });
+          if (t.spooled)
+            spool.write({
+              table: a.table,
+              kind: 'alter-table',
+              sql: Buffer.from(keys, 'latin1'),
+              sessionVersion: s.version,
+              sessionSql: s.sql,
+              ...at,
+            });
           else await submit(t, { sql: keys, table: t.name, what: 'ALTER TABLE (secondary indexes)', ...at }, t.tail);
         }
         // The statement's bytes are the dump file's own: a queued copy can be read back from it.
         const dumpOffset = dumpFile !== undefined && stmt.contiguous === true && a.sql === stmt.sql ? stmt.offset : undefined;
         const head = a.kind === 'insert' ? { ...a.head, charset: classifier.session.get('character_set_client') ?? 'utf8mb4' } : undefined;
-        if (t.spooled) spool.write({ table: a.table, kind: a.kind, sql: typeof a.sql === 'string' ? Buffer.from(a.sql, 'latin1') : a.sql, sessionVersion: s.version, sessionSql: s.sql, valuesAt: a.kind === 'insert' ? a.valuesAt : undefined, rows: a.kind === 'insert' && a.rows >= 0 ? a.rows : undefined, plain, head, ...at }, dumpOffset);
+        if (t.spooled)
+          spool.write(
+            {
+              table: a.table,
+              kind: a.kind,
+              sql: typeof a.sql === 'string' ? Buffer.from(a.sql, 'latin1') : a.sql,
+              sessionVersion: s.version,
+              sessionSql: s.sql,
+              valuesAt: a.kind === 'insert' ? a.valuesAt : undefined,
+              rows: a.kind === 'insert' && a.rows >= 0 ? a.rows : undefined,
+              plain,
+              head,
+              ...at,
+            },
+            dumpOffset,
+          );
         else if (a.kind === 'insert') await submitInsert(t, a.sql, a.rows, plain, head!, at, undefined, dumpOffset);
         else await submit(t, { sql: a.sql, table: a.table, what: 'ALTER TABLE', ...at }, t.tail);
         return;
@@ -339,7 +425,8 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
       if (dumpFile !== undefined) splitter.detach();
     }
     for (const stmt of splitter.end()) {
-      if (!stmt.terminated) throw truncated(o.source.name, splitter.stats.bytes, { offset: stmt.offset, line: stmt.line, excerpt: excerpt(stmt.sql) });
+      if (!stmt.terminated)
+        throw truncated(o.source.name, splitter.stats.bytes, { offset: stmt.offset, line: stmt.line, excerpt: excerpt(stmt.sql) });
       await handle(stmt);
     }
     progress.finish();
@@ -365,17 +452,34 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
       const t = tables.get(name)!;
       const [{ n }] = await db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${qualified(shadow, name)}`);
       if (Number(n) !== t.rows) {
-        throw new PipelineError(`table ${name}: the server holds ${n} rows but the dump gave ${t.rows} (from line ${t.firstLine}). Rows were merged or lost (duplicate keys?). The published schema is unchanged. To fix this, check the table's INSERTs in the dump.`);
+        throw new PipelineError(
+          `table ${name}: the server holds ${n} rows but the dump gave ${t.rows} (from line ${t.firstLine}). Rows were merged or lost (duplicate keys?). The published schema is unchanged. To fix this, check the table's INSERTs in the dump.`,
+        );
       }
     }
     for (const name of order) {
       const t = tables.get(name)!;
       const isUnchanged = unchanged.includes(name);
       if (isUnchanged) t.rows = previous.get(name)!.rows;
-      results.push({ table: name, rows: t.rows, bytes: t.bytes, seconds: isUnchanged ? 0 : round(((t.finished ?? Date.now()) - t.started) / 1000), status: isUnchanged ? 'unchanged' : 'loaded', hash: hashes.get(name) });
+      results.push({
+        table: name,
+        rows: t.rows,
+        bytes: t.bytes,
+        seconds: isUnchanged ? 0 : round(((t.finished ?? Date.now()) - t.started) / 1000),
+        status: isUnchanged ? 'unchanged' : 'loaded',
+        hash: hashes.get(name),
+      });
     }
     const dropped = [...published].filter((n) => !tables.has(n));
-    for (const name of dropped) results.push({ table: name, rows: 0, bytes: 0, seconds: 0, status: 'dropped', message: 'not in the dump any more: removed from the schema' });
+    for (const name of dropped)
+      results.push({
+        table: name,
+        rows: 0,
+        bytes: 0,
+        seconds: 0,
+        status: 'dropped',
+        message: 'not in the dump any more: removed from the schema',
+      });
     const viewNames = new Set(objects.filter((x) => x.type === 'VIEW').map((x) => x.name));
     const plan: SwapPlan = {
       target,
@@ -390,15 +494,19 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
     // Views and routines are checked in the shadow first (their definitions must compile).
     // Unchanged tables are not in the shadow: empty copies of their structure stand in meanwhile.
     if (objects.length) {
-      await db.withSession(async (s) => {
-        for (const t of unchanged) await s.exec(`CREATE TABLE ${qualified(shadow, t)} LIKE ${qualified(target, t)}`);
-        await createObjects(s, plan, true, shadow);
-        for (const o of objects) if (o.type !== 'VIEW') await s.exec(`DROP ${o.type} IF EXISTS ${qualified(shadow, o.name)}`);
-        for (const o of objects) if (o.type === 'VIEW') await s.exec(`DROP VIEW IF EXISTS ${qualified(shadow, o.name)}`);
-        for (const t of unchanged) await s.exec(`DROP TABLE IF EXISTS ${qualified(shadow, t)}`);
-      }).catch((err) => {
-        throw new PipelineError(`a view or routine of the dump does not compile: ${(err as Error).message}. The published schema is unchanged. To fix this, check its definition in the dump.`);
-      });
+      await db
+        .withSession(async (s) => {
+          for (const t of unchanged) await s.exec(`CREATE TABLE ${qualified(shadow, t)} LIKE ${qualified(target, t)}`);
+          await createObjects(s, plan, true, shadow);
+          for (const o of objects) if (o.type !== 'VIEW') await s.exec(`DROP ${o.type} IF EXISTS ${qualified(shadow, o.name)}`);
+          for (const o of objects) if (o.type === 'VIEW') await s.exec(`DROP VIEW IF EXISTS ${qualified(shadow, o.name)}`);
+          for (const t of unchanged) await s.exec(`DROP TABLE IF EXISTS ${qualified(shadow, t)}`);
+        })
+        .catch((err) => {
+          throw new PipelineError(
+            `a view or routine of the dump does not compile: ${(err as Error).message}. The published schema is unchanged. To fix this, check its definition in the dump.`,
+          );
+        });
     }
     await pool.close();
     if (publish) {

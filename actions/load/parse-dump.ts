@@ -3,7 +3,7 @@
  * load would do (tables, rows, bytes, refused statements, the trailer). It is also the parser's
  * throughput benchmark. Conditional comments are resolved as a MySQL 8 server would.
  */
-import type { Logger } from '../shared/log.ts';
+import type { Logger } from '../platform/log.ts';
 import { createCollationMapper } from './collations.ts';
 import { dumpBytes, plainDumpFile, reusedChunks, type DumpSource } from './dump-source.ts';
 import { DumpSplitter } from './dump-splitter.ts';

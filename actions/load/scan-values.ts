@@ -81,7 +81,8 @@ interface Exports {
 }
 
 const DATA = 1024;
-const wasm = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(new URL('./scan-values.wasm', import.meta.url)))).exports as unknown as Exports;
+const wasm = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(new URL('./scan-values.wasm', import.meta.url))))
+  .exports as unknown as Exports;
 {
   const mem = new Uint8Array(wasm.memory.buffer);
   const vclass = mem.subarray(0, 256).fill(OTHER);
@@ -123,5 +124,12 @@ export function scanValues(i: number, n: number, s: ValuesState, firstWanted: bo
   s.closed = wasm.closed.value === 1;
   s.rows = wasm.rows.value;
   const first = wasm.first.value;
-  return { at, stop: wasm.stop.value, first: first >= 0 ? first : -1, last: wasm.last.value, inString: wasm.inString.value === 1, escaped: wasm.escaped.value === 1 };
+  return {
+    at,
+    stop: wasm.stop.value,
+    first: first >= 0 ? first : -1,
+    last: wasm.last.value,
+    inString: wasm.inString.value === 1,
+    escaped: wasm.escaped.value === 1,
+  };
 }

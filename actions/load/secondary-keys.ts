@@ -32,7 +32,6 @@ export function splitSecondaryKeys(create: string): SplitKeys {
       if (depth === 1) {
         itemStart = tokens[i + 1]?.start ?? t.end;
         first = tokens[i + 1]?.value ?? '';
-        continue;
       }
     } else if (t.value === ')') {
       depth--;

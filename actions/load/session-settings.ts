@@ -7,8 +7,28 @@
 import { nameOf, type Token } from './sql-text.ts';
 
 /** Session variables a dump may set; unique and foreign-key checks are always off while loading. */
-export const SESSION_VARS = ['character_set_client', 'character_set_results', 'character_set_connection', 'collation_connection', 'time_zone', 'sql_mode', 'sql_notes'] as const;
-const IGNORED_VARS = new Set(['unique_checks', 'foreign_key_checks', 'sql_quote_show_create', 'autocommit', 'names', 'character_set_database', 'sql_log_bin', 'gtid_purged', 'old_alter_table', 'check_constraint_checks', 'sql_safe_updates']);
+export const SESSION_VARS = [
+  'character_set_client',
+  'character_set_results',
+  'character_set_connection',
+  'collation_connection',
+  'time_zone',
+  'sql_mode',
+  'sql_notes',
+] as const;
+const IGNORED_VARS = new Set([
+  'unique_checks',
+  'foreign_key_checks',
+  'sql_quote_show_create',
+  'autocommit',
+  'names',
+  'character_set_database',
+  'sql_log_bin',
+  'gtid_purged',
+  'old_alter_table',
+  'check_constraint_checks',
+  'sql_safe_updates',
+]);
 
 export type SetOutcome = { kind: 'changed' } | { kind: 'skip'; reason: string; quiet?: boolean } | { kind: 'refuse'; reason: string };
 
@@ -56,7 +76,8 @@ export class SessionSettings {
   private assignment(text: string, p: Token[]): string {
     let i = 0;
     let scope = 'SESSION';
-    if (p[0]?.value === 'SESSION' || p[0]?.value === 'LOCAL' || p[0]?.value === 'GLOBAL' || p[0]?.value === 'PERSIST') scope = p[i++]!.value;
+    if (p[0]?.value === 'SESSION' || p[0]?.value === 'LOCAL' || p[0]?.value === 'GLOBAL' || p[0]?.value === 'PERSIST')
+      scope = p[i++]!.value;
     const lhs = p[i];
     if (!lhs) return 'empty SET';
     let name: string;
@@ -76,14 +97,16 @@ export class SessionSettings {
       const cs = p[vi] ? nameOf(text, p[vi]!).replace(/^'|'$/g, '') : undefined;
       if (!cs || !/^\w+$/.test(cs)) return 'refuse:a SET NAMES without a character set name';
       const collate = p[vi + 1]?.value === 'COLLATE' && p[vi + 2] ? nameOf(text, p[vi + 2]!).replace(/^'|'$/g, '') : undefined;
-      for (const v of ['character_set_client', 'character_set_results', 'character_set_connection', 'collation_connection']) this.values.delete(v);
+      for (const v of ['character_set_client', 'character_set_results', 'character_set_connection', 'collation_connection'])
+        this.values.delete(v);
       this.values.set('character_set_client', cs);
       this.values.set('character_set_results', cs);
       this.values.set('character_set_connection', cs);
       if (collate) this.values.set('collation_connection', this.mapCollation(collate));
       return 'changed';
     } else name = nameOf(text, lhs).toLowerCase();
-    if (name === 'gtid_purged' || name === 'sql_log_bin') return `${name.toUpperCase()} is skipped (replication state is not the loader's business)`;
+    if (name === 'gtid_purged' || name === 'sql_log_bin')
+      return `${name.toUpperCase()} is skipped (replication state is not the loader's business)`;
     if (scope === 'GLOBAL' || scope === 'PERSIST') return `refuse:SET ${scope} ${name} changes the server for everyone`;
     if (IGNORED_VARS.has(name)) return 'ok';
     if (!(SESSION_VARS as readonly string[]).includes(name)) return `SET ${name} is not a setting the loader follows`;
@@ -95,7 +118,13 @@ export class SessionSettings {
 
   /** The SQL text of a simple value (a literal, @uservar or @@sysvar); undefined = the default. */
   private value(text: string, p: Token[]): string | undefined {
-    if (p.length !== 1) return p.length === 0 ? undefined : `'${p.map((t) => text.slice(t.start, t.end)).join(' ').replace(/'/g, '')}'`;
+    if (p.length !== 1)
+      return p.length === 0
+        ? undefined
+        : `'${p
+            .map((t) => text.slice(t.start, t.end))
+            .join(' ')
+            .replace(/'/g, '')}'`;
     const t = p[0]!;
     if (t.type === 'var') {
       if (t.value.startsWith('@@')) return this.values.get(t.value.replace(/^@@(session\.|local\.)?/i, '').toLowerCase());

@@ -115,7 +115,12 @@ export function tokenize(sql: string): Token[] {
         while (i < n && WORD.test(sql[i]!)) i++;
       }
       const text = sql.slice(start, i);
-      tokens.push({ type: /^[0-9]+$|^0x|^[0-9.]+e/i.test(text) || /^[0-9.]+$/.test(text) ? 'number' : 'word', value: text.toUpperCase(), start, end: i });
+      tokens.push({
+        type: /^[0-9]+$|^0x|^[0-9.]+e/i.test(text) || /^[0-9.]+$/.test(text) ? 'number' : 'word',
+        value: text.toUpperCase(),
+        start,
+        end: i,
+      });
     } else if (WORD.test(ch)) {
       while (i < n && WORD.test(sql[i]!)) i++;
       tokens.push({ type: 'word', value: sql.slice(start, i).toUpperCase(), start, end: i });
@@ -137,7 +142,11 @@ export function isName(t: Token | undefined): t is Token {
 }
 
 /** A possibly qualified name at tokens[i]: `a` or `a`.`b`; returns the parts and the next index. */
-export function readQualifiedName(sql: string, tokens: Token[], i: number): { schema?: string; name: string; start: number; end: number; next: number } | undefined {
+export function readQualifiedName(
+  sql: string,
+  tokens: Token[],
+  i: number,
+): { schema?: string; name: string; start: number; end: number; next: number } | undefined {
   const a = tokens[i];
   if (!isName(a)) return undefined;
   if (tokens[i + 1]?.value === '.' && isName(tokens[i + 2])) {

@@ -12,9 +12,21 @@ import type { Statement } from './dump-splitter.ts';
 import { checkValues, type ValuesCheck } from './insert-values.ts';
 import { mapCollations, type CollationMapper } from './collations.ts';
 import { SessionSettings } from './session-settings.ts';
-import { applyEdits, excerpt, isName, nameOf, readQualifiedName, resolveConditionals, tokenize, type ServerFlavor, type Token } from './sql-text.ts';
+import {
+  applyEdits,
+  excerpt,
+  isName,
+  nameOf,
+  readQualifiedName,
+  resolveConditionals,
+  tokenize,
+  type ServerFlavor,
+  type Token,
+} from './sql-text.ts';
 
-export type RoutineType = 'TRIGGER' | 'PROCEDURE' | 'FUNCTION' | 'EVENT';
+import type { RoutineType } from '../platform/shadow-swap.ts';
+
+export type { RoutineType };
 
 export type Action =
   | {
@@ -81,7 +93,10 @@ export class StatementClassifier {
   }
 
   classify(stmt: Statement): Action {
-    const head = headOf(stmt, 24).toString('latin1').replace(/^[\s(]+/, '').toUpperCase();
+    const head = headOf(stmt, 24)
+      .toString('latin1')
+      .replace(/^[\s(]+/, '')
+      .toUpperCase();
     if (/^(INSERT|REPLACE)\b/.test(head)) return this.guard(() => this.insert(stmt));
     const text = resolveConditionals(stmt.sql.toString('latin1'), this.o.flavor).trim();
     if (text === '') return { kind: 'skip', reason: 'empty after conditional comments', quiet: true };
@@ -110,9 +125,14 @@ export class StatementClassifier {
         return { kind: 'skip', reason: 'transaction control', quiet: true };
       case 'INSERT':
       case 'REPLACE':
-        return this.guard(() => this.insert({ sql: Buffer.from(text, 'latin1'), offset: stmt.offset, line: stmt.line, terminated: stmt.terminated }));
+        return this.guard(() =>
+          this.insert({ sql: Buffer.from(text, 'latin1'), offset: stmt.offset, line: stmt.line, terminated: stmt.terminated }),
+        );
       default:
-        return { kind: 'refuse', reason: `${first || 'this'} statements are not allowed in a dump (only tables and views in the target schema)` };
+        return {
+          kind: 'refuse',
+          reason: `${first || 'this'} statements are not allowed in a dump (only tables and views in the target schema)`,
+        };
     }
   }
 
@@ -144,7 +164,8 @@ export class StatementClassifier {
     let i = 1;
     let ignore = false;
     const replace = tokens[0]?.value === 'REPLACE';
-    while (['LOW_PRIORITY', 'DELAYED', 'HIGH_PRIORITY', 'IGNORE', 'INTO'].includes(tokens[i]?.value ?? '')) if (tokens[i++]!.value === 'IGNORE') ignore = true;
+    while (['LOW_PRIORITY', 'DELAYED', 'HIGH_PRIORITY', 'IGNORE', 'INTO'].includes(tokens[i]?.value ?? ''))
+      if (tokens[i++]!.value === 'IGNORE') ignore = true;
     const name = readQualifiedName(headText, tokens, i);
     if (!name) return { kind: 'refuse', reason: 'an INSERT without a table name' };
     if (this.foreign(name.schema)) return { kind: 'refuse', reason: `writes to another schema: ${name.schema}.${name.name}` };
@@ -153,19 +174,22 @@ export class StatementClassifier {
     if (tokens[i]?.value === '(') {
       while (i < tokens.length && tokens[i]!.value !== ')') {
         const t = tokens[i]!;
-        if (!(t.type === 'ident' || t.type === 'word' || t.value === ',' || t.value === '(')) return { kind: 'refuse', reason: 'a column list that is not a list of names' };
+        if (!(t.type === 'ident' || t.type === 'word' || t.value === ',' || t.value === '('))
+          return { kind: 'refuse', reason: 'a column list that is not a list of names' };
         i++;
       }
       i++;
     }
     const columns = colStart >= 0 ? headText.slice(colStart, tokens[i - 1]!.end) : undefined;
     const kw = tokens[i];
-    if (!kw || (kw.value !== 'VALUES' && kw.value !== 'VALUE')) return { kind: 'refuse', reason: `INSERT into ${name.name} without a VALUES list (INSERT … SELECT and SET forms are not allowed)` };
+    if (!kw || (kw.value !== 'VALUES' && kw.value !== 'VALUE'))
+      return { kind: 'refuse', reason: `INSERT into ${name.name} without a VALUES list (INSERT … SELECT and SET forms are not allowed)` };
     const size = stmt.size ?? stmt.sql.length;
     const head = { columns, ignore, replace };
     // The splitter's one-pass check, when it followed the whole list (it costs nothing more).
     const fused = stmt.values !== undefined && stmt.values.at === kw.end ? stmt.values : undefined;
-    if (!fused && this.o.deferValuesCheck?.(name.name)) return { kind: 'insert', table: name.name, rows: -1, sql: stmt.sql, size, head, valuesAt: kw.end };
+    if (!fused && this.o.deferValuesCheck?.(name.name))
+      return { kind: 'insert', table: name.name, rows: -1, sql: stmt.sql, size, head, valuesAt: kw.end };
     const check: ValuesCheck = fused ? { ok: true, ...fused } : checkValues(stmt.sql, kw.end);
     if (!check.ok) return { kind: 'refuse', reason: `INSERT into ${name.name}: ${check.reason} (at byte ${check.at} of the statement)` };
     if (name.schema !== undefined) {
@@ -252,7 +276,8 @@ export class StatementClassifier {
       const on = tokens.findIndex((t) => t.value === 'ON');
       const name = on > 0 ? readQualifiedName(text, tokens, on + 1) : undefined;
       if (!name) return { kind: 'refuse', reason: 'CREATE INDEX without a table' };
-      if (this.foreign(name.schema)) return { kind: 'refuse', reason: `CREATE INDEX on another schema's table ${name.schema}.${name.name}` };
+      if (this.foreign(name.schema))
+        return { kind: 'refuse', reason: `CREATE INDEX on another schema's table ${name.schema}.${name.name}` };
       return { kind: 'alter-table', table: name.name, sql: this.finish(applyEdits(text, [...edits, ...this.unqualify(name)])) };
     }
     return { kind: 'refuse', reason: `CREATE ${type} is not allowed in a dump (only tables and views in the target schema)` };
@@ -270,16 +295,20 @@ export class StatementClassifier {
       if (t.value === '(') depth++;
       else if (t.value === ')') depth--;
       else if (t.type === 'word' && depth === 0) {
-        if (t.value === 'SELECT' || t.value === 'LIKE' || t.value === 'AS') return { kind: 'refuse', reason: `CREATE TABLE ${name.name} … ${t.value} copies from other tables` };
-        if (t.value === 'DIRECTORY' || t.value === 'UNION' || t.value === 'CONNECTION' || t.value === 'TABLESPACE') return { kind: 'refuse', reason: `CREATE TABLE ${name.name} with ${t.value} reaches outside the schema` };
+        if (t.value === 'SELECT' || t.value === 'LIKE' || t.value === 'AS')
+          return { kind: 'refuse', reason: `CREATE TABLE ${name.name} … ${t.value} copies from other tables` };
+        if (t.value === 'DIRECTORY' || t.value === 'UNION' || t.value === 'CONNECTION' || t.value === 'TABLESPACE')
+          return { kind: 'refuse', reason: `CREATE TABLE ${name.name} with ${t.value} reaches outside the schema` };
         if (t.value === 'ENGINE' || t.value === 'TYPE') {
           const e = tokens[k + 1]?.value === '=' ? tokens[k + 2] : tokens[k + 1];
           const engine = e ? nameOf(text, e).toUpperCase() : '';
-          if (!ALLOWED_ENGINES.has(engine)) return { kind: 'refuse', reason: `CREATE TABLE ${name.name} with ENGINE=${engine} (allowed: InnoDB, MyISAM, Aria, MEMORY)` };
+          if (!ALLOWED_ENGINES.has(engine))
+            return { kind: 'refuse', reason: `CREATE TABLE ${name.name} with ENGINE=${engine} (allowed: InnoDB, MyISAM, Aria, MEMORY)` };
         }
       } else if (t.value === 'REFERENCES') {
         const ref = readQualifiedName(text, tokens, k + 1);
-        if (ref && this.foreign(ref.schema)) return { kind: 'refuse', reason: `CREATE TABLE ${name.name} references another schema's table ${ref.schema}.${ref.name}` };
+        if (ref && this.foreign(ref.schema))
+          return { kind: 'refuse', reason: `CREATE TABLE ${name.name} references another schema's table ${ref.schema}.${ref.name}` };
         if (ref) edits.push(...this.unqualify(ref));
       }
     }
@@ -287,11 +316,18 @@ export class StatementClassifier {
   }
 
   /** Views, triggers and routines: DEFINER stripped, names unqualified, no other schema named. */
-  private createObject(text: string, tokens: Token[], i: number, edits: Array<{ start: number; end: number; text: string }>, type: 'VIEW' | RoutineType): Action {
+  private createObject(
+    text: string,
+    tokens: Token[],
+    i: number,
+    edits: Array<{ start: number; end: number; text: string }>,
+    type: 'VIEW' | RoutineType,
+  ): Action {
     if (tokens[i]?.value === 'IF') i += 3;
     const name = readQualifiedName(text, tokens, i);
     if (!name) return { kind: 'refuse', reason: `CREATE ${type} without a name` };
-    if (this.foreign(name.schema)) return { kind: 'refuse', reason: `creates a ${type.toLowerCase()} in another schema: ${name.schema}.${name.name}` };
+    if (this.foreign(name.schema))
+      return { kind: 'refuse', reason: `creates a ${type.toLowerCase()} in another schema: ${name.schema}.${name.name}` };
     edits.push(...this.unqualify(name));
     let table: string | undefined;
     for (let k = name.next; k < tokens.length; k++) {
@@ -304,7 +340,8 @@ export class StatementClassifier {
       }
       if (type === 'TRIGGER' && t.value === 'ON' && table === undefined) {
         const on = readQualifiedName(text, tokens, k + 1);
-        if (on && this.foreign(on.schema)) return { kind: 'refuse', reason: `trigger ${name.name} on another schema's table ${on.schema}.${on.name}` };
+        if (on && this.foreign(on.schema))
+          return { kind: 'refuse', reason: `trigger ${name.name} on another schema's table ${on.schema}.${on.name}` };
         if (on) {
           edits.push(...this.unqualify(on));
           table = on.name;
@@ -347,7 +384,8 @@ export class StatementClassifier {
       if (type === 'VIEW') return { kind: 'skip', reason: 'DROP VIEW: views are created fresh', quiet: true };
       return { kind: 'drop-table', tables: names };
     }
-    if (['TRIGGER', 'PROCEDURE', 'FUNCTION', 'EVENT'].includes(type)) return { kind: 'skip', reason: `DROP ${type}: routines are replaced at publish`, quiet: true };
+    if (['TRIGGER', 'PROCEDURE', 'FUNCTION', 'EVENT'].includes(type))
+      return { kind: 'skip', reason: `DROP ${type}: routines are replaced at publish`, quiet: true };
     return { kind: 'refuse', reason: `DROP ${type} is not allowed in a dump` };
   }
 
@@ -357,7 +395,8 @@ export class StatementClassifier {
     if (!name) return { kind: 'refuse', reason: 'ALTER TABLE without a name' };
     if (this.foreign(name.schema)) return { kind: 'refuse', reason: `alters another schema's table ${name.schema}.${name.name}` };
     const rest = tokens.slice(name.next).map((t) => t.value);
-    if ((rest[0] === 'DISABLE' || rest[0] === 'ENABLE') && rest[1] === 'KEYS') return { kind: 'skip', reason: `${rest[0]} KEYS`, quiet: true };
+    if ((rest[0] === 'DISABLE' || rest[0] === 'ENABLE') && rest[1] === 'KEYS')
+      return { kind: 'skip', reason: `${rest[0]} KEYS`, quiet: true };
     for (const bad of ['RENAME', 'DISCARD', 'IMPORT', 'ENGINE', 'DIRECTORY', 'UNION', 'CONNECTION', 'TABLESPACE', 'SELECT']) {
       if (rest.includes(bad)) return { kind: 'refuse', reason: `ALTER TABLE ${name.name} … ${bad} is not allowed in a dump` };
     }
@@ -365,7 +404,8 @@ export class StatementClassifier {
     for (let k = name.next; k < tokens.length; k++) {
       if (tokens[k]!.value !== 'REFERENCES') continue;
       const ref = readQualifiedName(text, tokens, k + 1);
-      if (ref && this.foreign(ref.schema)) return { kind: 'refuse', reason: `ALTER TABLE ${name.name} references another schema's table ${ref.schema}.${ref.name}` };
+      if (ref && this.foreign(ref.schema))
+        return { kind: 'refuse', reason: `ALTER TABLE ${name.name} references another schema's table ${ref.schema}.${ref.name}` };
       if (ref) edits.push(...this.unqualify(ref));
     }
     return { kind: 'alter-table', table: name.name, sql: this.finish(applyEdits(text, edits)) };

@@ -15,8 +15,8 @@
  * switch its own encoding when the server reports the new character set. https://dev.mysql.com/doc/refman/8.0/en/charset-connection.html
  */
 import { Readable } from 'node:stream';
-import { openDb, quoteIdent, type Db, type DbSession, type DbSettings } from '../shared/db.ts';
-import { PipelineError } from '../shared/errors.ts';
+import { openDb, quoteIdent, type Db, type DbSession, type DbSettings } from '../platform/db.ts';
+import { PipelineError } from '../platform/errors.ts';
 import { SpillFile, type Spilled } from './spill-file.ts';
 
 const EMPTY = Buffer.alloc(0);
@@ -116,11 +116,17 @@ export class WorkerPool {
     // for that is not one of them is refused (never a real file).
     const infileStreamFactory = (name: string) => {
       const data = pool.infiles.get(name);
-      if (!data) return Readable.from([]).on('data', () => {}).destroy(new Error(`not a load buffer: ${name}`));
+      if (!data)
+        return Readable.from([])
+          .on('data', () => {})
+          .destroy(new Error(`not a load buffer: ${name}`));
       pool.infiles.delete(name);
       return Readable.from([data]);
     };
-    pool.db = await openDb(settings, { connections: 1, driver: { charset: 'LATIN1_SWEDISH_CI', flags: ['-SESSION_TRACK'], infileStreamFactory } });
+    pool.db = await openDb(settings, {
+      connections: 1,
+      driver: { charset: 'LATIN1_SWEDISH_CI', flags: ['-SESSION_TRACK'], infileStreamFactory },
+    });
     for (let i = 0; i < o.threads; i++) {
       const session = await pool.db.openSession();
       await session.exec(`USE ${quoteIdent(o.schema)}`);
@@ -229,7 +235,8 @@ export class WorkerPool {
       let job = item.job;
       try {
         if (item.spilled) {
-          if (w.scratch.length < item.spilled.length) w.scratch = Buffer.allocUnsafeSlow(Math.max(item.spilled.length, 2 * w.scratch.length));
+          if (w.scratch.length < item.spilled.length)
+            w.scratch = Buffer.allocUnsafeSlow(Math.max(item.spilled.length, 2 * w.scratch.length));
           const data = this.spill.read(item.spilled, w.scratch);
           job = job.infile ? { ...job, infile: { name: job.infile.name, data } } : { ...job, sql: data };
           for (const r of this.waiters.splice(0)) r();

@@ -4,7 +4,7 @@
  * there (before) and in this run (after). Both runs build the same generated dump (fixed seed and
  * date), so the counts are comparable.
  */
-import type { RunResults, TableCount } from '../shared/run-results.ts';
+import type { RunResults, TableCount } from '../platform/run-results.ts';
 import type { ManifestLike, ManifestNode } from './lineage.ts';
 import { cell, code, formatInt, table } from './markdown.ts';
 
@@ -42,24 +42,42 @@ export function modelChanges(base: ChangeState | undefined, current: ChangeState
     const change = !old ? 'added' : checksum(old) !== checksum(n) ? 'changed' : undefined;
     if (!change) continue;
     const name = n.name ?? uid;
-    out.push({ uniqueId: uid, name, change, before: old ? rowsOf(base?.results?.tables, name) : null, after: rowsOf(current.results?.tables, name) });
+    out.push({
+      uniqueId: uid,
+      name,
+      change,
+      before: old ? rowsOf(base?.results?.tables, name) : null,
+      after: rowsOf(current.results?.tables, name),
+    });
   }
   for (const [uid, n] of before) {
-    if (!now.has(uid)) out.push({ uniqueId: uid, name: n.name ?? uid, change: 'removed', before: rowsOf(base?.results?.tables, n.name ?? uid), after: null });
+    if (!now.has(uid))
+      out.push({
+        uniqueId: uid,
+        name: n.name ?? uid,
+        change: 'removed',
+        before: rowsOf(base?.results?.tables, n.name ?? uid),
+        after: null,
+      });
   }
   return out.sort((a, b) => a.change.localeCompare(b.change) || a.name.localeCompare(b.name));
 }
 
 export function changesSection(base: ChangeState | undefined, current: ChangeState): string {
-  if (!base) return '## Changes against main\n\nNo manifest of a successful main-branch run was found, so every model was built and compared with nothing.';
+  if (!base)
+    return '## Changes against main\n\nNo manifest of a successful main-branch run was found, so every model was built and compared with nothing.';
   const changes = modelChanges(base, current);
   if (!changes.length) return '## Changes against main\n\nNo model was added, changed or removed.';
   const count = (c: ModelChange['change']) => changes.filter((x) => x.change === c).length;
-  const delta = (c: ModelChange) => (c.before !== null && c.after !== null ? `${c.after - c.before >= 0 ? '+' : ''}${formatInt(c.after - c.before)}` : '–');
+  const delta = (c: ModelChange) =>
+    c.before !== null && c.after !== null ? `${c.after - c.before >= 0 ? '+' : ''}${formatInt(c.after - c.before)}` : '–';
   return [
     `## Changes against main — ${count('added')} added, ${count('changed')} changed, ${count('removed')} removed`,
     '',
-    table(['model', 'change', 'rows before (main)', 'rows after (this PR)', 'difference'],
-      changes.map((c) => [code(cell(c.name)), c.change, formatInt(c.before), formatInt(c.after), delta(c)]), ['l', 'l', 'r', 'r', 'r']),
+    table(
+      ['model', 'change', 'rows before (main)', 'rows after (this PR)', 'difference'],
+      changes.map((c) => [code(cell(c.name)), c.change, formatInt(c.before), formatInt(c.after), delta(c)]),
+      ['l', 'l', 'r', 'r', 'r'],
+    ),
   ].join('\n');
 }

@@ -5,7 +5,7 @@
  * Mermaid ids are generated (n0, n1, ...) so no name from the project reaches the syntax; labels
  * are quoted and stripped of the characters Mermaid treats specially.
  */
-import type { NodeResult } from '../shared/run-results.ts';
+import type { NodeResult } from '../platform/run-results.ts';
 
 /** The part of a dbt-style manifest.json the lineage needs. */
 export interface ManifestLike {
@@ -40,8 +40,8 @@ export interface Lineage {
 }
 
 function label(uid: string, node: ManifestNode): string {
-  const name = node.resource_type === 'source' && node.source_name ? `${node.source_name}.${node.name}` : node.name ?? uid;
-  const schema = node.resource_type === 'source' ? undefined : node.config?.schema ?? node.schema;
+  const name = node.resource_type === 'source' && node.source_name ? `${node.source_name}.${node.name}` : (node.name ?? uid);
+  const schema = node.resource_type === 'source' ? undefined : (node.config?.schema ?? node.schema);
   const text = schema && node.resource_type !== 'source' ? `${schema}.${name}` : name;
   return text.replace(/["`<>{}[\]|#;]/g, '_');
 }
@@ -53,7 +53,9 @@ function typeOf(uid: string, node: ManifestNode): string {
 /** Builds the flowchart; failed or skipped models get their own style so the diagram shows where a run broke. */
 export function lineageFromManifest(manifest: ManifestLike, results: NodeResult[] = []): Lineage | undefined {
   const all: Record<string, ManifestNode> = { ...(manifest.sources ?? {}), ...(manifest.nodes ?? {}) };
-  const uids = Object.keys(all).filter((uid) => LINEAGE_TYPES.has(typeOf(uid, all[uid]!))).sort();
+  const uids = Object.keys(all)
+    .filter((uid) => LINEAGE_TYPES.has(typeOf(uid, all[uid]!)))
+    .sort();
   if (uids.length === 0) return undefined;
   const kept = uids.slice(0, MAX_LINEAGE_NODES);
   const ids = new Map(kept.map((uid, i) => [uid, `n${i}`]));
@@ -63,7 +65,8 @@ export function lineageFromManifest(manifest: ManifestLike, results: NodeResult[
   for (const uid of kept) {
     const node = all[uid]!;
     const type = typeOf(uid, node);
-    const shape = type === 'source' ? `[("${label(uid, node)}")]` : type === 'seed' ? `[/"${label(uid, node)}"/]` : `["${label(uid, node)}"]`;
+    const shape =
+      type === 'source' ? `[("${label(uid, node)}")]` : type === 'seed' ? `[/"${label(uid, node)}"/]` : `["${label(uid, node)}"]`;
     (groups[type] ??= []).push(`  ${ids.get(uid)}${shape}`);
   }
   for (const type of ['source', 'seed', 'model', 'snapshot']) {
@@ -83,6 +86,7 @@ export function lineageFromManifest(manifest: ManifestLike, results: NodeResult[
   const failed = kept.filter((uid) => status.get(uid) === 'error').map((uid) => ids.get(uid));
   const skipped = kept.filter((uid) => status.get(uid) === 'skipped').map((uid) => ids.get(uid));
   if (failed.length) lines.push('  classDef failed fill:#ffd7d5,stroke:#cf222e', `  class ${failed.join(',')} failed`);
-  if (skipped.length) lines.push('  classDef skipped fill:#eaeef2,stroke:#8c959f,stroke-dasharray: 4 3', `  class ${skipped.join(',')} skipped`);
+  if (skipped.length)
+    lines.push('  classDef skipped fill:#eaeef2,stroke:#8c959f,stroke-dasharray: 4 3', `  class ${skipped.join(',')} skipped`);
   return { mermaid: lines.join('\n'), nodes: kept.length, edges, omitted: uids.length - kept.length };
 }

@@ -6,14 +6,14 @@
  */
 import * as core from '@actions/core';
 import { resolve } from 'node:path';
-import { booleanInput, databaseUrl, readConnectionInputs, stringInput } from '../shared/action-inputs.ts';
-import { ACTION_ENV, maskSecrets, writeSummary } from '../shared/action-run.ts';
-import { errorMessage } from '../shared/errors.ts';
-import { createLogger } from '../shared/log.ts';
-import { redact } from '../shared/secrets.ts';
-import { createContext } from '../../scripts/cli/context.ts';
-import { tableCounter } from '../../scripts/cli/commands/report.ts';
-import { linksFromGithubContext } from '../shared/github-links.ts';
+import { booleanInput, databaseUrl, readConnectionInputs, stringInput } from '../github/action-inputs.ts';
+import { ACTION_ENV, maskSecrets, writeSummary } from '../github/action-run.ts';
+import { errorMessage } from '../platform/errors.ts';
+import { createLogger } from '../platform/log.ts';
+import { redact } from '../platform/secrets.ts';
+import { createContext } from '../platform/run-context.ts';
+import { tableCounter } from './table-counts.ts';
+import { linksFromGithubContext } from '../github/github-links.ts';
 import { writeReport } from './report-stage.ts';
 import { testCounts } from './sections.ts';
 
@@ -32,9 +32,20 @@ try {
     links: linksFromGithubContext(),
   });
   const log = createLogger(process.stderr);
-  ctx = createContext({ env: { ...process.env, [ACTION_ENV.databaseUrl]: options.databaseUrl }, stdout: process.stdout, stderr: process.stderr, cwd: workspace }, log, {
-    'project-dir': options.projectDir, 'target-dir': options.targetDir, 'schema-prefix': options.schemaPrefix,
-  });
+  ctx = createContext(
+    {
+      env: { ...process.env, [ACTION_ENV.databaseUrl]: options.databaseUrl },
+      stdout: process.stdout,
+      stderr: process.stderr,
+      cwd: workspace,
+    },
+    log,
+    {
+      'project-dir': options.projectDir,
+      'target-dir': options.targetDir,
+      'schema-prefix': options.schemaPrefix,
+    },
+  );
   core.startGroup('pipeline report');
   // When the database cannot be reached, the report goes without row counts (a warning says so).
   const report = await writeReport(

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunResults } from '../shared/run-results.ts';
+import type { RunResults } from '../platform/run-results.ts';
 
 export const STEPS_DIR = 'steps';
 

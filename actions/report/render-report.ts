@@ -4,12 +4,20 @@
  * cut (with a note) until the whole fits; the status line and the failures are never cut.
  * https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#step-isolation-and-limits
  */
-import type { RunResults } from '../shared/run-results.ts';
+import type { RunResults } from '../platform/run-results.ts';
 import { lineageFromManifest, type ManifestLike } from './lineage.ts';
 import type { SourceLinks } from './links.ts';
 import { byteLength, utcTime } from './markdown.ts';
 import {
-  failuresSection, layersSection, loadSection, modelsSection, publishSection, seedsSection, statusLine, testsSection, timelineSection,
+  failuresSection,
+  layersSection,
+  loadSection,
+  modelsSection,
+  publishSection,
+  seedsSection,
+  statusLine,
+  testsSection,
+  timelineSection,
 } from './sections.ts';
 
 /** The job summary's limit per step. */
@@ -33,7 +41,11 @@ export function renderReport(results: RunResults, options: RenderOptions = {}): 
   const maxBytes = options.maxBytes ?? JOB_SUMMARY_LIMIT - 16 * 1024;
   let last = '';
   for (const limit of ROW_LIMITS) {
-    for (const [withLineage, withSamples] of [[true, true], [false, true], [false, false]] as const) {
+    for (const [withLineage, withSamples] of [
+      [true, true],
+      [false, true],
+      [false, false],
+    ] as const) {
       if (limit !== ROW_LIMITS[ROW_LIMITS.length - 1] && (!withLineage || !withSamples)) continue;
       last = render(results, options, limit, withLineage, withSamples);
       if (byteLength(last) <= maxBytes) return last;
@@ -55,7 +67,9 @@ function render(r: RunResults, o: RenderOptions, limit: number, withLineage: boo
     seedsSection(r, limit, o.links),
     modelsSection(r, limit, o.links),
     testsSection(r, limit, o.links, withSamples),
-    withLineage ? lineageSection(r, o.manifest) : '## Lineage\n\n*The lineage diagram was left out to stay under the job summary\'s size limit; see manifest.json in the run\'s artifacts.*',
+    withLineage
+      ? lineageSection(r, o.manifest)
+      : "## Lineage\n\n*The lineage diagram was left out to stay under the job summary's size limit; see manifest.json in the run's artifacts.*",
     publishSection(r),
     `---\n*Run ${r.metadata.invocation_id} · pipeline ${r.metadata.pipeline_version} · generated ${utcTime(r.metadata.generated_at)}*`,
   ];

@@ -4,15 +4,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PipelineError } from '../shared/errors.ts';
-import { readRunResults, writeRunResults, type RunResults, type TableCount } from '../shared/run-results.ts';
+import { PipelineError } from '../platform/errors.ts';
+import { readRunResults, writeRunResults, type RunResults, type TableCount } from '../platform/run-results.ts';
 import { changesSection, type ChangeState } from './changes.ts';
 import { mergeRunResults, readStepResults } from './merge-results.ts';
-import { redact } from '../shared/secrets.ts';
+import { redact } from '../platform/secrets.ts';
 import type { ManifestLike } from './lineage.ts';
 import type { SourceLinks } from './links.ts';
 import { renderReport } from './render-report.ts';
-import { writeTargetFile } from '../shared/target-files.ts';
+import { writeTargetFile } from '../platform/target-files.ts';
 
 export const REPORT_FILE = 'report.md';
 export const MANIFEST_FILE = 'manifest.json';
@@ -45,7 +45,9 @@ export function readManifest(targetDir: string): ManifestLike | undefined {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as ManifestLike;
   } catch (err) {
-    throw new PipelineError(`${file} is not valid JSON (${(err as Error).message}). To fix this, rerun the build that writes it, or delete it.`);
+    throw new PipelineError(
+      `${file} is not valid JSON (${(err as Error).message}). To fix this, rerun the build that writes it, or delete it.`,
+    );
   }
 }
 
@@ -55,10 +57,14 @@ export function requireRunResults(targetDir: string): RunResults {
   try {
     results = readRunResults(targetDir);
   } catch (err) {
-    throw new PipelineError(`${join(targetDir, 'run_results.json')} is not valid JSON (${(err as Error).message}). To fix this, rerun the pipeline.`);
+    throw new PipelineError(
+      `${join(targetDir, 'run_results.json')} is not valid JSON (${(err as Error).message}). To fix this, rerun the pipeline.`,
+    );
   }
   if (!results) {
-    throw new PipelineError(`no run results in ${targetDir}: run_results.json is missing. To fix this, run a stage first (for example 'pipeline daily'), or pass the right --target-dir.`);
+    throw new PipelineError(
+      `no run results in ${targetDir}: run_results.json is missing. To fix this, run a stage first (for example 'pipeline daily'), or pass the right --target-dir.`,
+    );
   }
   return results;
 }
@@ -77,7 +83,8 @@ export async function writeReport(options: ReportOptions, countTables?: TableCou
   }
   // The artifact then describes what the report shows (merged steps, counts).
   if (merged || results.tables) writeRunResults(options.targetDir, results);
-  const extra = options.compareState === undefined ? undefined : changesSection(readState(options.compareState), { manifest: manifest ?? {}, results });
+  const extra =
+    options.compareState === undefined ? undefined : changesSection(readState(options.compareState), { manifest: manifest ?? {}, results });
   const markdown = redact(renderReport(results, { manifest, links: options.links, maxBytes: options.maxBytes, extra }));
   const file = writeTargetFile(join(options.targetDir, REPORT_FILE), markdown);
   return { results, markdown, file, warnings };

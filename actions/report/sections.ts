@@ -3,7 +3,7 @@
  * long take a row limit (the renderer lowers it to fit the job summary's size limit); the status
  * and the failures take none: they are never cut.
  */
-import type { LoadResult, NodeResult, RunResults, TableCount } from '../shared/run-results.ts';
+import type { LoadResult, NodeResult, RunResults, TableCount } from '../platform/run-results.ts';
 import { fileMarkdownLink, type SourceLinks } from './links.ts';
 import { cell, clock, code, formatInt, formatMb, formatSeconds, table, utcTime } from './markdown.ts';
 
@@ -50,8 +50,15 @@ export function isFailure(r: NodeResult): boolean {
 }
 
 const STATUS_ICON: Record<string, string> = {
-  success: '✅', pass: '✅', warn: '⚠️', error: '❌', fail: '❌', skipped: '⏭️',
-  loaded: '✅', unchanged: '⏸️', dropped: '🗑️',
+  success: '✅',
+  pass: '✅',
+  warn: '⚠️',
+  error: '❌',
+  fail: '❌',
+  skipped: '⏭️',
+  loaded: '✅',
+  unchanged: '⏸️',
+  dropped: '🗑️',
 };
 
 export function icon(status: string): string {
@@ -68,12 +75,19 @@ export function statusLine(r: RunResults): string {
   const t = testCounts(r.results);
   const modelsFailed = r.results.filter((n) => kindOf(n) !== 'test' && isFailure(n)).length;
   const warnings = t.warn;
-  const head = failed ? '❌ **FAILED**' : warnings ? `✅ **SUCCESS** with ${warnings} warning${warnings === 1 ? '' : 's'}` : '✅ **SUCCESS**';
+  const head = failed
+    ? '❌ **FAILED**'
+    : warnings
+      ? `✅ **SUCCESS** with ${warnings} warning${warnings === 1 ? '' : 's'}`
+      : '✅ **SUCCESS**';
   const parts = [head, `\`${r.metadata.command}\``];
   const dump = dumpName(r);
   if (dump) parts.push(code(dump));
   parts.push(`started ${utcTime(r.stages[0]?.startedAt ?? r.metadata.generated_at)}`, formatSeconds(r.elapsed_time));
-  if (t.total) parts.push(`tests ${t.pass}/${t.total} pass${t.warn ? `, ${t.warn} warn` : ''}${t.error ? `, ${t.error} error` : ''}${t.skip ? `, ${t.skip} skipped` : ''}`);
+  if (t.total)
+    parts.push(
+      `tests ${t.pass}/${t.total} pass${t.warn ? `, ${t.warn} warn` : ''}${t.error ? `, ${t.error} error` : ''}${t.skip ? `, ${t.skip} skipped` : ''}`,
+    );
   if (modelsFailed) parts.push(`${modelsFailed} model/seed error${modelsFailed === 1 ? '' : 's'}`);
   if (r.publish) parts.push(r.publish.published ? `published ${r.publish.tables} tables` : '**nothing published**');
   if (r.args['dry-run'] === true || r.args.dryRun === true) parts.push('dry run');
@@ -83,12 +97,16 @@ export function statusLine(r: RunResults): string {
 /** Stage errors, failed models and seeds, failed tests, load errors: always shown in full. */
 export function failuresSection(r: RunResults, links: SourceLinks | undefined, withSamples: boolean): string {
   const out: string[] = [];
-  for (const s of r.stages.filter((s) => s.status === 'error')) out.push(`- ❌ stage **${cell(s.name)}** failed: ${cell(s.message ?? 'see the log', 2000)}`);
+  for (const s of r.stages.filter((s) => s.status === 'error'))
+    out.push(`- ❌ stage **${cell(s.name)}** failed: ${cell(s.message ?? 'see the log', 2000)}`);
   if (r.load?.error) out.push(`- ❌ load of ${code(r.load.source)} failed: ${cell(r.load.error, 2000)} Staging was not changed.`);
-  for (const t of r.load?.tables.filter((t) => t.status === 'error') ?? []) out.push(`- ❌ load of ${code(t.table)}: ${cell(t.message ?? 'failed', 2000)}`);
+  for (const t of r.load?.tables.filter((t) => t.status === 'error') ?? [])
+    out.push(`- ❌ load of ${code(t.table)}: ${cell(t.message ?? 'failed', 2000)}`);
   for (const n of r.results.filter((n) => isFailure(n))) out.push(nodeProblem(n, links, withSamples));
   if (r.publish && !r.publish.published && r.publish.reason) {
-    const shadows = r.publish.shadowSchemas?.length ? ` The shadow schemas are kept for inspection: ${r.publish.shadowSchemas.map(code).join(', ')}.` : '';
+    const shadows = r.publish.shadowSchemas?.length
+      ? ` The shadow schemas are kept for inspection: ${r.publish.shadowSchemas.map(code).join(', ')}.`
+      : '';
     out.push(`- ⛔ nothing was published: ${cell(r.publish.reason, 2000)}. The published warehouse is unchanged.${shadows}`);
   }
   return out.length ? `## Failures\n\n${out.join('\n')}` : '';
@@ -97,7 +115,10 @@ export function failuresSection(r: RunResults, links: SourceLinks | undefined, w
 function nodeProblem(n: NodeResult, links: SourceLinks | undefined, withSamples: boolean): string {
   const kind = kindOf(n);
   const where = n.file ? ` (${fileMarkdownLink(links, n.file, n.line)})` : '';
-  const rows = kind === 'test' && n.failures !== null && n.failures !== undefined ? `: **${formatInt(n.failures)} failing row${n.failures === 1 ? '' : 's'}**` : '';
+  const rows =
+    kind === 'test' && n.failures !== null && n.failures !== undefined
+      ? `: **${formatInt(n.failures)} failing row${n.failures === 1 ? '' : 's'}**`
+      : '';
   const message = n.message ? ` — ${cell(n.message, 1000)}` : '';
   const line = `- ${icon(n.status)} ${kind} ${code(nodeName(n))}${where}${rows}${message}`;
   return withSamples && n.samples?.length ? `${line}\n\n${samplesTable(n.samples)}\n` : line;
@@ -109,19 +130,33 @@ const MAX_SAMPLE_COLUMNS = 8;
 function samplesTable(samples: Record<string, unknown>[]): string {
   const rows = samples.slice(0, MAX_SAMPLE_ROWS);
   const cols = [...new Set(rows.flatMap((s) => Object.keys(s)))].slice(0, MAX_SAMPLE_COLUMNS);
-  const body = table(cols.map((c) => cell(c, 40)), rows.map((s) => cols.map((c) => cell(s[c], 60))));
-  return body.split('\n').map((l) => `  ${l}`).join('\n');
+  const body = table(
+    cols.map((c) => cell(c, 40)),
+    rows.map((s) => cols.map((c) => cell(s[c], 60))),
+  );
+  return body
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
 }
 
 /** A note under a cut table: how many rows are not shown and where to find them. */
 function cut<T>(rows: T[], limit: number): { shown: T[]; note: string } {
   if (rows.length <= limit) return { shown: rows, note: '' };
-  return { shown: rows.slice(0, limit), note: `\n\n*… ${formatInt(rows.length - limit)} more rows not shown to stay under the job summary's size limit; see run_results.json in the run's artifacts.*` };
+  return {
+    shown: rows.slice(0, limit),
+    note: `\n\n*… ${formatInt(rows.length - limit)} more rows not shown to stay under the job summary's size limit; see run_results.json in the run's artifacts.*`,
+  };
 }
 
 export function timelineSection(r: RunResults): string {
   if (!r.stages.length) return '';
-  const rows = r.stages.map((s) => [`${icon(s.status)} ${cell(s.name)}`, clock(s.startedAt), formatSeconds(s.durationSeconds), cell(s.message ?? '', 200)]);
+  const rows = r.stages.map((s) => [
+    `${icon(s.status)} ${cell(s.name)}`,
+    clock(s.startedAt),
+    formatSeconds(s.durationSeconds),
+    cell(s.message ?? '', 200),
+  ]);
   return `## Timeline (UTC)\n\n${table(['stage', 'start', 'duration', 'note'], rows, ['l', 'l', 'r', 'l'])}`;
 }
 
@@ -135,27 +170,70 @@ export function loadSection(load: LoadResult | undefined, limit: number): string
   const out = [
     '## Staging load',
     '',
-    table(['source', 'schema', 'tables', 'rows', 'MB', 'seconds', 'MB/s', 'unchanged (skipped)', 'dropped', 'refused statements'], [[
-      code(load.source), code(load.schema), formatInt(load.tables.length - dropped.length), formatInt(rows), formatMb(load.bytes),
-      load.seconds.toFixed(1), mbps, formatInt(unchanged.length), formatInt(dropped.length), formatInt(load.refused.length),
-    ]], ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']),
+    table(
+      ['source', 'schema', 'tables', 'rows', 'MB', 'seconds', 'MB/s', 'unchanged (skipped)', 'dropped', 'refused statements'],
+      [
+        [
+          code(load.source),
+          code(load.schema),
+          formatInt(load.tables.length - dropped.length),
+          formatInt(rows),
+          formatMb(load.bytes),
+          load.seconds.toFixed(1),
+          mbps,
+          formatInt(unchanged.length),
+          formatInt(dropped.length),
+          formatInt(load.refused.length),
+        ],
+      ],
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
   ];
   if (!load.published) out.push('', '*The loaded staging is not published yet (it is published with the other layers, or not at all).*');
   if (unchanged.length) out.push('', `Unchanged since the last load, not reloaded: ${unchanged.map((t) => code(t.table)).join(', ')}.`);
   if (dropped.length) out.push('', `No longer in the dump, removed from staging: ${dropped.map((t) => code(t.table)).join(', ')}.`);
   if (load.refused.length) {
     const { shown, note } = cut(load.refused, limit);
-    out.push('', `### Refused statements (${load.refused.length})`, '', 'The dump is untrusted: these statements were not run.', '',
-      table(['line', 'statement', 'reason'], shown.map((s) => [s.line ? String(s.line) : s.offset !== undefined ? `byte ${s.offset}` : '–', code(cell(s.statement, 100)), cell(s.reason, 200)])) + note);
+    out.push(
+      '',
+      `### Refused statements (${load.refused.length})`,
+      '',
+      'The dump is untrusted: these statements were not run.',
+      '',
+      table(
+        ['line', 'statement', 'reason'],
+        shown.map((s) => [
+          s.line ? String(s.line) : s.offset !== undefined ? `byte ${s.offset}` : '–',
+          code(cell(s.statement, 100)),
+          cell(s.reason, 200),
+        ]),
+      ) + note,
+    );
   }
-  if (load.skipped?.length) out.push('', `Skipped on purpose: ${load.skipped.map((x) => `${cell(x.reason, 120)} (${x.count})`).join(', ')}.`);
-  if (load.skippedRoutines) out.push('', `${formatInt(load.skippedRoutines)} triggers, routines or events skipped (load them with \`--with-routines\`).`);
-  if (load.collationMappings.length) out.push('', `Collations mapped to ones the server has: ${load.collationMappings.map((m) => `${code(m.from)} → ${code(m.to)} (${m.count})`).join(', ')}.`);
+  if (load.skipped?.length)
+    out.push('', `Skipped on purpose: ${load.skipped.map((x) => `${cell(x.reason, 120)} (${x.count})`).join(', ')}.`);
+  if (load.skippedRoutines)
+    out.push('', `${formatInt(load.skippedRoutines)} triggers, routines or events skipped (load them with \`--with-routines\`).`);
+  if (load.collationMappings.length)
+    out.push(
+      '',
+      `Collations mapped to ones the server has: ${load.collationMappings.map((m) => `${code(m.from)} → ${code(m.to)} (${m.count})`).join(', ')}.`,
+    );
   const busiest = [...loaded].sort((a, b) => b.bytes - a.bytes);
   if (busiest.length) {
     const { shown, note } = cut(busiest, limit);
-    out.push('', `<details><summary>Loaded tables (${loaded.length})</summary>`, '',
-      table(['table', 'rows', 'MB', 'seconds'], shown.map((t) => [code(t.table), formatInt(t.rows), formatMb(t.bytes), t.seconds.toFixed(2)]), ['l', 'r', 'r', 'r']) + note, '', '</details>');
+    out.push(
+      '',
+      `<details><summary>Loaded tables (${loaded.length})</summary>`,
+      '',
+      table(
+        ['table', 'rows', 'MB', 'seconds'],
+        shown.map((t) => [code(t.table), formatInt(t.rows), formatMb(t.bytes), t.seconds.toFixed(2)]),
+        ['l', 'r', 'r', 'r'],
+      ) + note,
+      '',
+      '</details>',
+    );
   }
   return out.join('\n');
 }
@@ -173,30 +251,61 @@ function change(t: TableCount): string {
 
 /** Tables whose rows fell by more than ROW_DROP_WARNING since the previous run. */
 export function rowDrops(tables: TableCount[] = []): TableCount[] {
-  return tables.filter((t) => t.rows !== null && t.previousRows !== null && t.previousRows > 0 && (t.previousRows - t.rows) / t.previousRows > ROW_DROP_WARNING);
+  return tables.filter(
+    (t) =>
+      t.rows !== null && t.previousRows !== null && t.previousRows > 0 && (t.previousRows - t.rows) / t.previousRows > ROW_DROP_WARNING,
+  );
 }
 
 export function layersSection(tables: TableCount[] | undefined, limit: number): string {
   if (!tables?.length) return '';
   const out = ['## Tables by layer'];
   const drops = rowDrops(tables);
-  if (drops.length) out.push('', `⚠️ **Row count fell by more than ${ROW_DROP_WARNING * 100}%** since the previous run: ${drops.map((t) => `${code(`${t.schema}.${t.table}`)} (${formatInt(t.previousRows)} → ${formatInt(t.rows)})`).join(', ')}.`);
+  if (drops.length)
+    out.push(
+      '',
+      `⚠️ **Row count fell by more than ${ROW_DROP_WARNING * 100}%** since the previous run: ${drops.map((t) => `${code(`${t.schema}.${t.table}`)} (${formatInt(t.previousRows)} → ${formatInt(t.rows)})`).join(', ')}.`,
+    );
   for (const layer of LAYERS) {
     const of = tables.filter((t) => t.layer === layer);
     if (!of.length) continue;
     const { shown, note } = cut(of, limit);
     const total = of.reduce((a, t) => a + (t.rows ?? 0), 0);
-    out.push('', `### ${layer} — ${of.length} ${of.length === 1 ? 'table' : 'tables'}, ${formatInt(total)} rows`, '',
-      table(['table', 'kind', 'rows', 'previous run', 'change'], shown.map((t) => [code(`${t.schema}.${t.table}`), t.kind, t.kind === 'view' && t.rows === null ? '(view)' : formatInt(t.rows), formatInt(t.previousRows), change(t)]), ['l', 'l', 'r', 'r', 'r']) + note);
+    out.push(
+      '',
+      `### ${layer} — ${of.length} ${of.length === 1 ? 'table' : 'tables'}, ${formatInt(total)} rows`,
+      '',
+      table(
+        ['table', 'kind', 'rows', 'previous run', 'change'],
+        shown.map((t) => [
+          code(`${t.schema}.${t.table}`),
+          t.kind,
+          t.kind === 'view' && t.rows === null ? '(view)' : formatInt(t.rows),
+          formatInt(t.previousRows),
+          change(t),
+        ]),
+        ['l', 'l', 'r', 'r', 'r'],
+      ) + note,
+    );
   }
   return out.join('\n');
 }
 
 function nodeTable(nodes: NodeResult[], limit: number, links: SourceLinks | undefined): string {
   const { shown, note } = cut(nodes, limit);
-  return table(['', 'name', 'rows', 'time', 'declared in'], shown.map((n) => [
-    icon(n.status), code(nodeName(n)), formatInt(n.adapter_response?.rows_affected ?? null), formatSeconds(n.execution_time), n.file ? fileMarkdownLink(links, n.file, n.line) : '',
-  ]), ['l', 'l', 'r', 'r', 'l']) + note;
+  return (
+    table(
+      ['', 'name', 'rows', 'time', 'declared in'],
+      shown.map((n) => [
+        icon(n.status),
+        code(nodeName(n)),
+        formatInt(n.adapter_response?.rows_affected ?? null),
+        formatSeconds(n.execution_time),
+        n.file ? fileMarkdownLink(links, n.file, n.line) : '',
+      ]),
+      ['l', 'l', 'r', 'r', 'l'],
+    ) + note
+  );
 }
 
 export function seedsSection(r: RunResults, limit: number, links: SourceLinks | undefined): string {
@@ -218,15 +327,27 @@ export function testsSection(r: RunResults, limit: number, links: SourceLinks | 
   if (!c.total) return '';
   const pct = (n: number) => `${((n / c.total) * 100).toFixed(1)}%`;
   const out = [
-    `## Tests — ${c.pass}/${c.total} pass`, '',
-    table(['pass', 'warn', 'error', 'skip', 'total'], [[`${c.pass} (${pct(c.pass)})`, String(c.warn), String(c.error), String(c.skip), String(c.total)]], ['r', 'r', 'r', 'r', 'r']),
+    `## Tests — ${c.pass}/${c.total} pass`,
+    '',
+    table(
+      ['pass', 'warn', 'error', 'skip', 'total'],
+      [[`${c.pass} (${pct(c.pass)})`, String(c.warn), String(c.error), String(c.skip), String(c.total)]],
+      ['r', 'r', 'r', 'r', 'r'],
+    ),
   ];
   const warns = r.results.filter((n) => kindOf(n) === 'test' && n.status === 'warn');
   if (warns.length) out.push('', `### Warnings (${warns.length})`, '', warns.map((n) => nodeProblem(n, links, withSamples)).join('\n'));
   const passed = r.results.filter((n) => kindOf(n) === 'test' && (n.status === 'pass' || n.status === 'skipped'));
   if (passed.length) {
     const { shown, note } = cut(passed, limit);
-    out.push('', `<details><summary>Passed and skipped tests (${passed.length})</summary>`, '', shown.map((n) => `- ${icon(n.status)} ${code(nodeName(n))}`).join('\n') + note, '', '</details>');
+    out.push(
+      '',
+      `<details><summary>Passed and skipped tests (${passed.length})</summary>`,
+      '',
+      shown.map((n) => `- ${icon(n.status)} ${code(nodeName(n))}`).join('\n') + note,
+      '',
+      '</details>',
+    );
   }
   return out.join('\n');
 }

@@ -5,10 +5,12 @@
  * are listed without a count: counting one runs its whole query. Each report records its counts
  * in the metadata schema, keyed by the run, for the next one.
  */
-import { qualified, quoteIdent, type Db } from '../shared/db.ts';
-import type { TableCount } from '../shared/run-results.ts';
+import { qualified, quoteIdent, type Db } from '../platform/db.ts';
+import type { TableCount } from '../platform/run-results.ts';
 import type { ManifestLike } from './lineage.ts';
-import { SHADOW_SUFFIX } from '../shared/schemas.ts';
+import { SHADOW_SUFFIX } from '../platform/schemas.ts';
+import type { CliContext } from '../platform/run-context.ts';
+import type { TableCounter } from './report-stage.ts';
 
 export const TABLE_COUNTS_TABLE = 'table_counts';
 const LAYERS = new Set(['staging', 'seeds', 'silver', 'gold']);
@@ -51,7 +53,13 @@ export async function ensureTableCounts(db: Db, metaSchema: string): Promise<voi
 }
 
 /** Counts the tables of `targets`, reads the previous counts, records these under `runId`. */
-export async function collectTableCounts(db: Db, targets: CountTarget[], metaSchema: string, runId: string, concurrency = 4): Promise<TableCount[]> {
+export async function collectTableCounts(
+  db: Db,
+  targets: CountTarget[],
+  metaSchema: string,
+  runId: string,
+  concurrency = 4,
+): Promise<TableCount[]> {
   if (targets.length === 0) return [];
   const layerOf = new Map(targets.map((t) => [t.schema, t.layer]));
   const objects = await db.query<{ s: string; t: string; type: string }>(
@@ -60,15 +68,22 @@ export async function collectTableCounts(db: Db, targets: CountTarget[], metaSch
     targets.map((t) => t.schema),
   );
   const counts: TableCount[] = objects.map((o) => ({
-    schema: o.s, table: o.t, layer: layerOf.get(o.s) ?? 'other', kind: o.type === 'VIEW' ? 'view' : 'table', rows: null, previousRows: null,
+    schema: o.s,
+    table: o.t,
+    layer: layerOf.get(o.s) ?? 'other',
+    kind: o.type === 'VIEW' ? 'view' : 'table',
+    rows: null,
+    previousRows: null,
   }));
   const queue = counts.filter((c) => c.kind === 'table');
-  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-    for (let c = queue.shift(); c; c = queue.shift()) {
-      const [row] = await db.query<{ n: string | number }>(`SELECT COUNT(*) AS n FROM ${qualified(c.schema, c.table)}`);
-      c.rows = Number(row!.n);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+      for (let c = queue.shift(); c; c = queue.shift()) {
+        const [row] = await db.query<{ n: string | number }>(`SELECT COUNT(*) AS n FROM ${qualified(c.schema, c.table)}`);
+        c.rows = Number(row!.n);
+      }
+    }),
+  );
   await ensureTableCounts(db, metaSchema);
   const previous = await db.query<{ s: string; t: string; n: string | number | null }>(
     `SELECT c.schema_name AS s, c.table_name AS t, c.row_count AS n FROM ${qualified(metaSchema, TABLE_COUNTS_TABLE)} c
@@ -88,4 +103,13 @@ export async function collectTableCounts(db: Db, targets: CountTarget[], metaSch
     );
   }
   return counts;
+}
+
+/** Row counts of the published tables through the run context's database (the CLI and the report action). */
+export function tableCounter(ctx: CliContext): TableCounter {
+  return async (results, manifest) => {
+    const db = await ctx.db({ connections: 4 });
+    const schemas = ctx.schemas();
+    return collectTableCounts(db, countTargets(manifest, schemas.staging), schemas.meta, results.metadata.invocation_id);
+  };
 }

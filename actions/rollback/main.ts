@@ -2,19 +2,27 @@
  * The rollback action: inputs → `pipeline rollback status|restore` → outputs and job summary.
  * A restore is a dry run unless dry-run is false and confirm is 'apply'.
  */
-import { booleanInput, choiceInput, readApply, stringInput } from '../shared/action-inputs.ts';
-import { runAction } from '../shared/action-run.ts';
-import { optionArgs } from '../shared/action-args.ts';
+import { booleanInput, choiceInput, readApply, stringInput } from '../github/action-inputs.ts';
+import { runAction } from '../github/action-run.ts';
+import { optionArgs } from '../github/action-args.ts';
 
-await runAction('rollback', () => {
-  const action = choiceInput('action', ['status', 'restore'] as const, 'status');
-  const common = { cluster: stringInput('cluster'), region: stringInput('aws-region') };
-  if (action === 'status') return ['rollback', 'status', ...optionArgs(common)];
-  return ['rollback', 'restore', ...optionArgs({
-    ...common,
-    to: stringInput('to'),
-    latest: booleanInput('latest', false),
-    cutover: booleanInput('cutover', false),
-    apply: readApply('rollback restore'),
-  })];
-}, { printedInSummary: 'text' });
+await runAction(
+  'rollback',
+  () => {
+    const action = choiceInput('action', ['status', 'restore'] as const, 'status');
+    const common = { cluster: stringInput('cluster'), region: stringInput('aws-region') };
+    if (action === 'status') return ['rollback', 'status', ...optionArgs(common)];
+    return [
+      'rollback',
+      'restore',
+      ...optionArgs({
+        ...common,
+        to: stringInput('to'),
+        latest: booleanInput('latest', false),
+        cutover: booleanInput('cutover', false),
+        apply: readApply('rollback restore'),
+      }),
+    ];
+  },
+  { printedInSummary: 'text' },
+);

@@ -20,7 +20,7 @@ import {
   type RDSClient,
   type RestoreDBClusterToPointInTimeCommandInput,
 } from '@aws-sdk/client-rds';
-import { AwsCallError, classifyAwsError, describeAwsError, isRetryable } from '../shared/aws-errors.ts';
+import { AwsCallError, classifyAwsError, describeAwsError, isRetryable } from '../platform/aws-errors.ts';
 
 export type { DBCluster, DBClusterSnapshot, DBInstance };
 
@@ -154,15 +154,21 @@ export function createRdsApi(client: RDSClient, options: RdsApiOptions): RdsApi 
   return {
     region,
     async describeCluster(id) {
-      const out = await call('DescribeDBClusters', clusterWhat(id), () => client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id })));
+      const out = await call('DescribeDBClusters', clusterWhat(id), () =>
+        client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id })),
+      );
       const cluster = out.DBClusters?.[0];
-      if (!cluster) throw describeAwsError({ name: 'DBClusterNotFoundFault', message: `no cluster ${id}` }, 'DescribeDBClusters', clusterWhat(id));
+      if (!cluster)
+        throw describeAwsError({ name: 'DBClusterNotFoundFault', message: `no cluster ${id}` }, 'DescribeDBClusters', clusterWhat(id));
       return cluster;
     },
     async describeInstance(id) {
-      const out = await call('DescribeDBInstances', instanceWhat(id), () => client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })));
+      const out = await call('DescribeDBInstances', instanceWhat(id), () =>
+        client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })),
+      );
       const instance = out.DBInstances?.[0];
-      if (!instance) throw describeAwsError({ name: 'DBInstanceNotFoundFault', message: `no instance ${id}` }, 'DescribeDBInstances', instanceWhat(id));
+      if (!instance)
+        throw describeAwsError({ name: 'DBInstanceNotFoundFault', message: `no instance ${id}` }, 'DescribeDBInstances', instanceWhat(id));
       return instance;
     },
     async automatedSnapshots(clusterId) {
@@ -179,15 +185,18 @@ export function createRdsApi(client: RDSClient, options: RdsApiOptions): RdsApi 
       return out.DBCluster ?? { DBClusterIdentifier: input.DBClusterIdentifier };
     },
     async createInstance(input) {
-      const out = await call('CreateDBInstance', instanceWhat(input.DBInstanceIdentifier ?? '?'), () => client.send(new CreateDBInstanceCommand(input)));
+      const out = await call('CreateDBInstance', instanceWhat(input.DBInstanceIdentifier ?? '?'), () =>
+        client.send(new CreateDBInstanceCommand(input)),
+      );
       return out.DBInstance ?? { DBInstanceIdentifier: input.DBInstanceIdentifier };
     },
     async modifyCluster(input) {
-      const out = await call('ModifyDBCluster', clusterWhat(input.DBClusterIdentifier ?? '?'), () => client.send(new ModifyDBClusterCommand(input)));
+      const out = await call('ModifyDBCluster', clusterWhat(input.DBClusterIdentifier ?? '?'), () =>
+        client.send(new ModifyDBClusterCommand(input)),
+      );
       return out.DBCluster ?? { DBClusterIdentifier: input.NewDBClusterIdentifier ?? input.DBClusterIdentifier };
     },
-    waitClusterAvailable: (id, o) =>
-      wait('cluster', id, o, (out) => (out as { DBClusters?: DBCluster[] }).DBClusters?.[0]?.Status),
+    waitClusterAvailable: (id, o) => wait('cluster', id, o, (out) => (out as { DBClusters?: DBCluster[] }).DBClusters?.[0]?.Status),
     waitInstanceAvailable: (id, o) =>
       wait('instance', id, o, (out) => (out as { DBInstances?: DBInstance[] }).DBInstances?.[0]?.DBInstanceStatus),
   };

@@ -20,7 +20,7 @@ export function renderStatus(s: RollbackStatus): string {
       ? s.snapshots.map((x) => `  ${iso(x.createdAt)}  ${x.id}  ${x.status ?? ''}${x.sizeGiB ? `  ${x.sizeGiB} GiB` : ''}`)
       : ['  none']),
     '',
-    'Suggested restore points (the pipeline\'s recent successful runs):',
+    "Suggested restore points (the pipeline's recent successful runs):",
   ];
   if (s.restorePoints.length === 0) lines.push(`  none: ${s.runsNote ?? 'no runs recorded'}`);
   for (const p of s.restorePoints) {
@@ -56,9 +56,13 @@ export function renderPlanSteps(plan: RestorePlan): string[] {
 }
 
 function header(plan: RestorePlan): string[] {
-  const to = plan.target.kind === 'time' ? iso(plan.target.time) : `the latest restorable time (now about ${iso(plan.source.window.latest)})`;
+  const to =
+    plan.target.kind === 'time' ? iso(plan.target.time) : `the latest restorable time (now about ${iso(plan.source.window.latest)})`;
   return [
-    `Source:   ${plan.source.cluster} (${plan.region}), ${plan.source.engine} ${plan.source.engineVersion ?? ''}, writer ${plan.source.writer}`.replace(/\s+,/, ','),
+    `Source:   ${plan.source.cluster} (${plan.region}), ${plan.source.engine} ${plan.source.engineVersion ?? ''}, writer ${plan.source.writer}`.replace(
+      /\s+,/,
+      ',',
+    ),
     `Window:   ${iso(plan.source.window.earliest)} .. ${iso(plan.source.window.latest)}`,
     `Restore:  to ${to}`,
     `New:      cluster ${plan.restoredCluster}, writer ${plan.restoredWriter}`,
@@ -80,10 +84,13 @@ export function renderRestore(r: RestoreReport): string {
   }
   lines.push('');
   if (r.status === 'success') {
-    lines.push(`Restored: ${r.plan.cutover ? r.plan.source.cluster : r.plan.restoredCluster} holds the data of ${r.plan.target.kind === 'time' ? iso(r.plan.target.time) : 'the latest restorable time'}.`);
+    lines.push(
+      `Restored: ${r.plan.cutover ? r.plan.source.cluster : r.plan.restoredCluster} holds the data of ${r.plan.target.kind === 'time' ? iso(r.plan.target.time) : 'the latest restorable time'}.`,
+    );
     lines.push(`Endpoint: ${r.endpoint ?? 'unknown'}`);
     if (r.readerEndpoint) lines.push(`Reader:   ${r.readerEndpoint}`);
-    if (!r.plan.cutover) lines.push(`The BI tool still reads ${r.plan.source.cluster}; point it at the endpoint above, or run again with --cutover.`);
+    if (!r.plan.cutover)
+      lines.push(`The BI tool still reads ${r.plan.source.cluster}; point it at the endpoint above, or run again with --cutover.`);
   } else {
     lines.push('The restore did not finish. What exists now:');
     lines.push(...r.leftovers.map((l) => `  - ${l}`));

@@ -11,7 +11,7 @@ import type {
   RestoreDBClusterToPointInTimeCommandInput,
   Tag,
 } from '@aws-sdk/client-rds';
-import { UsageError } from '../shared/errors.ts';
+import { UsageError } from '../platform/errors.ts';
 
 /** RDS identifiers: 1 to 63 letters, digits or hyphens. */
 const MAX_IDENTIFIER = 63;
@@ -77,10 +77,14 @@ export function checkInWindow(time: Date, window: RestoreWindow, cluster: string
   const iso = (d?: Date) => d?.toISOString() ?? 'unknown';
   const where = `the restore window of ${cluster} (${iso(window.earliest)} to ${iso(window.latest)})`;
   if (!window.earliest || !window.latest) {
-    throw new UsageError(`${cluster} reports no restore window (are automated backups enabled?). To fix this, check its backup retention in the RDS console.`);
+    throw new UsageError(
+      `${cluster} reports no restore window (are automated backups enabled?). To fix this, check its backup retention in the RDS console.`,
+    );
   }
   if (time.getTime() < window.earliest.getTime()) {
-    throw new UsageError(`--to ${time.toISOString()} is before ${where}: backups that old are gone. To fix this, choose a time inside the window ('pipeline rollback status').`);
+    throw new UsageError(
+      `--to ${time.toISOString()} is before ${where}: backups that old are gone. To fix this, choose a time inside the window ('pipeline rollback status').`,
+    );
   }
   if (time.getTime() > window.latest.getTime()) {
     throw new UsageError(`--to ${time.toISOString()} is after ${where}. To fix this, choose a time inside the window, or use --latest.`);
@@ -146,7 +150,8 @@ export function planRestore(p: PlanInput): RestorePlan {
   };
 
   const warnings: string[] = [];
-  if (src.Status && src.Status !== 'available') warnings.push(`the source cluster is '${src.Status}', not available; a point-in-time restore reads its backups and may still work`);
+  if (src.Status && src.Status !== 'available')
+    warnings.push(`the source cluster is '${src.Status}', not available; a point-in-time restore reads its backups and may still work`);
   if (!src.DBSubnetGroup) warnings.push('the source reports no subnet group: the restore will use the default one');
 
   let cutover: RestorePlan['cutover'];

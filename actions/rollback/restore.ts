@@ -4,10 +4,10 @@
  * never modified or deleted; only --cutover renames it, and only once the restored cluster is
  * available. A failure part-way is a result: the report lists what exists and how to remove it.
  */
-import { PipelineError, UsageError } from '../shared/errors.ts';
-import type { Logger } from '../shared/log.ts';
-import { formatDuration } from '../shared/log.ts';
-import { AwsCallError } from '../shared/aws-errors.ts';
+import { PipelineError, UsageError } from '../platform/errors.ts';
+import type { Logger } from '../platform/log.ts';
+import { formatDuration } from '../platform/log.ts';
+import { AwsCallError } from '../platform/aws-errors.ts';
 import type { RdsApi } from './rds-api.ts';
 import { planRestore, writerOf, type RestorePlan, type RestoreTarget } from './restore-plan.ts';
 
@@ -51,7 +51,9 @@ export async function planFromSource(api: RdsApi, o: RestoreOptions): Promise<Re
   const source = await api.describeCluster(o.cluster);
   const writerId = writerOf(source);
   if (!writerId) {
-    throw new UsageError(`cluster ${o.cluster} has no writer instance, so there is no instance class to copy. To fix this, add a writer to it or restore by hand.`);
+    throw new UsageError(
+      `cluster ${o.cluster} has no writer instance, so there is no instance class to copy. To fix this, add a writer to it or restore by hand.`,
+    );
   }
   const writer = await api.describeInstance(writerId);
   return planRestore({ region: api.region, source, writer, target: o.target, cutover: o.cutover, now: (o.now ?? (() => new Date()))() });
@@ -85,9 +87,12 @@ export async function runRestore(api: RdsApi, o: RestoreOptions, log: Logger): P
   const deleteCluster = `aws rds delete-db-cluster --db-cluster-identifier ${plan.restoredCluster} --skip-final-snapshot --region ${region}`;
   const deleteWriter = `aws rds delete-db-instance --db-instance-identifier ${plan.restoredWriter} --skip-final-snapshot --region ${region}`;
 
-  const restored = await step(`restore ${plan.source.cluster} to a new cluster ${plan.restoredCluster} (RestoreDBClusterToPointInTime)`, async () => {
-    await api.restoreClusterToPointInTime(plan.restore);
-  });
+  const restored = await step(
+    `restore ${plan.source.cluster} to a new cluster ${plan.restoredCluster} (RestoreDBClusterToPointInTime)`,
+    async () => {
+      await api.restoreClusterToPointInTime(plan.restore);
+    },
+  );
   if (!restored) {
     report.leftovers.push(`nothing was created; the source cluster ${plan.source.cluster} is unchanged`);
     return report;

@@ -2,10 +2,10 @@
  * `rollback status`: the cluster, its restore window and automated snapshots, and the pipeline's
  * own recent successful runs as suggested restore points ("just before the run of ...").
  */
-import type { Db } from '../shared/db.ts';
-import { qualified } from '../shared/db.ts';
-import { errorMessage } from '../shared/errors.ts';
-import { RUNS_TABLE } from '../shared/meta.ts';
+import type { Db } from '../platform/db.ts';
+import { qualified } from '../platform/db.ts';
+import { errorMessage } from '../platform/errors.ts';
+import { RUNS_TABLE } from '../platform/meta.ts';
 import type { RdsApi } from './rds-api.ts';
 import { windowOf, writerOf, type RestoreWindow } from './restore-plan.ts';
 

@@ -4,10 +4,10 @@
  * types are unchanged since the last load (pipeline_meta.content_hashes) is not reloaded.
  */
 import { createHash } from 'node:crypto';
-import { qualified, quoteIdent, type Db } from '../shared/db.ts';
-import { CONTENT_HASHES_TABLE, forgetContentHashes } from '../shared/meta.ts';
-import type { Relation } from '../shared/project/types.ts';
-import { besideName, dropRelation, ensureSchema, relationKind, swapIn } from '../build/relations.ts';
+import { qualified, quoteIdent, type Db } from '../platform/db.ts';
+import { CONTENT_HASHES_TABLE, forgetContentHashes } from '../platform/meta.ts';
+import type { Relation } from '../transform/project/types.ts';
+import { besideName, dropRelation, ensureSchema, relationKind, swapIn } from '../platform/relations.ts';
 import type { SeedTable } from './seed-csv.ts';
 import { toSqlValue, type SeedColumn } from './seed-types.ts';
 
@@ -54,7 +54,9 @@ export async function loadSeed(
   const built = besideName(identifier, '__new');
   await dropRelation(db, schema, built);
   const cols = seed.columns.map((c) => `${quoteIdent(c.name)} ${c.sqlType} NULL`).join(',\n  ');
-  await db.exec(`CREATE TABLE ${qualified(schema, built)} (\n  ${cols}\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+  await db.exec(
+    `CREATE TABLE ${qualified(schema, built)} (\n  ${cols}\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+  );
   try {
     const names = seed.columns.map((c) => quoteIdent(c.name)).join(', ');
     const rows = seed.table.rows;

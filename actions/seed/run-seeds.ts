@@ -3,13 +3,13 @@
  * before anything is loaded), then the seeds load concurrently, each swapped in atomically.
  */
 import { readFileSync } from 'node:fs';
-import type { Db } from '../shared/db.ts';
-import { ConfigError, errorMessage, type Problem } from '../shared/errors.ts';
-import type { Logger } from '../shared/log.ts';
-import { ensureMetaSchema } from '../shared/meta.ts';
-import type { Project, RelationResolver, SeedNode } from '../shared/project/types.ts';
-import type { NodeResult } from '../shared/run-results.ts';
-import { mapLimit, nodeResult } from '../build/node-result.ts';
+import type { Db } from '../platform/db.ts';
+import { ConfigError, errorMessage, type Problem } from '../platform/errors.ts';
+import type { Logger } from '../platform/log.ts';
+import { ensureMetaSchema } from '../platform/meta.ts';
+import type { Project, RelationResolver, SeedNode } from '../transform/project/types.ts';
+import type { NodeResult } from '../platform/run-results.ts';
+import { mapLimit, nodeResult } from '../platform/node-result.ts';
 import { parseSeedCsv } from './seed-csv.ts';
 import { seedColumns } from './seed-types.ts';
 import { loadSeed, seedHash, type PreparedSeed } from './load-seed.ts';
@@ -56,9 +56,17 @@ export async function runSeeds(project: Project, db: Db, o: SeedOptions): Promis
       const r = await loadSeed(db, prepared.get(seed.unique_id)!, relation, { metaSchema: o.metaSchema, fullRefresh: o.fullRefresh });
       const msg = r.status === 'unchanged' ? `unchanged (${r.rows} rows)` : `INSERT ${r.rows}`;
       o.log.info(`  seed ${seed.name} → ${relation.schema}.${relation.identifier}: ${msg}`);
-      return nodeResult(seed.unique_id, 'success', { startedAt, completedAt: new Date() }, {
-        message: msg, rows: r.status === 'unchanged' ? 0 : r.rows, file: seed.original_file_path, relation: `${relation.schema}.${relation.identifier}`,
-      });
+      return nodeResult(
+        seed.unique_id,
+        'success',
+        { startedAt, completedAt: new Date() },
+        {
+          message: msg,
+          rows: r.status === 'unchanged' ? 0 : r.rows,
+          file: seed.original_file_path,
+          relation: `${relation.schema}.${relation.identifier}`,
+        },
+      );
     } catch (err) {
       const message = `seed ${seed.name} (${seed.original_file_path}) failed to load into ${relation.schema}.${relation.identifier}: ${errorMessage(err)}. The published table was left as it was.`;
       o.log.error(message);

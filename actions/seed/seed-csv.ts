@@ -5,7 +5,7 @@
  * https://csv.js.org/parse/options/
  */
 import { parse } from 'csv-parse/sync';
-import type { Problem } from '../shared/errors.ts';
+import type { Problem } from '../platform/errors.ts';
 
 export interface SeedTable {
   readonly header: readonly string[];
@@ -27,16 +27,25 @@ export function parseSeedCsv(bytes: Buffer | string, file: string, delimiter = '
     return undefined;
   }
   if (records.length === 0) {
-    problems.push({ message: 'the CSV is empty: a seed needs a header row. To fix this, add the column names on the first line.', location: { file, line: 1 } });
+    problems.push({
+      message: 'the CSV is empty: a seed needs a header row. To fix this, add the column names on the first line.',
+      location: { file, line: 1 },
+    });
     return undefined;
   }
   const header = records[0]!.record.map((h) => h.trim());
   const before = problems.length;
   header.forEach((h, i) => {
     if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(h)) {
-      problems.push({ message: `header column ${i + 1} '${h}' is not a valid column name (letters, digits, underscores). To fix this, rename it.`, location: { file, line: 1, column: i + 1 } });
+      problems.push({
+        message: `header column ${i + 1} '${h}' is not a valid column name (letters, digits, underscores). To fix this, rename it.`,
+        location: { file, line: 1, column: i + 1 },
+      });
     } else if (header.indexOf(h) !== i) {
-      problems.push({ message: `header column '${h}' appears twice. To fix this, rename one.`, location: { file, line: 1, column: i + 1 } });
+      problems.push({
+        message: `header column '${h}' appears twice. To fix this, rename one.`,
+        location: { file, line: 1, column: i + 1 },
+      });
     }
   });
   const rows: string[][] = [];

@@ -4,7 +4,7 @@
  * type before anything is loaded, so a bad value is an error naming file, line and column rather
  * than a half-loaded table. Empty fields are NULL.
  */
-import type { Problem } from '../shared/errors.ts';
+import type { Problem } from '../platform/errors.ts';
 import type { SeedTable } from './seed-csv.ts';
 
 export type ValueKind = 'integer' | 'decimal' | 'date' | 'datetime' | 'boolean' | 'text';
@@ -89,17 +89,32 @@ function inferColumn(name: string, values: readonly string[]): SeedColumn {
 }
 
 /** The seed's columns, and a problem for every value that does not fit its column. */
-export function seedColumns(table: SeedTable, columnTypes: Readonly<Record<string, string>>, file: string, problems: Problem[]): SeedColumn[] {
+export function seedColumns(
+  table: SeedTable,
+  columnTypes: Readonly<Record<string, string>>,
+  file: string,
+  problems: Problem[],
+): SeedColumn[] {
   for (const name of Object.keys(columnTypes)) {
     if (!table.header.includes(name)) {
-      problems.push({ message: `column_types names '${name}', which is not a column of the CSV (${table.header.join(', ')}). To fix this, correct the name.`, location: { file, line: 1 } });
+      problems.push({
+        message: `column_types names '${name}', which is not a column of the CSV (${table.header.join(', ')}). To fix this, correct the name.`,
+        location: { file, line: 1 },
+      });
     }
   }
   const columns = table.header.map((name, i) => {
     const declared = columnTypes[name];
-    if (declared === undefined) return inferColumn(name, table.rows.map((r) => r[i]!));
+    if (declared === undefined)
+      return inferColumn(
+        name,
+        table.rows.map((r) => r[i]!),
+      );
     if (!/^[A-Za-z][A-Za-z0-9 _(),]*$/.test(declared)) {
-      problems.push({ message: `column_types.${name} '${declared}' is not a SQL type. To fix this, write e.g. INT, VARCHAR(20), DECIMAL(10,2), DATE.`, location: { file, line: 1 } });
+      problems.push({
+        message: `column_types.${name} '${declared}' is not a SQL type. To fix this, write e.g. INT, VARCHAR(20), DECIMAL(10,2), DATE.`,
+        location: { file, line: 1 },
+      });
     }
     return { name, sqlType: declared, ...kindOfSqlType(declared) };
   });

@@ -5,7 +5,7 @@
  */
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
-import { UsageError } from '../../actions/shared/errors.ts';
+import { UsageError } from '../../actions/platform/errors.ts';
 
 export const AWS_ENV = {
   region: 'AWS_REGION',

@@ -4,8 +4,8 @@
  * so `--help` and the parser never disagree.
  */
 import { parseArgs } from 'node:util';
-import { UsageError } from '../../actions/shared/errors.ts';
-import type { CliContext } from './context.ts';
+import { UsageError } from '../../actions/platform/errors.ts';
+import type { CliContext } from '../../actions/platform/run-context.ts';
 
 export interface OptionDef {
   type: 'string' | 'boolean';
@@ -38,18 +38,30 @@ export interface CommandDef {
 
 /** Options every command takes. */
 export const COMMON_OPTIONS: Record<string, OptionDef> = {
-  'project-dir': { type: 'string', value: 'DIR', help: 'project directory with pipeline.yml or dbt_project.yml (default: current directory)' },
-  'target-dir': { type: 'string', value: 'DIR', help: 'where artifacts go: manifest.json, run_results.json, report.md (default: target/ in the project)' },
-  'schema-prefix': { type: 'string', value: 'P', help: 'prefix every schema the run touches with P (or PIPELINE_SCHEMA_PREFIX); runs with different prefixes never meet' },
-  'wait-lock': { type: 'boolean', help: 'when another run holds the warehouse lock, wait for it (up to 6 hours) instead of failing at once' },
+  'project-dir': {
+    type: 'string',
+    value: 'DIR',
+    help: 'project directory with pipeline.yml or dbt_project.yml (default: current directory)',
+  },
+  'target-dir': {
+    type: 'string',
+    value: 'DIR',
+    help: 'where artifacts go: manifest.json, run_results.json, report.md (default: target/ in the project)',
+  },
+  'schema-prefix': {
+    type: 'string',
+    value: 'P',
+    help: 'prefix every schema the run touches with P (or PIPELINE_SCHEMA_PREFIX); runs with different prefixes never meet',
+  },
+  'wait-lock': {
+    type: 'boolean',
+    help: 'when another run holds the warehouse lock, wait for it (up to 6 hours) instead of failing at once',
+  },
   verbose: { type: 'boolean', help: 'print debug lines' },
   help: { type: 'boolean', help: 'show this help' },
 };
 
-export function parseCommandArgs(
-  cmd: CommandDef,
-  argv: string[],
-): { options: ParsedOptions; positionals: string[] } {
+export function parseCommandArgs(cmd: CommandDef, argv: string[]): { options: ParsedOptions; positionals: string[] } {
   const all = { ...cmd.options, ...COMMON_OPTIONS };
   const spec: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
   for (const [name, def] of Object.entries(all)) spec[name] = def.multiple ? { type: def.type, multiple: true } : { type: def.type };
@@ -64,12 +76,16 @@ export function parseCommandArgs(
   const positionals = parsed.positionals;
   const defs = cmd.positionals ?? [];
   if (positionals.length > defs.length) {
-    throw new UsageError(`'${cmd.name}' does not take the argument '${positionals[defs.length]}'. Run 'pipeline ${cmd.name} --help' for its usage.`);
+    throw new UsageError(
+      `'${cmd.name}' does not take the argument '${positionals[defs.length]}'. Run 'pipeline ${cmd.name} --help' for its usage.`,
+    );
   }
   defs.forEach((def, i) => {
     const v = positionals[i];
     if (v === undefined && def.required) {
-      throw new UsageError(`'${cmd.name}' needs ${def.name}${def.choices ? ` (${def.choices.join(' or ')})` : ''}. Run 'pipeline ${cmd.name} --help' for its usage.`);
+      throw new UsageError(
+        `'${cmd.name}' needs ${def.name}${def.choices ? ` (${def.choices.join(' or ')})` : ''}. Run 'pipeline ${cmd.name} --help' for its usage.`,
+      );
     }
     if (v !== undefined && def.choices && !def.choices.includes(v)) {
       throw new UsageError(`'${cmd.name} ${v}' is not known: ${def.name} is one of ${def.choices.join(', ')}.`);
@@ -77,7 +93,9 @@ export function parseCommandArgs(
   });
   for (const [name, def] of Object.entries(cmd.options)) {
     if (def.required && options[name] === undefined) {
-      throw new UsageError(`'${cmd.name}' needs --${name} ${def.value ?? ''}`.trimEnd() + `: ${def.help}. Run 'pipeline ${cmd.name} --help' for its usage.`);
+      throw new UsageError(
+        `'${cmd.name}' needs --${name} ${def.value ?? ''}`.trimEnd() + `: ${def.help}. Run 'pipeline ${cmd.name} --help' for its usage.`,
+      );
     }
     if (def.type === 'string' && typeof options[name] === 'string' && (options[name] as string).startsWith('--')) {
       throw new UsageError(`--${name} needs a value ${def.value ?? ''}, got the option '${options[name]}'.`);
@@ -95,9 +113,7 @@ function describeParseError(err: Error & { code?: string }, cmd: CommandDef): st
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
       const name = /--([\w-]+)/.exec(err.message)?.[1] ?? flag;
       const def = { ...cmd.options, ...COMMON_OPTIONS }[name];
-      return def?.type === 'boolean'
-        ? `--${name} takes no value.`
-        : `--${name} needs a value${def?.value ? ` ${def.value}` : ''}.`;
+      return def?.type === 'boolean' ? `--${name} takes no value.` : `--${name} needs a value${def?.value ? ` ${def.value}` : ''}.`;
     }
     default:
       return err.message.split('\n')[0] ?? 'invalid arguments.';
@@ -105,7 +121,9 @@ function describeParseError(err: Error & { code?: string }, cmd: CommandDef): st
 }
 
 function optionLines(options: Record<string, OptionDef>): string[] {
-  const entries = Object.entries(options).map(([name, def]) => [`--${name}${def.value ? ` ${def.value}` : ''}`, def.help + (def.required ? ' (required)' : '')] as const);
+  const entries = Object.entries(options).map(
+    ([name, def]) => [`--${name}${def.value ? ` ${def.value}` : ''}`, def.help + (def.required ? ' (required)' : '')] as const,
+  );
   const width = Math.max(...entries.map(([l]) => l.length), 10);
   return entries.map(([l, h]) => `  ${l.padEnd(width)}  ${h}`);
 }

@@ -3,13 +3,13 @@
  * line and an exit code (0 success, 1 pipeline failed, 2 usage or configuration error). It takes
  * argv and streams as arguments; only scripts/pipeline.ts touches the process.
  */
-import { ConfigError, exitCodeOf, formatProblem, isExpected, errorMessage } from '../../actions/shared/errors.ts';
-import { createLogger } from '../../actions/shared/log.ts';
-import { explainDbFailure } from '../../actions/shared/db.ts';
-import { redact, registerSecretsFromEnv } from '../../actions/shared/secrets.ts';
+import { ConfigError, exitCodeOf, formatProblem, isExpected, errorMessage } from '../../actions/platform/errors.ts';
+import { createLogger } from '../../actions/platform/log.ts';
+import { explainDbFailure } from '../../actions/platform/db.ts';
+import { redact, registerSecretsFromEnv } from '../../actions/platform/secrets.ts';
 import { commandHelp, parseCommandArgs } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
-import { createContext, type CliContext, type CliIo } from './context.ts';
+import { createContext, type CliContext, type CliIo } from '../../actions/platform/run-context.ts';
 
 export function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -2,7 +2,7 @@
  * Parsers for option values. Each throws a UsageError that names the option, the value and what
  * is expected, so a malformed value gives one clear line and exit 2.
  */
-import { UsageError } from '../../actions/shared/errors.ts';
+import { UsageError } from '../../actions/platform/errors.ts';
 
 export function parseDate(option: string, value: string): string {
   const m = /^(\d{4})(\d{2})(\d{2})$/.exec(value);
@@ -19,7 +19,9 @@ function isRealDate(y: number, mo: number, d: number): boolean {
 export function parsePositiveNumber(option: string, value: string, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max) {
-    throw new UsageError(`--${option} '${value}' is not valid: expected a number greater than 0${max < Number.MAX_SAFE_INTEGER ? ` and at most ${max}` : ''}`);
+    throw new UsageError(
+      `--${option} '${value}' is not valid: expected a number greater than 0${max < Number.MAX_SAFE_INTEGER ? ` and at most ${max}` : ''}`,
+    );
   }
   return n;
 }

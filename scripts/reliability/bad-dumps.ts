@@ -80,28 +80,64 @@ export function makeBadDumps(goodDump: string, dir: string, date: string): BadDu
   const good = readFileSync(goodDump);
   const table = firstTable(good);
   // One directory per bad dump, so each keeps the vendor's file name pattern.
-  const file = (name: string, gz = false) => join(dir, name.replace(/[^a-z0-9]+/gi, '-').toLowerCase(), `gghouse_${date}.sql${gz ? '.gz' : ''}`);
+  const file = (name: string, gz = false) =>
+    join(dir, name.replace(/[^a-z0-9]+/gi, '-').toLowerCase(), `gghouse_${date}.sql${gz ? '.gz' : ''}`);
   const made: Array<BadDump & { bytes: Buffer; quick?: boolean }> = [];
-  const add = (name: string, bytes: Buffer, expect: RegExp, gz = false, quick = false) => made.push({ name, file: file(name, gz), bytes, expect, quick });
+  const add = (name: string, bytes: Buffer, expect: RegExp, gz = false, quick = false) =>
+    made.push({ name, file: file(name, gz), bytes, expect, quick });
   const cut = middleOfAnInsert(good);
   add('truncated inside an INSERT', good.subarray(0, cut), /trunc|incomplete|Dump completed|end/i, false, true);
   add('truncated before the trailer', good.subarray(0, beforeTrailer(good)), /trunc|incomplete|Dump completed|end/i);
   add('empty file', Buffer.alloc(0), /empty|no statement|trunc|Dump completed/i, false, true);
   add('garbage bytes', garbageBytes(256 * 1024), /not a|garbage|binary|pars|syntax|trunc|dump|byte|offset/i);
-  add('garbage in the middle', Buffer.concat([good.subarray(0, cut), garbageBytes(4096, 'middle'), good.subarray(cut)]), /byte|offset|line|pars|syntax|table/i);
+  add(
+    'garbage in the middle',
+    Buffer.concat([good.subarray(0, cut), garbageBytes(4096, 'middle'), good.subarray(cut)]),
+    /byte|offset|line|pars|syntax|table/i,
+  );
   const gz = gzipSync(good);
   const corrupt = Buffer.from(gz);
   for (let i = Math.floor(gz.length / 2); i < Math.floor(gz.length / 2) + 64 && i < gz.length; i++) corrupt[i] = corrupt[i]! ^ 0x5a;
   add('corrupt gzip', corrupt, /gzip|corrupt|invalid|incorrect|inflat|zlib|header check/i, true, true);
   add('truncated gzip', gz.subarray(0, Math.floor(gz.length * 0.6)), /gzip|trunc|unexpected end|incomplete|Dump completed/i, true);
   // Text that is not UTF-8 in a utf8mb4 dump: the server refuses it in strict mode, or the loader does.
-  add('Latin-1 bytes in a string', withStatement(good, `INSERT INTO \`${table}\` VALUES ('caf\xe9 \xff\xfe');`), /string|utf|encod|charset|column|value|table/i);
-  add('Shift-JIS bytes in a string', withStatement(good, `INSERT INTO \`${table}\` VALUES ('\x93\x8c\x8b\x9e');`), /string|utf|encod|charset|column|value|table/i);
-  add('UTF-16 file', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(good.subarray(0, 200_000).toString('latin1'), 'utf16le')]), /utf-?16|encod|not a|garbage|binary|pars|syntax|trunc|dump/i);
-  add('an INSERT with the wrong number of values', withStatement(good, `INSERT INTO \`${table}\` VALUES (1);`), /column|count|value|table|line|offset/i, false, true);
-  add('a CREATE TABLE with a syntax error', withStatement(good, 'CREATE TABLE `t_rel_bad` (id INT NOT NULL PRIMARY KEY,, name);'), /syntax|t_rel_bad|line|offset/i);
-  add('an INSERT into a table that was never created', withStatement(good, 'INSERT INTO `t_rel_nowhere` VALUES (1);'), /t_rel_nowhere|exist|unknown|table/i);
-  add('a duplicate primary key (an INSERT repeated)', withStatement(good, firstInsert(good) ?? `INSERT INTO \`${table}\` VALUES (1);`), /duplicate|primary|key|table|line/i);
+  add(
+    'Latin-1 bytes in a string',
+    withStatement(good, `INSERT INTO \`${table}\` VALUES ('caf\xe9 \xff\xfe');`),
+    /string|utf|encod|charset|column|value|table/i,
+  );
+  add(
+    'Shift-JIS bytes in a string',
+    withStatement(good, `INSERT INTO \`${table}\` VALUES ('\x93\x8c\x8b\x9e');`),
+    /string|utf|encod|charset|column|value|table/i,
+  );
+  add(
+    'UTF-16 file',
+    Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(good.subarray(0, 200_000).toString('latin1'), 'utf16le')]),
+    /utf-?16|encod|not a|garbage|binary|pars|syntax|trunc|dump/i,
+  );
+  add(
+    'an INSERT with the wrong number of values',
+    withStatement(good, `INSERT INTO \`${table}\` VALUES (1);`),
+    /column|count|value|table|line|offset/i,
+    false,
+    true,
+  );
+  add(
+    'a CREATE TABLE with a syntax error',
+    withStatement(good, 'CREATE TABLE `t_rel_bad` (id INT NOT NULL PRIMARY KEY,, name);'),
+    /syntax|t_rel_bad|line|offset/i,
+  );
+  add(
+    'an INSERT into a table that was never created',
+    withStatement(good, 'INSERT INTO `t_rel_nowhere` VALUES (1);'),
+    /t_rel_nowhere|exist|unknown|table/i,
+  );
+  add(
+    'a duplicate primary key (an INSERT repeated)',
+    withStatement(good, firstInsert(good) ?? `INSERT INTO \`${table}\` VALUES (1);`),
+    /duplicate|primary|key|table|line/i,
+  );
   for (const d of made) {
     mkdirSync(dirname(d.file), { recursive: true });
     writeFileSync(d.file, d.bytes);

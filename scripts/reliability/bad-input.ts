@@ -37,21 +37,78 @@ export function cliCases(adminUrl: string): BadInputCase[] {
   return [
     { name: 'load of a file that does not exist', args: ['load', '--dump', DUMP], codes: [1, 2], mentions: [/gghouse_20260205\.sql/] },
     { name: 'daily of a file that does not exist', args: ['daily', '--dump', DUMP], codes: [1, 2], mentions: [/gghouse_20260205\.sql/] },
-    { name: 'daily with a date in the wrong format', args: ['daily', '--dump', DUMP, '--date', '2026-02-05'], codes: [2], mentions: [/--date/] },
+    {
+      name: 'daily with a date in the wrong format',
+      args: ['daily', '--dump', DUMP, '--date', '2026-02-05'],
+      codes: [2],
+      mentions: [/--date/],
+    },
     { name: 'load of a malformed S3 URL', args: ['load', '--dump', 's3://'], codes: [1, 2], mentions: [/s3:\/\//] },
     { name: 'load with too many threads', args: ['load', '--dump', DUMP, '--threads', '65'], codes: [2], mentions: [/--threads/] },
-    { name: 'a project directory that does not exist', args: ['build', '--project-dir', '/nonexistent/project'], codes: [2], mentions: [/\/nonexistent\/project/] },
+    {
+      name: 'a project directory that does not exist',
+      args: ['build', '--project-dir', '/nonexistent/project'],
+      codes: [2],
+      mentions: [/\/nonexistent\/project/],
+    },
     { name: 'rollback restore without --to or --latest', args: ['rollback', 'restore'], codes: [2], mentions: [/--to|--latest/] },
-    { name: 'rollback restore with both --to and --latest', args: ['rollback', 'restore', '--latest', '--to', '2026-02-05T00:00:00Z'], codes: [2], mentions: [/--to|--latest/] },
+    {
+      name: 'rollback restore with both --to and --latest',
+      args: ['rollback', 'restore', '--latest', '--to', '2026-02-05T00:00:00Z'],
+      codes: [2],
+      mentions: [/--to|--latest/],
+    },
     { name: '--select without a value', args: ['run', '--select'], codes: [2], mentions: [/--select/] },
-    { name: 'generate-dump to an unwritable path', args: ['generate-dump', '--out', '/proc/t-rel/gghouse_20260205.sql', '--scale', '0.001'], codes: [2], mentions: [/\/proc\/t-rel/] },
+    {
+      name: 'generate-dump to an unwritable path',
+      args: ['generate-dump', '--out', '/proc/t-rel/gghouse_20260205.sql', '--scale', '0.001'],
+      codes: [2],
+      mentions: [/\/proc\/t-rel/],
+    },
     { name: 'a schema prefix too long', args: ['seed', '--schema-prefix', 'a'.repeat(25)], codes: [2], mentions: [/prefix/] },
-    { name: 'PIPELINE_SCHEMA_PREFIX not valid', args: ['seed'], env: { PIPELINE_SCHEMA_PREFIX: 'bad prefix' }, codes: [2], mentions: [/prefix 'bad prefix'/] },
-    { name: 'DATABASE_URL of another database kind', args: ['seed'], env: { DATABASE_URL: 'postgres://u@127.0.0.1/db' }, codes: [2], mentions: [/mysql:\/\//] },
-    { name: 'DATABASE_URL with an unknown ssl mode', args: ['seed'], env: { DATABASE_URL: 'mysql://root@127.0.0.1:3306?ssl=maybe' }, codes: [2], mentions: [/ssl=maybe/] },
-    { name: 'DATABASE_URL without TLS to a remote host', args: ['seed'], env: { DATABASE_URL: 'mysql://root@db.example.com:3306?ssl=off' }, codes: [2], mentions: [/TLS/] },
-    { name: 'DATABASE_URL where no server answers', args: ['seed', '--project-dir', MINI_PROJECT], env: { DATABASE_URL: 'mysql://root@127.0.0.1:1' }, codes: [1], mentions: [/cannot reach/] },
-    { name: 'DATABASE_URL with a wrong password', args: ['seed', '--project-dir', MINI_PROJECT], env: { DATABASE_URL: wrongPw }, codes: [1], mentions: [/refused the user or password/], never: ['NotThePassw0rd'] },
+    {
+      name: 'PIPELINE_SCHEMA_PREFIX not valid',
+      args: ['seed'],
+      env: { PIPELINE_SCHEMA_PREFIX: 'bad prefix' },
+      codes: [2],
+      mentions: [/prefix 'bad prefix'/],
+    },
+    {
+      name: 'DATABASE_URL of another database kind',
+      args: ['seed'],
+      env: { DATABASE_URL: 'postgres://u@127.0.0.1/db' },
+      codes: [2],
+      mentions: [/mysql:\/\//],
+    },
+    {
+      name: 'DATABASE_URL with an unknown ssl mode',
+      args: ['seed'],
+      env: { DATABASE_URL: 'mysql://root@127.0.0.1:3306?ssl=maybe' },
+      codes: [2],
+      mentions: [/ssl=maybe/],
+    },
+    {
+      name: 'DATABASE_URL without TLS to a remote host',
+      args: ['seed'],
+      env: { DATABASE_URL: 'mysql://root@db.example.com:3306?ssl=off' },
+      codes: [2],
+      mentions: [/TLS/],
+    },
+    {
+      name: 'DATABASE_URL where no server answers',
+      args: ['seed', '--project-dir', MINI_PROJECT],
+      env: { DATABASE_URL: 'mysql://root@127.0.0.1:1' },
+      codes: [1],
+      mentions: [/cannot reach/],
+    },
+    {
+      name: 'DATABASE_URL with a wrong password',
+      args: ['seed', '--project-dir', MINI_PROJECT],
+      env: { DATABASE_URL: wrongPw },
+      codes: [1],
+      mentions: [/refused the user or password/],
+      never: ['NotThePassw0rd'],
+    },
   ];
 }
 
@@ -59,22 +116,103 @@ export function cliCases(adminUrl: string): BadInputCase[] {
 export function projectCases(): BadInputCase[] {
   const build = ['build'];
   return [
-    { name: 'pipeline.yml that is not YAML', args: build, project: { 'pipeline.yml': 'name: mini\nmodels: [unclosed\n  seeds: {\n' }, codes: [2], mentions: [/pipeline\.yml:\d+/] },
-    { name: 'pipeline.yml with an unknown key', args: build, project: { 'pipeline.yml': 'name: mini\nmodel-paths: [models]\nseed-paths: [seeds]\nmaterialise: table\n' }, codes: [2], mentions: [/pipeline\.yml:4/, /materialise/] },
-    { name: 'pipeline.yml with a list where a name belongs', args: build, project: { 'pipeline.yml': 'name: [mini]\nmodel-paths: [models]\n' }, codes: [2], mentions: [/pipeline\.yml:1/] },
-    { name: 'model YAML that is not YAML', args: build, project: { 'models/schema.yml': 'version: 2\nmodels:\n  - name: code_summary\n   columns: [\n' }, codes: [2], mentions: [/schema\.yml:\d+/] },
-    { name: 'model YAML with a test that does not exist', args: build, project: { 'models/schema.yml': 'version: 2\nmodels:\n  - name: code_summary\n    columns:\n      - name: n\n        tests: [not_nul]\n' }, codes: [2], mentions: [/schema\.yml:\d+/, /not_nul/] },
-    { name: 'CSV with a row of the wrong width', args: build, project: { 'seeds/codes.csv': 'code,label\n1,apartment\n2,share house,extra\n' }, codes: [1, 2], mentions: [/codes\.csv:3/] },
-    { name: 'CSV with an unclosed quote', args: build, project: { 'seeds/codes.csv': 'code,label\n1,"apartment\n2,share house\n' }, codes: [1, 2], mentions: [/codes\.csv/] },
-    { name: 'a model whose SQL the server rejects', args: build, project: { 'models/code_labels.sql': "select code, no_such_column from {{ ref('codes') }}\n" }, codes: [1], mentions: [/code_labels/, /no_such_column/] },
-    { name: 'a cycle between two models', args: build, project: { 'models/code_summary.sql': "select * from {{ ref('code_labels') }}\n", 'models/code_labels.sql': "select * from {{ ref('code_summary') }}\n" }, codes: [2], mentions: [/cycle/i, /code_summary/, /code_labels/] },
-    { name: 'a ref to a model that does not exist', args: build, project: { 'models/code_summary.sql': "select * from {{ ref('code_lables') }}\n" }, codes: [2], mentions: [/code_summary/, /code_lables/] },
-    { name: 'a template that does not parse', args: build, project: { 'models/code_summary.sql': "select 1 as n\n{{ ref('codes' }}\n" }, codes: [2], mentions: [/code_summary\.sql/] },
-    { name: 'an unknown materialization', args: build, project: { 'models/code_summary.sql': "{{ config(materialized='tabel') }}\nselect 1 as n\n" }, codes: [2], mentions: [/tabel/] },
+    {
+      name: 'pipeline.yml that is not YAML',
+      args: build,
+      project: { 'pipeline.yml': 'name: mini\nmodels: [unclosed\n  seeds: {\n' },
+      codes: [2],
+      mentions: [/pipeline\.yml:\d+/],
+    },
+    {
+      name: 'pipeline.yml with an unknown key',
+      args: build,
+      project: { 'pipeline.yml': 'name: mini\nmodel-paths: [models]\nseed-paths: [seeds]\nmaterialise: table\n' },
+      codes: [2],
+      mentions: [/pipeline\.yml:4/, /materialise/],
+    },
+    {
+      name: 'pipeline.yml with a list where a name belongs',
+      args: build,
+      project: { 'pipeline.yml': 'name: [mini]\nmodel-paths: [models]\n' },
+      codes: [2],
+      mentions: [/pipeline\.yml:1/],
+    },
+    {
+      name: 'model YAML that is not YAML',
+      args: build,
+      project: { 'models/schema.yml': 'version: 2\nmodels:\n  - name: code_summary\n   columns: [\n' },
+      codes: [2],
+      mentions: [/schema\.yml:\d+/],
+    },
+    {
+      name: 'model YAML with a test that does not exist',
+      args: build,
+      project: {
+        'models/schema.yml': 'version: 2\nmodels:\n  - name: code_summary\n    columns:\n      - name: n\n        tests: [not_nul]\n',
+      },
+      codes: [2],
+      mentions: [/schema\.yml:\d+/, /not_nul/],
+    },
+    {
+      name: 'CSV with a row of the wrong width',
+      args: build,
+      project: { 'seeds/codes.csv': 'code,label\n1,apartment\n2,share house,extra\n' },
+      codes: [1, 2],
+      mentions: [/codes\.csv:3/],
+    },
+    {
+      name: 'CSV with an unclosed quote',
+      args: build,
+      project: { 'seeds/codes.csv': 'code,label\n1,"apartment\n2,share house\n' },
+      codes: [1, 2],
+      mentions: [/codes\.csv/],
+    },
+    {
+      name: 'a model whose SQL the server rejects',
+      args: build,
+      project: { 'models/code_labels.sql': "select code, no_such_column from {{ ref('codes') }}\n" },
+      codes: [1],
+      mentions: [/code_labels/, /no_such_column/],
+    },
+    {
+      name: 'a cycle between two models',
+      args: build,
+      project: {
+        'models/code_summary.sql': "select * from {{ ref('code_labels') }}\n",
+        'models/code_labels.sql': "select * from {{ ref('code_summary') }}\n",
+      },
+      codes: [2],
+      mentions: [/cycle/i, /code_summary/, /code_labels/],
+    },
+    {
+      name: 'a ref to a model that does not exist',
+      args: build,
+      project: { 'models/code_summary.sql': "select * from {{ ref('code_lables') }}\n" },
+      codes: [2],
+      mentions: [/code_summary/, /code_lables/],
+    },
+    {
+      name: 'a template that does not parse',
+      args: build,
+      project: { 'models/code_summary.sql': "select 1 as n\n{{ ref('codes' }}\n" },
+      codes: [2],
+      mentions: [/code_summary\.sql/],
+    },
+    {
+      name: 'an unknown materialization',
+      args: build,
+      project: { 'models/code_summary.sql': "{{ config(materialized='tabel') }}\nselect 1 as n\n" },
+      codes: [2],
+      mentions: [/tabel/],
+    },
   ];
 }
 
-async function runInProcess(args: string[], env: Record<string, string | undefined>, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function runInProcess(
+  args: string[],
+  env: Record<string, string | undefined>,
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, { env, stdout: { write: (t) => void (stdout += t) }, stderr: { write: (t) => void (stderr += t) }, cwd });
@@ -103,7 +241,10 @@ export async function runBadInput(c: BadInputCase, base: { url: string; prefix: 
       return o;
     }
     if (!c.codes.includes(r.code)) o.problems.push(`exit ${r.code}, expected ${c.codes.join(' or ')}`);
-    const errorText = r.stderr.split('\n').filter((l) => l.startsWith('error:')).join('\n');
+    const errorText = r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('error:'))
+      .join('\n');
     if (!errorText) o.problems.push(`no "error: ..." line; stderr was: ${r.stderr.slice(0, 200)}`);
     if (/internal error/.test(r.stderr)) o.problems.push('an internal error (a bug) instead of an explained one');
     if (/\n\s+at .+:\d+:\d+/.test(r.stderr)) o.problems.push('a stack trace');

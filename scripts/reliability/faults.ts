@@ -4,8 +4,8 @@
  * had already published), then run again cleanly and check that this run succeeds, publishes
  * exactly the new day, and leaves no shadow, temporary table or dangling run behind.
  */
-import { qualified, type Db } from '../../actions/shared/db.ts';
-import { CONTENT_HASHES_TABLE } from '../../actions/shared/meta.ts';
+import { qualified, type Db } from '../../actions/platform/db.ts';
+import { CONTENT_HASHES_TABLE } from '../../actions/platform/meta.ts';
 import type { Fixture } from './fixture.ts';
 import { killAtPoint, killConnectionsAt, type InjectionOutcome } from './injectors.ts';
 import { PAUSE_BEFORE_PUBLISH_ENV, type KillPoint } from './kill-points.ts';
@@ -40,7 +40,13 @@ export async function resync(f: Fixture, admin: Db): Promise<string> {
   return 'could not resynchronise: after clearing the content hashes, two clean runs did not restore a reference state';
 }
 
-export async function faultCycle(f: Fixture, category: Category, name: string, inject: Injector, options: { admin?: Db } = {}): Promise<Outcome> {
+export async function faultCycle(
+  f: Fixture,
+  category: Category,
+  name: string,
+  inject: Injector,
+  options: { admin?: Db } = {},
+): Promise<Outcome> {
   const admin = options.admin ?? f.admin;
   const o = newOutcome(category, name);
   const started = Date.now();
@@ -65,7 +71,9 @@ export async function faultCycle(f: Fixture, category: Category, name: string, i
   const size = snapshotSize(before);
   let published = false;
   if (changed.length === 0) {
-    o.checks.push(`published warehouse unchanged: ${size.tables} tables, ${size.views} views, ${size.rows} rows byte-identical (CHECKSUM TABLE)`);
+    o.checks.push(
+      `published warehouse unchanged: ${size.tables} tables, ${size.views} views, ${size.rows} rows byte-identical (CHECKSUM TABLE)`,
+    );
   } else if (compareSnapshots(f.days[to].reference, afterFault).length === 0) {
     published = true;
     o.checks.push(`the run had published before the fault: the warehouse is exactly day ${f.days[to].date}`);
@@ -89,9 +97,13 @@ export async function faultCycle(f: Fixture, category: Category, name: string, i
   }
   const afterRecovery = await takeSnapshot(admin, f.prefix);
   const wrong = compareSnapshots(f.days[next].reference, afterRecovery);
-  if (wrong.length) o.problems.push(`after the next run the warehouse is not exactly day ${f.days[next].date}: ${describeDifferences(wrong)}`);
+  if (wrong.length)
+    o.problems.push(`after the next run the warehouse is not exactly day ${f.days[next].date}: ${describeDifferences(wrong)}`);
   else o.checks.push(`after the next run the warehouse equals a clean run of day ${f.days[next].date}`);
-  const left = await findLeftovers(admin, f.prefix, { expectedTables: expectedTables(f.days[next].reference), metaSchema: `${f.prefix}pipeline_meta` });
+  const left = await findLeftovers(admin, f.prefix, {
+    expectedTables: expectedTables(f.days[next].reference),
+    metaSchema: `${f.prefix}pipeline_meta`,
+  });
   if (left.length) o.problems.push(`left behind after the next run: ${describeLeftovers(left)}`);
   else o.checks.push('nothing left behind (no shadow/old schema, temporary table or dangling run)');
 
@@ -125,8 +137,19 @@ export interface ConnectionKill {
 /** KILL CONNECTION of the run's connections at a point of the run. */
 export function killConnectionCycle(f: Fixture, k: ConnectionKill): Promise<Outcome> {
   return faultCycle(f, 'KILL CONNECTION', k.label, async (args, env) => {
-    const r = await killConnectionsAt(f.admin, args, k.trigger, { user: f.user.name }, { env: { ...env, ...k.env }, delayMs: k.delayMs, busyOnly: k.busyOnly ?? true });
-    return { ...r, detail: r.killed.length ? `killed ${r.killed.length} connection(s): ${r.killed.map((c) => (c.info ?? c.command).slice(0, 60)).join(' | ')}` : r.detail };
+    const r = await killConnectionsAt(
+      f.admin,
+      args,
+      k.trigger,
+      { user: f.user.name },
+      { env: { ...env, ...k.env }, delayMs: k.delayMs, busyOnly: k.busyOnly ?? true },
+    );
+    return {
+      ...r,
+      detail: r.killed.length
+        ? `killed ${r.killed.length} connection(s): ${r.killed.map((c) => (c.info ?? c.command).slice(0, 60)).join(' | ')}`
+        : r.detail,
+    };
   });
 }
 
@@ -134,12 +157,16 @@ export function killConnectionCycle(f: Fixture, k: ConnectionKill): Promise<Outc
 export function connectionKills(f: Fixture): ConnectionKill[] {
   const load = topStages(f)[0];
   return [
-    { label: `busy connections, 30% into ${load?.name.split(' ')[0] ?? 'load'}`, trigger: /^▶ load\b/, delayMs: Math.round((load?.ms ?? 1000) * 0.3) },
+    {
+      label: `busy connections, 30% into ${load?.name.split(' ')[0] ?? 'load'}`,
+      trigger: /^▶ load\b/,
+      delayMs: Math.round((load?.ms ?? 1000) * 0.3),
+    },
     { label: 'busy connections, while seeds load', trigger: /^(OK|ERROR)\s+seed\./ },
     { label: 'busy connections, while models build', trigger: /^(OK|ERROR)\s+model\./ },
     { label: 'busy connections, while data tests run', trigger: /^(PASS|WARN|FAIL|ERROR)\s+test\./ },
     {
-      label: 'every connection, the run lock\'s included, right before publishing',
+      label: "every connection, the run lock's included, right before publishing",
       trigger: /^about to publish/,
       delayMs: 200,
       busyOnly: false,

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { qualified, quoteIdent, type Db } from '../../actions/shared/db.ts';
+import { qualified, quoteIdent, type Db } from '../../actions/platform/db.ts';
 import { createPipelineUser, type PipelineUser } from './pipeline-user.ts';
 import { runToEnd, ROOT, type OutputLine, type PipelineExit } from './pipeline-process.ts';
 import { takeSnapshot, type Snapshot } from './snapshot.ts';
@@ -51,7 +51,10 @@ export interface Fixture {
 
 /** Whether a command of the CLI is built yet (an unbuilt one says "not implemented yet"). */
 export function commandBuilt(command: string): boolean {
-  const probe = command === 'generate-dump' ? ['--out', '/nonexistent/x.sql', '--scale', '0.0001'] : ['--dump', '/nonexistent/gghouse_20260101.sql', '--schema-prefix', 't_probe_'];
+  const probe =
+    command === 'generate-dump'
+      ? ['--out', '/nonexistent/x.sql', '--scale', '0.0001']
+      : ['--dump', '/nonexistent/gghouse_20260101.sql', '--schema-prefix', 't_probe_'];
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'pipeline.ts'), command, ...probe], {
     cwd: ROOT,
     encoding: 'utf8',
@@ -70,13 +73,22 @@ export function chooseCommand(): RunCommand | undefined {
 }
 
 /** Two days of dumps from `generate-dump` when it is built, else small real dumps from mariadb-dump. */
-export async function makeDumps(admin: Db, prefix: string, dir: string, scale: number): Promise<{ dumps: [string, string]; dates: [string, string]; source: string }> {
+export async function makeDumps(
+  admin: Db,
+  prefix: string,
+  dir: string,
+  scale: number,
+): Promise<{ dumps: [string, string]; dates: [string, string]; source: string }> {
   const dates: [string, string] = ['20260204', '20260205'];
   const dumps = dates.map((d) => join(dir, `day-${d}`, `gghouse_${d}.sql`)) as [string, string];
   const given = [process.env.RELIABILITY_DUMP_A, process.env.RELIABILITY_DUMP_B];
   if (given[0] && given[1]) {
     const named = given.map((g) => /gghouse_(\d{8})/.exec(g!)?.[1]);
-    return { dumps: given as [string, string], dates: [named[0] ?? dates[0], named[1] ?? dates[1]], source: `the dumps ${given.join(' and ')}` };
+    return {
+      dumps: given as [string, string],
+      dates: [named[0] ?? dates[0], named[1] ?? dates[1]],
+      source: `the dumps ${given.join(' and ')}`,
+    };
   }
   if (commandBuilt('generate-dump')) {
     for (const [i, d] of dates.entries()) {
@@ -97,13 +109,30 @@ export async function makeDumps(admin: Db, prefix: string, dir: string, scale: n
 async function mariadbDumpOf(admin: Db, schema: string, seed: number): Promise<string> {
   await admin.exec(`CREATE DATABASE ${quoteIdent(schema)}`);
   try {
-    await admin.exec(`CREATE TABLE ${qualified(schema, 'tenants')} (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, nationality VARCHAR(40), KEY by_name (name)) DEFAULT CHARSET=utf8mb4`);
-    await admin.exec(`CREATE TABLE ${qualified(schema, 'movings')} (id INT PRIMARY KEY, tenant_id INT NOT NULL, rent INT, moved_in DATE) DEFAULT CHARSET=utf8mb4`);
+    await admin.exec(
+      `CREATE TABLE ${qualified(schema, 'tenants')} (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, nationality VARCHAR(40), KEY by_name (name)) DEFAULT CHARSET=utf8mb4`,
+    );
+    await admin.exec(
+      `CREATE TABLE ${qualified(schema, 'movings')} (id INT PRIMARY KEY, tenant_id INT NOT NULL, rent INT, moved_in DATE) DEFAULT CHARSET=utf8mb4`,
+    );
     await admin.exec(`CREATE TABLE ${qualified(schema, 'activity_log')} (id INT PRIMARY KEY, body TEXT) DEFAULT CHARSET=utf8mb4`);
-    await admin.exec(`INSERT INTO ${qualified(schema, 'tenants')} SELECT seq, CONCAT('テナント', seq * ?), IF(seq % 3 = 0, 'Japan', 'Vietnam') FROM ${qualified(schema, 'seq_1_to_2000')}`, [seed]);
-    await admin.exec(`INSERT INTO ${qualified(schema, 'movings')} SELECT seq, 1 + seq % 2000, 50000 + seq * ?, '2025-01-01' + INTERVAL (seq % 400) DAY FROM ${qualified(schema, 'seq_1_to_4000')}`, [seed]);
-    await admin.exec(`INSERT INTO ${qualified(schema, 'activity_log')} SELECT seq, REPEAT(CONCAT('log line ', seq, ' seed ', ?, ' '), 20) FROM ${qualified(schema, 'seq_1_to_30000')}`, [seed]);
-    const r = spawnSync('mariadb-dump', ['-h', admin.settings.host, '-P', String(admin.settings.port), '-u', 'root', '--skip-dump-date', schema], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+    await admin.exec(
+      `INSERT INTO ${qualified(schema, 'tenants')} SELECT seq, CONCAT('テナント', seq * ?), IF(seq % 3 = 0, 'Japan', 'Vietnam') FROM ${qualified(schema, 'seq_1_to_2000')}`,
+      [seed],
+    );
+    await admin.exec(
+      `INSERT INTO ${qualified(schema, 'movings')} SELECT seq, 1 + seq % 2000, 50000 + seq * ?, '2025-01-01' + INTERVAL (seq % 400) DAY FROM ${qualified(schema, 'seq_1_to_4000')}`,
+      [seed],
+    );
+    await admin.exec(
+      `INSERT INTO ${qualified(schema, 'activity_log')} SELECT seq, REPEAT(CONCAT('log line ', seq, ' seed ', ?, ' '), 20) FROM ${qualified(schema, 'seq_1_to_30000')}`,
+      [seed],
+    );
+    const r = spawnSync(
+      'mariadb-dump',
+      ['-h', admin.settings.host, '-P', String(admin.settings.port), '-u', 'root', '--skip-dump-date', schema],
+      { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 },
+    );
     if (r.status !== 0) throw new Error(`mariadb-dump failed: ${r.stderr}`);
     return r.stdout;
   } finally {
@@ -143,7 +172,18 @@ export async function createFixture(o: FixtureOptions): Promise<Fixture> {
     dumpSource: '',
     aws: fakeAwsEnv(),
     args(dump, extra = []) {
-      return [o.command, '--dump', dump, '--schema-prefix', o.prefix, '--target-dir', targetDir, '--project-dir', fixture.projectDir, ...extra];
+      return [
+        o.command,
+        '--dump',
+        dump,
+        '--schema-prefix',
+        o.prefix,
+        '--target-dir',
+        targetDir,
+        '--project-dir',
+        fixture.projectDir,
+        ...extra,
+      ];
     },
     env(extra = {}) {
       return { DATABASE_URL: user.url, PIPELINE_SCHEMA_PREFIX: '', ...fixture.aws, ...extra };
@@ -163,7 +203,13 @@ export async function createFixture(o: FixtureOptions): Promise<Fixture> {
       const r = await runToEnd(fixture.args(dumps[i]!), { env: fixture.env() });
       outputs.push(r);
       if (r.code !== 0) throw new Error(`the clean ${o.command} run of ${dumps[i]} failed (exit ${r.code}): ${r.stderr.slice(-2000)}`);
-      days.push({ date: dates[i]!, dump: dumps[i]!, reference: await takeSnapshot(o.admin, o.prefix), lines: r.lines, seconds: r.ms / 1000 });
+      days.push({
+        date: dates[i]!,
+        dump: dumps[i]!,
+        reference: await takeSnapshot(o.admin, o.prefix),
+        lines: r.lines,
+        seconds: r.ms / 1000,
+      });
     }
     fixture.days = days as [Day, Day];
     fixture.current = 1;

@@ -3,7 +3,7 @@
  * pipeline's database connections from another session while a chosen stage runs.
  * https://mariadb.com/kb/en/kill/
  */
-import type { Db } from '../../actions/shared/db.ts';
+import type { Db } from '../../actions/platform/db.ts';
 import type { KillPoint } from './kill-points.ts';
 import { stageAt, startPipeline, type PipelineExit, type StartOptions } from './pipeline-process.ts';
 
@@ -114,5 +114,12 @@ export async function killConnectionsAt(
     }
   }
   const exit = await p.done;
-  return { injected: killed.length > 0, atMs, stage: stageAt(exit.lines, atMs), exit, killed, detail: killed.length ? undefined : 'no connection of the run was open' };
+  return {
+    injected: killed.length > 0,
+    atMs,
+    stage: stageAt(exit.lines, atMs),
+    exit,
+    killed,
+    detail: killed.length ? undefined : 'no connection of the run was open',
+  };
 }

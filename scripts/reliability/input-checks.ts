@@ -19,8 +19,8 @@ import {
   securityState,
   type Attack,
 } from './untrusted-dump.ts';
-import { readRunResults } from '../../actions/shared/run-results.ts';
-import { openDb, parseDatabaseUrl } from '../../actions/shared/db.ts';
+import { readRunResults } from '../../actions/platform/run-results.ts';
+import { openDb, parseDatabaseUrl } from '../../actions/platform/db.ts';
 
 /** The account (user@host, as DEFINER shows it) that a DATABASE_URL logs in as. */
 async function accountOf(url: string): Promise<string> {
@@ -40,7 +40,8 @@ export async function badDumpCheck(f: Fixture, bad: BadDump): Promise<Outcome> {
   const r = await runToEnd(f.args(bad.file), { env: f.env() });
   f.outputs.push(r);
   checkCleanFailure(o, r, 1);
-  if (o.errorLine && !bad.expect.test(o.errorLine)) o.problems.push(`the error line does not say what is wrong with the dump (expected it to match ${bad.expect})`);
+  if (o.errorLine && !bad.expect.test(o.errorLine))
+    o.problems.push(`the error line does not say what is wrong with the dump (expected it to match ${bad.expect})`);
   const changed = compareSnapshots(before, await takeSnapshot(f.admin, f.prefix));
   if (changed.length) {
     o.problems.push(`the published warehouse changed: ${describeDifferences(changed)}`);
@@ -66,7 +67,10 @@ export interface UntrustedOptions {
 /** The untrusted dump: day B's dump with the attacks spliced in, loaded by a user with every privilege. */
 export async function untrustedDumpCheck(f: Fixture, options: UntrustedOptions): Promise<Outcome> {
   const attacks = options.attacks ?? ATTACKS.filter((a) => options.catastrophic || !a.catastrophic);
-  const o = newOutcome('untrusted dump', options.label ?? `${attacks.length} attacks in one dump${options.withRoutines ? ' (--with-routines)' : ''}`);
+  const o = newOutcome(
+    'untrusted dump',
+    options.label ?? `${attacks.length} attacks in one dump${options.withRoutines ? ' (--with-routines)' : ''}`,
+  );
   const started = Date.now();
   const c = newAttackContext(f.prefix, `${f.prefix}gold`);
   await prepareTargets(f.admin, c);
@@ -86,7 +90,8 @@ export async function untrustedDumpCheck(f: Fixture, options: UntrustedOptions):
     if (/internal error/.test(r.stderr)) o.problems.push(`an internal error: ${o.errorLine}`);
     const effects = await attackEffects(f.admin, c, security, await accountOf(options.url));
     for (const e of effects) o.problems.push(`took effect: ${e}`);
-    if (!effects.length) o.checks.push(`none of the ${attacks.length} attacks took effect (users, grants, globals, other schemas, files, definers)`);
+    if (!effects.length)
+      o.checks.push(`none of the ${attacks.length} attacks took effect (users, grants, globals, other schemas, files, definers)`);
     // The published warehouse: unchanged when the run refused the dump, or exactly the new day when it loaded what was safe.
     const after = await takeSnapshot(f.admin, f.prefix, { exclude: ['pipeline_meta', 'pipeline_audit', 'victim'] });
     const changed = compareSnapshots(before, after);
@@ -98,7 +103,8 @@ export async function untrustedDumpCheck(f: Fixture, options: UntrustedOptions):
       const reference = day.reference;
       const vsDay = compareSnapshots(reference, after).filter((d) => !/^t_rel_|^x`/.test(d.table ?? ''));
       const outside = vsDay.filter((d) => d.schema !== `${f.prefix}staging`);
-      if (outside.length) o.problems.push(`outside staging, the warehouse differs from a clean run of the same day: ${describeDifferences(outside)}`);
+      if (outside.length)
+        o.problems.push(`outside staging, the warehouse differs from a clean run of the same day: ${describeDifferences(outside)}`);
       else o.checks.push('the safe part of the dump was published; every layer but staging equals a clean run');
     } else o.checks.push('the dump was refused and the published warehouse is byte-identical');
     // The report names each refused statement.
@@ -116,11 +122,18 @@ export async function untrustedDumpCheck(f: Fixture, options: UntrustedOptions):
     if (onlySkipped.length) o.checks.push(`listed as skipped, not as refused: ${onlySkipped.map((a) => a.name).join('; ')}`);
     const unnamed = attacks.filter((a) => !a.mayLoad && !refusedAt(a) && !a.signature.test(skippedText));
     const accepted = attacks.filter((a) => a.mayLoad && !refusedAt(a));
-    if (accepted.length) o.checks.push(`accepted as harmless inside the target schema (and checked to be): ${accepted.map((a) => a.name).join('; ')}`);
-    if (unnamed.length && (published || refused.length > 1)) o.problems.push(`not named in run_results.json load.refused: ${unnamed.map((a) => a.name).join('; ')}`);
-    else if (unnamed.length) o.checks.push(`the run stopped at the first refused statement (${refused[0]?.statement.slice(0, 60) ?? 'none listed'})`);
-    else o.checks.push(`run_results.json names every refused attack (${attacks.length - onlySkipped.length - accepted.length} refused, by line)`);
-    if (!refused.length && !/refus|not allowed|untrusted/i.test(o.errorLine ?? '')) o.problems.push(`neither run_results.json nor the error line says what was refused (${o.errorLine?.slice(0, 160)})`);
+    if (accepted.length)
+      o.checks.push(`accepted as harmless inside the target schema (and checked to be): ${accepted.map((a) => a.name).join('; ')}`);
+    if (unnamed.length && (published || refused.length > 1))
+      o.problems.push(`not named in run_results.json load.refused: ${unnamed.map((a) => a.name).join('; ')}`);
+    else if (unnamed.length)
+      o.checks.push(`the run stopped at the first refused statement (${refused[0]?.statement.slice(0, 60) ?? 'none listed'})`);
+    else
+      o.checks.push(
+        `run_results.json names every refused attack (${attacks.length - onlySkipped.length - accepted.length} refused, by line)`,
+      );
+    if (!refused.length && !/refus|not allowed|untrusted/i.test(o.errorLine ?? ''))
+      o.problems.push(`neither run_results.json nor the error line says what was refused (${o.errorLine?.slice(0, 160)})`);
   } finally {
     await removeTargets(f.admin, c, security.globals);
     await f.admin.exec(`DROP DATABASE IF EXISTS \`${c.victimSchema}\``).catch(() => {});

@@ -93,14 +93,26 @@ export function chooseKillPoints(lines: OutputLine[], count: number): KillPoint[
       const name = s.name.split(' ')[0]!;
       const startLine = stderr.find((l) => l.at === s.start && l.text.startsWith('▶'))!;
       const occurrence = stderr.filter((l) => l.text === startLine.text && l.at <= startLine.at).length;
-      points.push({ label: `${name} +${Math.round(share * 100)}%`, plannedStage: name, anchor: startLine.text, occurrence, delayMs: Math.round(dur * share) });
+      points.push({
+        label: `${name} +${Math.round(share * 100)}%`,
+        plannedStage: name,
+        anchor: startLine.text,
+        occurrence,
+        delayMs: Math.round(dur * share),
+      });
     }
   }
   const want = count - points.length;
   for (let k = 0; k < want && progress.length; k++) {
     const line = progress[Math.min(progress.length - 1, Math.floor(((k + 0.5) * progress.length) / want))]!;
     const occurrence = stderr.filter((l) => l.text === line.text && l.at <= line.at).length;
-    points.push({ label: `after '${line.text.trim().slice(0, 60)}'`, plannedStage: stageAt(lines, line.at), anchor: line.text, occurrence, delayMs: 0 });
+    points.push({
+      label: `after '${line.text.trim().slice(0, 60)}'`,
+      plannedStage: stageAt(lines, line.at),
+      anchor: line.text,
+      occurrence,
+      delayMs: 0,
+    });
   }
   return points.slice(0, count);
 }

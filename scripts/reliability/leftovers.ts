@@ -4,7 +4,7 @@
  * `#sql-` tables (left by a crash in the middle of an ALTER), and run rows still marked running.
  * https://mariadb.com/kb/en/troubleshooting-row-size-too-large-errors-with-innodb/ (orphan #sql tables)
  */
-import { qualified, type Db } from '../../actions/shared/db.ts';
+import { qualified, type Db } from '../../actions/platform/db.ts';
 import { isShadowOrOld, schemasOfPrefix } from './snapshot.ts';
 
 export interface Leftover {

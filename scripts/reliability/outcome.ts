@@ -46,7 +46,10 @@ export function newOutcome(category: Category, name: string): Outcome {
 
 /** The first `error:` line of a run's stderr (or its last line when none says error). */
 export function firstErrorLine(stderr: string): string | undefined {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.find((l) => /^(error|internal error)/.test(l)) ?? lines.at(-1);
 }
 

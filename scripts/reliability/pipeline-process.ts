@@ -138,7 +138,11 @@ export function stageAt(lines: OutputLine[], ms: number): string {
       if (i >= 0) open.splice(i, 1);
     }
   }
-  return open.length ? open.map((n) => n.split(' ')[0]).join(' > ') : lines.some((l) => l.at <= ms && /^[✔✖] /.test(l.text)) ? 'between stages' : 'start-up';
+  return open.length
+    ? open.map((n) => n.split(' ')[0]).join(' > ')
+    : lines.some((l) => l.at <= ms && /^[✔✖] /.test(l.text))
+      ? 'between stages'
+      : 'start-up';
 }
 
 /** The error lines a run printed (`error: ...`), for the report. */

@@ -5,7 +5,7 @@
  * https://mariadb.com/kb/en/grant/#database-privileges (wildcards in database names)
  */
 import { randomBytes } from 'node:crypto';
-import { quoteIdent, quoteString, type Db } from '../../actions/shared/db.ts';
+import { quoteIdent, quoteString, type Db } from '../../actions/platform/db.ts';
 
 export interface PipelineUser {
   name: string;

@@ -34,12 +34,15 @@ const answers = (port: number): Promise<boolean> => serverAnswers(`mysql://root@
 export async function startPrivateServer(serverArgs: string[] = [], parentDir = tmpdir()): Promise<PrivateServer> {
   const mariadbd = findBinary(['mariadbd']);
   const installDb = findBinary(['mariadb-install-db']);
-  if (!mariadbd || !installDb) throw new Error('mariadbd and mariadb-install-db are needed for a private server (apt-get install mariadb-server)');
+  if (!mariadbd || !installDb)
+    throw new Error('mariadbd and mariadb-install-db are needed for a private server (apt-get install mariadb-server)');
   const dataDir = mkdtempSync(join(parentDir, 'tokyobeta-rel-db-'));
   const asRoot = process.getuid?.() === 0;
   const userArgs = asRoot ? ['--user=root'] : [];
   const base = ['--no-defaults', `--datadir=${dataDir}`];
-  const init = spawnSync(installDb, [...base, '--auth-root-authentication-method=normal', '--skip-test-db', ...userArgs, ...serverArgs], { encoding: 'utf8' });
+  const init = spawnSync(installDb, [...base, '--auth-root-authentication-method=normal', '--skip-test-db', ...userArgs, ...serverArgs], {
+    encoding: 'utf8',
+  });
   if (init.status !== 0) throw new Error(`mariadb-install-db failed: ${init.stderr || init.stdout}`);
   const port = await freePort();
   let child: ChildProcess | undefined;

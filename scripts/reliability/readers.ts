@@ -5,7 +5,7 @@
  * of the rows. Every answer must be the old warehouse or the new one, whole: never an error, never
  * an empty table, never old tables mixed with new ones.
  */
-import { qualified, quoteIdent, type Db } from '../../actions/shared/db.ts';
+import { qualified, quoteIdent, type Db } from '../../actions/platform/db.ts';
 
 export interface WatchedTable {
   schema: string;
@@ -73,7 +73,12 @@ export interface Readers {
  * Starts `count` readers on their own connections. Answers are judged when `stop` is called, so
  * the new version (known only once the run has published) can be added after the run.
  */
-export async function startReaders(db: Db, sql: string, count: number, options: { pauseMs?: number; maxQueries?: number } = {}): Promise<Readers> {
+export async function startReaders(
+  db: Db,
+  sql: string,
+  count: number,
+  options: { pauseMs?: number; maxQueries?: number } = {},
+): Promise<Readers> {
   const expected: string[] = [];
   const started = Date.now();
   const raw: Array<ReaderAnswer & { key?: string }> = [];

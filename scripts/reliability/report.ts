@@ -17,7 +17,19 @@ export interface ReportContext {
   cleanRunSeconds: number[];
 }
 
-const CATEGORY_ORDER: Category[] = ['kill -9', 'KILL CONNECTION', 'server restart', 'disk full', 'S3', 'bad dump', 'untrusted dump', 'bad input', 'secrets', 'concurrency', 'readers'];
+const CATEGORY_ORDER: Category[] = [
+  'kill -9',
+  'KILL CONNECTION',
+  'server restart',
+  'disk full',
+  'S3',
+  'bad dump',
+  'untrusted dump',
+  'bad input',
+  'secrets',
+  'concurrency',
+  'readers',
+];
 
 const cell = (s: string | undefined) => (s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 220);
 
@@ -71,7 +83,9 @@ export function renderReport(outcomes: Outcome[], c: ReportContext): string {
     lines.push(`## ${cat}`, '', '| # | tried | landed in | exit | error line | held | checked | s |', '|---|---|---|---|---|---|---|---|');
     of.forEach((o, i) => {
       const status = !o.injected ? 'not injected' : held(o) ? 'yes' : `**no**: ${o.problems.map(cell).join('; ')}`;
-      lines.push(`| ${i + 1} | ${cell(o.name)} | ${cell(o.stage ?? '')} | ${o.exitCode ?? ''} | ${cell(o.errorLine)} | ${status} | ${cell(o.checks.join('; '))} | ${(o.ms / 1000).toFixed(1)} |`);
+      lines.push(
+        `| ${i + 1} | ${cell(o.name)} | ${cell(o.stage ?? '')} | ${o.exitCode ?? ''} | ${cell(o.errorLine)} | ${status} | ${cell(o.checks.join('; '))} | ${(o.ms / 1000).toFixed(1)} |`,
+      );
     });
     lines.push('');
   }

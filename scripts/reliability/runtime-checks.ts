@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { qualified } from '../../actions/shared/db.ts';
+import { qualified } from '../../actions/platform/db.ts';
 import type { Fixture } from './fixture.ts';
 import { firstErrorLine, newOutcome, type Outcome } from './outcome.ts';
 import { runToEnd, startPipeline, type PipelineExit } from './pipeline-process.ts';
@@ -26,8 +26,16 @@ export async function secretsCheck(f: Fixture): Promise<Outcome> {
   const day = f.days[f.current];
   const runs: Array<[string, string[], Record<string, string>]> = [
     ['a run on a schema the user may not touch', f.args(day.dump).map((a) => (a === f.prefix ? 'tnotmine_' : a)), env],
-    ['a run with a wrong password', f.args(day.dump), { ...env, DATABASE_URL: f.user.url.replace(encodeURIComponent(f.user.password), encodeURIComponent(`${f.user.password}x`)) }],
-    ['a run whose S3 source does not answer', f.args('s3://t-rel-bucket/gghouse/'), { ...env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' }],
+    [
+      'a run with a wrong password',
+      f.args(day.dump),
+      { ...env, DATABASE_URL: f.user.url.replace(encodeURIComponent(f.user.password), encodeURIComponent(`${f.user.password}x`)) },
+    ],
+    [
+      'a run whose S3 source does not answer',
+      f.args('s3://t-rel-bucket/gghouse/'),
+      { ...env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' },
+    ],
   ];
   const outputs: Record<string, string> = {};
   const results = await Promise.all(runs.map(([, args, runEnv]) => runToEnd(args, { env: runEnv })));
@@ -48,10 +56,24 @@ export async function secretsCheck(f: Fixture): Promise<Outcome> {
     .catch(() => []);
   outputs['pipeline_meta.runs.message'] = messages.map((m) => m.message ?? '').join('\n');
   const texts = { ...outputs, ...readTree(f.targetDir) };
-  const hits = findSecrets({ 'database password': f.user.password, AWS_SECRET_ACCESS_KEY: f.aws.AWS_SECRET_ACCESS_KEY!, AWS_SESSION_TOKEN: f.aws.AWS_SESSION_TOKEN! }, texts);
+  const hits = findSecrets(
+    {
+      'database password': f.user.password,
+      AWS_SECRET_ACCESS_KEY: f.aws.AWS_SECRET_ACCESS_KEY!,
+      AWS_SESSION_TOKEN: f.aws.AWS_SESSION_TOKEN!,
+    },
+    texts,
+  );
   for (const h of hits) o.problems.push(`the ${h.secret} appears in ${h.where}`);
-  o.figures = { textsSearched: Object.keys(texts).length, bytesSearched: Object.values(texts).reduce((n, t) => n + t.length, 0), runsSearched: f.outputs.length };
-  if (!hits.length) o.checks.push(`no secret in ${Object.keys(texts).length} outputs and files (${o.figures.bytesSearched} bytes, ${f.outputs.length} runs)`);
+  o.figures = {
+    textsSearched: Object.keys(texts).length,
+    bytesSearched: Object.values(texts).reduce((n, t) => n + t.length, 0),
+    runsSearched: f.outputs.length,
+  };
+  if (!hits.length)
+    o.checks.push(
+      `no secret in ${Object.keys(texts).length} outputs and files (${o.figures.bytesSearched} bytes, ${f.outputs.length} runs)`,
+    );
   o.ms = Date.now() - started;
   return o;
 }
@@ -77,7 +99,8 @@ export async function concurrencyCheck(f: Fixture, waitLock: boolean): Promise<O
     o.problems.push(`exits ${ra.code} and ${rb.code}, expected one 0 and one 1`);
   } else {
     const refused = [ra, rb].find((r) => r.code === 1)!;
-    if (!/another pipeline run holds the lock/.test(refused.stderr)) o.problems.push(`the refused run does not say another run holds the lock: ${firstErrorLine(refused.stderr)}`);
+    if (!/another pipeline run holds the lock/.test(refused.stderr))
+      o.problems.push(`the refused run does not say another run holds the lock: ${firstErrorLine(refused.stderr)}`);
     else o.checks.push('one ran, the other was refused at once, naming the holder');
   }
   const runs = await f.admin.query<{ run_id: string; status: string; started_at: string; finished_at: string | null }>(
@@ -86,7 +109,8 @@ export async function concurrencyCheck(f: Fixture, waitLock: boolean): Promise<O
   );
   const holders = runs.filter((r) => r.finished_at);
   for (let i = 1; i < holders.length; i++) {
-    if (holders[i]!.started_at < holders[i - 1]!.finished_at!) o.problems.push(`runs ${holders[i - 1]!.run_id} and ${holders[i]!.run_id} overlapped in the run log`);
+    if (holders[i]!.started_at < holders[i - 1]!.finished_at!)
+      o.problems.push(`runs ${holders[i - 1]!.run_id} and ${holders[i]!.run_id} overlapped in the run log`);
   }
   o.checks.push(`run log: ${runs.map((r) => `${r.status} ${r.started_at.slice(11)}–${(r.finished_at ?? '').slice(11)}`).join(', ')}`);
   const diffs = compareSnapshots(f.days[to].reference, await takeSnapshot(f.admin, f.prefix));
@@ -139,7 +163,8 @@ export async function readersCheck(f: Fixture, readers = 4): Promise<Outcome> {
   const offset = run.startedAt - readersStarted;
   // The publishing RENAME ran between the line before "published N table(s)" and that line.
   const at = exit.lines.findIndex((l) => /^published \d+ table/.test(l.text));
-  const window = at > 0 ? { start: exit.lines[at - 1]!.at, end: exit.lines[at]!.at } : stageSpans(exit.lines).find((s) => /publish/i.test(s.name));
+  const window =
+    at > 0 ? { start: exit.lines[at - 1]!.at, end: exit.lines[at]!.at } : stageSpans(exit.lines).find((s) => /publish/i.test(s.name));
   const during = window ? answersDuring(stats, window.start + offset, window.end + offset) : { total: 0, byVersion: {} };
   o.figures = {
     tables: tables.length,
@@ -151,7 +176,9 @@ export async function readersCheck(f: Fixture, readers = 4): Promise<Outcome> {
     newAnswers: stats.answers.filter((a) => a.version === 1).length,
     maxLatencyMs: stats.maxLatencyMs,
   };
-  o.checks.push(`${stats.queries} reader queries over ${tables.length} tables (${o.figures.oldAnswers} old, ${o.figures.newAnswers} new, ${during.total} during publish), slowest ${stats.maxLatencyMs}ms`);
+  o.checks.push(
+    `${stats.queries} reader queries over ${tables.length} tables (${o.figures.oldAnswers} old, ${o.figures.newAnswers} new, ${during.total} during publish), slowest ${stats.maxLatencyMs}ms`,
+  );
   o.ms = Date.now() - started;
   return o;
 }

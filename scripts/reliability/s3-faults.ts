@@ -27,7 +27,8 @@ export async function s3DropCycles(f: Fixture): Promise<Outcome[]> {
       credentials: { accessKeyId: f.aws.AWS_ACCESS_KEY_ID!, secretAccessKey: f.aws.AWS_SECRET_ACCESS_KEY! },
     });
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    for (const d of f.days) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `gghouse/${basename(d.dump)}`, Body: readFileSync(d.dump) }));
+    for (const d of f.days)
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `gghouse/${basename(d.dump)}`, Body: readFileSync(d.dump) }));
     for (const [label, cuts, share] of [
       ['S3 drops the connection once, 40% into the download', 1, 0.4],
       // Each resumed download is cut again after 5% of the file: six attempts get 30% of it, so the
@@ -45,7 +46,12 @@ export async function s3DropCycles(f: Fixture): Promise<Outcome[]> {
             env: { ...env, AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${proxy.port}`, AWS_ENDPOINT_URL: `http://127.0.0.1:${proxy.port}` },
           });
           const exit = await run.done;
-          return { injected: proxy.cutsDone.length > 0, exit, stage: 'load', detail: `${proxy.cutsDone.length} connection(s) cut, ${proxy.connections} opened` };
+          return {
+            injected: proxy.cutsDone.length > 0,
+            exit,
+            stage: 'load',
+            detail: `${proxy.cutsDone.length} connection(s) cut, ${proxy.connections} opened`,
+          };
         });
         o.figures = { ...o.figures, connectionsCut: proxy.cutsDone.length, connections: proxy.connections };
         o.checks.push(`${proxy.cutsDone.length} connection(s) cut of ${proxy.connections} opened; exit ${o.exitCode}`);

@@ -7,7 +7,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDb, parseDatabaseUrl, type Db } from '../../actions/shared/db.ts';
+import { openDb, parseDatabaseUrl, type Db } from '../../actions/platform/db.ts';
 import { faultCycle, topStages } from './faults.ts';
 import { createFixture, type Fixture, type FixtureOptions } from './fixture.ts';
 import { newOutcome, type Outcome } from './outcome.ts';
@@ -43,7 +43,9 @@ function tryMountTmpfs(dir: string, sizeMb: number): boolean {
   return r.status === 0;
 }
 
-export async function createPrivateFixture(o: Omit<FixtureOptions, 'admin'> & { tmpfsMb?: number; workDir: string }): Promise<PrivateFixture> {
+export async function createPrivateFixture(
+  o: Omit<FixtureOptions, 'admin'> & { tmpfsMb?: number; workDir: string },
+): Promise<PrivateFixture> {
   let mount: string | undefined;
   if (o.tmpfsMb) {
     const dir = join(o.workDir, 'tmpfs');
@@ -77,20 +79,31 @@ export async function createPrivateFixture(o: Omit<FixtureOptions, 'admin'> & { 
 export function restartCycle(p: PrivateFixture, fraction = 0.4): Promise<Outcome> {
   const f = p.fixture;
   const load = topStages(f)[0] ?? { name: 'load', start: 0, ms: 1000 };
-  return faultCycle(f, 'server restart', `server killed and restarted ${Math.round(fraction * 100)}% into ${load.name.split(' ')[0]}`, async (args, env) => {
-    const run = startPipeline(args, { env });
-    const line = await run.waitForLine(new RegExp(`^▶ ${load.name.split(' ')[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`));
-    await sleep(Math.round(load.ms * fraction));
-    const atMs = Date.now() - run.startedAt;
-    const stillRunning = run.child.exitCode === null;
-    if (line && stillRunning) {
-      await p.server.crash();
-      await p.server.start();
-    }
-    const exit = await run.done;
-    await reconnect(f.admin);
-    return { injected: Boolean(line && stillRunning), atMs, stage: stageAt(exit.lines, atMs), exit, detail: stillRunning ? undefined : 'the run ended before the crash' };
-  });
+  return faultCycle(
+    f,
+    'server restart',
+    `server killed and restarted ${Math.round(fraction * 100)}% into ${load.name.split(' ')[0]}`,
+    async (args, env) => {
+      const run = startPipeline(args, { env });
+      const line = await run.waitForLine(new RegExp(`^▶ ${load.name.split(' ')[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`));
+      await sleep(Math.round(load.ms * fraction));
+      const atMs = Date.now() - run.startedAt;
+      const stillRunning = run.child.exitCode === null;
+      if (line && stillRunning) {
+        await p.server.crash();
+        await p.server.start();
+      }
+      const exit = await run.done;
+      await reconnect(f.admin);
+      return {
+        injected: Boolean(line && stillRunning),
+        atMs,
+        stage: stageAt(exit.lines, atMs),
+        exit,
+        detail: stillRunning ? undefined : 'the run ended before the crash',
+      };
+    },
+  );
 }
 
 /** Every new connection gets a 1 KB max_allowed_packet: the dump's INSERTs cannot be sent. */
@@ -155,7 +168,12 @@ export async function diskFullCycle(p: PrivateFixture): Promise<Outcome> {
       const timer = setTimeout(() => rmSync(ballast, { force: true }), 120_000);
       const exit = await run.done;
       clearTimeout(timer);
-      return { injected: true, exit, stage: exit.lines.length ? stageAt(exit.lines, exit.ms) : undefined, detail: `${Math.round(leave / 1024)} KB left free` };
+      return {
+        injected: true,
+        exit,
+        stage: exit.lines.length ? stageAt(exit.lines, exit.ms) : undefined,
+        detail: `${Math.round(leave / 1024)} KB left free`,
+      };
     } finally {
       rmSync(ballast, { force: true });
     }

@@ -4,8 +4,8 @@
  * compare equal exactly when a BI reader could not tell the warehouses apart.
  * https://mariadb.com/kb/en/checksum-table/
  */
-import { qualified, type Db } from '../../actions/shared/db.ts';
-import { OLD_SUFFIX, SHADOW_SUFFIX } from '../../actions/shared/schemas.ts';
+import { qualified, type Db } from '../../actions/platform/db.ts';
+import { OLD_SUFFIX, SHADOW_SUFFIX } from '../../actions/platform/schemas.ts';
 
 export interface TableSnapshot {
   kind: 'table' | 'view';
@@ -125,9 +125,16 @@ export function compareSnapshots(before: Snapshot, after: Snapshot): SnapshotDif
       if (!tb) diffs.push({ schema, table, what: 'table missing' });
       else if (!ta) diffs.push({ schema, table, what: 'table added' });
       else if (ta.kind !== tb.kind) diffs.push({ schema, table, what: 'kind', before: ta.kind, after: tb.kind });
-      else if (ta.definition !== tb.definition) diffs.push({ schema, table, what: 'definition', before: ta.definition, after: tb.definition });
+      else if (ta.definition !== tb.definition)
+        diffs.push({ schema, table, what: 'definition', before: ta.definition, after: tb.definition });
       else if (ta.checksum !== tb.checksum) {
-        diffs.push({ schema, table, what: 'checksum', before: `${ta.checksum} (${ta.rows} rows)`, after: `${tb.checksum} (${tb.rows} rows)` });
+        diffs.push({
+          schema,
+          table,
+          what: 'checksum',
+          before: `${ta.checksum} (${ta.rows} rows)`,
+          after: `${tb.checksum} (${tb.rows} rows)`,
+        });
       }
     }
   }
@@ -137,7 +144,9 @@ export function compareSnapshots(before: Snapshot, after: Snapshot): SnapshotDif
 export function describeDifferences(diffs: SnapshotDifference[], limit = 5): string {
   const lines = diffs.slice(0, limit).map((d) => {
     const where = d.table ? `${d.schema}.${d.table}` : d.schema;
-    return d.before !== undefined ? `${where}: ${d.what} ${d.before.slice(0, 80)} -> ${(d.after ?? '').slice(0, 80)}` : `${where}: ${d.what}`;
+    return d.before !== undefined
+      ? `${where}: ${d.what} ${d.before.slice(0, 80)} -> ${(d.after ?? '').slice(0, 80)}`
+      : `${where}: ${d.what}`;
   });
   if (diffs.length > limit) lines.push(`... and ${diffs.length - limit} more`);
   return lines.join('; ');

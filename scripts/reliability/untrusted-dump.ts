@@ -8,7 +8,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { qualified, quoteIdent, quoteString, type Db } from '../../actions/shared/db.ts';
+import { qualified, quoteIdent, quoteString, type Db } from '../../actions/platform/db.ts';
 
 export interface AttackContext {
   prefix: string;
@@ -62,16 +62,45 @@ const s = quoteString;
 export const ATTACKS: Attack[] = [
   // The first USE of a dump names the dump's own database (mysqldump --databases writes one), and
   // the loader redirects it to the target schema: harmless, as long as nothing lands in `mysql`.
-  { name: 'USE mysql, then create a table there', signature: /\bUSE\b/i, mayLoad: true, sql: () => 'USE `mysql`;\nCREATE TABLE `t_rel_pwned` (x INT);\n' },
-  { name: 'USE another schema of the server', signature: /\bUSE\b/i, sql: (c) => `USE ${q(c.victimSchema)};\nCREATE TABLE \`pwned_by_use\` (x INT);\n` },
+  {
+    name: 'USE mysql, then create a table there',
+    signature: /\bUSE\b/i,
+    mayLoad: true,
+    sql: () => 'USE `mysql`;\nCREATE TABLE `t_rel_pwned` (x INT);\n',
+  },
+  {
+    name: 'USE another schema of the server',
+    signature: /\bUSE\b/i,
+    sql: (c) => `USE ${q(c.victimSchema)};\nCREATE TABLE \`pwned_by_use\` (x INT);\n`,
+  },
   { name: 'DROP DATABASE of the published gold schema', signature: /DROP\s+DATABASE/i, sql: (c) => `DROP DATABASE ${q(c.goldSchema)};\n` },
-  { name: 'DROP SCHEMA IF EXISTS of another schema', signature: /DROP\s+SCHEMA/i, sql: (c) => `DROP SCHEMA IF EXISTS ${q(c.victimSchema)};\n` },
-  { name: 'DROP DATABASE hidden in a versioned comment', signature: /DROP\s+DATABASE/i, sql: (c) => `/*!50000 DROP DATABASE ${q(c.victimSchema)} */;\n` },
+  {
+    name: 'DROP SCHEMA IF EXISTS of another schema',
+    signature: /DROP\s+SCHEMA/i,
+    sql: (c) => `DROP SCHEMA IF EXISTS ${q(c.victimSchema)};\n`,
+  },
+  {
+    name: 'DROP DATABASE hidden in a versioned comment',
+    signature: /DROP\s+DATABASE/i,
+    sql: (c) => `/*!50000 DROP DATABASE ${q(c.victimSchema)} */;\n`,
+  },
   { name: 'CREATE DATABASE of a new schema', signature: /CREATE\s+DATABASE/i, sql: (c) => `CREATE DATABASE ${q(c.prefix + 'evil')};\n` },
-  { name: 'GRANT ALL on everything', signature: /\bGRANT\b/i, sql: (c) => `GRANT ALL PRIVILEGES ON *.* TO ${s(c.decoyUser)}@'%' WITH GRANT OPTION;\n` },
+  {
+    name: 'GRANT ALL on everything',
+    signature: /\bGRANT\b/i,
+    sql: (c) => `GRANT ALL PRIVILEGES ON *.* TO ${s(c.decoyUser)}@'%' WITH GRANT OPTION;\n`,
+  },
   { name: 'CREATE USER', signature: /CREATE\s+USER/i, sql: (c) => `CREATE USER ${s(c.evilUser)}@'%' IDENTIFIED BY 'pwned';\n` },
-  { name: 'ALTER USER (new password)', signature: /ALTER\s+USER/i, sql: (c) => `ALTER USER ${s(c.decoyUser)}@'%' IDENTIFIED BY 'pwned';\n` },
-  { name: 'SET PASSWORD FOR a user', signature: /SET\s+PASSWORD/i, sql: (c) => `SET PASSWORD FOR ${s(c.decoyUser)}@'%' = PASSWORD('pwned');\n` },
+  {
+    name: 'ALTER USER (new password)',
+    signature: /ALTER\s+USER/i,
+    sql: (c) => `ALTER USER ${s(c.decoyUser)}@'%' IDENTIFIED BY 'pwned';\n`,
+  },
+  {
+    name: 'SET PASSWORD FOR a user',
+    signature: /SET\s+PASSWORD/i,
+    sql: (c) => `SET PASSWORD FOR ${s(c.decoyUser)}@'%' = PASSWORD('pwned');\n`,
+  },
   { name: 'DROP USER', signature: /DROP\s+USER/i, sql: (c) => `DROP USER ${s(c.decoyUser)}@'%';\n` },
   {
     name: 'CREATE DEFINER=root TRIGGER writing to another schema',
@@ -86,44 +115,116 @@ export const ATTACKS: Attack[] = [
     sql: () =>
       '/*!50001 CREATE ALGORITHM=UNDEFINED */\n/*!50013 DEFINER=`root`@`localhost` SQL SECURITY DEFINER */\n/*!50001 VIEW `t_rel_leak_users` AS SELECT `User`, `Password` FROM `mysql`.`user` */;\n',
   },
-  { name: 'CREATE VIEW reading another schema', signature: /VIEW/i, sql: (c) => `CREATE VIEW \`t_rel_leak_victim\` AS SELECT * FROM ${qualified(c.victimSchema, 'secrets')};\n` },
+  {
+    name: 'CREATE VIEW reading another schema',
+    signature: /VIEW/i,
+    sql: (c) => `CREATE VIEW \`t_rel_leak_victim\` AS SELECT * FROM ${qualified(c.victimSchema, 'secrets')};\n`,
+  },
   {
     name: 'CREATE DEFINER=root EVENT dropping another schema',
     signature: /EVENT/i,
-    sql: (c) => `DELIMITER ;;\n/*!50106 CREATE*/ /*!50117 DEFINER=\`root\`@\`localhost\`*/ /*!50106 EVENT \`t_rel_evil_evt\` ON SCHEDULE EVERY 1 SECOND DO DROP DATABASE ${q(c.victimSchema)} */ ;;\nDELIMITER ;\n`,
+    sql: (c) =>
+      `DELIMITER ;;\n/*!50106 CREATE*/ /*!50117 DEFINER=\`root\`@\`localhost\`*/ /*!50106 EVENT \`t_rel_evil_evt\` ON SCHEDULE EVERY 1 SECOND DO DROP DATABASE ${q(c.victimSchema)} */ ;;\nDELIMITER ;\n`,
   },
   {
     name: 'CREATE DEFINER=root PROCEDURE',
     signature: /PROCEDURE/i,
-    sql: (c) => `DELIMITER ;;\nCREATE DEFINER=\`root\`@\`localhost\` PROCEDURE \`t_rel_evil_proc\`() SQL SECURITY DEFINER DROP DATABASE ${q(c.victimSchema)} ;;\nDELIMITER ;\n`,
+    sql: (c) =>
+      `DELIMITER ;;\nCREATE DEFINER=\`root\`@\`localhost\` PROCEDURE \`t_rel_evil_proc\`() SQL SECURITY DEFINER DROP DATABASE ${q(c.victimSchema)} ;;\nDELIMITER ;\n`,
   },
   { name: 'CALL a procedure', signature: /\bCALL\b/i, sql: () => 'CALL `t_rel_evil_proc`();\n' },
-  { name: 'CREATE TABLE in another schema (qualified name)', signature: /victim|CREATE\s+TABLE/i, sql: (c) => `CREATE TABLE ${qualified(c.victimSchema, 'injected')} (x INT);\n` },
-  { name: 'INSERT INTO a table of another schema', signature: /victim|INSERT/i, sql: (c) => `INSERT INTO ${qualified(c.victimSchema, 'secrets')} VALUES (667, 'insert');\n` },
-  { name: 'DROP TABLE in another schema', signature: /DROP\s+TABLE/i, sql: (c) => `DROP TABLE IF EXISTS ${qualified(c.victimSchema, 'secrets')};\n` },
-  { name: 'RENAME TABLE out of another schema', signature: /RENAME/i, sql: (c) => `RENAME TABLE ${qualified(c.victimSchema, 'secrets')} TO \`stolen_secrets\`;\n` },
-  { name: 'ALTER TABLE ... RENAME into another schema', signature: /ALTER\s+TABLE|RENAME/i, sql: (c) => `ALTER TABLE \`t_rel_carrier\` RENAME TO ${qualified(c.victimSchema, 'carrier_moved')};\n` },
-  { name: 'CREATE TABLE ... AS SELECT from mysql.user', signature: /mysql|SELECT/i, sql: () => 'CREATE TABLE `t_rel_exfil_users` AS SELECT `User`, `Password` FROM `mysql`.`user`;\n' },
-  { name: 'INSERT ... SELECT from another schema', signature: /SELECT/i, sql: (c) => `INSERT INTO \`t_rel_exfil\` SELECT v FROM ${qualified(c.victimSchema, 'secrets')};\n` },
+  {
+    name: 'CREATE TABLE in another schema (qualified name)',
+    signature: /victim|CREATE\s+TABLE/i,
+    sql: (c) => `CREATE TABLE ${qualified(c.victimSchema, 'injected')} (x INT);\n`,
+  },
+  {
+    name: 'INSERT INTO a table of another schema',
+    signature: /victim|INSERT/i,
+    sql: (c) => `INSERT INTO ${qualified(c.victimSchema, 'secrets')} VALUES (667, 'insert');\n`,
+  },
+  {
+    name: 'DROP TABLE in another schema',
+    signature: /DROP\s+TABLE/i,
+    sql: (c) => `DROP TABLE IF EXISTS ${qualified(c.victimSchema, 'secrets')};\n`,
+  },
+  {
+    name: 'RENAME TABLE out of another schema',
+    signature: /RENAME/i,
+    sql: (c) => `RENAME TABLE ${qualified(c.victimSchema, 'secrets')} TO \`stolen_secrets\`;\n`,
+  },
+  {
+    name: 'ALTER TABLE ... RENAME into another schema',
+    signature: /ALTER\s+TABLE|RENAME/i,
+    sql: (c) => `ALTER TABLE \`t_rel_carrier\` RENAME TO ${qualified(c.victimSchema, 'carrier_moved')};\n`,
+  },
+  {
+    name: 'CREATE TABLE ... AS SELECT from mysql.user',
+    signature: /mysql|SELECT/i,
+    sql: () => 'CREATE TABLE `t_rel_exfil_users` AS SELECT `User`, `Password` FROM `mysql`.`user`;\n',
+  },
+  {
+    name: 'INSERT ... SELECT from another schema',
+    signature: /SELECT/i,
+    sql: (c) => `INSERT INTO \`t_rel_exfil\` SELECT v FROM ${qualified(c.victimSchema, 'secrets')};\n`,
+  },
   {
     name: 'table name with backticks trying to break quoting',
     signature: /DROP DATABASE|`/,
     mayLoad: true,
-    sql: (c) => `CREATE TABLE ${q(`x\`; DROP DATABASE ${q(c.goldSchema)}; -- `)} (id INT);\nINSERT INTO ${q(`x\`; DROP DATABASE ${q(c.goldSchema)}; -- `)} VALUES (1);\n`,
+    sql: (c) =>
+      `CREATE TABLE ${q(`x\`; DROP DATABASE ${q(c.goldSchema)}; -- `)} (id INT);\nINSERT INTO ${q(`x\`; DROP DATABASE ${q(c.goldSchema)}; -- `)} VALUES (1);\n`,
   },
-  { name: 'LOAD DATA INFILE of a server file', signature: /LOAD\s+DATA/i, sql: () => "LOAD DATA INFILE '/etc/passwd' INTO TABLE `t_rel_loot`;\n" },
-  { name: 'LOAD DATA LOCAL INFILE of a client file', signature: /LOAD\s+DATA/i, sql: () => "LOAD DATA LOCAL INFILE '/etc/passwd' INTO TABLE `t_rel_loot`;\n" },
-  { name: 'SELECT ... INTO OUTFILE', signature: /OUTFILE|SELECT/i, sql: (c) => `SELECT * FROM ${qualified(c.victimSchema, 'secrets')} INTO OUTFILE ${s(c.outfile)};\n` },
+  {
+    name: 'LOAD DATA INFILE of a server file',
+    signature: /LOAD\s+DATA/i,
+    sql: () => "LOAD DATA INFILE '/etc/passwd' INTO TABLE `t_rel_loot`;\n",
+  },
+  {
+    name: 'LOAD DATA LOCAL INFILE of a client file',
+    signature: /LOAD\s+DATA/i,
+    sql: () => "LOAD DATA LOCAL INFILE '/etc/passwd' INTO TABLE `t_rel_loot`;\n",
+  },
+  {
+    name: 'SELECT ... INTO OUTFILE',
+    signature: /OUTFILE|SELECT/i,
+    sql: (c) => `SELECT * FROM ${qualified(c.victimSchema, 'secrets')} INTO OUTFILE ${s(c.outfile)};\n`,
+  },
   { name: 'SELECT ... INTO DUMPFILE', signature: /DUMPFILE|SELECT/i, sql: (c) => `SELECT 'x' INTO DUMPFILE ${s(c.outfile + '.dump')};\n` },
-  { name: 'CREATE TABLE ... DATA DIRECTORY outside the data dir', signature: /DATA\s+DIRECTORY|CREATE\s+TABLE/i, sql: (c) => `CREATE TABLE \`t_rel_outside\` (x INT) ENGINE=InnoDB DATA DIRECTORY=${s(c.dataDirectory)};\n` },
-  { name: 'SET GLOBAL', signature: /SET\s+GLOBAL|@@GLOBAL/i, sql: (c) => `SET GLOBAL max_connect_errors = ${c.globals.max_connect_errors};\n` },
-  { name: 'SET @@GLOBAL. in a versioned comment', signature: /GLOBAL/i, sql: (c) => `/*!40101 SET @@GLOBAL.net_read_timeout = ${c.globals.net_read_timeout} */;\n` },
-  { name: 'SET GLOBAL among session settings', signature: /GLOBAL/i, sql: (c) => `SET NAMES utf8mb4, GLOBAL wait_timeout = ${c.globals.wait_timeout};\n` },
-  { name: 'PREPARE/EXECUTE of dynamic SQL', signature: /PREPARE|EXECUTE/i, sql: (c) => `PREPARE t_rel_stmt FROM ${s(`DROP DATABASE ${q(c.victimSchema)}`)};\nEXECUTE t_rel_stmt;\n` },
+  {
+    name: 'CREATE TABLE ... DATA DIRECTORY outside the data dir',
+    signature: /DATA\s+DIRECTORY|CREATE\s+TABLE/i,
+    sql: (c) => `CREATE TABLE \`t_rel_outside\` (x INT) ENGINE=InnoDB DATA DIRECTORY=${s(c.dataDirectory)};\n`,
+  },
+  {
+    name: 'SET GLOBAL',
+    signature: /SET\s+GLOBAL|@@GLOBAL/i,
+    sql: (c) => `SET GLOBAL max_connect_errors = ${c.globals.max_connect_errors};\n`,
+  },
+  {
+    name: 'SET @@GLOBAL. in a versioned comment',
+    signature: /GLOBAL/i,
+    sql: (c) => `/*!40101 SET @@GLOBAL.net_read_timeout = ${c.globals.net_read_timeout} */;\n`,
+  },
+  {
+    name: 'SET GLOBAL among session settings',
+    signature: /GLOBAL/i,
+    sql: (c) => `SET NAMES utf8mb4, GLOBAL wait_timeout = ${c.globals.wait_timeout};\n`,
+  },
+  {
+    name: 'PREPARE/EXECUTE of dynamic SQL',
+    signature: /PREPARE|EXECUTE/i,
+    sql: (c) => `PREPARE t_rel_stmt FROM ${s(`DROP DATABASE ${q(c.victimSchema)}`)};\nEXECUTE t_rel_stmt;\n`,
+  },
   { name: 'DO SLEEP (a hang)', signature: /\bDO\b|SLEEP/i, sql: () => 'DO SLEEP(20);\n' },
   { name: 'client shell escape', signature: /\\!|system/i, sql: (c) => `\\! touch ${c.outfile}.shell ;\n` },
   { name: 'SHUTDOWN', signature: /SHUTDOWN/i, catastrophic: true, sql: () => 'SHUTDOWN;\n' },
-  { name: 'SET PASSWORD for root', signature: /PASSWORD/i, catastrophic: true, sql: () => "SET PASSWORD FOR 'root'@'localhost' = PASSWORD('pwned');\n" },
+  {
+    name: 'SET PASSWORD for root',
+    signature: /PASSWORD/i,
+    catastrophic: true,
+    sql: () => "SET PASSWORD FOR 'root'@'localhost' = PASSWORD('pwned');\n",
+  },
   { name: 'INSTALL SONAME', signature: /INSTALL/i, catastrophic: true, sql: () => "INSTALL SONAME 'ha_connect';\n" },
 ];
 
@@ -195,7 +296,10 @@ export interface SecurityState {
 }
 
 export async function securityState(admin: Db, c: AttackContext): Promise<SecurityState> {
-  const [decoy] = await admin.query<{ priv: string }>('SELECT Priv AS priv FROM mysql.global_priv WHERE User = ? AND Host = ?', [c.decoyUser, '%']);
+  const [decoy] = await admin.query<{ priv: string }>('SELECT Priv AS priv FROM mysql.global_priv WHERE User = ? AND Host = ?', [
+    c.decoyUser,
+    '%',
+  ]);
   const grants = decoy ? await admin.query<Record<string, string>>(`SHOW GRANTS FOR ${s(c.decoyUser)}@'%'`) : [];
   const [evil] = await admin.query<{ n: number }>('SELECT COUNT(*) AS n FROM mysql.global_priv WHERE User = ?', [c.evilUser]);
   const globals: Record<string, string> = {};
@@ -204,7 +308,9 @@ export async function securityState(admin: Db, c: AttackContext): Promise<Securi
     globals[name] = String(row?.v);
   }
   // Users that existed before any run: root's rows must never change.
-  const roots = await admin.query<{ u: string; h: string; p: string }>("SELECT User AS u, Host AS h, Priv AS p FROM mysql.global_priv WHERE User IN ('root', 'mariadb.sys') ORDER BY 1, 2");
+  const roots = await admin.query<{ u: string; h: string; p: string }>(
+    "SELECT User AS u, Host AS h, Priv AS p FROM mysql.global_priv WHERE User IN ('root', 'mariadb.sys') ORDER BY 1, 2",
+  );
   return {
     decoy: `${decoy?.priv ?? 'missing'}|${grants.map((g) => Object.values(g)[0]).join(';')}`,
     evilUserExists: Number(evil?.n) > 0,
@@ -224,15 +330,23 @@ export async function attackEffects(admin: Db, c: AttackContext, before: Securit
     if (value !== before.globals[name]) effects.push(`global ${name} changed from ${before.globals[name]} to ${value}`);
   }
   const like = `${c.prefix.replace(/_/g, '\\_')}%`;
-  const [mysqlTable] = await admin.query<{ n: number }>("SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'mysql' AND TABLE_NAME = 't_rel_pwned'");
+  const [mysqlTable] = await admin.query<{ n: number }>(
+    "SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'mysql' AND TABLE_NAME = 't_rel_pwned'",
+  );
   if (Number(mysqlTable?.n)) effects.push('a table was created in the mysql schema');
-  const victimTables = await admin.query<{ t: string }>('SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY 1', [c.victimSchema]);
-  if (victimTables.map((t) => t.t).join(',') !== 'secrets') effects.push(`the victim schema's tables are now: ${victimTables.map((t) => t.t).join(', ') || 'none (dropped)'}`);
+  const victimTables = await admin.query<{ t: string }>(
+    'SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY 1',
+    [c.victimSchema],
+  );
+  if (victimTables.map((t) => t.t).join(',') !== 'secrets')
+    effects.push(`the victim schema's tables are now: ${victimTables.map((t) => t.t).join(', ') || 'none (dropped)'}`);
   else {
     const rows = await admin.query<{ id: number; v: string }>(`SELECT id, v FROM ${qualified(c.victimSchema, 'secrets')} ORDER BY id`);
     if (rows.length !== 1 || rows[0]!.v !== c.marker) effects.push(`the victim's rows changed: ${JSON.stringify(rows)}`);
   }
-  const [evilSchema] = await admin.query<{ n: number }>('SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [c.prefix + 'evil']);
+  const [evilSchema] = await admin.query<{ n: number }>('SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [
+    c.prefix + 'evil',
+  ]);
   if (Number(evilSchema?.n)) effects.push(`schema ${c.prefix}evil was created`);
   // Exfiltration: a table or view made by the dump that holds another schema's data or the server's users.
   for (const t of await admin.query<{ sch: string; t: string; type: string }>(
@@ -251,7 +365,8 @@ export async function attackEffects(admin: Db, c: AttackContext, before: Securit
     [like, like, like, like],
   )) {
     // The dump's DEFINER would escalate only when it is not the account that ran the load.
-    if (r.definer === 'root@localhost' && runAccount !== 'root@localhost') effects.push(`${r.kind} ${r.sch}.${r.name} runs as the dump's DEFINER root@localhost`);
+    if (r.definer === 'root@localhost' && runAccount !== 'root@localhost')
+      effects.push(`${r.kind} ${r.sch}.${r.name} runs as the dump's DEFINER root@localhost`);
   }
   for (const f of [c.outfile, `${c.outfile}.dump`, `${c.outfile}.shell`]) if (existsSync(f)) effects.push(`file ${f} was written`);
   if (existsSync(c.dataDirectory) && readdirSync(c.dataDirectory).length) effects.push(`files were written in ${c.dataDirectory}`);

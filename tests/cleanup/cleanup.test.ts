@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { qualified, quoteIdent, type Db } from '../../actions/shared/db.ts';
+import { qualified, quoteIdent, type Db } from '../../actions/platform/db.ts';
 import { dropSchemasWithPrefix, openTestDb, schemasWithPrefix, testPrefix } from '../helpers/db.ts';
 import { runPipelineInProcess } from '../helpers/cli.ts';
 import { makeProject, PIPELINE_YML } from './project.ts';
@@ -14,7 +14,10 @@ let project: string;
 
 /** CHECKSUM TABLE of every table of a schema, by table name. */
 async function checksums(schema: string): Promise<Record<string, string>> {
-  const tables = await db.query<{ t: string }>("SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY 1", [schema]);
+  const tables = await db.query<{ t: string }>(
+    "SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY 1",
+    [schema],
+  );
   const out: Record<string, string> = {};
   for (const { t } of tables) {
     const [r] = await db.query<{ Checksum: string }>(`CHECKSUM TABLE ${qualified(schema, t)}`);
@@ -73,7 +76,10 @@ test('a dry run reports what it would do and changes nothing', async () => {
   const r = await cli();
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /DRY RUN, nothing was changed/);
-  assert.match(r.stdout, new RegExp(`\\| ${P}_gold \\| Left by the old dbt schema-naming bug \\| 3 \\| 1 \\| 706 \\| would archive, verify and drop \\|`));
+  assert.match(
+    r.stdout,
+    new RegExp(`\\| ${P}_gold \\| Left by the old dbt schema-naming bug \\| 3 \\| 1 \\| 706 \\| would archive, verify and drop \\|`),
+  );
   assert.match(r.stdout, new RegExp(`\\| ${P}analytics \\| .* \\| skipped: not on the server`));
   assert.deepEqual(await schemasWithPrefix(db, P), before);
   assert.deepEqual(await checksums(`${P}_gold`), sums);
@@ -108,7 +114,12 @@ test('--apply archives, verifies and drops legacy schemas only; the archive rest
   const left = await schemasWithPrefix(db, P);
   assert.ok(!left.includes(`${P}_gold`) && !left.includes(`${P}basis`), left.join(','));
   assert.ok(left.includes(`${P}gold`) && left.includes(`${P}mystery`), 'active and unknown schemas are kept');
-  assert.match(r.stdout, new RegExp(`\\| ${P}_gold \\| .* \\| dropped \\| .*${P}_gold_\\d{8}T\\d{6}Z\\.sql\\.gz \\(.*, 706 rows verified\\) \\| \\d+\\.\\d KB → 0 B \\|`));
+  assert.match(
+    r.stdout,
+    new RegExp(
+      `\\| ${P}_gold \\| .* \\| dropped \\| .*${P}_gold_\\d{8}T\\d{6}Z\\.sql\\.gz \\(.*, 706 rows verified\\) \\| \\d+\\.\\d KB → 0 B \\|`,
+    ),
+  );
   const reclaimed = /Space reclaimed: ([\d.]+) KB, measured before and after each drop \(tablespace files\)/.exec(r.stdout);
   assert.ok(reclaimed && Number(reclaimed[1]) > 0, r.stdout);
   assert.match(r.stdout, /Never dropped: \d+ active, 4 system, \d+ unknown/);
@@ -121,7 +132,13 @@ test('--apply archives, verifies and drops legacy schemas only; the archive rest
   // The plain client, as an operator would restore it.
   const restoreInto = `${P}_gold`;
   execFileSync('mariadb', ['-h127.0.0.1', '-uroot', '-e', `CREATE DATABASE ${quoteIdent(restoreInto)}`]);
-  execFileSync('bash', ['-c', `gunzip -c "$1" | mariadb -h127.0.0.1 -uroot "$2"`, 'restore', join(project, 'target', 'archive', gold), restoreInto]);
+  execFileSync('bash', [
+    '-c',
+    `gunzip -c "$1" | mariadb -h127.0.0.1 -uroot "$2"`,
+    'restore',
+    join(project, 'target', 'archive', gold),
+    restoreInto,
+  ]);
   assert.deepEqual(await checksums(restoreInto), sums);
   const [view] = await db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${qualified(restoreInto, 'big_rent')}`);
   assert.equal(Number(view!.n), 1);

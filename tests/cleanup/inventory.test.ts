@@ -1,9 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { qualified, quoteIdent, type Db } from '../../actions/shared/db.ts';
-import { readConfig } from '../../actions/shared/config.ts';
-import { createSchemas } from '../../actions/shared/schemas.ts';
+import { qualified, quoteIdent, type Db } from '../../actions/platform/db.ts';
+import { readConfig } from '../../actions/platform/config.ts';
+import { createSchemas } from '../../actions/platform/schemas.ts';
 import { createClassifier, customSchemas } from '../../actions/cleanup/classify.ts';
 import { readInventory, type SchemaInventory } from '../../actions/cleanup/inventory.ts';
 import { renderInventoryMarkdown } from '../../actions/cleanup/render-inventory.ts';
@@ -47,18 +47,27 @@ after(async () => {
 const mine = (items: SchemaInventory[]) => new Map(items.filter((s) => s.schema.startsWith(P)).map((s) => [s.schema.slice(P.length), s]));
 
 test('custom schemas are found anywhere in a models or seeds config tree', () => {
-  assert.deepEqual(customSchemas({ p: { a: { '+schema': 'silver', deeper: { schema: 'x' } }, b: { '+materialized': 'view' } } }), ['silver', 'x']);
+  assert.deepEqual(customSchemas({ p: { a: { '+schema': 'silver', deeper: { schema: 'x' } }, b: { '+materialized': 'view' } } }), [
+    'silver',
+    'x',
+  ]);
 });
 
-test('inventory classifies every schema, counts rows exactly, and lists the server\'s own as system', async () => {
+test("inventory classifies every schema, counts rows exactly, and lists the server's own as system", async () => {
   const r = await runPipelineInProcess(['inventory', '--format', 'json', '--schema-prefix', P, '--project-dir', project]);
   assert.equal(r.code, 0, r.stderr);
   const items = JSON.parse(r.stdout).schemas as SchemaInventory[];
   const s = mine(items);
   const cls = Object.fromEntries([...s].map(([k, v]) => [k, v.class]));
   assert.deepEqual(cls, {
-    _gold: 'legacy', basis: 'legacy', gold: 'active', gold__shadow: 'active', mystery: 'unknown',
-    pipeline_meta: 'active', seeds: 'active', staging: 'active',
+    _gold: 'legacy',
+    basis: 'legacy',
+    gold: 'active',
+    gold__shadow: 'active',
+    mystery: 'unknown',
+    pipeline_meta: 'active',
+    seeds: 'active',
+    staging: 'active',
   });
   assert.equal(s.get('_gold')!.reason, 'Left by the old dbt schema-naming bug');
   assert.deepEqual([s.get('staging')!.tables, s.get('staging')!.rows, s.get('staging')!.rowsExact], [2, 5, true]);
@@ -75,7 +84,7 @@ test('inventory classifies every schema, counts rows exactly, and lists the serv
   assert.ok([...plain.values()].every((x) => x.class === 'unknown'));
 });
 
-test('large tables show information_schema\'s estimate, marked as such', async () => {
+test("large tables show information_schema's estimate, marked as such", async () => {
   const config = readConfig(project);
   const classifier = createClassifier(config, createSchemas(config, P));
   const items = await readInventory(db, classifier, { exactRowLimit: -1, only: (n) => n.startsWith(P) });
@@ -90,7 +99,10 @@ test('the markdown table lists legacy first with its reason', async () => {
   const r = await runPipelineInProcess(['inventory', '--schema-prefix', P, '--project-dir', project]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^\| schema \| class \| tables \| views \| rows \| data \| index \| last update \| why \|$/m);
-  assert.match(r.stdout, new RegExp(`^\\| ${P}_gold \\| legacy \\| 1 \\| 1 \\| 5 \\| .* \\| Left by the old dbt schema-naming bug \\|$`, 'm'));
+  assert.match(
+    r.stdout,
+    new RegExp(`^\\| ${P}_gold \\| legacy \\| 1 \\| 1 \\| 5 \\| .* \\| Left by the old dbt schema-naming bug \\|$`, 'm'),
+  );
   assert.match(r.stdout, new RegExp(`^\\| ${P}mystery \\| unknown \\| 1 \\| 0 \\| 2 \\|`, 'm'));
 });
 

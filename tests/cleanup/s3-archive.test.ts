@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { readConfig } from '../../actions/shared/config.ts';
-import { createMemoryLogger } from '../../actions/shared/log.ts';
-import { createSchemas } from '../../actions/shared/schemas.ts';
+import { readConfig } from '../../actions/platform/config.ts';
+import { createMemoryLogger } from '../../actions/platform/log.ts';
+import { createSchemas } from '../../actions/platform/schemas.ts';
 import { createS3Store } from '../../actions/cleanup/archive-store.ts';
 import { createClassifier } from '../../actions/cleanup/classify.ts';
 import { runCleanup } from '../../actions/cleanup/cleanup.ts';
-import { qualified, quoteIdent, type Db } from '../../actions/shared/db.ts';
+import { qualified, quoteIdent, type Db } from '../../actions/platform/db.ts';
 import { dropSchemasWithPrefix, openTestDb, schemasWithPrefix, testPrefix } from '../helpers/db.ts';
 import { runPipelineInProcess } from '../helpers/cli.ts';
 import { startLocalS3, type LocalS3 } from '../helpers/local-s3.ts';
@@ -36,7 +36,9 @@ before(async () => {
   project = makeProject();
   await db.exec(`CREATE DATABASE ${quoteIdent(`${P}analytics`)}`);
   await db.exec(`CREATE TABLE ${qualified(`${P}analytics`, 'daily')} (d DATE PRIMARY KEY, moveins INT, label VARCHAR(30))`);
-  await db.exec(`INSERT INTO ${qualified(`${P}analytics`, 'daily')} VALUES ('2026-02-01', 3, '月初'), ('2026-02-02', 0, NULL), ('2026-02-03', 12, 'peak ''spring''')`);
+  await db.exec(
+    `INSERT INTO ${qualified(`${P}analytics`, 'daily')} VALUES ('2026-02-01', 3, '月初'), ('2026-02-02', 0, NULL), ('2026-02-03', 12, 'peak ''spring''')`,
+  );
 });
 
 after(async () => {
@@ -98,11 +100,18 @@ test('a large archive goes up in several parts and reads back identical', async 
   const config = readConfig(project);
   const classifier = createClassifier(config, createSchemas(config, P));
   const store = createS3Store(s3.client, 'tokyobeta-archive', 'parts/', { partSize: 5 * 1024 * 1024 });
-  const report = await runCleanup(db, classifier, { apply: true, archive: true, store, now: new Date(), source: 'test' }, createMemoryLogger());
+  const report = await runCleanup(
+    db,
+    classifier,
+    { apply: true, archive: true, store, now: new Date(), source: 'test' },
+    createMemoryLogger(),
+  );
   const basis = report.results.find((r) => r.schema === schema)!;
   assert.equal(basis.status, 'dropped', basis.message);
   assert.ok(basis.archive!.bytes > 5 * 1024 * 1024, String(basis.archive!.bytes));
-  const head = await s3.client.send(new HeadObjectCommand({ Bucket: 'tokyobeta-archive', Key: basis.archive!.location.replace('s3://tokyobeta-archive/', '') }));
+  const head = await s3.client.send(
+    new HeadObjectCommand({ Bucket: 'tokyobeta-archive', Key: basis.archive!.location.replace('s3://tokyobeta-archive/', '') }),
+  );
   assert.equal(head.ContentLength, basis.archive!.bytes);
   assert.match(head.ETag ?? '', /-2"?$/, 'a multipart ETag names its number of parts');
 });

@@ -44,7 +44,21 @@ test('a bad DATABASE_URL is a usage error that does not echo the URL', async () 
 test('--help lists every command of the contract and exits 0', async () => {
   const r = await runPipelineInProcess(['--help']);
   assert.equal(r.code, 0);
-  for (const c of ['generate-dump', 'load', 'seed', 'run', 'test', 'build', 'compile', 'ls', 'daily', 'inventory', 'cleanup', 'rollback', 'report']) {
+  for (const c of [
+    'generate-dump',
+    'load',
+    'seed',
+    'run',
+    'test',
+    'build',
+    'compile',
+    'ls',
+    'daily',
+    'inventory',
+    'cleanup',
+    'rollback',
+    'report',
+  ]) {
     assert.match(r.stdout, new RegExp(`^  ${c} `, 'm'), c);
   }
 });

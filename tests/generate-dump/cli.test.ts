@@ -4,9 +4,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPipeline, runPipelineInProcess } from '../helpers/cli.ts';
-import { generateDump } from '../../actions/generate-dump/generate-dump.ts';
-import { PipelineError } from '../../actions/shared/errors.ts';
-import { createMemoryLogger } from '../../actions/shared/log.ts';
+import { generateDump } from '../../scripts/generate-dump/generate-dump.ts';
+import { PipelineError } from '../../actions/platform/errors.ts';
+import { createMemoryLogger } from '../../actions/platform/log.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gen-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,7 +16,11 @@ const BAD: Array<[string, string[], RegExp]> = [
   ['a negative scale', ['--scale=-0.5'], /--scale '-0.5' is not valid/],
   ['a malformed date', ['--date', '2026-02-05'], /--date '2026-02-05' is not a date: expected YYYYMMDD/],
   ['an impossible date', ['--date', '20260230'], /--date '20260230' is not a date/],
-  ['a directory that does not exist', ['--out', join(dir, 'missing', 'x.sql')], /cannot write .*missing\/x\.sql \(ENOENT\)\. To fix this, choose --out in a directory that exists/],
+  [
+    'a directory that does not exist',
+    ['--out', join(dir, 'missing', 'x.sql')],
+    /cannot write .*missing\/x\.sql \(ENOENT\)\. To fix this, choose --out in a directory that exists/,
+  ],
   ['a path that is a directory', ['--out', dir], /cannot write .*: it is a directory\. To fix this, give --out a file name/],
   ['an unknown flavor', ['--flavor', 'oracle'], /--flavor 'oracle' is not one of: mysql8, mariadb/],
 ];

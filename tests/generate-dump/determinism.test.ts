@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { generateDump, type GenerateDumpOptions } from '../../actions/generate-dump/generate-dump.ts';
-import { createMemoryLogger, silentLogger } from '../../actions/shared/log.ts';
+import { generateDump, type GenerateDumpOptions } from '../../scripts/generate-dump/generate-dump.ts';
+import { createMemoryLogger, silentLogger } from '../../actions/platform/log.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gen-det-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,7 +59,10 @@ test('the engine reports per-table rows and bytes that add up to the file', asyn
     assert.equal(inserts, t.statements, t.table);
     if (t.rows === 0) assert.equal(inserts, 0);
   }
-  assert.ok(log.lines.some((l) => l.startsWith('✔ write 81 tables')), log.lines.join('\n'));
+  assert.ok(
+    log.lines.some((l) => l.startsWith('✔ write 81 tables')),
+    log.lines.join('\n'),
+  );
 });
 
 test('worker threads build the same bytes as the main thread alone', async () => {

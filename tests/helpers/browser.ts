@@ -12,7 +12,12 @@ import { pathToFileURL } from 'node:url';
 import MarkdownIt from 'markdown-it';
 import { ROOT } from './cli.ts';
 
-export const CHROMIUM_CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter(Boolean) as string[];
+export const CHROMIUM_CANDIDATES = [
+  process.env.CHROMIUM_PATH,
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+].filter(Boolean) as string[];
 
 export function findChromium(): string | undefined {
   return CHROMIUM_CANDIDATES.find((p) => existsSync(p));
@@ -43,9 +48,17 @@ export async function renderInChromium(markdown: string, chromium: string, scree
   const page = join(dir, 'report.html');
   writeFileSync(page, markdownToHtml(markdown));
   const flags = [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run', '--disable-dev-shm-usage', `--user-data-dir=${join(dir, 'profile')}`,
-    '--allow-file-access-from-files', '--virtual-time-budget=5000',
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-dev-shm-usage',
+    `--user-data-dir=${join(dir, 'profile')}`,
+    '--allow-file-access-from-files',
+    '--virtual-time-budget=5000',
   ];
   try {
     if (screenshot) await run(chromium, [...flags, `--screenshot=${screenshot}`, '--window-size=1200,2400', pathToFileURL(page).href]);

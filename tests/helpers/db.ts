@@ -3,13 +3,16 @@
  * so files run in parallel without meeting, and drops every schema with that prefix at the end.
  */
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_DATABASE_URL, openDb, parseDatabaseUrl, quoteIdent, type Db } from '../../actions/shared/db.ts';
+import { DEFAULT_DATABASE_URL, openDb, parseDatabaseUrl, quoteIdent, type Db } from '../../actions/platform/db.ts';
 
 export const TEST_DATABASE_URL = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
 
 /** A unique schema prefix for one test file, e.g. `t_lock_3fa9c1_`. */
 export function testPrefix(tag: string): string {
-  const clean = tag.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 10);
+  const clean = tag
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 10);
   return `t_${clean}_${randomBytes(3).toString('hex')}_`;
 }
 

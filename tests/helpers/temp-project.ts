@@ -2,9 +2,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { readConfig } from '../../actions/shared/config.ts';
-import { readProject, type ReadProjectOptions } from '../../actions/shared/project/read-project.ts';
-import type { Project } from '../../actions/shared/project/types.ts';
+import { readConfig } from '../../actions/platform/config.ts';
+import { readProject, type ReadProjectOptions } from '../../actions/transform/project/read-project.ts';
+import type { Project } from '../../actions/transform/project/types.ts';
 
 export function writeProject(files: Record<string, string | Buffer>): string {
   const dir = mkdtempSync(join(tmpdir(), 'proj-'));
@@ -16,7 +16,8 @@ export function writeProject(files: Record<string, string | Buffer>): string {
   return dir;
 }
 
-export const BASIC_CONFIG = 'name: demo\nschema: demo\nmodel-paths: [models]\nseed-paths: [seeds]\ntest-paths: [tests]\nmacro-paths: [macros]\n';
+export const BASIC_CONFIG =
+  'name: demo\nschema: demo\nmodel-paths: [models]\nseed-paths: [seeds]\ntest-paths: [tests]\nmacro-paths: [macros]\n';
 
 export function projectOf(files: Record<string, string | Buffer>, options?: ReadProjectOptions): Project {
   const dir = writeProject({ 'pipeline.yml': BASIC_CONFIG, ...files });

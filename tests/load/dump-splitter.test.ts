@@ -14,8 +14,8 @@ function split(text: string | Buffer): string[] {
 }
 
 test('splits on semicolons outside strings, identifiers and comments', () => {
-  assert.deepEqual(split("INSERT INTO t VALUES ('a;b'),(\"c;d\");\nCREATE TABLE `x;y` (a int);\n"), [
-    "INSERT INTO t VALUES ('a;b'),(\"c;d\")",
+  assert.deepEqual(split('INSERT INTO t VALUES (\'a;b\'),("c;d");\nCREATE TABLE `x;y` (a int);\n'), [
+    'INSERT INTO t VALUES (\'a;b\'),("c;d")',
     'CREATE TABLE `x;y` (a int)',
   ]);
 });
@@ -33,7 +33,8 @@ test('strings may hold newlines, comment markers and the word DELIMITER', () => 
 });
 
 test('plain comments of all three kinds are removed; conditional comments are kept', () => {
-  const sql = '-- header\n# hash comment\n/* block; comment */\n/*!40101 SET NAMES utf8mb4 */;\nSELECT 1 /* inline; */ + 2 -- tail;\n;\n/*M!100616 SET x=1 */;';
+  const sql =
+    '-- header\n# hash comment\n/* block; comment */\n/*!40101 SET NAMES utf8mb4 */;\nSELECT 1 /* inline; */ + 2 -- tail;\n;\n/*M!100616 SET x=1 */;';
   assert.deepEqual(split(sql), ['/*!40101 SET NAMES utf8mb4 */', 'SELECT 1   + 2', '/*M!100616 SET x=1 */']);
 });
 
@@ -42,14 +43,16 @@ test('"--" without a space is not a comment (1--1 is arithmetic)', () => {
 });
 
 test("MariaDB's sandbox header is dropped like a comment", () => {
-  assert.deepEqual(split('/*M!999999\\- enable the sandbox mode */\n-- MariaDB dump\n/*!40101 SET NAMES utf8mb4 */;'), ['/*!40101 SET NAMES utf8mb4 */']);
+  assert.deepEqual(split('/*M!999999\\- enable the sandbox mode */\n-- MariaDB dump\n/*!40101 SET NAMES utf8mb4 */;'), [
+    '/*!40101 SET NAMES utf8mb4 */',
+  ]);
 });
 
 test('DELIMITER changes for triggers and routines, bodies keep their semicolons', () => {
   const sql = [
     'DELIMITER ;;',
-    "/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`%`*/ /*!50003 TRIGGER tr AFTER INSERT ON t FOR EACH ROW BEGIN",
-    "  INSERT INTO u VALUES (NEW.id); -- a comment; inside",
+    '/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`%`*/ /*!50003 TRIGGER tr AFTER INSERT ON t FOR EACH ROW BEGIN',
+    '  INSERT INTO u VALUES (NEW.id); -- a comment; inside',
     'END */;;',
     'delimiter $$',
     'CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END$$',
@@ -58,7 +61,7 @@ test('DELIMITER changes for triggers and routines, bodies keep their semicolons'
   ].join('\n');
   const out = split(sql);
   assert.equal(out.length, 3);
-  assert.match(out[0]!, /^\/\*!50003 CREATE\*\/.*BEGIN\n  INSERT INTO u VALUES \(NEW\.id\); \n?END \*\/$/s);
+  assert.match(out[0]!, /^\/\*!50003 CREATE\*\/.*BEGIN\n {2}INSERT INTO u VALUES \(NEW\.id\); \n?END \*\/$/s);
   assert.equal(out[1], 'CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END');
   assert.equal(out[2], 'SELECT 3');
 });
@@ -71,9 +74,16 @@ test('binary bytes (not UTF-8) pass through unchanged', () => {
 });
 
 test('reports the byte offset and line of each statement, with CRLF line ends', () => {
-  const text = '-- c\r\nSELECT 1;\r\n\r\nINSERT INTO t VALUES (\'a\r\nb\');\r\n  SELECT 3';
+  const text = "-- c\r\nSELECT 1;\r\n\r\nINSERT INTO t VALUES ('a\r\nb');\r\n  SELECT 3";
   const { statements } = splitAll(Buffer.from(text), 3);
-  assert.deepEqual(statements.map((s) => [s.line, s.offset]), [[2, 6], [4, 19], [6, 53]]);
+  assert.deepEqual(
+    statements.map((s) => [s.line, s.offset]),
+    [
+      [2, 6],
+      [4, 19],
+      [6, 53],
+    ],
+  );
   assert.equal(statements[2]!.terminated, false);
 });
 

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
-import { quoteIdent, type Db } from '../../actions/shared/db.ts';
-import { PipelineError } from '../../actions/shared/errors.ts';
+import { quoteIdent, type Db } from '../../actions/platform/db.ts';
+import { PipelineError } from '../../actions/platform/errors.ts';
 import { resolveDumpSource } from '../../actions/load/dump-source.ts';
 import { spawn } from 'node:child_process';
 import { PIPELINE, ROOT, runPipeline } from '../helpers/cli.ts';
@@ -105,7 +105,10 @@ test('a statement the server rejects names the table, line and byte offset', asy
   const extra = 'CREATE TABLE `broken` (`id` int NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB;\nINSERT INTO `broken` VALUES (1),(1);\n';
   const file = join(dir, 'rejected.sql');
   writeFileSync(file, makeDump({ tables: ['tenants'], rows: 100, extra }));
-  const err = await loadFails(file, /rejected the INSERT of table broken at line \d+, byte offset \d+: (Duplicate entry|Got error 1 .* during COMMIT)/);
+  const err = await loadFails(
+    file,
+    /rejected the INSERT of table broken at line \d+, byte offset \d+: (Duplicate entry|Got error 1 .* during COMMIT)/,
+  );
   assert.match(err.message, /The published schema is unchanged/);
   await assertUnchanged();
 });
@@ -113,7 +116,11 @@ test('a statement the server rejects names the table, line and byte offset', asy
 test('rows merged by duplicate keys (INSERT IGNORE, REPLACE) fail the row check, as LOAD DATA and as INSERT', async () => {
   // (MariaDB's bulk insert with unique checks off even reports them all as inserted: hence a count.)
   // 30 rows go as LOAD DATA, 3 as an INSERT (see submitInsert); every id appears more than once.
-  for (const [mode, rows] of [['INSERT IGNORE', 30], ['REPLACE', 30], ['INSERT IGNORE', 3]] as const) {
+  for (const [mode, rows] of [
+    ['INSERT IGNORE', 30],
+    ['REPLACE', 30],
+    ['INSERT IGNORE', 3],
+  ] as const) {
     const values = Array.from({ length: rows }, (_, k) => `(${k % (rows === 3 ? 2 : 10)},'v${k}')`).join(',');
     const extra = `CREATE TABLE \`merged\` (\`id\` int NOT NULL, \`v\` varchar(10), PRIMARY KEY (\`id\`)) ENGINE=InnoDB;\n${mode} INTO \`merged\` VALUES ${values};\n`;
     const file = join(dir, 'merged.sql');
@@ -129,7 +136,7 @@ test('a malicious dump touches nothing outside its target and says what it refus
   const attack = [
     `DROP DATABASE \`${victim}\`;`,
     `DROP SCHEMA IF EXISTS \`${target}\`;`,
-    'GRANT ALL PRIVILEGES ON *.* TO \'evil\'@\'%\' IDENTIFIED BY \'x\';',
+    "GRANT ALL PRIVILEGES ON *.* TO 'evil'@'%' IDENTIFIED BY 'x';",
     "CREATE USER 'evil2'@'%' IDENTIFIED BY 'x';",
     'SET GLOBAL max_connections = 1;',
     `INSERT INTO \`${victim}\`.\`t\` VALUES (2, 'pwned');`,
@@ -137,7 +144,7 @@ test('a malicious dump touches nothing outside its target and says what it refus
     `DROP TABLE \`${victim}\`.\`t\`;`,
     `ALTER TABLE \`tenants\` RENAME TO \`${victim}\`.\`stolen\`;`,
     "INSERT INTO `tenants` VALUES ((SELECT 99 FROM mysql.user LIMIT 1),'x',NULL,NULL);",
-    "INSERT INTO `tenants` SELECT * FROM `" + victim + "`.`t`;",
+    'INSERT INTO `tenants` SELECT * FROM `' + victim + '`.`t`;',
     "LOAD DATA INFILE '/etc/passwd' INTO TABLE `tenants`;",
     "SELECT * FROM `tenants` INTO OUTFILE '/tmp/out.txt';",
     'CREATE TABLE `fed` (id int) ENGINE=CONNECT;',
@@ -196,7 +203,10 @@ test('a killed loader leaves the published schema unchanged, and the next run cl
   // Wait until the loader is writing into its shadow schema, then kill the process outright.
   for (let i = 0; i < 300; i++) {
     await new Promise((r) => setTimeout(r, 50));
-    const rows = await db.query('SELECT 1 FROM information_schema.PROCESSLIST WHERE DB = ? AND COMMAND = ?', [`${target}__shadow`, 'Query']);
+    const rows = await db.query('SELECT 1 FROM information_schema.PROCESSLIST WHERE DB = ? AND COMMAND = ?', [
+      `${target}__shadow`,
+      'Query',
+    ]);
     if (rows.length > 0) break;
     if (i === 299) console.log('never saw the loader write');
   }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { splitAll } from '../../actions/load/dump-splitter.ts';
 import { checkValues } from '../../actions/load/insert-values.ts';
-import { quoteIdent, type Db } from '../../actions/shared/db.ts';
+import { quoteIdent, type Db } from '../../actions/platform/db.ts';
 import { dropSchemasWithPrefix, openTestDb, testPrefix } from '../helpers/db.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

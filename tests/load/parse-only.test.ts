@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, test } from 'node:test';
-import { silentLogger } from '../../actions/shared/log.ts';
+import { silentLogger } from '../../actions/platform/log.ts';
 import { resolveDumpSource } from '../../actions/load/dump-source.ts';
 import { parseDump } from '../../actions/load/parse-dump.ts';
 
@@ -17,7 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), 'load-parse-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function bigDump(): Buffer {
-  const parts: string[] = ["/*!40101 SET NAMES utf8mb4 */;\n"];
+  const parts: string[] = ['/*!40101 SET NAMES utf8mb4 */;\n'];
   for (const t of ['a', 'b', 'c']) {
     parts.push(`CREATE TABLE \`${t}\` (\`id\` int, \`s\` text, \`n\` double) ENGINE=InnoDB;\n`);
     for (let st = 0; st < 6; st++) {
@@ -32,7 +32,7 @@ function bigDump(): Buffer {
       parts.push(`INSERT INTO \`${t}\` VALUES ${rows.join(',\n')};\n`);
     }
   }
-  parts.push("INSERT INTO `a` VALUES (1,(SELECT 1),2);\n");
+  parts.push('INSERT INTO `a` VALUES (1,(SELECT 1),2);\n');
   parts.push('-- Dump completed on 2026-02-05\n');
   return Buffer.from(parts.join(''), 'utf8');
 }

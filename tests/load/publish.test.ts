@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { qualified, type Db } from '../../actions/shared/db.ts';
-import { createMemoryLogger } from '../../actions/shared/log.ts';
-import { recordLoadHashes } from '../../actions/load/load-hashes.ts';
-import { publishShadow, renamePairs, renameStatement } from '../../actions/load/shadow-swap.ts';
+import { qualified, type Db } from '../../actions/platform/db.ts';
+import { createMemoryLogger } from '../../actions/platform/log.ts';
+import { recordLoadHashes } from '../../actions/platform/load-hashes.ts';
+import { publishShadow, renamePairs, renameStatement } from '../../actions/platform/shadow-swap.ts';
 import { runPipelineInProcess } from '../helpers/cli.ts';
 import { dropSchemasWithPrefix, openTestDb, schemasWithPrefix, testPrefix } from '../helpers/db.ts';
 import { checksums, loadFile, makeDump, tablesOf } from './helpers.ts';
@@ -39,7 +39,10 @@ test('changed tables are swapped in, unchanged ones kept, dropped ones removed, 
   const day1 = join(dir, 'day1.sql');
   writeFileSync(day1, makeDump({ tables: ['a', 'b', 'c'], rows: 600, extra: view }));
   const r1 = await loadFile(db, day1, target, { metaSchema: meta });
-  assert.deepEqual(r1.tables.map((t) => `${t.table}:${t.status}`), ['a:loaded', 'b:loaded', 'c:loaded']);
+  assert.deepEqual(
+    r1.tables.map((t) => `${t.table}:${t.status}`),
+    ['a:loaded', 'b:loaded', 'c:loaded'],
+  );
   const before = await checksums(db, target);
 
   // Day 2: a and b byte-identical, c gone, d new; the view is still there.
@@ -53,7 +56,10 @@ test('changed tables are swapped in, unchanged ones kept, dropped ones removed, 
   assert.equal(after.b, before.b);
   const [{ n }] = await db.query<{ n: string }>(`SELECT n FROM ${qualified(target, 'v_a')}`);
   assert.equal(Number(n), 600);
-  const [{ definer }] = await db.query<{ definer: string }>('SELECT DEFINER AS definer FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [target, 'v_a']);
+  const [{ definer }] = await db.query<{ definer: string }>(
+    'SELECT DEFINER AS definer FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+    [target, 'v_a'],
+  );
   assert.doesNotMatch(definer, /vendor/, 'DEFINER stripped');
 });
 
@@ -80,7 +86,11 @@ test('publish: false leaves the target untouched and returns the shadow and its 
   assert.match((await checksums(db, target)).a!, /^50 rows/);
   assert.deepEqual(await schemasWithPrefix(db, `${target}__`), []);
   const again = await loadFile(db, file, target, { metaSchema: meta });
-  assert.deepEqual(again.tables.map((t) => t.status), ['unchanged', 'unchanged'], 'hashes recorded after the caller published');
+  assert.deepEqual(
+    again.tables.map((t) => t.status),
+    ['unchanged', 'unchanged'],
+    'hashes recorded after the caller published',
+  );
 });
 
 test('--parse-only reads and reports without a database', async () => {
@@ -98,7 +108,10 @@ test('INSERTs of a table that may be unchanged are still checked when it turns o
   const evil = "INSERT INTO `a` VALUES ((SELECT 7 FROM mysql.user LIMIT 1),'x',NULL,NULL);\n";
   writeFileSync(file, makeDump({ tables: ['a', 'e'], rows: 50, tag: 'day3', extra: evil }));
   const r = await loadFile(db, file, target, { metaSchema: meta });
-  assert.deepEqual(r.tables.map((t) => `${t.table}:${t.status}:${t.rows}`), ['a:loaded:50', 'e:unchanged:50']);
+  assert.deepEqual(
+    r.tables.map((t) => `${t.table}:${t.status}:${t.rows}`),
+    ['a:loaded:50', 'e:unchanged:50'],
+  );
   assert.equal(r.refused.length, 1);
   assert.match(r.refused[0]!.reason, /INSERT into a: a parenthesis inside a row/);
 });

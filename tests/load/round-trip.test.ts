@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { qualified, quoteIdent, type Db } from '../../actions/shared/db.ts';
+import { qualified, quoteIdent, type Db } from '../../actions/platform/db.ts';
 import { dropSchemasWithPrefix, openTestDb, testPrefix } from '../helpers/db.ts';
 import { checksums, loadFile, mariadbDump, objectsOf, tableShapes } from './helpers.ts';
 
@@ -38,36 +38,100 @@ before(async () => {
     const ascii = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i)).join('');
     const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
     const rows: unknown[][] = [
-      [0, ascii, all, all, '0000-00-00', '0000-00-00 00:00:00', null, '-12345678901234.123456', 1.5, -2.25e-10, 31, 'b c', 'x,z', '{"a":[1,2]}'],
-      [1, "it's \\ \"quoted\" \n\r\t\x1a\x08 end", Buffer.from([0, 39, 92, 34, 10, 13, 26]), Buffer.alloc(0), '2026-02-05', '2026-02-05 23:59:59', '2026-02-05 01:02:03', '0.000001', 0, 1e308, 0, "d'e", '', ''],
-      [2, '山田太郎 🍣 𠮷野家 ｶﾀｶﾅ', Buffer.from('日本語', 'utf8'), null, '1970-01-01', '9999-12-31 23:59:59', null, null, null, null, null, null, null, null],
+      [
+        0,
+        ascii,
+        all,
+        all,
+        '0000-00-00',
+        '0000-00-00 00:00:00',
+        null,
+        '-12345678901234.123456',
+        1.5,
+        -2.25e-10,
+        31,
+        'b c',
+        'x,z',
+        '{"a":[1,2]}',
+      ],
+      [
+        1,
+        'it\'s \\ "quoted" \n\r\t\x1a\x08 end',
+        Buffer.from([0, 39, 92, 34, 10, 13, 26]),
+        Buffer.alloc(0),
+        '2026-02-05',
+        '2026-02-05 23:59:59',
+        '2026-02-05 01:02:03',
+        '0.000001',
+        0,
+        1e308,
+        0,
+        "d'e",
+        '',
+        '',
+      ],
+      [
+        2,
+        '山田太郎 🍣 𠮷野家 ｶﾀｶﾅ',
+        Buffer.from('日本語', 'utf8'),
+        null,
+        '1970-01-01',
+        '9999-12-31 23:59:59',
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+      ],
       [3, '', Buffer.alloc(0), Buffer.from(''), null, null, null, '0', -0, 0, 1, 'a', 'y', 'NULL'],
       [4, 'NULL', null, null, null, null, null, null, null, null, null, null, null, null],
       [5, null, null, null, null, null, null, null, null, null, null, null, null, null],
       [6, 'x'.repeat(3_000_000), Buffer.alloc(2_000_000, 0xff), null, null, null, null, null, null, null, null, null, null, null],
-      [7, '-- not a comment; /* nor this */ # nor this\nDELIMITER ;;\n*/ ;', null, null, null, null, null, null, null, null, null, null, null, null],
+      [
+        7,
+        '-- not a comment; /* nor this */ # nor this\nDELIMITER ;;\n*/ ;',
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+      ],
     ];
     for (const r of rows) {
       await s.exec('INSERT INTO hard (id, txt, bin, vb, d, dt, ts, dec1, f, dbl, b, e, st, j) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)', r);
     }
     const many = Array.from({ length: 2000 }, (_, k) => [k + 100, `row ${k} ${'é'.repeat(k % 50)}`]);
     await s.exec(`INSERT INTO hard (id, txt) VALUES ${many.map(() => '(?, ?)').join(', ')}`, many.flat());
-    await s.exec("CREATE TABLE `select` (`from` INT PRIMARY KEY, `order by` VARCHAR(10), `we;ird``col` INT)");
+    await s.exec('CREATE TABLE `select` (`from` INT PRIMARY KEY, `order by` VARCHAR(10), `we;ird``col` INT)');
     await s.exec("INSERT INTO `select` VALUES (1, 'a', 2), (2, ';', 3)");
-    await s.exec("CREATE TABLE `we;ird``name -- x` (id INT PRIMARY KEY, v VARCHAR(20)) DEFAULT CHARSET=latin1");
+    await s.exec('CREATE TABLE `we;ird``name -- x` (id INT PRIMARY KEY, v VARCHAR(20)) DEFAULT CHARSET=latin1');
     await s.exec("INSERT INTO `we;ird``name -- x` VALUES (1, 'caf\u00e9'), (2, NULL)");
     await s.exec('CREATE TABLE empty_one (id INT PRIMARY KEY) ENGINE=MyISAM');
     await s.exec('CREATE TABLE parent (id INT PRIMARY KEY) ENGINE=InnoDB');
-    await s.exec('CREATE TABLE child (id INT PRIMARY KEY, parent_id INT, CONSTRAINT fk_p FOREIGN KEY (parent_id) REFERENCES parent (id)) ENGINE=InnoDB');
+    await s.exec(
+      'CREATE TABLE child (id INT PRIMARY KEY, parent_id INT, CONSTRAINT fk_p FOREIGN KEY (parent_id) REFERENCES parent (id)) ENGINE=InnoDB',
+    );
     await s.exec('INSERT INTO parent VALUES (1), (2)');
     await s.exec('INSERT INTO child VALUES (10, 1), (11, 2)');
     await s.exec('CREATE VIEW v_hard AS SELECT id, txt FROM hard WHERE id < 10');
     await s.exec('CREATE VIEW v_on_view AS SELECT COUNT(*) AS n FROM v_hard');
     // A view on a view that sorts after it (mysqldump writes final views in name order).
     await s.exec('CREATE VIEW a_first AS SELECT n FROM v_on_view');
-    await s.exec("CREATE TRIGGER trg_child BEFORE INSERT ON child FOR EACH ROW BEGIN\n  IF NEW.id < 0 THEN SET NEW.id = 0; END IF; -- a comment; here\nEND");
-    await s.exec("CREATE PROCEDURE proc_count(OUT n INT) BEGIN SELECT COUNT(*) INTO n FROM hard; END");
-    await s.exec("CREATE FUNCTION fn_twice(x INT) RETURNS INT DETERMINISTIC RETURN x * 2");
+    await s.exec(
+      'CREATE TRIGGER trg_child BEFORE INSERT ON child FOR EACH ROW BEGIN\n  IF NEW.id < 0 THEN SET NEW.id = 0; END IF; -- a comment; here\nEND',
+    );
+    await s.exec('CREATE PROCEDURE proc_count(OUT n INT) BEGIN SELECT COUNT(*) INTO n FROM hard; END');
+    await s.exec('CREATE FUNCTION fn_twice(x INT) RETURNS INT DETERMINISTIC RETURN x * 2');
   });
 });
 
@@ -107,7 +171,10 @@ test('a second load of the same dump reloads nothing and leaves the data as it w
   const target = `${prefix}t0`;
   const before = await checksums(db, target);
   const r = await loadFile(db, file, target, { metaSchema: meta, withRoutines: true });
-  assert.deepEqual(r.tables.map((t) => t.status), r.tables.map(() => 'unchanged'));
+  assert.deepEqual(
+    r.tables.map((t) => t.status),
+    r.tables.map(() => 'unchanged'),
+  );
   assert.deepEqual(await checksums(db, target), before);
   assert.deepEqual(await objectsOf(db, target), await objectsOf(db, src));
 });

@@ -10,8 +10,8 @@ import { gzipSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startFauxqs } from 'fauxqs';
-import type { Db } from '../../actions/shared/db.ts';
-import { createMemoryLogger } from '../../actions/shared/log.ts';
+import type { Db } from '../../actions/platform/db.ts';
+import { createMemoryLogger } from '../../actions/platform/log.ts';
 import { resolveDumpSource } from '../../actions/load/dump-source.ts';
 import { loadDump } from '../../actions/load/load-dump.ts';
 import { runPipeline } from '../helpers/cli.ts';
@@ -58,13 +58,22 @@ test('the newest gghouse_YYYYMMDD dump under a prefix of 1,000+ objects is chose
   assert.equal(source.name, `s3://${BUCKET}/gghouse/gghouse_20260205.sql.gz`);
   assert.equal(source.date, '20260205');
   const r = await loadDump(db, { source, schema: `${prefix}newest`, metaSchema: meta, threads: 2 }, createMemoryLogger());
-  assert.deepEqual(r.tables.map((t) => [t.table, t.rows]), [['tenants', 20_000], ['rooms', 20_000]]);
+  assert.deepEqual(
+    r.tables.map((t) => [t.table, t.rows]),
+    [
+      ['tenants', 20_000],
+      ['rooms', 20_000],
+    ],
+  );
 });
 
 test('--date picks that day under the prefix', async () => {
   const source = await resolveDumpSource(`s3://${BUCKET}/gghouse/`, { s3: () => client(), date: '20260103' });
   assert.equal(source.name, `s3://${BUCKET}/gghouse/gghouse_20260103.sql`);
-  await assert.rejects(resolveDumpSource(`s3://${BUCKET}/gghouse/`, { s3: () => client(), date: '20250101' }), /no a dump of 20250101 .* \(1055 objects listed\)/);
+  await assert.rejects(
+    resolveDumpSource(`s3://${BUCKET}/gghouse/`, { s3: () => client(), date: '20250101' }),
+    /no a dump of 20250101 .* \(1055 objects listed\)/,
+  );
 });
 
 test('a missing key is a clear error', async () => {
@@ -95,17 +104,26 @@ function cuttingProxy(target: number, cutAfter: number): Promise<{ server: Serve
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port, cuts: () => cuts })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port, cuts: () => cuts })),
+  );
 }
 
 test('a connection dropped mid-download is resumed from the byte where it stopped', async () => {
   const proxy = await cuttingProxy(server.port, 300_000);
   try {
     const log = createMemoryLogger();
-    const source = await resolveDumpSource(`s3://${BUCKET}/gghouse/plain-big.sql`, { s3: () => client(`http://127.0.0.1:${proxy.port}`), log: (m) => log.warn(m), backoffMs: () => 10 });
+    const source = await resolveDumpSource(`s3://${BUCKET}/gghouse/plain-big.sql`, {
+      s3: () => client(`http://127.0.0.1:${proxy.port}`),
+      log: (m) => log.warn(m),
+      backoffMs: () => 10,
+    });
     const r = await loadDump(db, { source, schema: `${prefix}resumed`, metaSchema: meta, threads: 2 }, log);
     assert.equal(proxy.cuts(), 1);
-    assert.ok(log.lines.some((l) => /broke at byte \d+ .*resuming/.test(l)), log.lines.join('\n'));
+    assert.ok(
+      log.lines.some((l) => /broke at byte \d+ .*resuming/.test(l)),
+      log.lines.join('\n'),
+    );
     assert.equal(r.bytes, newest.length);
     assert.deepEqual(await checksums(db, `${prefix}resumed`), await checksums(db, `${prefix}newest`));
   } finally {
@@ -114,9 +132,12 @@ test('a connection dropped mid-download is resumed from the byte where it stoppe
 });
 
 test('the CLI loads from S3 with AWS_ENDPOINT_URL_S3 and prints the per-table summary', async () => {
-  const r = await runPipeline(['load', '--dump', `s3://${BUCKET}/gghouse/`, '--date', '20260104', '--schema-prefix', prefix, '--schema', 'cli'], {
-    env: { AWS_ENDPOINT_URL_S3: endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'ap-northeast-1' },
-  });
+  const r = await runPipeline(
+    ['load', '--dump', `s3://${BUCKET}/gghouse/`, '--date', '20260104', '--schema-prefix', prefix, '--schema', 'cli'],
+    {
+      env: { AWS_ENDPOINT_URL_S3: endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'ap-northeast-1' },
+    },
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /tenants\s+loaded\s+40\b/);
   assert.match(r.stdout, /published to .*cli: 1 tables loaded \(40 rows\)/);

@@ -22,7 +22,7 @@ test('the committed scan-values.wasm is the build of scan-values.wat (npm run bu
 /** A deterministic pseudo-random generator (tests must not flake). */
 function random(seed: number): () => number {
   let x = seed;
-  return () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  return () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
 }
 
 function value(r: () => number): string {
@@ -35,7 +35,12 @@ function value(r: () => number): string {
   let s = '';
   for (let i = 0; i < len; i++) {
     const c = r();
-    s += c < 0.05 ? ['\\\\', "\\'", '\\n', '\\0', '\\"', '\\Z'][Math.floor(r() * 6)] : c < 0.07 ? '日本' : String.fromCharCode(0x20 + Math.floor(r() * 90)).replace(/['\\]/, 'x');
+    s +=
+      c < 0.05
+        ? ['\\\\', "\\'", '\\n', '\\0', '\\"', '\\Z'][Math.floor(r() * 6)]
+        : c < 0.07
+          ? '日本'
+          : String.fromCharCode(0x20 + Math.floor(r() * 90)).replace(/['\\]/, 'x');
   }
   return `'${s}'`;
 }
@@ -43,7 +48,10 @@ function value(r: () => number): string {
 test('the one-pass check agrees with checkValues on random lists in random chunks', () => {
   const r = random(20260205);
   for (let round = 0; round < 300; round++) {
-    const rows = Array.from({ length: 1 + Math.floor(r() * 30) }, () => `(${Array.from({ length: 1 + Math.floor(r() * 6) }, () => value(r)).join(',')})`);
+    const rows = Array.from(
+      { length: 1 + Math.floor(r() * 30) },
+      () => `(${Array.from({ length: 1 + Math.floor(r() * 6) }, () => value(r)).join(',')})`,
+    );
     const sql = Buffer.from(`INSERT INTO \`t\` VALUES ${rows.join(r() < 0.5 ? ',' : ',\n')};\n-- Dump completed\n`, 'utf8');
     const stmtSql = sql.subarray(0, sql.indexOf(';\n'));
     const slow = checkValues(stmtSql, stmtSql.indexOf('VALUES') + 6);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
-import type { Db } from '../../actions/shared/db.ts';
+import type { Db } from '../../actions/platform/db.ts';
 import { dropSchemasWithPrefix, openTestDb, testPrefix } from '../helpers/db.ts';
 import { checksums, loadFile, makeDump } from './helpers.ts';
 
@@ -36,7 +36,10 @@ const spillDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith('pipeli
 
 test('with no memory budget, a plain dump is read back in place and a gzip dump spills to a temporary file', async () => {
   const reference = await loadFile(db, join(dir, 'plain.sql'), `${prefix}ref`, { metaSchema: `${prefix}meta` });
-  assert.equal(reference.tables.reduce((a, t) => a + t.rows, 0), 9000);
+  assert.equal(
+    reference.tables.reduce((a, t) => a + t.rows, 0),
+    9000,
+  );
   const dirsBefore = spillDirs();
   const inPlace = await loadFile(db, join(dir, 'plain.sql'), `${prefix}inplace`, { metaSchema: `${prefix}meta`, maxQueuedBytes: 0 });
   assert.equal(inPlace.spilledBytes, 0, 'nothing copied: the dump file itself is read back');
@@ -49,14 +52,20 @@ test('with no memory budget, a plain dump is read back in place and a gzip dump 
 });
 
 test('a changed table of a reload goes through the spool and loads as LOAD DATA, in place or from the temporary file', async () => {
-  for (const [name, file] of [['plain', 'plain2.sql'], ['packed', 'packed2.sql.gz']] as const) {
+  for (const [name, file] of [
+    ['plain', 'plain2.sql'],
+    ['packed', 'packed2.sql.gz'],
+  ] as const) {
     const target = `${prefix}re_${name}`;
     const meta = `${prefix}meta_${name}`;
     await loadFile(db, join(dir, name === 'plain' ? 'plain.sql' : 'packed.sql.gz'), target, { metaSchema: meta });
     const changed = makeDump({ tables: ['big', 'small_a', 'small_b'], rows: 3000, tag: ' v2' });
     writeFileSync(join(dir, file), name === 'plain' ? changed : gzipSync(changed));
     const r = await loadFile(db, join(dir, file), target, { metaSchema: meta, maxQueuedBytes: 0 });
-    assert.deepEqual(r.tables.map((t) => t.status), ['loaded', 'loaded', 'loaded']);
+    assert.deepEqual(
+      r.tables.map((t) => t.status),
+      ['loaded', 'loaded', 'loaded'],
+    );
     assert.ok(r.batches!.loadData >= 18, `batches went as LOAD DATA (${JSON.stringify(r.batches)})`);
     const [{ n }] = await db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM \`${target}\`.big WHERE name LIKE '% v2'`);
     assert.equal(Number(n), 3000);

@@ -31,11 +31,22 @@ test('the mini project, unbroken, builds with exit 0 (so each error above comes 
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   let stderr = '';
-  const code = await runCli(['build', '--project-dir', MINI_PROJECT, '--schema-prefix', prefix, '--target-dir', join(mkdtempSync(join(tmpdir(), 't-rel-')), 'target')], {
-    env: { DATABASE_URL: TEST_DATABASE_URL },
-    stdout: { write: () => {} },
-    stderr: { write: (t) => void (stderr += t) },
-    cwd: MINI_PROJECT,
-  });
+  const code = await runCli(
+    [
+      'build',
+      '--project-dir',
+      MINI_PROJECT,
+      '--schema-prefix',
+      prefix,
+      '--target-dir',
+      join(mkdtempSync(join(tmpdir(), 't-rel-')), 'target'),
+    ],
+    {
+      env: { DATABASE_URL: TEST_DATABASE_URL },
+      stdout: { write: () => {} },
+      stderr: { write: (t) => void (stderr += t) },
+      cwd: MINI_PROJECT,
+    },
+  );
   assert.equal(code, 0, stderr);
 });

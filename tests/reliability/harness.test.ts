@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { qualified, quoteIdent } from '../../actions/shared/db.ts';
+import { qualified, quoteIdent } from '../../actions/platform/db.ts';
 import { dropSchemasWithPrefix, openTestDb, testPrefix } from '../helpers/db.ts';
 import { compareSnapshots, takeSnapshot, rowsAtRisk } from '../../scripts/reliability/snapshot.ts';
 import { findLeftovers } from '../../scripts/reliability/leftovers.ts';
@@ -45,12 +45,20 @@ test('a snapshot is equal to itself and sees a changed row, a changed view and a
   assert.deepEqual(compareSnapshots(before, await takeSnapshot(db, prefix)), []);
   await db.exec(`UPDATE ${qualified(`${prefix}gold`, 'facts')} SET v = 'changed' WHERE id = 2`);
   const changed = compareSnapshots(before, await takeSnapshot(db, prefix));
-  assert.deepEqual(changed.map((d) => [d.table, d.what]), [['facts', 'checksum']]);
+  assert.deepEqual(
+    changed.map((d) => [d.table, d.what]),
+    [['facts', 'checksum']],
+  );
   assert.equal(rowsAtRisk(before, changed), 3);
-  await db.exec(`CREATE OR REPLACE VIEW ${qualified(`${prefix}gold`, 'facts_v')} AS SELECT id, v FROM ${qualified(`${prefix}gold`, 'facts')}`);
+  await db.exec(
+    `CREATE OR REPLACE VIEW ${qualified(`${prefix}gold`, 'facts_v')} AS SELECT id, v FROM ${qualified(`${prefix}gold`, 'facts')}`,
+  );
   await db.exec(`DROP TABLE ${qualified(`${prefix}gold`, 'facts')}`);
   const diffs = compareSnapshots(before, await takeSnapshot(db, prefix));
-  assert.deepEqual(diffs.map((d) => [d.table, d.what]).sort(), [['facts', 'table missing'], ['facts_v', 'definition']]);
+  assert.deepEqual(diffs.map((d) => [d.table, d.what]).sort(), [
+    ['facts', 'table missing'],
+    ['facts_v', 'definition'],
+  ]);
 });
 
 test('shadow schemas, temporary tables and tables a clean run does not make are leftovers', async () => {
@@ -69,10 +77,17 @@ test('shadow schemas, temporary tables and tables a clean run does not make are 
 test('kill points cover every stage, and kill -9 lands in the planned stage and takes the process group', async () => {
   const calibration = await startPipeline(['load:600', 'build:600', 'publish:300'], { script: STAND_IN }).done;
   assert.equal(calibration.code, 0);
-  assert.deepEqual(stageSpans(calibration.lines).map((s) => s.name), ['load', 'build', 'publish']);
+  assert.deepEqual(
+    stageSpans(calibration.lines).map((s) => s.name),
+    ['load', 'build', 'publish'],
+  );
   const points = chooseKillPoints(calibration.lines, 8);
   assert.equal(points.length, 8);
-  for (const stage of ['load', 'build', 'publish']) assert.ok(points.some((p) => p.plannedStage === stage), `a point in ${stage}`);
+  for (const stage of ['load', 'build', 'publish'])
+    assert.ok(
+      points.some((p) => p.plannedStage === stage),
+      `a point in ${stage}`,
+    );
   const mid = points.find((p) => p.plannedStage === 'build' && p.delayMs > 100)!;
   const pidFile = join(mkdtempSync(join(tmpdir(), 't-rel-')), 'grandchild.pid');
   const outcome = await killAtPoint(['load:600', 'build:600', 'publish:300', '--grandchild', pidFile], mid, { script: STAND_IN });
@@ -92,7 +107,13 @@ test('KILL CONNECTION finds the run by its dedicated user and cuts its statement
   const user = await createPipelineUser(db, prefix);
   try {
     const started = Date.now();
-    const outcome = await killConnectionsAt(db, ['sleep:20000', '--sleep-sql', user.url], /^▶ sleep$/, { user: user.name }, { script: STAND_IN, busyOnly: true });
+    const outcome = await killConnectionsAt(
+      db,
+      ['sleep:20000', '--sleep-sql', user.url],
+      /^▶ sleep$/,
+      { user: user.name },
+      { script: STAND_IN, busyOnly: true },
+    );
     assert.equal(outcome.injected, true);
     assert.equal(outcome.killed.length, 1);
     assert.match(outcome.killed[0]!.info ?? '', /SLEEP/);
@@ -107,7 +128,7 @@ test('KILL CONNECTION finds the run by its dedicated user and cuts its statement
 test("the dedicated user reaches its prefix's schemas and nothing else", async () => {
   const db = await dbPromise;
   const user = await createPipelineUser(db, prefix);
-  const { openDb, parseDatabaseUrl } = await import('../../actions/shared/db.ts');
+  const { openDb, parseDatabaseUrl } = await import('../../actions/platform/db.ts');
   const asUser = await openDb(parseDatabaseUrl(user.url), { connections: 1 });
   try {
     await asUser.exec(`CREATE DATABASE ${quoteIdent(`${prefix}mine`)}`);
@@ -132,7 +153,9 @@ test('readers see only whole versions across an atomic swap, and catch a non-ato
     const readers = await startReaders(db, sql, 3);
     await new Promise((r) => setTimeout(r, 100));
     if (atomic) {
-      await db.exec(`RENAME TABLE ${qualified(schema, 'facts')} TO ${qualified(schema, 'facts_old')}, ${qualified(schema, 'facts_new')} TO ${qualified(schema, 'facts')}`);
+      await db.exec(
+        `RENAME TABLE ${qualified(schema, 'facts')} TO ${qualified(schema, 'facts_old')}, ${qualified(schema, 'facts_new')} TO ${qualified(schema, 'facts')}`,
+      );
     } else {
       // What dbt's MySQL adapter does: a moment with no table at all.
       await db.exec(`DROP TABLE ${qualified(schema, 'facts')}`);

@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { dropSchemasWithPrefix, openTestDb, testPrefix, TEST_DATABASE_URL } from '../helpers/db.ts';
-import type { Db } from '../../actions/shared/db.ts';
+import type { Db } from '../../actions/platform/db.ts';
 import { chooseCommand, createFixture, type Fixture } from '../../scripts/reliability/fixture.ts';
 import { chooseKillPoints, publishKillPoints, type KillPoint } from '../../scripts/reliability/kill-points.ts';
 import { connectionKills, killConnectionCycle, killCycle } from '../../scripts/reliability/faults.ts';

@@ -24,7 +24,10 @@ test('the timeline lists each stage with its start and duration', () => {
 
 test('the staging load shows tables, rows, MB, MB/s, unchanged tables and refused statements', () => {
   const md = renderReport(fixtureRunResults());
-  assert.match(md, /\| `s3:\/\/tokyobeta-vendor-drop\/gghouse\/gghouse_20260205\.sql\.gz` \| `staging__shadow` \| 5 \| 5,010 \| 945 \| 14\.2 \| 66\.5 \| 1 \| 0 \| 1 \|/);
+  assert.match(
+    md,
+    /\| `s3:\/\/tokyobeta-vendor-drop\/gghouse\/gghouse_20260205\.sql\.gz` \| `staging__shadow` \| 5 \| 5,010 \| 945 \| 14\.2 \| 66\.5 \| 1 \| 0 \| 1 \|/,
+  );
   assert.match(md, /Unchanged since the last load, not reloaded: `movings`/);
   assert.ok(md.includes('| 4021 | `` GRANT ALL ON *.* TO `vendor`@`%` `` | GRANT is outside the dump envelope |'));
   assert.match(md, /`utf8mb4_0900_ai_ci` → `utf8mb4_unicode_ci` \(81\)/);
@@ -44,7 +47,10 @@ test('a failed test shows its failing rows, samples and a GitHub link to the lin
   const md = renderReport(fixtureRunResults({ status: 'error' }), { links });
   assert.match(md.split('\n')[2]!, /^❌ \*\*FAILED\*\*.*\*\*nothing published\*\*/);
   const failures = md.slice(md.indexOf('## Failures'), md.indexOf('## Timeline'));
-  assert.match(failures, /test `relationships_moveouts_tenant_id` \(\[models\/gold\/_gold\.yml:31\]\(https:\/\/github\.com\/tokyobeta\/warehouse\/blob\/abc123\/models\/gold\/_gold\.yml#L31\)\): \*\*12 failing rows\*\*/);
+  assert.match(
+    failures,
+    /test `relationships_moveouts_tenant_id` \(\[models\/gold\/_gold\.yml:31\]\(https:\/\/github\.com\/tokyobeta\/warehouse\/blob\/abc123\/models\/gold\/_gold\.yml#L31\)\): \*\*12 failing rows\*\*/,
+  );
   assert.match(failures, /\| tenant_id \| moveout_date \|/);
   assert.equal((failures.match(/\| 90\d\d \|/g) ?? []).length, 5, 'at most five sample rows');
   assert.match(failures, /nothing was published: 1 error-severity test failed.*`silver__shadow`/);
@@ -96,7 +102,15 @@ test('a huge run is cut to fit the job summary, keeping the status line and ever
 test('a report with thousands of failures keeps every one, even over the limit', () => {
   const r = fixtureRunResults({ status: 'error' });
   for (let i = 0; i < 3000; i++) {
-    r.results.push({ unique_id: `test.tokyobeta.t${i}.ab12cd`, status: 'fail', failures: i + 1, message: 'x'.repeat(300), timing: [], execution_time: 0, adapter_response: {} });
+    r.results.push({
+      unique_id: `test.tokyobeta.t${i}.ab12cd`,
+      status: 'fail',
+      failures: i + 1,
+      message: 'x'.repeat(300),
+      timing: [],
+      execution_time: 0,
+      adapter_response: {},
+    });
   }
   const md = renderReport(r, { maxBytes: 100_000 });
   for (const i of [0, 1500, 2999]) assert.match(md, new RegExp(`\`t${i}\`: \\*\\*${(i + 1).toLocaleString('en-US')} failing rows?\\*\\*`));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeRunResults } from '../../actions/shared/run-results.ts';
+import { writeRunResults } from '../../actions/platform/run-results.ts';
 import { runPipelineInProcess } from '../helpers/cli.ts';
 import { fixtureManifest, fixtureRunResults } from '../fixtures/run-results.ts';
 
@@ -15,7 +15,9 @@ test('pipeline report prints the Markdown and writes the same to target/report.m
   writeRunResults(target, fixtureRunResults({ status: 'error' }));
   writeFileSync(join(target, 'manifest.json'), JSON.stringify(fixtureManifest()));
   const r = await runPipelineInProcess(['report', '--target-dir', target], {
-    GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r', GITHUB_SHA: 'f00d',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_REPOSITORY: 'o/r',
+    GITHUB_SHA: 'f00d',
   });
   assert.equal(r.code, 0, r.stderr);
   const file = readFileSync(join(target, 'report.md'), 'utf8');

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { qualified, quoteIdent, type Db } from '../../actions/shared/db.ts';
+import { qualified, quoteIdent, type Db } from '../../actions/platform/db.ts';
 import { collectTableCounts, countTargets } from '../../actions/report/table-counts.ts';
 import { renderReport } from '../../actions/report/render-report.ts';
 import { dropSchemasWithPrefix, openTestDb, testPrefix } from '../helpers/db.ts';
@@ -39,14 +39,23 @@ after(async () => {
 
 test('the published schemas of a run are staging and where its seeds and models build (shadow names mapped back), each with its layer', () => {
   assert.deepEqual(countTargets(manifest, staging), [
-    { schema: staging, layer: 'staging' }, { schema: gold, layer: 'gold' }, { schema: seeds, layer: 'seeds' },
+    { schema: staging, layer: 'staging' },
+    { schema: gold, layer: 'gold' },
+    { schema: seeds, layer: 'seeds' },
   ]);
 });
 
 test('exact counts by layer, views without a count; the next run sees these as its previous counts', async () => {
   const first = await collectTableCounts(db, countTargets(manifest, staging), meta, 'run-1');
   const byName = Object.fromEntries(first.map((c) => [`${c.schema}.${c.table}`, c]));
-  assert.deepEqual(byName[`${staging}.tenants`], { schema: staging, table: 'tenants', layer: 'staging', kind: 'table', rows: 10, previousRows: null });
+  assert.deepEqual(byName[`${staging}.tenants`], {
+    schema: staging,
+    table: 'tenants',
+    layer: 'staging',
+    kind: 'table',
+    rows: 10,
+    previousRows: null,
+  });
   assert.equal(byName[`${gold}.orders_v`]!.kind, 'view');
   assert.equal(byName[`${gold}.orders_v`]!.rows, null);
   assert.equal(byName[`${seeds}.codes`]!.rows, 0);
@@ -57,7 +66,11 @@ test('exact counts by layer, views without a count; the next run sees these as i
   assert.equal(tenants.rows, 7);
   assert.equal(tenants.previousRows, 10);
   const again = await collectTableCounts(db, countTargets(manifest, staging), meta, 'run-2');
-  assert.equal(again.find((c) => c.table === 'tenants')!.previousRows, 10, 'reporting the same run again compares with the run before, not itself');
+  assert.equal(
+    again.find((c) => c.table === 'tenants')!.previousRows,
+    10,
+    'reporting the same run again compares with the run before, not itself',
+  );
 
   const md = renderReport({ ...fixtureRunResults(), tables: second });
   assert.match(md, new RegExp(`\\| \`${staging}\\.tenants\` \\| table \\| 7 \\| 10 \\| ⚠️ -3 \\(-30\\.0%\\) \\|`));

@@ -22,7 +22,10 @@ export function sourceCluster(over: Partial<DBCluster> = {}): DBCluster {
     EarliestRestorableTime: EARLIEST,
     LatestRestorableTime: LATEST,
     DBSubnetGroup: 'tokyobeta-public-subnets',
-    VpcSecurityGroups: [{ VpcSecurityGroupId: 'sg-0aa', Status: 'active' }, { VpcSecurityGroupId: 'sg-0bb', Status: 'active' }],
+    VpcSecurityGroups: [
+      { VpcSecurityGroupId: 'sg-0aa', Status: 'active' },
+      { VpcSecurityGroupId: 'sg-0bb', Status: 'active' },
+    ],
     DBClusterParameterGroup: 'tokyobeta-aurora-mysql8',
     DBClusterMembers: [
       { DBInstanceIdentifier: 'tokyobeta-prod-aurora-reader-1', IsClusterWriter: false },

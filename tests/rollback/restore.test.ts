@@ -7,8 +7,8 @@ import {
   ModifyDBClusterCommand,
   RestoreDBClusterToPointInTimeCommand,
 } from '@aws-sdk/client-rds';
-import { UsageError } from '../../actions/shared/errors.ts';
-import { createMemoryLogger } from '../../actions/shared/log.ts';
+import { UsageError } from '../../actions/platform/errors.ts';
+import { createMemoryLogger } from '../../actions/platform/log.ts';
 import { renderRestore } from '../../actions/rollback/render.ts';
 import { runRestore, type RestoreOptions } from '../../actions/rollback/restore.ts';
 import { TAG_RESTORED_FROM, TAG_RESTORED_TO } from '../../actions/rollback/restore-plan.ts';
@@ -38,12 +38,14 @@ function happyWorld() {
   mock.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: WRITER }).resolves({ DBInstances: [writerInstance()] });
   mock.on(RestoreDBClusterToPointInTimeCommand).resolves({ DBCluster: { DBClusterIdentifier: RESTORED, Status: 'creating' } });
   mock.on(DescribeDBClustersCommand, { DBClusterIdentifier: RESTORED }).resolves({
-    DBClusters: [{
-      DBClusterIdentifier: RESTORED,
-      Status: 'available',
-      Endpoint: `${RESTORED}.cluster-abc.${REGION}.rds.amazonaws.com`,
-      DBClusterMembers: [{ DBInstanceIdentifier: RESTORED_WRITER, IsClusterWriter: true }],
-    }],
+    DBClusters: [
+      {
+        DBClusterIdentifier: RESTORED,
+        Status: 'available',
+        Endpoint: `${RESTORED}.cluster-abc.${REGION}.rds.amazonaws.com`,
+        DBClusterMembers: [{ DBInstanceIdentifier: RESTORED_WRITER, IsClusterWriter: true }],
+      },
+    ],
   });
   mock.on(CreateDBInstanceCommand).resolves({ DBInstance: { DBInstanceIdentifier: RESTORED_WRITER, DBInstanceStatus: 'creating' } });
   mock.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: RESTORED_WRITER }).resolves({
@@ -61,7 +63,9 @@ function calls(rds: ReturnType<typeof mockedRds>): Array<[string, Record<string,
 }
 
 const mutating = (rds: ReturnType<typeof mockedRds>) =>
-  calls(rds).filter(([name]) => !name.startsWith('Describe')).map(([name, input]) => `${name} ${String(input.DBClusterIdentifier ?? input.DBInstanceIdentifier)}`);
+  calls(rds)
+    .filter(([name]) => !name.startsWith('Describe'))
+    .map(([name, input]) => `${name} ${String(input.DBClusterIdentifier ?? input.DBInstanceIdentifier)}`);
 
 const expectedRestore = {
   DBClusterIdentifier: RESTORED,
@@ -120,7 +124,10 @@ test('--apply restores full-copy with the source network and parameters, adds th
   ]);
   assert.equal(report.endpoint, `${RESTORED}.cluster-abc.${REGION}.rds.amazonaws.com`);
   assert.match(renderRestore(report), new RegExp(`Endpoint: ${RESTORED}\\.cluster-abc`));
-  assert.ok(log.lines.some((l) => l.includes(`cluster ${RESTORED}: available`)), log.lines.join('\n'));
+  assert.ok(
+    log.lines.some((l) => l.includes(`cluster ${RESTORED}: available`)),
+    log.lines.join('\n'),
+  );
 });
 
 test('--latest asks for the latest restorable time instead of a time', async () => {
@@ -136,7 +143,10 @@ test('a time outside the restore window is refused before any change', async () 
     const rds = happyWorld();
     await assert.rejects(runRestore(rds.api, options({ target: { kind: 'time', time } }), createMemoryLogger()), (err: Error) => {
       assert.ok(err instanceof UsageError);
-      assert.match(err.message, /restore window of tokyobeta-prod-aurora-cluster-public \(2026-01-29T02:00:00\.000Z to 2026-02-05T11:55:00\.000Z\)/);
+      assert.match(
+        err.message,
+        /restore window of tokyobeta-prod-aurora-cluster-public \(2026-01-29T02:00:00\.000Z to 2026-02-05T11:55:00\.000Z\)/,
+      );
       assert.match(err.message, /To fix this/);
       return true;
     });
@@ -155,23 +165,33 @@ test('the waiter shows progress while the restored cluster is created', async ()
   const report = await runRestore(rds.api, options(), log);
   assert.equal(report.status, 'success');
   const polls = log.lines.filter((l) => l.includes(`cluster ${RESTORED}:`));
-  assert.deepEqual(polls.map((l) => l.split(': ')[1]!.split(' ')[0]), ['creating', 'creating', 'available']);
+  assert.deepEqual(
+    polls.map((l) => l.split(': ')[1]!.split(' ')[0]),
+    ['creating', 'creating', 'available'],
+  );
 });
 
 test('instance creation failing after the restore: the report says what exists and how to clean it up', async () => {
   const rds = happyWorld();
-  rds.mock.on(CreateDBInstanceCommand).rejects(awsError('InsufficientDBInstanceCapacityFault', 'Cannot create a db.r6g.large in ap-northeast-1a'));
+  rds.mock
+    .on(CreateDBInstanceCommand)
+    .rejects(awsError('InsufficientDBInstanceCapacityFault', 'Cannot create a db.r6g.large in ap-northeast-1a'));
   const report = await runRestore(rds.api, options(), createMemoryLogger());
   assert.equal(report.status, 'error');
   assert.deepEqual(mutating(rds), [`RestoreDBClusterToPointInTime ${RESTORED}`, `CreateDBInstance ${RESTORED}`]);
   const failed = report.steps.find((s) => s.status === 'error')!;
   assert.match(failed.message!, /^CreateDBInstance on instance .* failed \(InsufficientDBInstanceCapacityFault: Cannot create/);
-  assert.ok(report.leftovers.some((l) => l.includes(`${RESTORED} exists with no instance`)), report.leftovers.join('\n'));
+  assert.ok(
+    report.leftovers.some((l) => l.includes(`${RESTORED} exists with no instance`)),
+    report.leftovers.join('\n'),
+  );
   assert.ok(report.leftovers.some((l) => l.includes(`${SOURCE} is unchanged`)));
-  assert.deepEqual(report.cleanup, [`aws rds delete-db-cluster --db-cluster-identifier ${RESTORED} --skip-final-snapshot --region ${REGION}`]);
+  assert.deepEqual(report.cleanup, [
+    `aws rds delete-db-cluster --db-cluster-identifier ${RESTORED} --skip-final-snapshot --region ${REGION}`,
+  ]);
   const text = renderRestore(report);
   assert.match(text, /The restore did not finish\. What exists now:/);
-  assert.match(text, /To clean up:\n  aws rds delete-db-cluster/);
+  assert.match(text, /To clean up:\n {2}aws rds delete-db-cluster/);
 });
 
 test('throttling is retried with growing backoff, then succeeds', async () => {
@@ -202,26 +222,42 @@ test('throttling that does not stop becomes one line saying to wait and retry', 
 
 test('access denied, not found and a refused restore time each become one clear line', async () => {
   const denied = happyWorld();
-  denied.mock.on(RestoreDBClusterToPointInTimeCommand).rejects(
-    awsError('AccessDenied', `User: arn:aws:sts::123:assumed-role/etl is not authorized to perform: rds:RestoreDBClusterToPointInTime`, 403),
-  );
+  denied.mock
+    .on(RestoreDBClusterToPointInTimeCommand)
+    .rejects(
+      awsError(
+        'AccessDenied',
+        `User: arn:aws:sts::123:assumed-role/etl is not authorized to perform: rds:RestoreDBClusterToPointInTime`,
+        403,
+      ),
+    );
   const r1 = await runRestore(denied.api, options(), createMemoryLogger());
-  assert.match(r1.steps.at(-1)!.message!, /\(AccessDenied: User: .*\)\. To fix this, allow rds:RestoreDBClusterToPointInTime on cluster tokyobeta-prod-aurora-cluster-public in ap-northeast-1/);
+  assert.match(
+    r1.steps.at(-1)!.message!,
+    /\(AccessDenied: User: .*\)\. To fix this, allow rds:RestoreDBClusterToPointInTime on cluster tokyobeta-prod-aurora-cluster-public in ap-northeast-1/,
+  );
   assert.equal(denied.mock.commandCalls(RestoreDBClusterToPointInTimeCommand).length, 1, 'access denied is not retried');
 
   const missing = mockedRds();
   missing.mock.on(DescribeDBClustersCommand).rejects(awsError('DBClusterNotFoundFault', 'DBCluster nope not found.', 404));
-  await assert.rejects(runRestore(missing.api, options({ cluster: 'nope' }), createMemoryLogger()), /DescribeDBClusters on cluster nope in ap-northeast-1 failed \(DBClusterNotFoundFault: DBCluster nope not found\.\)\. To fix this, check the identifier and region \(rollback\.cluster/);
+  await assert.rejects(
+    runRestore(missing.api, options({ cluster: 'nope' }), createMemoryLogger()),
+    /DescribeDBClusters on cluster nope in ap-northeast-1 failed \(DBClusterNotFoundFault: DBCluster nope not found\.\)\. To fix this, check the identifier and region \(rollback\.cluster/,
+  );
 
   const window = happyWorld();
-  window.mock.on(RestoreDBClusterToPointInTimeCommand).rejects(awsError('InvalidRestoreFault', 'The restore time is outside the restorable window'));
+  window.mock
+    .on(RestoreDBClusterToPointInTimeCommand)
+    .rejects(awsError('InvalidRestoreFault', 'The restore time is outside the restorable window'));
   const r3 = await runRestore(window.api, options(), createMemoryLogger());
   assert.match(r3.steps.at(-1)!.message!, /outside the cluster's restore window\. To fix this, run 'pipeline rollback status'/);
 });
 
 test('an access error while waiting stops the wait at once instead of timing out', async () => {
   const rds = happyWorld();
-  rds.mock.on(DescribeDBClustersCommand, { DBClusterIdentifier: RESTORED }).rejects(awsError('AccessDenied', 'not authorized to perform: rds:DescribeDBClusters', 403));
+  rds.mock
+    .on(DescribeDBClustersCommand, { DBClusterIdentifier: RESTORED })
+    .rejects(awsError('AccessDenied', 'not authorized to perform: rds:DescribeDBClusters', 403));
   const started = Date.now();
   const report = await runRestore(rds.api, options({ maxWaitSeconds: 60 }), createMemoryLogger());
   assert.ok(Date.now() - started < 5000);
@@ -234,23 +270,32 @@ test('an access error while waiting stops the wait at once instead of timing out
 test('--cutover renames the source aside and the restored cluster to the original name', async () => {
   const rds = happyWorld();
   rds.mock.on(ModifyDBClusterCommand).resolves({});
-  rds.mock.on(DescribeDBClustersCommand, { DBClusterIdentifier: OLD }).resolves({ DBClusters: [{ DBClusterIdentifier: OLD, Status: 'available' }] });
+  rds.mock
+    .on(DescribeDBClustersCommand, { DBClusterIdentifier: OLD })
+    .resolves({ DBClusters: [{ DBClusterIdentifier: OLD, Status: 'available' }] });
   rds.mock
     .on(DescribeDBClustersCommand, { DBClusterIdentifier: SOURCE })
     .resolvesOnce({ DBClusters: [sourceCluster()] })
     .resolvesOnce({ DBClusters: [{ DBClusterIdentifier: SOURCE, Status: 'renaming' }] })
-    .resolves({ DBClusters: [{ DBClusterIdentifier: SOURCE, Status: 'available', Endpoint: `${SOURCE}.cluster-abc.${REGION}.rds.amazonaws.com` }] });
+    .resolves({
+      DBClusters: [{ DBClusterIdentifier: SOURCE, Status: 'available', Endpoint: `${SOURCE}.cluster-abc.${REGION}.rds.amazonaws.com` }],
+    });
   const report = await runRestore(rds.api, options({ cutover: true }), createMemoryLogger());
   assert.equal(report.status, 'success', JSON.stringify(report.steps, null, 1));
   assert.deepEqual(
-    calls(rds).filter(([n]) => n === 'ModifyDBCluster').map(([, input]) => input),
+    calls(rds)
+      .filter(([n]) => n === 'ModifyDBCluster')
+      .map(([, input]) => input),
     [
       { DBClusterIdentifier: SOURCE, NewDBClusterIdentifier: OLD, ApplyImmediately: true },
       { DBClusterIdentifier: RESTORED, NewDBClusterIdentifier: SOURCE, ApplyImmediately: true },
     ],
   );
   assert.equal(report.endpoint, `${SOURCE}.cluster-abc.${REGION}.rds.amazonaws.com`);
-  assert.ok(calls(rds).every(([n]) => !/Delete/.test(n)), 'nothing is deleted');
+  assert.ok(
+    calls(rds).every(([n]) => !/Delete/.test(n)),
+    'nothing is deleted',
+  );
 });
 
 test('--cutover is refused when the restored cluster is not available', async () => {
@@ -259,7 +304,15 @@ test('--cutover is refused when the restored cluster is not available', async ()
     .on(DescribeDBClustersCommand, { DBClusterIdentifier: RESTORED })
     .resolvesOnce({ DBClusters: [{ DBClusterIdentifier: RESTORED, Status: 'available' }] })
     .resolvesOnce({ DBClusters: [{ DBClusterIdentifier: RESTORED, Status: 'available', Endpoint: 'e' }] })
-    .resolves({ DBClusters: [{ DBClusterIdentifier: RESTORED, Status: 'backing-up', DBClusterMembers: [{ DBInstanceIdentifier: RESTORED_WRITER, IsClusterWriter: true }] }] });
+    .resolves({
+      DBClusters: [
+        {
+          DBClusterIdentifier: RESTORED,
+          Status: 'backing-up',
+          DBClusterMembers: [{ DBInstanceIdentifier: RESTORED_WRITER, IsClusterWriter: true }],
+        },
+      ],
+    });
   const report = await runRestore(rds.api, options({ cutover: true }), createMemoryLogger());
   assert.equal(report.status, 'error');
   assert.match(report.steps.at(-1)!.message!, /refusing the cutover: .* is 'backing-up', not available/);
@@ -269,8 +322,12 @@ test('--cutover is refused when the restored cluster is not available', async ()
 test('a cutover that fails after renaming the source says how to finish or undo it', async () => {
   const rds = happyWorld();
   rds.mock.on(ModifyDBClusterCommand, { DBClusterIdentifier: SOURCE }).resolves({});
-  rds.mock.on(ModifyDBClusterCommand, { DBClusterIdentifier: RESTORED }).rejects(awsError('InvalidDBClusterStateFault', 'DB cluster is not available'));
-  rds.mock.on(DescribeDBClustersCommand, { DBClusterIdentifier: OLD }).resolves({ DBClusters: [{ DBClusterIdentifier: OLD, Status: 'available' }] });
+  rds.mock
+    .on(ModifyDBClusterCommand, { DBClusterIdentifier: RESTORED })
+    .rejects(awsError('InvalidDBClusterStateFault', 'DB cluster is not available'));
+  rds.mock
+    .on(DescribeDBClustersCommand, { DBClusterIdentifier: OLD })
+    .resolves({ DBClusters: [{ DBClusterIdentifier: OLD, Status: 'available' }] });
   const report = await runRestore(rds.api, options({ cutover: true }), createMemoryLogger());
   assert.equal(report.status, 'error');
   assert.ok(report.leftovers[0]!.includes(`the source is now named ${OLD}`));
@@ -293,7 +350,9 @@ test('long source names are shortened so the restored names fit the 63-character
 
 test('a Serverless v2 source passes its capacity range, so the restored writer can be db.serverless', async () => {
   const rds = mockedRds();
-  rds.mock.on(DescribeDBClustersCommand).resolves({ DBClusters: [sourceCluster({ ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 8 } })] });
+  rds.mock
+    .on(DescribeDBClustersCommand)
+    .resolves({ DBClusters: [sourceCluster({ ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 8 } })] });
   rds.mock.on(DescribeDBInstancesCommand).resolves({ DBInstances: [writerInstance({ DBInstanceClass: 'db.serverless' })] });
   const report = await runRestore(rds.api, options({ apply: false }), createMemoryLogger());
   assert.deepEqual(report.plan.restore.ServerlessV2ScalingConfiguration, { MinCapacity: 0.5, MaxCapacity: 8 });

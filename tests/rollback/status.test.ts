@@ -2,8 +2,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DescribeDBClusterSnapshotsCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { qualified, type Db } from '../../actions/shared/db.ts';
-import { ensureMetaSchema, RUNS_TABLE } from '../../actions/shared/meta.ts';
+import { qualified, type Db } from '../../actions/platform/db.ts';
+import { ensureMetaSchema, RUNS_TABLE } from '../../actions/platform/meta.ts';
 import { readRecentRuns, readRollbackStatus } from '../../actions/rollback/status.ts';
 import { renderStatus } from '../../actions/rollback/render.ts';
 import { dropSchemasWithPrefix, openTestDb, testPrefix } from '../helpers/db.ts';
@@ -34,8 +34,18 @@ function withSnapshots(rds: ReturnType<typeof mockedRds>) {
   rds.mock.on(DescribeDBClustersCommand).resolves({ DBClusters: [sourceCluster()] });
   rds.mock.on(DescribeDBClusterSnapshotsCommand).resolves({
     DBClusterSnapshots: [
-      { DBClusterSnapshotIdentifier: 'rds:snap-0204', SnapshotCreateTime: new Date('2026-02-04T18:05:00Z'), Status: 'available', AllocatedStorage: 3 },
-      { DBClusterSnapshotIdentifier: 'rds:snap-0205', SnapshotCreateTime: new Date('2026-02-05T18:05:00Z'), Status: 'available', AllocatedStorage: 3 },
+      {
+        DBClusterSnapshotIdentifier: 'rds:snap-0204',
+        SnapshotCreateTime: new Date('2026-02-04T18:05:00Z'),
+        Status: 'available',
+        AllocatedStorage: 3,
+      },
+      {
+        DBClusterSnapshotIdentifier: 'rds:snap-0205',
+        SnapshotCreateTime: new Date('2026-02-05T18:05:00Z'),
+        Status: 'available',
+        AllocatedStorage: 3,
+      },
     ],
   });
 }
@@ -44,8 +54,14 @@ test('status shows the window, the automated snapshots newest first, and restore
   const rds = mockedRds();
   withSnapshots(rds);
   const status = await readRollbackStatus(rds.api, { cluster: SOURCE, runs: () => readRecentRuns(db, meta) });
-  assert.deepEqual(rds.mock.commandCalls(DescribeDBClusterSnapshotsCommand)[0]!.args[0].input, { DBClusterIdentifier: SOURCE, SnapshotType: 'automated' });
-  assert.deepEqual(status.snapshots.map((s) => s.id), ['rds:snap-0205', 'rds:snap-0204']);
+  assert.deepEqual(rds.mock.commandCalls(DescribeDBClusterSnapshotsCommand)[0]!.args[0].input, {
+    DBClusterIdentifier: SOURCE,
+    SnapshotType: 'automated',
+  });
+  assert.deepEqual(
+    status.snapshots.map((s) => s.id),
+    ['rds:snap-0205', 'rds:snap-0204'],
+  );
   assert.equal(status.backupRetentionDays, 7);
   assert.deepEqual(
     status.restorePoints.map((p) => [p.time.toISOString(), p.label, p.inWindow]),
@@ -92,12 +108,24 @@ test('the CLI: status exits 0, a dry run exits 0 and changes nothing, a missing 
     assert.match(noWriter.stderr, /has no writer instance/);
 
     mock.on(DescribeDBClustersCommand).rejects(Object.assign(new Error('DBCluster gone not found.'), { name: 'DBClusterNotFoundFault' }));
-    const missing = await runPipelineInProcess(['rollback', 'restore', '--to', '2026-02-05T10:52:00Z', '--cluster', 'gone', '--region', 'us-east-1']);
+    const missing = await runPipelineInProcess([
+      'rollback',
+      'restore',
+      '--to',
+      '2026-02-05T10:52:00Z',
+      '--cluster',
+      'gone',
+      '--region',
+      'us-east-1',
+    ]);
     assert.equal(missing.code, 1);
     assert.equal(missing.stderr.trim().split('\n').length, 1, missing.stderr);
     assert.match(missing.stderr, /^error: DescribeDBClusters on cluster gone in us-east-1 failed \(DBClusterNotFoundFault/);
     assert.equal(mock.commandCalls(DescribeDBClustersCommand).length >= 3, true);
-    assert.ok(mock.calls().every((c) => (c.args[0] as object).constructor.name.startsWith('Describe')), 'only reads');
+    assert.ok(
+      mock.calls().every((c) => (c.args[0] as object).constructor.name.startsWith('Describe')),
+      'only reads',
+    );
   } finally {
     mock.restore();
   }

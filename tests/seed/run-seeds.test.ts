@@ -2,13 +2,13 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readConfig } from '../../actions/shared/config.ts';
-import type { Db } from '../../actions/shared/db.ts';
-import { ConfigError } from '../../actions/shared/errors.ts';
-import { silentLogger } from '../../actions/shared/log.ts';
-import { readProject } from '../../actions/shared/project/read-project.ts';
-import { publishedResolver } from '../../actions/shared/project/resolver.ts';
-import { createSchemas } from '../../actions/shared/schemas.ts';
+import { readConfig } from '../../actions/platform/config.ts';
+import type { Db } from '../../actions/platform/db.ts';
+import { ConfigError } from '../../actions/platform/errors.ts';
+import { silentLogger } from '../../actions/platform/log.ts';
+import { readProject } from '../../actions/transform/project/read-project.ts';
+import { publishedResolver } from '../../actions/transform/project/resolver.ts';
+import { createSchemas } from '../../actions/platform/schemas.ts';
 import { runSeeds } from '../../actions/seed/run-seeds.ts';
 import { dropSchemasWithPrefix, openTestDb, testPrefix } from '../helpers/db.ts';
 import { runPipelineInProcess } from '../helpers/cli.ts';
@@ -35,11 +35,16 @@ async function seed(dir: string, o: { fullRefresh?: boolean } = {}) {
 test('seeds load with their types, CRLF/BOM/quotes handled, into the configured schema', async () => {
   const dir = writeProject({
     'pipeline.yml': CONFIG,
-    'seeds/code_gender.csv': Buffer.from('\ufeffcode,name_ja,name_en,is_default\r\n1,男性,"Male, M",true\r\n2,女性,"Female ""F""",false\r\n0,不明,,false\r\n'),
+    'seeds/code_gender.csv': Buffer.from(
+      '\ufeffcode,name_ja,name_en,is_default\r\n1,男性,"Male, M",true\r\n2,女性,"Female ""F""",false\r\n0,不明,,false\r\n',
+    ),
     'seeds/props.yml': 'version: 2\nseeds:\n  - name: code_gender\n    config:\n      column_types:\n        code: TINYINT\n',
   });
   const results = await seed(dir);
-  assert.deepEqual(results.map((r) => [r.status, r.adapter_response.rows_affected]), [['success', 3]]);
+  assert.deepEqual(
+    results.map((r) => [r.status, r.adapter_response.rows_affected]),
+    [['success', 3]],
+  );
   const rows = await db.query(`SELECT code, name_ja, name_en, is_default FROM \`${prefix}seeds\`.code_gender ORDER BY code`);
   assert.deepEqual(rows, [
     { code: 0, name_ja: '不明', name_en: null, is_default: 0 },
@@ -78,7 +83,10 @@ test('a seed with a bad row is a project error before anything loads, and the pu
     return true;
   });
   const rows = await db.query(`SELECT code, label FROM \`${prefix}seeds\`.code_y`);
-  assert.deepEqual(rows.map((r) => [String(r.code), r.label]), [['1', 'a']]);
+  assert.deepEqual(
+    rows.map((r) => [String(r.code), r.label]),
+    [['1', 'a']],
+  );
   const cli = await runPipelineInProcess(['seed', '--project-dir', dir, '--schema-prefix', prefix]);
   assert.equal(cli.code, 2);
   assert.match(cli.stderr, /seeds\/code_y\.csv:3: row has 3 fields but the header has 2/);
@@ -93,7 +101,10 @@ test('six code tables seed together, each complete', async () => {
   }
   const dir = writeProject(files);
   const results = await seed(dir);
-  assert.deepEqual(results.map((r) => [r.status, r.adapter_response.rows_affected]), Array(6).fill(['success', 18]));
+  assert.deepEqual(
+    results.map((r) => [r.status, r.adapter_response.rows_affected]),
+    Array(6).fill(['success', 18]),
+  );
   const [row] = await db.query(`SELECT COUNT(*) AS n FROM \`${prefix}seeds\`.code_moveout_reason WHERE flag = 1`);
   assert.equal(Number(row!.n), 9);
 });

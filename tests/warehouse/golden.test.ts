@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { qualified, quoteIdent, type Db } from '../../actions/shared/db.ts';
+import { qualified, quoteIdent, type Db } from '../../actions/platform/db.ts';
 import { ROOT, runPipelineInProcess } from '../helpers/cli.ts';
 import { dropSchemasWithPrefix, openTestDb, testPrefix, TEST_DATABASE_URL } from '../helpers/db.ts';
 import * as golden from './golden-expected.ts';
@@ -50,7 +50,10 @@ export async function assertGolden(db: Db, schemas: { silver: string; gold: stri
     await readTable(db, schemas.gold, 'moveout_notices', golden.MOVEOUT_NOTICES_COLUMNS, 'contract_id'),
     expected(golden.MOVEOUT_NOTICES),
   );
-  assert.deepEqual(await readTable(db, schemas.silver, 'stg_tenants', golden.STG_TENANTS_COLUMNS, 'tenant_id'), expected(golden.STG_TENANTS));
+  assert.deepEqual(
+    await readTable(db, schemas.silver, 'stg_tenants', golden.STG_TENANTS_COLUMNS, 'tenant_id'),
+    expected(golden.STG_TENANTS),
+  );
 }
 
 describe('the golden dump built by the plain reference runner', () => {
@@ -80,7 +83,7 @@ describe('the golden dump built by the plain reference runner', () => {
     await assertGolden(db, schemas);
   });
 
-  it('keeps the contract of a missing tenant, drops the soft-deleted tenant\'s, and cleans the dirty values', async () => {
+  it("keeps the contract of a missing tenant, drops the soft-deleted tenant's, and cleans the dirty values", async () => {
     const contracts = await db.query<{ contract_id: number; has_tenant: number; corporate_name: string | null; tenant_type: string }>(
       `SELECT contract_id, has_tenant, corporate_name, tenant_type FROM ${qualified(schemas.silver, 'int_contracts')} ORDER BY contract_id`,
     );
@@ -95,18 +98,27 @@ describe('the golden dump built by the plain reference runner', () => {
     const inquiries = await db.query<{ inquiry_id: number; inquiry_at: string | null; channel: string; nationality: string }>(
       `SELECT inquiry_id, inquiry_at, channel, nationality FROM ${qualified(schemas.silver, 'stg_inquiries')} WHERE inquiry_id IN (1, 6, 8) ORDER BY 1`,
     );
-    assert.deepEqual(inquiries.map((i) => [i.inquiry_at, i.channel, i.nationality]), [
-      ['2026-02-05 23:30:00', 'web', 'Japan'],
-      [null, 'walk-in', 'Japan'],
-      ['2026-01-20 12:00:00', 'web', 'Japan'],
-    ]);
+    assert.deepEqual(
+      inquiries.map((i) => [i.inquiry_at, i.channel, i.nationality]),
+      [
+        ['2026-02-05 23:30:00', 'web', 'Japan'],
+        [null, 'walk-in', 'Japan'],
+        ['2026-01-20 12:00:00', 'web', 'Japan'],
+      ],
+    );
   });
 
   it('runs at least 76 data tests: every error-severity one passes, and the only warnings are the vendor problems the fixture plants', () => {
     assert.ok(tests.length >= 76, `only ${tests.length} data tests`);
-    assert.deepEqual(tests.filter((t) => t.status === 'fail'), []);
     assert.deepEqual(
-      tests.filter((t) => t.status === 'warn').map((t) => t.name).sort(),
+      tests.filter((t) => t.status === 'fail'),
+      [],
+    );
+    assert.deepEqual(
+      tests
+        .filter((t) => t.status === 'warn')
+        .map((t) => t.name)
+        .sort(),
       [...golden.EXPECTED_WARNINGS].sort(),
     );
   });
@@ -177,9 +189,15 @@ describe('the golden dump through the daily job (load, seed, build, test, publis
     const tests = results.results.filter((r) => r.unique_id.startsWith('test.'));
     assert.ok(tests.length >= 76, `only ${tests.length} data tests`);
     assert.ok(results.results.some((r) => r.unique_id === 'source_check.freshness.tokyobeta.staging.movings'));
-    assert.deepEqual(results.results.filter((r) => !['pass', 'success', 'warn'].includes(r.status)), []);
     assert.deepEqual(
-      results.results.filter((r) => r.status === 'warn').map((r) => describeTest(manifest, r.unique_id)).sort(),
+      results.results.filter((r) => !['pass', 'success', 'warn'].includes(r.status)),
+      [],
+    );
+    assert.deepEqual(
+      results.results
+        .filter((r) => r.status === 'warn')
+        .map((r) => describeTest(manifest, r.unique_id))
+        .sort(),
       [...golden.EXPECTED_WARNINGS].sort(),
     );
   });

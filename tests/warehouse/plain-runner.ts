@@ -12,7 +12,7 @@ import { basename, join, relative } from 'node:path';
 import nunjucks from 'nunjucks';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { parse as parseYaml } from 'yaml';
-import { parseDatabaseUrl, qualified, quoteIdent, quoteString, type Db } from '../../actions/shared/db.ts';
+import { parseDatabaseUrl, qualified, quoteIdent, quoteString, type Db } from '../../actions/platform/db.ts';
 
 export interface PlainOptions {
   /** Project root (holds models/, seeds/, tests/data/). */
@@ -171,7 +171,11 @@ export async function plainRun(db: Db, opts: PlainOptions, seedNames: string[]):
 }
 
 type TestSpec = string | Record<string, Record<string, unknown> | null>;
-interface ColumnYaml { name: string; data_tests?: TestSpec[]; tests?: TestSpec[] }
+interface ColumnYaml {
+  name: string;
+  data_tests?: TestSpec[];
+  tests?: TestSpec[];
+}
 
 function thresholdMet(cond: string, n: number): boolean {
   const m = /^(>=|<=|!=|<>|==|>|<|=)\s*(\d+)$/.exec(cond.trim());
@@ -244,7 +248,8 @@ export async function plainTest(db: Db, opts: PlainOptions, seedNames: string[])
     for (const src of doc.sources ?? []) {
       for (const tbl of src.tables) {
         const rel = qualified(sch.staging, tbl.name);
-        for (const col of tbl.columns ?? []) for (const t of col.data_tests ?? col.tests ?? []) await generic(rel, `source_${tbl.name}`, col.name, t);
+        for (const col of tbl.columns ?? [])
+          for (const t of col.data_tests ?? col.tests ?? []) await generic(rel, `source_${tbl.name}`, col.name, t);
       }
     }
   }

@@ -1,20 +1,19 @@
 /**
  * What `test`, `build` and `daily` share at the edge: reading the project and the selection
  * options once, the as-of time, writing compiled tests and target/run_results.json, and the
- * printed summary. The engine calls stay in actions/build/.
+ * printed summary. The engine calls stay in actions/transform/ and actions/daily/.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { UsageError } from '../../../actions/shared/errors.ts';
-import type { Project, TestNode } from '../../../actions/shared/project/types.ts';
-import { writeRunResults, type RunResults } from '../../../actions/shared/run-results.ts';
-import { formatSummary, makeRunResults, type RunOutcome } from '../../../actions/build/summary.ts';
-import { PIPELINE_VERSION } from '../../../actions/build/results.ts';
-import type { CliContext } from '../context.ts';
+import { UsageError } from '../../../actions/platform/errors.ts';
+import type { Project, TestNode } from '../../../actions/transform/project/types.ts';
+import { writeRunResults, type RunResults } from '../../../actions/platform/run-results.ts';
+import { formatSummary, makeRunResults, type RunOutcome } from '../../../actions/transform/summary.ts';
+import { PIPELINE_VERSION } from '../../../actions/transform/results.ts';
+import type { CliContext } from '../../../actions/platform/run-context.ts';
 import type { ModelCommandOptions } from './model-options.ts';
 import { selectFor } from './model-options.ts';
-
 
 /**
  * The as-of time of source freshness: the `as_of_date` var (the dump's date in `daily`) at
@@ -52,8 +51,19 @@ export function finish(ctx: CliContext, f: Finished): number {
   return f.failed ? 1 : 0;
 }
 
-export function stage(name: string, startedAt: Date, status: RunResults['stages'][number]['status'], message?: string): RunResults['stages'][number] {
-  return { name, status, startedAt: startedAt.toISOString(), durationSeconds: (Date.now() - startedAt.getTime()) / 1000, ...(message ? { message } : {}) };
+export function stage(
+  name: string,
+  startedAt: Date,
+  status: RunResults['stages'][number]['status'],
+  message?: string,
+): RunResults['stages'][number] {
+  return {
+    name,
+    status,
+    startedAt: startedAt.toISOString(),
+    durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
+    ...(message ? { message } : {}),
+  };
 }
 
 /** The selected unique_ids; undefined when no --select/--exclude/--state was given (every node). */

@@ -1,7 +1,7 @@
-import { runBuild } from '../../../actions/build/build-run.ts';
-import { runFailed } from '../../../actions/build/summary.ts';
-import { buildManifest, writeManifest } from '../../../actions/shared/project/artifacts.ts';
-import { publishedResolver } from '../../../actions/shared/project/resolver.ts';
+import { runBuild } from '../../../actions/daily/build-run.ts';
+import { runFailed } from '../../../actions/transform/summary.ts';
+import { buildManifest, writeManifest } from '../../../actions/transform/project/artifacts.ts';
+import { publishedResolver } from '../../../actions/transform/project/resolver.ts';
 import type { CommandDef } from '../command.ts';
 import { asOfTime, compiledWriter, finish, selectedIds, stage } from './build-common.ts';
 import { loadProject, readModelOptions } from './model-options.ts';
@@ -17,9 +17,12 @@ nothing failed; otherwise the published warehouse is untouched and the shadow is
 inspection until the next run. Exit 1 when anything failed.`,
   options: {
     ...SELECTION_OPTIONS,
-    publish: { type: 'boolean', help: 'write-audit-publish: build in shadow schemas, test there, publish all layers in one RENAME only when no error-severity test failed' },
+    publish: {
+      type: 'boolean',
+      help: 'write-audit-publish: build in shadow schemas, test there, publish all layers in one RENAME only when no error-severity test failed',
+    },
   },
-  examples: ['pipeline build', 'pipeline build --publish', "pipeline build --select +int_contracts"],
+  examples: ['pipeline build', 'pipeline build --publish', 'pipeline build --select +int_contracts'],
   async run(ctx, o) {
     const options = readModelOptions(o);
     const publish = o.publish === true;
@@ -45,7 +48,17 @@ inspection until the next run. Exit 1 when anything failed.`,
       });
       const failed = runFailed(run.results, run.publish);
       const stages = [stage('build', startedAt, failed ? 'error' : 'success')];
-      return finish(ctx, { invocationId: lock.runId, command: publish ? 'build --publish' : 'build', startedAt, args: { ...options, publish }, results: run.results, stages, publish: run.publish, tables: run.tables, failed });
+      return finish(ctx, {
+        invocationId: lock.runId,
+        command: publish ? 'build --publish' : 'build',
+        startedAt,
+        args: { ...options, publish },
+        results: run.results,
+        stages,
+        publish: run.publish,
+        tables: run.tables,
+        failed,
+      });
     });
   },
 };

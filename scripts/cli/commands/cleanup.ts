@@ -1,12 +1,18 @@
 import type { CommandDef, ParsedOptions } from '../command.ts';
-import type { CliContext } from '../context.ts';
+import type { CliContext } from '../../../actions/platform/run-context.ts';
 import { resolve, join } from 'node:path';
-import { createDirStore, createS3Store, describeTarget, parseArchiveTarget, type ArchiveTarget } from '../../../actions/cleanup/archive-store.ts';
+import {
+  createDirStore,
+  createS3Store,
+  describeTarget,
+  parseArchiveTarget,
+  type ArchiveTarget,
+} from '../../../actions/cleanup/archive-store.ts';
 import { createClassifier } from '../../../actions/cleanup/classify.ts';
 import { planCleanup, runCleanup, type CleanupReport } from '../../../actions/cleanup/cleanup.ts';
 import { renderCleanup } from '../../../actions/cleanup/render-cleanup.ts';
-import { describeDb } from '../../../actions/shared/db.ts';
-import { UsageError } from '../../../actions/shared/errors.ts';
+import { describeDb } from '../../../actions/platform/db.ts';
+import { UsageError } from '../../../actions/platform/errors.ts';
 import { createS3Client } from '../aws-clients.ts';
 
 export interface CleanupCliOptions {
@@ -36,7 +42,13 @@ async function runCleanupCommand(ctx: CliContext, o: CleanupCliOptions): Promise
     // before anything is locked or recorded.
     const plan = await planCleanup(db, classifier, { archive: !o.noArchive });
     const work = () =>
-      runCleanup(db, classifier, { apply: o.apply, archive: !o.noArchive, store, now: new Date(), source: describeDb(ctx.dbSettings) }, ctx.log, plan);
+      runCleanup(
+        db,
+        classifier,
+        { apply: o.apply, archive: !o.noArchive, store, now: new Date(), source: describeDb(ctx.dbSettings) },
+        ctx.log,
+        plan,
+      );
     // Dropping holds the warehouse's run lock, so no pipeline run is building while schemas go.
     let report: CleanupReport | undefined;
     const code = async () => {

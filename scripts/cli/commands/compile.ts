@@ -1,8 +1,8 @@
-import { ConfigError, type Problem } from '../../../actions/shared/errors.ts';
-import { buildManifest, writeCompiled, writeManifest } from '../../../actions/shared/project/artifacts.ts';
-import { compileNode } from '../../../actions/shared/project/compile.ts';
-import { publishedResolver } from '../../../actions/shared/project/resolver.ts';
-import { TemplateError } from '../../../actions/shared/project/templating.ts';
+import { ConfigError, type Problem } from '../../../actions/platform/errors.ts';
+import { buildManifest, writeCompiled, writeManifest } from '../../../actions/transform/project/artifacts.ts';
+import { compileNode } from '../../../actions/transform/project/compile.ts';
+import { publishedResolver } from '../../../actions/transform/project/resolver.ts';
+import { TemplateError } from '../../../actions/transform/project/templating.ts';
 import type { CommandDef } from '../command.ts';
 import { loadProject, readModelOptions, selectFor } from './model-options.ts';
 import { SELECTION_OPTIONS } from './selection-options.ts';

@@ -1,14 +1,14 @@
-import { runDaily } from '../../../actions/build/daily-run.ts';
-import { planRun } from '../../../actions/build/build-run.ts';
-import { customTestNames } from '../../../actions/build/data-tests/test-templating.ts';
-import { validateTests } from '../../../actions/build/data-tests/validate-tests.ts';
+import { runDaily } from '../../../actions/daily/daily-run.ts';
+import { planRun } from '../../../actions/daily/build-run.ts';
+import { customTestNames } from '../../../actions/transform/data-tests/test-templating.ts';
+import { validateTests } from '../../../actions/transform/data-tests/validate-tests.ts';
 import { resolveDumpSource } from '../../../actions/load/dump-source.ts';
-import { ConfigError, UsageError } from '../../../actions/shared/errors.ts';
-import { buildManifest, writeManifest } from '../../../actions/shared/project/artifacts.ts';
-import { publishedResolver } from '../../../actions/shared/project/resolver.ts';
-import type { TestNode } from '../../../actions/shared/project/types.ts';
+import { ConfigError, UsageError } from '../../../actions/platform/errors.ts';
+import { buildManifest, writeManifest } from '../../../actions/transform/project/artifacts.ts';
+import { publishedResolver } from '../../../actions/transform/project/resolver.ts';
+import type { TestNode } from '../../../actions/transform/project/types.ts';
 import type { CommandDef } from '../command.ts';
-import type { CliContext } from '../context.ts';
+import type { CliContext } from '../../../actions/platform/run-context.ts';
 import { parseDate, parseInteger } from '../values.ts';
 import { asOfTime, compiledWriter, finish, selectedIds } from './build-common.ts';
 import { createS3Client } from '../aws-clients.ts';
@@ -56,17 +56,25 @@ The models' as_of_date var is the dump's date (from gghouse_YYYYMMDD in its name
     const loadThreads = o['load-threads'] === undefined ? undefined : parseInteger('load-threads', o['load-threads'] as string, 1, 64);
     const config = ctx.config();
     const spec = (o.dump as string | undefined) ?? config.staging.dump;
-    if (!spec) throw new UsageError("'daily' needs --dump SOURCE (or staging.dump in pipeline.yml). Run 'pipeline daily --help' for its usage.");
+    if (!spec)
+      throw new UsageError("'daily' needs --dump SOURCE (or staging.dump in pipeline.yml). Run 'pipeline daily --help' for its usage.");
     const source = await resolveDumpSource(spec, { date, s3: () => createS3Client(ctx.io.env), log: (m) => ctx.log.warn(m) });
     const dumpDate = date ?? source.date;
     const asOfVar = dumpDate ? { as_of_date: `${dumpDate.slice(0, 4)}-${dumpDate.slice(4, 6)}-${dumpDate.slice(6, 8)}` } : {};
-    if (!dumpDate) ctx.log.warn(`the dump's name ${source.name} has no date (gghouse_YYYYMMDD): as_of_date comes from pipeline.yml; pass --date to set it`);
+    if (!dumpDate)
+      ctx.log.warn(
+        `the dump's name ${source.name} has no date (gghouse_YYYYMMDD): as_of_date comes from pipeline.yml; pass --date to set it`,
+      );
     // The dump's date is the as-of date; an explicit --vars as_of_date still wins.
     const project = loadProject(ctx, { ...options, vars: { ...asOfVar, ...options.vars } });
     const selected = selectedIds(ctx, project, options);
     // Wrong test arguments are a project error before anything is loaded.
     const plan = planRun(project, 'build', selected);
-    const problems = validateTests(project, [...plan.tests].map((id) => project.nodes.get(id) as TestNode), customTestNames(project));
+    const problems = validateTests(
+      project,
+      [...plan.tests].map((id) => project.nodes.get(id) as TestNode),
+      customTestNames(project),
+    );
     if (problems.length > 0) throw new ConfigError(problems);
     writeManifest(ctx.targetDir, buildManifest(project, { resolver: publishedResolver(ctx.schemas()) }));
     const db = await ctx.db({ connections: Math.max(options.threads + 2, (loadThreads ?? 8) + 1) });
@@ -102,12 +110,31 @@ The models' as_of_date var is the dump's date (from gghouse_YYYYMMDD in its name
           if (err instanceof ConfigError) {
             // A project error found once the dump was loaded (a tested column the dump lacks):
             // the results still say so, then the CLI exits 2.
-            finish(ctx, { invocationId: lock.runId, command: 'daily', startedAt, args, results: [], stages: [{ name: 'build', status: 'error', startedAt: startedAt.toISOString(), durationSeconds: 0, message: err.message }], failed: true });
+            finish(ctx, {
+              invocationId: lock.runId,
+              command: 'daily',
+              startedAt,
+              args,
+              results: [],
+              stages: [{ name: 'build', status: 'error', startedAt: startedAt.toISOString(), durationSeconds: 0, message: err.message }],
+              failed: true,
+            });
             await writeRunReport(ctx);
           }
           throw err;
         }
-        const code = finish(ctx, { invocationId: lock.runId, command: 'daily', startedAt, args, results: r.results, stages: r.stages, load: r.load, publish: r.publish, tables: r.tables, failed: r.failed });
+        const code = finish(ctx, {
+          invocationId: lock.runId,
+          command: 'daily',
+          startedAt,
+          args,
+          results: r.results,
+          stages: r.stages,
+          load: r.load,
+          publish: r.publish,
+          tables: r.tables,
+          failed: r.failed,
+        });
         // The report is written whatever happened: it is how a failed morning is explained.
         await writeRunReport(ctx);
         return code;

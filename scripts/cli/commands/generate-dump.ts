@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import type { CommandDef } from '../command.ts';
 import type { ParsedOptions } from '../command.ts';
 import { parseChoice, parseDate, parseInteger, parsePositiveNumber } from '../values.ts';
-import { generateDump } from '../../../actions/generate-dump/generate-dump.ts';
-import { formatBytes } from '../../../actions/shared/progress.ts';
+import { generateDump } from '../../generate-dump/generate-dump.ts';
+import { formatBytes } from '../../../actions/platform/progress.ts';
 
 export interface GenerateDumpOptions {
   out?: string;
@@ -33,7 +33,11 @@ export const generateDumpCommand: CommandDef = {
     scale: { type: 'string', value: 'F', help: 'size relative to the vendor dump, greater than 0 (default 1)' },
     date: { type: 'string', value: 'YYYYMMDD', help: 'the dump date: nothing after it has happened (default 20260205)' },
     seed: { type: 'string', value: 'N', help: 'random seed (default 1)' },
-    flavor: { type: 'string', value: 'TOOL', help: "whose output to reproduce: mysql8 (mysqldump 8.0, the vendor's) or mariadb (mariadb-dump 10.11) (default mysql8)" },
+    flavor: {
+      type: 'string',
+      value: 'TOOL',
+      help: "whose output to reproduce: mysql8 (mysqldump 8.0, the vendor's) or mariadb (mariadb-dump 10.11) (default mysql8)",
+    },
   },
   examples: ['pipeline generate-dump --out /tmp/gghouse_20260205.sql.gz --scale 0.05'],
   async run(ctx, options) {
@@ -44,7 +48,10 @@ export const generateDumpCommand: CommandDef = {
     const stop = () => abort.abort();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    const r = await generateDump({ out, scale: o.scale, date: o.date, seed: o.seed, flavor: o.flavor, signal: abort.signal }, ctx.log).finally(() => {
+    const r = await generateDump(
+      { out, scale: o.scale, date: o.date, seed: o.seed, flavor: o.flavor, signal: abort.signal },
+      ctx.log,
+    ).finally(() => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
     });

@@ -22,7 +22,9 @@ export const inventoryCommand: CommandDef = {
     const o = readInventoryOptions(options);
     const classifier = createClassifier(ctx.config(), ctx.schemas());
     for (const name of classifier.conflicts) {
-      ctx.log.warn(`cleanup.legacy lists ${name}, which the pipeline uses (or the server owns): it is treated as ${name.startsWith(ctx.schemaPrefix) ? 'active' : 'system'} and never dropped`);
+      ctx.log.warn(
+        `cleanup.legacy lists ${name}, which the pipeline uses (or the server owns): it is treated as ${name.startsWith(ctx.schemaPrefix) ? 'active' : 'system'} and never dropped`,
+      );
     }
     const items = await readInventory(await ctx.db(), classifier, { exactRowLimit: EXACT_ROW_LIMIT });
     ctx.print(o.format === 'json' ? renderInventoryJson(items) : renderInventoryMarkdown(items, EXACT_ROW_LIMIT));

@@ -1,11 +1,11 @@
-import { UsageError, errorMessage } from '../../../actions/shared/errors.ts';
-import { formatBytes } from '../../../actions/shared/progress.ts';
-import { writeRunResults, type LoadResult, type RunResults } from '../../../actions/shared/run-results.ts';
+import { UsageError, errorMessage } from '../../../actions/platform/errors.ts';
+import { formatBytes } from '../../../actions/platform/progress.ts';
+import { writeRunResults, type LoadResult, type RunResults } from '../../../actions/platform/run-results.ts';
 import { resolveDumpSource } from '../../../actions/load/dump-source.ts';
 import { loadDump } from '../../../actions/load/load-dump.ts';
 import { parseDump } from '../../../actions/load/parse-dump.ts';
 import type { CommandDef, ParsedOptions } from '../command.ts';
-import type { CliContext } from '../context.ts';
+import type { CliContext } from '../../../actions/platform/run-context.ts';
 import { parseDate, parseInteger } from '../values.ts';
 import { createS3Client } from '../aws-clients.ts';
 
@@ -36,7 +36,10 @@ function tableSummary(r: LoadResult): string {
   const line = (cells: string[]) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   const out = [line(head), ...rows.map(line)];
   const total = r.tables.reduce((a, t) => a + (t.status === 'loaded' ? t.rows : 0), 0);
-  out.push('', `${r.published ? 'published to' : 'loaded into'} ${r.schema}: ${r.tables.filter((t) => t.status === 'loaded').length} tables loaded (${total} rows), ${r.tables.filter((t) => t.status === 'unchanged').length} unchanged, ${r.tables.filter((t) => t.status === 'dropped').length} dropped; ${formatBytes(r.bytes)} in ${r.seconds.toFixed(1)}s with ${r.threads} connections`);
+  out.push(
+    '',
+    `${r.published ? 'published to' : 'loaded into'} ${r.schema}: ${r.tables.filter((t) => t.status === 'loaded').length} tables loaded (${total} rows), ${r.tables.filter((t) => t.status === 'unchanged').length} unchanged, ${r.tables.filter((t) => t.status === 'dropped').length} dropped; ${formatBytes(r.bytes)} in ${r.seconds.toFixed(1)}s with ${r.threads} connections`,
+  );
   for (const c of r.collationMappings) out.push(`collation ${c.from} mapped to ${c.to} (${c.count}x): the server does not have it`);
   if (r.skippedRoutines) out.push(`${r.skippedRoutines} triggers/routines/events skipped (load them with --with-routines)`);
   for (const s of r.skipped ?? []) out.push(`skipped ${s.count}x: ${s.reason}`);
@@ -48,7 +51,8 @@ async function runLoad(ctx: CliContext, options: ParsedOptions): Promise<number>
   const o = readLoadOptions(options);
   const config = ctx.config();
   const spec = o.dump ?? config.staging.dump;
-  if (!spec) throw new UsageError("'load' needs --dump SOURCE (or staging.dump in pipeline.yml). Run 'pipeline load --help' for its usage.");
+  if (!spec)
+    throw new UsageError("'load' needs --dump SOURCE (or staging.dump in pipeline.yml). Run 'pipeline load --help' for its usage.");
   const source = await resolveDumpSource(spec, { date: o.date, s3: () => createS3Client(ctx.io.env), log: (m) => ctx.log.warn(m) });
   if (o.parseOnly) {
     const r = await parseDump(source, { withRoutines: o.withRoutines }, ctx.log);
@@ -56,7 +60,9 @@ async function runLoad(ctx: CliContext, options: ParsedOptions): Promise<number>
     for (const t of r.tables) ctx.print(`${t.table}\t${t.rows} rows\t${formatBytes(t.bytes)}`);
     for (const x of r.refused) ctx.print(`REFUSED line ${x.line} (byte ${x.offset}): ${x.reason}: ${x.statement}`);
     for (const s of r.skipped) ctx.print(`skipped ${s.count}x: ${s.reason}`);
-    ctx.print(`parsed ${source.name}: ${r.statements} statements, ${r.tables.length} tables, ${rows} rows, ${r.views} views, ${r.routines} routines, ${r.refused.length} refused; ${formatBytes(r.bytes)} in ${r.seconds.toFixed(2)}s (${(r.bytes / 1e6 / Math.max(r.seconds, 0.001)).toFixed(0)} MB/s); ${r.complete ? 'complete (trailer present)' : 'INCOMPLETE: no -- Dump completed trailer'}`);
+    ctx.print(
+      `parsed ${source.name}: ${r.statements} statements, ${r.tables.length} tables, ${rows} rows, ${r.views} views, ${r.routines} routines, ${r.refused.length} refused; ${formatBytes(r.bytes)} in ${r.seconds.toFixed(2)}s (${(r.bytes / 1e6 / Math.max(r.seconds, 0.001)).toFixed(0)} MB/s); ${r.complete ? 'complete (trailer present)' : 'INCOMPLETE: no -- Dump completed trailer'}`,
+    );
     return r.complete ? 0 : 1;
   }
   const schemas = ctx.schemas();
@@ -72,7 +78,9 @@ async function runLoad(ctx: CliContext, options: ParsedOptions): Promise<number>
           status,
           elapsed_time: (Date.now() - started.getTime()) / 1000,
           args: { dump: source.name, schema: target, threads: o.threads, with_routines: o.withRoutines },
-          stages: [{ name: 'load', status, startedAt: started.toISOString(), durationSeconds: (Date.now() - started.getTime()) / 1000, message }],
+          stages: [
+            { name: 'load', status, startedAt: started.toISOString(), durationSeconds: (Date.now() - started.getTime()) / 1000, message },
+          ],
           results: [],
           load,
         };
@@ -80,7 +88,19 @@ async function runLoad(ctx: CliContext, options: ParsedOptions): Promise<number>
       };
       try {
         const r = await ctx.log.stage(`load ${source.name} into ${target}`, () =>
-          loadDump(db, { source, schema: target, shadowSchema: `${target}__shadow`, oldSchema: `${target}__old`, metaSchema: schemas.meta, threads: o.threads ?? config.staging.threads, withRoutines: o.withRoutines }, ctx.log),
+          loadDump(
+            db,
+            {
+              source,
+              schema: target,
+              shadowSchema: `${target}__shadow`,
+              oldSchema: `${target}__old`,
+              metaSchema: schemas.meta,
+              threads: o.threads ?? config.staging.threads,
+              withRoutines: o.withRoutines,
+            },
+            ctx.log,
+          ),
         );
         const { plan: _plan, ...result } = r;
         write('success', result);
@@ -88,7 +108,22 @@ async function runLoad(ctx: CliContext, options: ParsedOptions): Promise<number>
         return 0;
       } catch (err) {
         const message = errorMessage(err);
-        write('error', { source: source.name, schema: target, bytes: 0, seconds: (Date.now() - started.getTime()) / 1000, tables: [], refused: [], skippedRoutines: 0, collationMappings: [], published: false, error: message }, message);
+        write(
+          'error',
+          {
+            source: source.name,
+            schema: target,
+            bytes: 0,
+            seconds: (Date.now() - started.getTime()) / 1000,
+            tables: [],
+            refused: [],
+            skippedRoutines: 0,
+            collationMappings: [],
+            published: false,
+            error: message,
+          },
+          message,
+        );
         throw err;
       }
     },

@@ -1,6 +1,6 @@
-import { UsageError } from '../../../actions/shared/errors.ts';
-import { publishedResolver } from '../../../actions/shared/project/resolver.ts';
-import type { GraphNode } from '../../../actions/shared/project/types.ts';
+import { UsageError } from '../../../actions/platform/errors.ts';
+import { publishedResolver } from '../../../actions/transform/project/resolver.ts';
+import type { GraphNode } from '../../../actions/transform/project/types.ts';
 import type { CommandDef } from '../command.ts';
 import { loadProject, readModelOptions, selectFor } from './model-options.ts';
 import { SELECTION_OPTIONS } from './selection-options.ts';
@@ -28,15 +28,27 @@ export const lsCommand: CommandDef = {
     const resolver = publishedResolver(ctx.schemas());
     const rows = selection.ids.map((id) => {
       const n = (project.nodes.get(id) ?? project.sources.get(id))!;
-      const relation = n.resource_type === 'test' || (n.resource_type === 'model' && n.config.materialized === 'ephemeral') ? undefined : resolver.resolve(n);
-      return { unique_id: id, name: n.resource_type === 'source' ? `${n.source_name}.${n.name}` : n.name, resource_type: n.resource_type, materialized: kindOf(n), relation: relation ? `${relation.schema}.${relation.identifier}` : null, path: n.original_file_path, tags: n.tags };
+      const relation =
+        n.resource_type === 'test' || (n.resource_type === 'model' && n.config.materialized === 'ephemeral')
+          ? undefined
+          : resolver.resolve(n);
+      return {
+        unique_id: id,
+        name: n.resource_type === 'source' ? `${n.source_name}.${n.name}` : n.name,
+        resource_type: n.resource_type,
+        materialized: kindOf(n),
+        relation: relation ? `${relation.schema}.${relation.identifier}` : null,
+        path: n.original_file_path,
+        tags: n.tags,
+      };
     });
     if (format === 'json') {
       for (const r of rows) ctx.print(JSON.stringify(r));
     } else {
       const w1 = Math.max(4, ...rows.map((r) => r.resource_type.length));
       const w2 = Math.max(4, ...rows.map((r) => r.materialized.length));
-      for (const r of rows) ctx.print(`${r.resource_type.padEnd(w1)}  ${r.materialized.padEnd(w2)}  ${r.unique_id.split('.').slice(1).join('.')}`);
+      for (const r of rows)
+        ctx.print(`${r.resource_type.padEnd(w1)}  ${r.materialized.padEnd(w2)}  ${r.unique_id.split('.').slice(1).join('.')}`);
     }
     return 0;
   },

@@ -3,16 +3,16 @@
  * object, and the project read with them (vars overridden by --vars, env_var() from the CLI's
  * environment), then the selection.
  */
-import { UsageError } from '../../../actions/shared/errors.ts';
-import { readStateManifest } from '../../../actions/shared/project/artifacts.ts';
+import { UsageError } from '../../../actions/platform/errors.ts';
+import { readStateManifest } from '../../../actions/transform/project/artifacts.ts';
 import { join, resolve } from 'node:path';
-import { readProject } from '../../../actions/shared/project/read-project.ts';
-import { TEMPLATE_CACHE_FILE } from '../../../actions/shared/project/template-cache.ts';
-import { selectNodes, type Selection } from '../../../actions/shared/project/selection.ts';
-import type { Project } from '../../../actions/shared/project/types.ts';
-import { parseYaml } from '../../../actions/shared/yaml-source.ts';
+import { readProject } from '../../../actions/transform/project/read-project.ts';
+import { TEMPLATE_CACHE_FILE } from '../../../actions/transform/project/template-cache.ts';
+import { selectNodes, type Selection } from '../../../actions/transform/project/selection.ts';
+import type { Project } from '../../../actions/transform/project/types.ts';
+import { parseYaml } from '../../../actions/platform/yaml-source.ts';
 import type { ParsedOptions } from '../command.ts';
-import type { CliContext } from '../context.ts';
+import type { CliContext } from '../../../actions/platform/run-context.ts';
 import { parseInteger } from '../values.ts';
 
 export interface ModelCommandOptions {

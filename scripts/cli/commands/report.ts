@@ -1,23 +1,14 @@
 import type { CommandDef } from '../command.ts';
 import type { ParsedOptions } from '../command.ts';
-import type { CliContext } from '../context.ts';
+import type { CliContext } from '../../../actions/platform/run-context.ts';
 import { parseChoice } from '../values.ts';
-import { redact } from '../../../actions/shared/secrets.ts';
-import { requireRunResults, writeReport, type TableCounter } from '../../../actions/report/report-stage.ts';
+import { redact } from '../../../actions/platform/secrets.ts';
+import { requireRunResults, writeReport } from '../../../actions/report/report-stage.ts';
 import { linksFromEnv } from '../../../actions/report/links.ts';
-import { collectTableCounts, countTargets } from '../../../actions/report/table-counts.ts';
+import { tableCounter } from '../../../actions/report/table-counts.ts';
 
 export function readReportOptions(o: ParsedOptions): { format: 'md' | 'json' } {
   return Object.freeze({ format: o.format === undefined ? 'md' : parseChoice('format', o.format as string, ['md', 'json'] as const) });
-}
-
-/** Row counts of the published tables through the context's database (used by the report action too). */
-export function tableCounter(ctx: CliContext): TableCounter {
-  return async (results, manifest) => {
-    const db = await ctx.db({ connections: 4 });
-    const schemas = ctx.schemas();
-    return collectTableCounts(db, countTargets(manifest, schemas.staging), schemas.meta, results.metadata.invocation_id);
-  };
 }
 
 /**

@@ -4,8 +4,8 @@ import { renderRestore, renderStatus } from '../../../actions/rollback/render.ts
 import { runRestore } from '../../../actions/rollback/restore.ts';
 import { readRecentRuns, readRollbackStatus } from '../../../actions/rollback/status.ts';
 import { createRdsClient, regionFrom } from '../aws-clients.ts';
-import type { CliContext } from '../context.ts';
-import { UsageError } from '../../../actions/shared/errors.ts';
+import type { CliContext } from '../../../actions/platform/run-context.ts';
+import { UsageError } from '../../../actions/platform/errors.ts';
 import type { ParsedOptions } from '../command.ts';
 import { parseIsoTime } from '../values.ts';
 
@@ -30,7 +30,15 @@ export function readRollbackOptions(o: ParsedOptions, positionals: string[]): Ro
   if (action === 'status' && (to || latest || o.apply || o.cutover)) {
     throw new UsageError("--to, --latest, --apply and --cutover belong to 'rollback restore', not 'rollback status'");
   }
-  return Object.freeze({ action, cluster: o.cluster as string | undefined, region: o.region as string | undefined, to, latest, apply: o.apply === true, cutover: o.cutover === true });
+  return Object.freeze({
+    action,
+    cluster: o.cluster as string | undefined,
+    region: o.region as string | undefined,
+    to,
+    latest,
+    apply: o.apply === true,
+    cutover: o.cutover === true,
+  });
 }
 
 export const rollbackCommand: CommandDef = {
@@ -66,7 +74,11 @@ async function runRollback(ctx: CliContext, o: RollbackOptions): Promise<number>
       return 0;
     }
     if (o.cutover && !o.apply) ctx.log.info('--cutover without --apply: showing the renames it would do');
-    const report = await runRestore(api, { cluster, target: o.to ? { kind: 'time', time: o.to } : { kind: 'latest' }, apply: o.apply, cutover: o.cutover }, ctx.log);
+    const report = await runRestore(
+      api,
+      { cluster, target: o.to ? { kind: 'time', time: o.to } : { kind: 'latest' }, apply: o.apply, cutover: o.cutover },
+      ctx.log,
+    );
     ctx.print(renderRestore(report));
     return report.status === 'error' ? 1 : 0;
   } finally {

@@ -1,8 +1,8 @@
-import { writeRunResults } from '../../../actions/shared/run-results.ts';
-import { buildManifest, writeManifest } from '../../../actions/shared/project/artifacts.ts';
-import { publishedResolver } from '../../../actions/shared/project/resolver.ts';
-import { runModels } from '../../../actions/build/run-models.ts';
-import { modelRunResults } from '../../../actions/build/results.ts';
+import { writeRunResults } from '../../../actions/platform/run-results.ts';
+import { buildManifest, writeManifest } from '../../../actions/transform/project/artifacts.ts';
+import { publishedResolver } from '../../../actions/transform/project/resolver.ts';
+import { runModels } from '../../../actions/transform/run-models.ts';
+import { modelRunResults } from '../../../actions/transform/results.ts';
 import type { CommandDef } from '../command.ts';
 import { idsOf, loadProject, readModelOptions, selectFor } from './model-options.ts';
 import { SELECTION_OPTIONS } from './selection-options.ts';
@@ -25,9 +25,24 @@ export const runCommand: CommandDef = {
     // The exit code is what the lock records: a failed model makes the run's row say 'error'.
     return ctx.withRunLock('run', async () => {
       const results = await ctx.log.stage(`run ${ids.length} model(s) on ${o.threads} thread(s)`, () =>
-        runModels(project, db, { select: ids, resolver, threads: o.threads, fullRefresh: o.fullRefresh, targetDir: ctx.targetDir, log: ctx.log }),
+        runModels(project, db, {
+          select: ids,
+          resolver,
+          threads: o.threads,
+          fullRefresh: o.fullRefresh,
+          targetDir: ctx.targetDir,
+          log: ctx.log,
+        }),
       );
-      writeRunResults(ctx.targetDir, modelRunResults('run', results, startedAt, { select: o.select, exclude: o.exclude, full_refresh: o.fullRefresh, threads: o.threads }));
+      writeRunResults(
+        ctx.targetDir,
+        modelRunResults('run', results, startedAt, {
+          select: o.select,
+          exclude: o.exclude,
+          full_refresh: o.fullRefresh,
+          threads: o.threads,
+        }),
+      );
       const errors = results.filter((r) => r.status === 'error').length;
       const skipped = results.filter((r) => r.status === 'skipped').length;
       ctx.log.info(`done: ${results.length - errors - skipped} ok, ${errors} error(s), ${skipped} skipped`);

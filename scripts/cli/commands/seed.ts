@@ -1,8 +1,8 @@
-import { writeRunResults } from '../../../actions/shared/run-results.ts';
-import { buildManifest, writeManifest } from '../../../actions/shared/project/artifacts.ts';
-import { publishedResolver } from '../../../actions/shared/project/resolver.ts';
+import { writeRunResults } from '../../../actions/platform/run-results.ts';
+import { buildManifest, writeManifest } from '../../../actions/transform/project/artifacts.ts';
+import { publishedResolver } from '../../../actions/transform/project/resolver.ts';
 import { runSeeds } from '../../../actions/seed/run-seeds.ts';
-import { modelRunResults } from '../../../actions/build/results.ts';
+import { modelRunResults } from '../../../actions/transform/results.ts';
 import type { CommandDef } from '../command.ts';
 import { idsOf, loadProject, readModelOptions, selectFor } from './model-options.ts';
 import { SELECTION_OPTIONS } from './selection-options.ts';
@@ -25,9 +25,19 @@ export const seedCommand: CommandDef = {
     // The exit code is what the lock records: a failed seed makes the run's row say 'error'.
     return ctx.withRunLock('seed', async () => {
       const results = await ctx.log.stage(`seed ${ids.length} seed(s)`, () =>
-        runSeeds(project, db, { select: ids, resolver, metaSchema: ctx.schemas().meta, fullRefresh: o.fullRefresh, threads: o.threads, log: ctx.log }),
+        runSeeds(project, db, {
+          select: ids,
+          resolver,
+          metaSchema: ctx.schemas().meta,
+          fullRefresh: o.fullRefresh,
+          threads: o.threads,
+          log: ctx.log,
+        }),
       );
-      writeRunResults(ctx.targetDir, modelRunResults('seed', results, startedAt, { select: o.select, exclude: o.exclude, full_refresh: o.fullRefresh }));
+      writeRunResults(
+        ctx.targetDir,
+        modelRunResults('seed', results, startedAt, { select: o.select, exclude: o.exclude, full_refresh: o.fullRefresh }),
+      );
       return results.some((r) => r.status === 'error') ? 1 : 0;
     });
   },

@@ -1,5 +1,5 @@
-import { runBuild } from '../../../actions/build/build-run.ts';
-import { runFailed } from '../../../actions/build/summary.ts';
+import { runBuild } from '../../../actions/daily/build-run.ts';
+import { runFailed } from '../../../actions/transform/summary.ts';
 import type { CommandDef } from '../command.ts';
 import { asOfTime, compiledWriter, finish, selectedIds, stage } from './build-common.ts';
 import { loadProject, readModelOptions } from './model-options.ts';

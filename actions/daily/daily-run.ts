@@ -1,0 +1,164 @@
+/**
+ * `daily`: the scheduled job. Load the dump into the staging shadow (the loader's own swap
+ * deferred), build every layer in shadow schemas reading that staging, test there, and publish
+ * staging, seeds, silver and gold in ONE RENAME TABLE — only when nothing failed. The caller
+ * writes the results (target/run_results.json) in every case.
+ */
+import type { Db } from '../platform/db.ts';
+import { errorMessage } from '../platform/errors.ts';
+import type { Logger } from '../platform/log.ts';
+import type { Project, TestNode } from '../transform/project/types.ts';
+import type { LoadResult, NodeResult, PublishResult, StageResult, TableCount } from '../platform/run-results.ts';
+import { stagingCounts } from '../transform/table-counts.ts';
+import type { Schemas } from '../platform/schemas.ts';
+import type { DumpSource } from '../load/dump-source.ts';
+import { loadDump } from '../load/load-dump.ts';
+import { recordLoadHashes } from '../platform/load-hashes.ts';
+import { planRun, runBuild, runLayers } from './build-run.ts';
+import { cleanLeftovers, notPublished } from '../publish/publish.ts';
+import { runFailed } from '../transform/summary.ts';
+
+export interface DailyOptions {
+  readonly project: Project;
+  readonly db: Db;
+  readonly schemas: Schemas;
+  readonly log: Logger;
+  readonly source: DumpSource;
+  /** The run's as-of time (the dump's date). */
+  readonly asOf: Date;
+  readonly selected?: ReadonlySet<string>;
+  /** Build and test in the shadow, but do not publish. */
+  readonly dryRun?: boolean;
+  readonly loadThreads?: number;
+  readonly withRoutines?: boolean;
+  readonly threads: number;
+  readonly fullRefresh?: boolean;
+  readonly targetDir?: string;
+  readonly onCompiled?: (test: TestNode, sql: string) => void;
+  readonly beforeSwap?: () => Promise<void>;
+  readonly afterSwap?: () => Promise<void>;
+}
+
+export interface DailyResult {
+  stages: StageResult[];
+  load?: LoadResult;
+  results: NodeResult[];
+  publish: PublishResult;
+  /** Row counts: staging tables of the load, then the relations built. */
+  tables: TableCount[];
+  failed: boolean;
+}
+
+async function timed<T>(stages: StageResult[], name: string, fn: () => Promise<T>, status: (t: T) => StageResult['status']): Promise<T> {
+  const started = new Date();
+  try {
+    const t = await fn();
+    stages.push({ name, status: status(t), startedAt: started.toISOString(), durationSeconds: (Date.now() - started.getTime()) / 1000 });
+    return t;
+  } catch (err) {
+    stages.push({
+      name,
+      status: 'error',
+      startedAt: started.toISOString(),
+      durationSeconds: (Date.now() - started.getTime()) / 1000,
+      message: errorMessage(err),
+    });
+    throw err;
+  }
+}
+
+export async function runDaily(o: DailyOptions): Promise<DailyResult> {
+  const { project, db, schemas, log } = o;
+  const stages: StageResult[] = [];
+  const plan = planRun(project, 'build', o.selected);
+  const layers = runLayers(project, schemas, plan.build, true);
+  // Leftovers of an earlier run (a failed run's shadow kept for inspection, a killed run's
+  // old schemas) go first, staging's included: the load below fills a fresh shadow.
+  const cleaned = await cleanLeftovers(db, layers);
+  if (cleaned.length > 0) log.info(`removed leftovers of an earlier run: ${cleaned.join(', ')}`);
+
+  let outcome;
+  try {
+    outcome = await timed(
+      stages,
+      'load',
+      () =>
+        log.stage(`load ${o.source.name} into the shadow of ${schemas.staging}`, () =>
+          loadDump(
+            db,
+            {
+              source: o.source,
+              schema: schemas.staging,
+              shadowSchema: schemas.shadow(project.config.staging.schema),
+              oldSchema: schemas.old(project.config.staging.schema),
+              metaSchema: schemas.meta,
+              threads: o.loadThreads,
+              withRoutines: o.withRoutines,
+              publish: false,
+            },
+            log,
+          ),
+        ),
+      () => 'success',
+    );
+  } catch (err) {
+    const message = errorMessage(err);
+    log.error(message);
+    return {
+      stages,
+      results: [],
+      load: {
+        source: o.source.name,
+        schema: schemas.staging,
+        bytes: 0,
+        seconds: 0,
+        tables: [],
+        refused: [],
+        skippedRoutines: 0,
+        collationMappings: [],
+        published: false,
+        error: message,
+      } as LoadResult,
+      publish: await notPublished(db, layers, `the load failed: ${message}`),
+      tables: [],
+      failed: true,
+    };
+  }
+  const { plan: swap, ...load } = outcome;
+
+  const run = await timed(
+    stages,
+    o.dryRun ? 'build (dry run)' : 'build and publish',
+    () =>
+      runBuild({
+        project,
+        db,
+        schemas,
+        log,
+        command: 'build',
+        selected: o.selected,
+        publish: { dryRun: o.dryRun, staging: swap, beforeSwap: o.beforeSwap, afterSwap: o.afterSwap },
+        fullRefresh: o.fullRefresh,
+        asOf: o.asOf,
+        threads: o.threads,
+        targetDir: o.targetDir,
+        onCompiled: o.onCompiled,
+      }),
+    (r) => (runFailed(r.results, r.publish, o.dryRun) ? 'error' : r.results.some((x) => x.status === 'warn') ? 'warn' : 'success'),
+  );
+  const publish = run.publish!;
+  // Before the hashes move on: the previous counts are the last published load's.
+  const staging = await stagingCounts(db, schemas.meta, schemas.staging, outcome.tables);
+  if (publish.published) {
+    // What is published now is described by these hashes (the next load skips unchanged tables).
+    await recordLoadHashes(db, schemas.meta, schemas.staging, outcome.tables);
+  }
+  return {
+    stages,
+    load: { ...load, published: publish.published },
+    results: run.results,
+    publish,
+    tables: [...staging, ...run.tables],
+    failed: runFailed(run.results, publish, o.dryRun),
+  };
+}

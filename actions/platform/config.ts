@@ -1,0 +1,244 @@
+/**
+ * pipeline.yml (or, where a directory has none, dbt_project.yml): read once, validated up front,
+ * frozen. `readConfig` does the I/O; `validateConfig` does none and returns every problem at once,
+ * each with the file, line and dotted field path.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, UsageError, type Problem } from './errors.ts';
+import { parseYaml, type YamlSource } from './yaml-source.ts';
+
+export type ConfigTree = Record<string, unknown>;
+
+export interface PipelineConfig {
+  /** Absolute path of the file read. */
+  readonly file: string;
+  readonly kind: 'pipeline' | 'dbt';
+  readonly name: string;
+  /** Default schema of models that set no `+schema`. Default: `name`. */
+  readonly schema: string;
+  readonly staging: {
+    /** Schema the dump is loaded into. Default `staging`. */
+    readonly schema: string;
+    /** Load connections. Default: chosen by the loader from the server. */
+    readonly threads?: number;
+    /** Default dump source (file, s3://bucket/key or s3://bucket/prefix/). */
+    readonly dump?: string;
+  };
+  /** Schema of the pipeline's own metadata (runs, content hashes). Default `pipeline_meta`. */
+  readonly metaSchema: string;
+  /** Schema where `store_failures` keeps failing rows. Default `pipeline_audit`. */
+  readonly auditSchema: string;
+  readonly modelPaths: readonly string[];
+  readonly seedPaths: readonly string[];
+  readonly testPaths: readonly string[];
+  readonly macroPaths: readonly string[];
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly models: ConfigTree;
+  readonly seeds: ConfigTree;
+  readonly tests: ConfigTree;
+  readonly rollback: { readonly cluster?: string; readonly region?: string };
+  /** Legacy schemas that `cleanup` may drop, each with the reason. */
+  readonly cleanup: { readonly legacy: Readonly<Record<string, string>> };
+  /** Where each top-level field was written, for later problems (project validation). */
+  readonly source: YamlSource;
+}
+
+const PIPELINE_KEYS = [
+  'name',
+  'schema',
+  'staging',
+  'meta-schema',
+  'audit-schema',
+  'model-paths',
+  'seed-paths',
+  'test-paths',
+  'macro-paths',
+  'vars',
+  'models',
+  'seeds',
+  'tests',
+  'data_tests',
+  'rollback',
+  'cleanup',
+  'version',
+] as const;
+
+/** dbt_project.yml fields that mean nothing here; accepted so an existing dbt project runs as is. */
+const DBT_IGNORED_KEYS = [
+  'config-version',
+  'profile',
+  'target-path',
+  'clean-targets',
+  'require-dbt-version',
+  'analysis-paths',
+  'snapshot-paths',
+  'docs-paths',
+  'asset-paths',
+  'packages-install-path',
+  'log-path',
+  'quoting',
+  'on-run-start',
+  'on-run-end',
+  'dispatch',
+  'flags',
+  'query-comment',
+  'snapshots',
+  'sources',
+  'metrics',
+  'semantic-models',
+  'saved-queries',
+  'exposures',
+  'analyses',
+  'restrict-access',
+] as const;
+
+export const IDENTIFIER = /^[A-Za-z0-9_]{1,48}$/;
+
+export function findConfigFile(projectDir: string): string {
+  for (const name of ['pipeline.yml', 'dbt_project.yml']) {
+    const file = join(projectDir, name);
+    if (existsSync(file)) return file;
+  }
+  throw new UsageError(
+    `no pipeline.yml or dbt_project.yml in ${projectDir}. To fix this, run from the project's directory or pass --project-dir DIR.`,
+  );
+}
+
+export function readConfig(projectDir: string): PipelineConfig {
+  const file = findConfigFile(projectDir);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as Error).message}. To fix this, check that the file is readable by this user.`);
+  }
+  const source = parseYaml(text, file);
+  const kind = file.endsWith('dbt_project.yml') ? 'dbt' : 'pipeline';
+  const result = validateConfig(source, kind);
+  if (result.problems.length > 0) throw new ConfigError(result.problems);
+  return result.config!;
+}
+
+export function validateConfig(source: YamlSource, kind: 'pipeline' | 'dbt'): { config?: PipelineConfig; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const problem = (path: (string | number)[], message: string) =>
+    problems.push({ message, path: path.join('.'), location: source.locate(path) });
+
+  const raw = source.value;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    problems.push({ message: 'expected a mapping of settings (name: ..., schema: ...)', location: { file: source.file, line: 1 } });
+    return { problems };
+  }
+  const top = raw as Record<string, unknown>;
+  const allowed = new Set<string>([...PIPELINE_KEYS, ...(kind === 'dbt' ? DBT_IGNORED_KEYS : [])]);
+  for (const key of Object.keys(top)) {
+    if (!allowed.has(key)) {
+      problem([key], `unknown field '${key}'. Known fields: ${[...PIPELINE_KEYS].join(', ')}.`);
+    }
+  }
+
+  const str = (path: (string | number)[], value: unknown, opts: { required?: boolean; identifier?: boolean } = {}) => {
+    if (value === undefined || value === null) {
+      if (opts.required) problem(path, 'is required: expected a string');
+      return undefined;
+    }
+    if (typeof value !== 'string' || value.length === 0) {
+      problem(path, `expected a non-empty string, got ${JSON.stringify(value)}`);
+      return undefined;
+    }
+    if (opts.identifier && !IDENTIFIER.test(value)) {
+      problem(path, `expected a schema name of letters, digits and underscores (at most 48), got '${value}'`);
+      return undefined;
+    }
+    return value;
+  };
+  const mapping = (path: (string | number)[], value: unknown): Record<string, unknown> => {
+    if (value === undefined || value === null) return {};
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      problem(path, 'expected a mapping (key: value lines)');
+      return {};
+    }
+    return value as Record<string, unknown>;
+  };
+  const paths = (key: string, fallback: string[]): string[] => {
+    const v = top[key];
+    if (v === undefined || v === null) return fallback;
+    if (!Array.isArray(v) || v.some((p) => typeof p !== 'string')) {
+      problem([key], `expected a list of directories, e.g. [${fallback.join(', ')}]`);
+      return fallback;
+    }
+    return v as string[];
+  };
+  const onlyKeys = (path: string[], value: Record<string, unknown>, keys: string[]) => {
+    for (const k of Object.keys(value)) {
+      if (!keys.includes(k)) problem([...path, k], `unknown field '${k}'. Known fields: ${keys.join(', ')}.`);
+    }
+  };
+
+  const name = str(['name'], top.name, { required: true, identifier: true }) ?? 'project';
+  const schema = str(['schema'], top.schema, { identifier: true }) ?? name;
+
+  const stagingRaw = mapping(['staging'], top.staging);
+  onlyKeys(['staging'], stagingRaw, ['schema', 'threads', 'dump']);
+  const stagingSchema = str(['staging', 'schema'], stagingRaw.schema, { identifier: true }) ?? 'staging';
+  let threads: number | undefined;
+  if (stagingRaw.threads !== undefined) {
+    if (!Number.isInteger(stagingRaw.threads) || (stagingRaw.threads as number) < 1 || (stagingRaw.threads as number) > 64) {
+      problem(['staging', 'threads'], `expected a whole number from 1 to 64, got ${JSON.stringify(stagingRaw.threads)}`);
+    } else threads = stagingRaw.threads as number;
+  }
+  const dump = str(['staging', 'dump'], stagingRaw.dump);
+
+  const rollbackRaw = mapping(['rollback'], top.rollback);
+  onlyKeys(['rollback'], rollbackRaw, ['cluster', 'region']);
+  const cleanupRaw = mapping(['cleanup'], top.cleanup);
+  onlyKeys(['cleanup'], cleanupRaw, ['legacy']);
+  const legacyRaw = mapping(['cleanup', 'legacy'], cleanupRaw.legacy);
+  const legacy: Record<string, string> = {};
+  for (const [schemaName, reason] of Object.entries(legacyRaw)) {
+    if (typeof reason !== 'string' || reason.trim() === '') {
+      problem(['cleanup', 'legacy', schemaName], 'expected the reason this schema is legacy, as text');
+    } else legacy[schemaName] = reason;
+  }
+
+  const varsRaw = mapping(['vars'], top.vars);
+  const models = mapping(['models'], top.models);
+  const seeds = mapping(['seeds'], top.seeds);
+  const tests = mapping([top.data_tests !== undefined ? 'data_tests' : 'tests'], top.data_tests ?? top.tests);
+
+  const config: PipelineConfig = {
+    file: source.file,
+    kind,
+    name,
+    schema,
+    staging: { schema: stagingSchema, threads, dump },
+    metaSchema: str(['meta-schema'], top['meta-schema'], { identifier: true }) ?? 'pipeline_meta',
+    auditSchema: str(['audit-schema'], top['audit-schema'], { identifier: true }) ?? 'pipeline_audit',
+    modelPaths: paths('model-paths', ['models']),
+    seedPaths: paths('seed-paths', ['seeds']),
+    testPaths: paths('test-paths', ['tests']),
+    macroPaths: paths('macro-paths', ['macros']),
+    vars: varsRaw,
+    models,
+    seeds,
+    tests,
+    rollback: {
+      cluster: str(['rollback', 'cluster'], rollbackRaw.cluster),
+      region: str(['rollback', 'region'], rollbackRaw.region),
+    },
+    cleanup: { legacy },
+    source,
+  };
+  return { config: deepFreeze(config), problems };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as object)) {
+      if (v && typeof v === 'object' && typeof v !== 'function') deepFreeze(v);
+    }
+  }
+  return value;
+}

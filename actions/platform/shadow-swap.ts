@@ -1,0 +1,155 @@
+/**
+ * Publishing a loaded shadow schema. Every table moves into the target with ONE `RENAME TABLE`
+ * (atomic in MySQL and MariaDB: readers see the old tables or the new ones, never a mix), the
+ * replaced ones move out to the `…__old` schema, which is then dropped.
+ * https://dev.mysql.com/doc/refman/8.0/en/rename-table.html
+ *
+ * Views, triggers and routines cannot move between schemas with RENAME TABLE (MySQL refuses
+ * "Changing schema from … to … is not allowed" and "Trigger in wrong schema"), so they are
+ * recreated in the target right after the rename: a view keeps working throughout (it names
+ * its tables, which the rename replaced), only its definition changes a moment later.
+ */
+import { qualified, quoteIdent, type Db, type DbSession } from './db.ts';
+import type { Logger } from './log.ts';
+
+/** The kinds of stored program a dump may create beside its tables. */
+export type RoutineType = 'TRIGGER' | 'PROCEDURE' | 'FUNCTION' | 'EVENT';
+
+export interface DeferredObject {
+  type: 'VIEW' | RoutineType;
+  name: string;
+  /** The CREATE statement, with unqualified names (it runs with the target as default schema). */
+  sql: string;
+  /** The session settings (`SET SESSION …`) the dump gave it (sql_mode, character set). */
+  sessionSql: string;
+}
+
+export interface SwapPlan {
+  /** The published schema. */
+  target: string;
+  /** Where the new tables are (the shadow schema). */
+  shadow: string;
+  /** Where replaced tables go for the instant of the swap. */
+  old: string;
+  /** Tables in the shadow that go into the target (replacing a table of that name, if any). */
+  replace: string[];
+  /** Tables of the target that leave it (the vendor dropped them from the dump). */
+  drop: string[];
+  /** Tables of the target that stay as they are (identical to the last load). */
+  unchanged: string[];
+  /** Views of the target that are not in the dump any more. */
+  dropViews: string[];
+  /** Views, triggers and routines to create in the target after the rename, in order. */
+  objects: DeferredObject[];
+}
+
+/** The `from TO to` pairs of one plan, for one shared RENAME TABLE over several schemas. */
+export function renamePairs(plan: SwapPlan, existing: ReadonlySet<string>): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (const t of plan.replace) {
+    if (existing.has(t)) pairs.push([qualified(plan.target, t), qualified(plan.old, t)]);
+    pairs.push([qualified(plan.shadow, t), qualified(plan.target, t)]);
+  }
+  for (const t of plan.drop) pairs.push([qualified(plan.target, t), qualified(plan.old, t)]);
+  return pairs;
+}
+
+export function renameStatement(pairs: Array<[string, string]>): string | undefined {
+  return pairs.length ? `RENAME TABLE ${pairs.map(([a, b]) => `${a} TO ${b}`).join(', ')}` : undefined;
+}
+
+/** Base tables of a schema. */
+export async function baseTables(db: Db | DbSession, schema: string): Promise<Set<string>> {
+  const rows = await db.query<{ name: string }>(
+    "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'",
+    [schema],
+  );
+  return new Set(rows.map((r) => r.name));
+}
+
+export async function views(db: Db | DbSession, schema: string): Promise<Set<string>> {
+  const rows = await db.query<{ name: string }>(
+    "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'VIEW'",
+    [schema],
+  );
+  return new Set(rows.map((r) => r.name));
+}
+
+/** Triggers on the given tables (they would block the move of their table to another schema). */
+async function triggersOn(db: DbSession, schema: string, tables: string[]): Promise<string[]> {
+  if (!tables.length) return [];
+  const rows = await db.query<{ name: string; tbl: string }>(
+    'SELECT TRIGGER_NAME AS name, EVENT_OBJECT_TABLE AS tbl FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?',
+    [schema],
+  );
+  const set = new Set(tables);
+  return rows.filter((r) => set.has(r.tbl)).map((r) => r.name);
+}
+
+/**
+ * Swaps the shadow into the target: drops what would block the rename (triggers on replaced
+ * tables, views with a new table's name), one RENAME TABLE, then recreates views and routines,
+ * drops the old tables and the shadow schema.
+ */
+export async function publishShadow(db: Db, plan: SwapPlan, log: Logger): Promise<void> {
+  await db.withSession(async (s) => {
+    await s.exec(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(plan.target)}`);
+    await s.exec(`DROP DATABASE IF EXISTS ${quoteIdent(plan.old)}`);
+    await s.exec(`CREATE DATABASE ${quoteIdent(plan.old)}`);
+    const existing = await baseTables(s, plan.target);
+    const targetViews = await views(s, plan.target);
+    // Triggers cannot leave their schema; the dump's triggers are recreated below.
+    const moving = [...plan.replace.filter((t) => existing.has(t)), ...plan.drop];
+    const hasTriggerObjects = plan.objects.some((o) => o.type === 'TRIGGER');
+    for (const trg of await triggersOn(s, plan.target, moving)) await s.exec(`DROP TRIGGER IF EXISTS ${qualified(plan.target, trg)}`);
+    for (const trg of await triggersOn(s, plan.shadow, plan.replace)) await s.exec(`DROP TRIGGER IF EXISTS ${qualified(plan.shadow, trg)}`);
+    for (const v of plan.replace.filter((t) => targetViews.has(t))) await s.exec(`DROP VIEW IF EXISTS ${qualified(plan.target, v)}`);
+    const rename = renameStatement(renamePairs(plan, existing));
+    if (rename) await s.exec(rename);
+    log.debug(`swapped ${plan.replace.length} tables into ${plan.target}, ${plan.drop.length} out`);
+    await createObjects(s, plan, hasTriggerObjects);
+    for (const v of plan.dropViews) await s.exec(`DROP VIEW IF EXISTS ${qualified(plan.target, v)}`);
+    await s.exec(`DROP DATABASE IF EXISTS ${quoteIdent(plan.old)}`);
+    await s.exec(`DROP DATABASE IF EXISTS ${quoteIdent(plan.shadow)}`);
+  });
+}
+
+/** Views and routines of the dump, created in `schema` (the target, or the shadow to check them). */
+export async function createObjects(
+  s: DbSession,
+  plan: Pick<SwapPlan, 'objects' | 'target'>,
+  _triggers = true,
+  schema = plan.target,
+): Promise<void> {
+  if (!plan.objects.length) return;
+  const [{ db: before }] = await s.query<{ db: string | null }>('SELECT DATABASE() AS db');
+  const [{ mode }] = await s.query<{ mode: string }>('SELECT @@SESSION.sql_mode AS mode');
+  await s.exec(`USE ${quoteIdent(schema)}`);
+  try {
+    // mysqldump writes final views in name order (its stand-ins covered dependencies): a view on a
+    // view that comes later fails the first time, so failed ones are retried while others succeed.
+    let todo = [...plan.objects];
+    for (;;) {
+      const failed: Array<{ o: DeferredObject; err: unknown }> = [];
+      for (const o of todo) {
+        try {
+          await s.exec(`DROP ${o.type} IF EXISTS ${qualified(schema, o.name)}`);
+          if (o.sessionSql) await s.exec(o.sessionSql);
+          await s.exec(o.type === 'VIEW' ? o.sql.replace(/^\s*CREATE\s+(OR\s+REPLACE\s+)?/i, 'CREATE OR REPLACE ') : o.sql);
+        } catch (err) {
+          failed.push({ o, err });
+        }
+      }
+      if (failed.length === 0) break;
+      if (failed.length === todo.length)
+        throw Object.assign(failed[0]!.err as Error, {
+          message: `${failed[0]!.o.type} ${failed[0]!.o.name}: ${(failed[0]!.err as Error).message}`,
+        });
+      todo = failed.map((f) => f.o);
+    }
+  } finally {
+    await s.exec('SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci');
+    await s.exec('SET SESSION sql_mode = ?', [mode]);
+    if (before) await s.exec(`USE ${quoteIdent(before)}`);
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The NodeExecutor of `build`: seeds through the seed loader, models through the engine's
+ * materializations, each to wherever the run's resolver puts it. Under write-audit-publish an
+ * unchanged seed (same content hash as the published one) is not reloaded into the shadow: it
+ * is kept published, reported as `unchanged`, and the run's resolver reads it there.
+ */
+import { qualified, type Db } from '../platform/db.ts';
+import { errorMessage } from '../platform/errors.ts';
+import type { Logger } from '../platform/log.ts';
+import { CONTENT_HASHES_TABLE, ensureMetaSchema } from '../platform/meta.ts';
+import { writeCompiled } from './project/artifacts.ts';
+import { compileNode } from './project/compile.ts';
+import type { ModelNode, Project, Relation, RelationResolver, SeedNode } from './project/types.ts';
+import type { NodeResult } from '../platform/run-results.ts';
+import { loadSeed } from '../seed/load-seed.ts';
+import { prepareSeeds } from '../seed/run-seeds.ts';
+import { materialize } from './materialize.ts';
+import { nodeResult } from '../platform/node-result.ts';
+import { relationKind } from '../platform/relations.ts';
+import type { NodeExecutor } from './run-nodes.ts';
+
+export interface EngineExecutorOptions {
+  project: Project;
+  db: Db;
+  metaSchema: string;
+  fullRefresh?: boolean;
+  /** target/ for compiled SQL. Default: not written. */
+  targetDir?: string;
+  log: Logger;
+  /**
+   * Write–audit–publish: where a seed is published, to decide whether the shadow needs it.
+   * `keep` is told about every seed kept at its published place.
+   */
+  published?: { resolver: RelationResolver; keep(id: string): void };
+}
+
+export function engineExecutor(o: EngineExecutorOptions): NodeExecutor & { prepare(): Promise<void> } {
+  const seeds = [...o.project.nodes.values()].filter((n): n is SeedNode => n.resource_type === 'seed');
+  // Every seed is read and checked before anything runs (a bad CSV is a project error, exit 2).
+  const prepared = prepareSeeds(seeds);
+  return {
+    async prepare() {
+      if (seeds.length > 0) await ensureMetaSchema(o.db, o.metaSchema);
+    },
+    async execute(node, resolver) {
+      return node.resource_type === 'seed' ? runSeed(node, resolver) : runModel(node, resolver);
+    },
+  };
+
+  async function publishedUnchanged(seed: SeedNode, published: Relation, hash: string): Promise<boolean> {
+    if (o.fullRefresh) return false;
+    const [row] = await o.db.query<{ content_hash: string }>(
+      `SELECT content_hash FROM ${qualified(o.metaSchema, CONTENT_HASHES_TABLE)} WHERE kind = 'seed' AND schema_name = ? AND table_name = ?`,
+      [published.schema, published.identifier],
+    );
+    return (
+      row?.content_hash === hash && (await o.db.withSession((s) => relationKind(s, published.schema, published.identifier))) === 'table'
+    );
+  }
+
+  async function runSeed(seed: SeedNode, resolver: RelationResolver): Promise<NodeResult> {
+    const startedAt = new Date();
+    const p = prepared.get(seed.unique_id)!;
+    const relation = resolver.resolve(seed);
+    try {
+      if (o.published) {
+        const pub = o.published.resolver.resolve(seed);
+        if (await publishedUnchanged(seed, pub, p.contentHash)) {
+          o.published.keep(seed.unique_id);
+          return nodeResult(
+            seed.unique_id,
+            'success',
+            { startedAt, completedAt: new Date() },
+            {
+              message: `unchanged (${p.table.rows.length} rows), kept published`,
+              rows: 0,
+              file: seed.original_file_path,
+              relation: `${pub.schema}.${pub.identifier}`,
+            },
+          );
+        }
+      }
+      const r = await loadSeed(o.db, p, relation, { metaSchema: o.metaSchema, fullRefresh: o.fullRefresh || o.published !== undefined });
+      const msg = r.status === 'unchanged' ? `unchanged (${r.rows} rows)` : `INSERT ${r.rows}`;
+      return nodeResult(
+        seed.unique_id,
+        'success',
+        { startedAt, completedAt: new Date() },
+        {
+          message: msg,
+          rows: r.status === 'unchanged' ? 0 : r.rows,
+          file: seed.original_file_path,
+          relation: `${relation.schema}.${relation.identifier}`,
+        },
+      );
+    } catch (err) {
+      const message = `seed ${seed.name} (${seed.original_file_path}) failed to load into ${relation.schema}.${relation.identifier}: ${errorMessage(err)}. The published table was left as it was.`;
+      return nodeResult(seed.unique_id, 'error', { startedAt, completedAt: new Date() }, { message, file: seed.original_file_path });
+    }
+  }
+
+  async function runModel(node: ModelNode, resolver: RelationResolver): Promise<NodeResult> {
+    const startedAt = new Date();
+    let compiledAt: Date | undefined;
+    let compiledPath: string | undefined;
+    const relation = resolver.resolve(node);
+    try {
+      const r = await o.db.withSession((session) =>
+        materialize(session, node, relation, {
+          fullRefresh: o.fullRefresh,
+          compile: (isIncremental) => compileNode(o.project, node.unique_id, resolver, { isIncremental }),
+          onCompiled: (sql) => {
+            compiledAt = new Date();
+            if (o.targetDir) compiledPath = writeCompiled(o.targetDir, o.project, node, sql);
+          },
+        }),
+      );
+      return nodeResult(
+        node.unique_id,
+        'success',
+        { startedAt, compiledAt, completedAt: new Date() },
+        {
+          message: r.message,
+          rows: r.rows,
+          file: node.original_file_path,
+          relation: `${relation.schema}.${relation.identifier}`,
+        },
+      );
+    } catch (err) {
+      const where = compiledPath ? ` Compiled SQL: ${compiledPath}.` : '';
+      const message = `model ${node.name} (${node.original_file_path}) failed: ${errorMessage(err)}.${where} To fix this, correct the model and run it again.`;
+      return nodeResult(
+        node.unique_id,
+        'error',
+        { startedAt, compiledAt, completedAt: new Date() },
+        {
+          message,
+          file: node.original_file_path,
+          relation: `${relation.schema}.${relation.identifier}`,
+        },
+      );
+    }
+  }
+}
+
+/**
+ * After a publish, the content hashes recorded for seeds loaded into the shadow are moved to the
+ * published schema's name, so the next run knows those seeds are unchanged.
+ */
+export async function moveSeedHashes(db: Db, metaSchema: string, renames: ReadonlyMap<string, string>): Promise<void> {
+  const table = qualified(metaSchema, CONTENT_HASHES_TABLE);
+  for (const [shadow, published] of renames) {
+    await db.exec(
+      `DELETE FROM ${table} WHERE kind = 'seed' AND schema_name = ? AND table_name IN (SELECT table_name FROM (SELECT table_name FROM ${table} WHERE kind = 'seed' AND schema_name = ?) AS moved)`,
+      [published, shadow],
+    );
+    await db.exec(`UPDATE ${table} SET schema_name = ? WHERE kind = 'seed' AND schema_name = ?`, [published, shadow]);
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The materializations: how one compiled model becomes a relation on the server.
+ * - view: CREATE OR REPLACE VIEW (a table in the way is swapped out atomically);
+ * - table: CREATE TABLE <name>__new AS ..., then one RENAME swap, then the old one dropped;
+ * - incremental: the first run (or --full-refresh) builds like a table; later runs put the new
+ *   rows in a table beside it, then delete the rows with the same unique_key and insert the new
+ *   ones in one transaction (append when there is no unique_key);
+ * - ephemeral: nothing on the server (inlined as a CTE where it is used).
+ * A failed statement leaves the published relation exactly as it was.
+ */
+import { qualified, quoteIdent, type DbSession } from '../platform/db.ts';
+import type { ModelNode, Relation } from './project/types.ts';
+import { besideName, dropRelation, ensureSchema, relationKind, swapIn } from '../platform/relations.ts';
+
+export interface MaterializeResult {
+  /** Rows written (table: rows built; incremental: rows inserted; view: 0). */
+  rows: number;
+  /** dbt-like status line: `CREATE VIEW`, `SELECT 42`, `INSERT 7`. */
+  message: string;
+  /** The SQL that was run (compiled with is_incremental() as decided here). */
+  sql: string;
+}
+
+export interface MaterializeOptions {
+  fullRefresh?: boolean;
+  /** Compiles the model; `isIncremental` is what is_incremental() answers. */
+  compile(isIncremental: boolean): string;
+  /** Called with the SQL before it runs (to write target/compiled). */
+  onCompiled?(sql: string): void;
+}
+
+export async function materialize(db: DbSession, node: ModelNode, relation: Relation, o: MaterializeOptions): Promise<MaterializeResult> {
+  const { schema, identifier } = relation;
+  switch (node.config.materialized) {
+    case 'ephemeral':
+      return { rows: 0, message: 'EPHEMERAL', sql: o.compile(false) };
+    case 'view': {
+      const sql = o.compile(false);
+      o.onCompiled?.(sql);
+      await ensureSchema(db, schema);
+      if ((await relationKind(db, schema, identifier)) === 'table') {
+        const built = besideName(identifier, '__new');
+        await dropRelation(db, schema, built);
+        await db.exec(`CREATE VIEW ${qualified(schema, built)} AS\n${sql}`);
+        await swapIn(db, schema, built, identifier);
+      } else {
+        await db.exec(`CREATE OR REPLACE VIEW ${qualified(schema, identifier)} AS\n${sql}`);
+      }
+      return { rows: 0, message: 'CREATE VIEW', sql };
+    }
+    case 'table':
+      return buildTable(db, schema, identifier, o.compile(false), o);
+    case 'incremental': {
+      const existing = await relationKind(db, schema, identifier);
+      const refresh = o.fullRefresh === true && node.config.full_refresh !== false;
+      if (existing !== 'table' || refresh) return buildTable(db, schema, identifier, o.compile(false), o);
+      return mergeIncremental(db, node, schema, identifier, o.compile(true), o);
+    }
+  }
+}
+
+async function buildTable(
+  db: DbSession,
+  schema: string,
+  identifier: string,
+  sql: string,
+  o: MaterializeOptions,
+): Promise<MaterializeResult> {
+  o.onCompiled?.(sql);
+  await ensureSchema(db, schema);
+  const built = besideName(identifier, '__new');
+  await dropRelation(db, schema, built);
+  try {
+    const r = await db.exec(`CREATE TABLE ${qualified(schema, built)} AS\n${sql}`);
+    await swapIn(db, schema, built, identifier);
+    return { rows: r.affectedRows, message: `SELECT ${r.affectedRows}`, sql };
+  } catch (err) {
+    await dropRelation(db, schema, built, 'table').catch(() => {});
+    throw err;
+  }
+}
+
+async function columnsOf(db: DbSession, schema: string, table: string): Promise<string[]> {
+  const rows = await db.query<{ c: string }>(
+    'SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
+    [schema, table],
+  );
+  return rows.map((r) => r.c);
+}
+
+function uniqueKeys(node: ModelNode): string[] {
+  const k = node.config.unique_key;
+  if (k === undefined || k === null) return [];
+  return (Array.isArray(k) ? k : [k])
+    .flatMap((s: string) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+async function mergeIncremental(
+  db: DbSession,
+  node: ModelNode,
+  schema: string,
+  identifier: string,
+  sql: string,
+  o: MaterializeOptions,
+): Promise<MaterializeResult> {
+  o.onCompiled?.(sql);
+  const staged = besideName(identifier, '__new');
+  await dropRelation(db, schema, staged);
+  await db.exec(`CREATE TABLE ${qualified(schema, staged)} AS\n${sql}`);
+  try {
+    const target = qualified(schema, identifier);
+    const source = qualified(schema, staged);
+    // Columns the target has (on_schema_change: ignore, as dbt's default): new columns are not added.
+    const targetCols = await columnsOf(db, schema, identifier);
+    const cols = (await columnsOf(db, schema, staged)).filter((c) => targetCols.includes(c));
+    const keys = uniqueKeys(node);
+    for (const k of keys) {
+      if (!cols.includes(k))
+        throw new Error(`unique_key column '${k}' is not a column of both the model's query and ${schema}.${identifier}`);
+    }
+    const list = cols.map(quoteIdent).join(', ');
+    await db.exec('START TRANSACTION');
+    try {
+      if (keys.length > 0) {
+        // dbt's delete+insert. Not a multi-table `DELETE t FROM ... JOIN`: MariaDB refuses its alias
+        // with "No database selected" when the session has no default database.
+        const k = keys.map(quoteIdent).join(', ');
+        await db.exec(`DELETE FROM ${target} WHERE (${k}) IN (SELECT ${k} FROM ${source})`);
+      }
+      const r = await db.exec(`INSERT INTO ${target} (${list}) SELECT ${list} FROM ${source}`);
+      await db.exec('COMMIT');
+      return { rows: r.affectedRows, message: `INSERT ${r.affectedRows}`, sql };
+    } catch (err) {
+      await db.exec('ROLLBACK').catch(() => {});
+      throw err;
+    }
+  } finally {
+    await dropRelation(db, schema, staged, 'table').catch(() => {});
+  }
+}
