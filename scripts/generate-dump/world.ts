@@ -21,7 +21,10 @@ import { PLACES } from './pools.ts';
 import { SHAPE } from './shape.ts';
 import { tenantAttributes } from './people.ts';
 
-/** Size of the vendor database at scale 1 (DOMAIN.md: ~59,000 contracts over ~8 years). */
+/**
+ * Size of the vendor database at scale 1 (DOMAIN.md: about 59,000 contracts over ~8 years): 60,000
+ * `movings` rows, less the contracts of soft-deleted tenants, give the report's 59,118 int_contracts.
+ */
 export const SCALE_1 = { contracts: 60_000, apartments: 260, historyDays: 8 * 365 + 2 } as const;
 
 /** Dirty-data rates (README.md lists them). */
