@@ -234,7 +234,7 @@ export function inquiriesTable(w: World): TableSource {
   });
   const total = Math.round(w.contractsTotal * INQUIRIES_PER_CONTRACT);
   const days = w.dumpDay - w.startDay + 1;
-  // Spread `total` over the days with the same growth as the tenants' first contracts.
+  // Spread `total` evenly over the days.
   const perDay = (d: number) => Math.floor(((d - w.startDay + 1) * total) / days) - Math.floor(((d - w.startDay) * total) / days);
   return {
     def,

@@ -9,6 +9,13 @@
  * Every rate is a per-contract draw that does not depend on the dump date (only what has been
  * revealed by the dump date does), so the proportions hold at every scale and a later day's dump
  * tells the same story with that day's events added.
+ *
+ * Two shapes are rules rather than rates. Companies (corporate contract types, inquiry_type 2)
+ * apply, sign, move in and out and ask on weekdays only (world.ts, core-tables.ts): that sets
+ * daily_activity_summary, 5,624 rows = individuals on each of the 2,923 days, companies on the
+ * ~2,090 weekdays, contracts of NULL type ('unknown') on ~510 days; with companies active every
+ * day it was 6,360. And applications follow a smooth growth (world.ts), so that the last months
+ * (running contracts, notices of the last 24 months) hold the same share at every scale.
  */
 export const SHAPE = {
   /**
