@@ -218,6 +218,9 @@ export function restoreInput(src: DBCluster, n: RestoreNames, extraTags: Tag[] =
           },
         }
       : {}),
+    ...(src.AssociatedRoles?.length
+      ? { AssociatedRoles: src.AssociatedRoles.map((r) => ({ RoleArn: r.RoleArn, ...(r.FeatureName ? { FeatureName: r.FeatureName } : {}) })) }
+      : {}),
     Tags: restoreTags(src, n, extraTags),
   };
 }
