@@ -5,7 +5,7 @@
  * restores are touched, so the source, a cut-over cluster now serving production and the `-old`
  * cluster are never deleted. Resumable like the rest: what is already deleting is waited for.
  */
-import { findCluster, clusterGone, instancesGone } from './probes.ts';
+import { clusterAvailable, clusterGone, findCluster, instancesGone } from './probes.ts';
 import { matchingRestore, pendingRestores, type PendingRestore, type RestoreTarget } from './restore-plan.ts';
 import { Steps, waitContext, type Outcome, type RollbackContext, type StepResult } from './steps.ts';
 import { waitUntil } from './waits.ts';
@@ -54,7 +54,10 @@ export async function runAbort(ctx: RollbackContext, o: AbortOptions): Promise<A
       const c = await findCluster(api, t.cluster);
       if (!c) return 'reused';
       if (c.Status !== 'deleting') {
-        if (c.DeletionProtection) await api.modifyCluster({ DBClusterIdentifier: t.cluster, DeletionProtection: false, ApplyImmediately: true });
+        if (c.DeletionProtection) {
+          await api.modifyCluster({ DBClusterIdentifier: t.cluster, DeletionProtection: false, ApplyImmediately: true });
+          await waitUntil(w, `cluster ${t.cluster}`, clusterAvailable(api, t.cluster));
+        }
         await api.deleteCluster(t.cluster);
       }
       await waitUntil(w, `cluster ${t.cluster}`, clusterGone(api, t.cluster));

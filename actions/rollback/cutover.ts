@@ -198,7 +198,8 @@ async function applyCutover(ctx: RollbackContext, o: CutoverOptions, state: Stat
       await waitUntil(w, `cluster ${oldName}`, clusterAvailable(api, oldName));
     });
     if (!renamed) {
-      await restoreSourceName(ctx, steps, report);
+      if (steps.outcome === 'error') await restoreSourceName(ctx, steps, report);
+      await resumeIfWhole(ctx, o, steps, report);
       return;
     }
   }
@@ -210,6 +211,7 @@ async function applyCutover(ctx: RollbackContext, o: CutoverOptions, state: Stat
     });
     if (!second) {
       if (steps.outcome === 'error') await restoreSourceName(ctx, steps, report);
+      await resumeIfWhole(ctx, o, steps, report);
       return;
     }
   }
@@ -257,6 +259,27 @@ async function applyCutover(ctx: RollbackContext, o: CutoverOptions, state: Stat
       report.scheduleNote = `${o.schedule!.name} is enabled again`;
     });
   } else if (o.schedule) report.scheduleNote = `${o.schedule.name} stays disabled (resume-schedule is off): enable it when the data is confirmed`;
+}
+
+/**
+ * After a failed rename: when the source serves under its own name again (never renamed, or
+ * renamed back), production is as before and the daily schedule can run; otherwise it stays
+ * paused and the report says so.
+ */
+async function resumeIfWhole(ctx: RollbackContext, o: CutoverOptions, steps: Steps, report: CutoverReport): Promise<void> {
+  if (!o.schedule || steps.outcome !== 'error') return;
+  const current = await findCluster(ctx.api, report.source).catch(() => undefined);
+  const isSource = current && tagValue(current.TagList, TAG_RESTORED_TO) !== report.time.toISOString();
+  if (!isSource) {
+    report.scheduleNote = `${o.schedule.name} stays disabled: ${report.source} does not serve production under its name. Enable it once the cutover is finished or undone`;
+    return;
+  }
+  const outcome = steps.outcome;
+  await steps.run('resume the daily schedule (production is as before)', async () => {
+    await o.schedule!.resume();
+    report.scheduleNote = `${o.schedule!.name} is enabled again: the source serves production as before`;
+  });
+  steps.outcome = outcome;
 }
 
 function notReady(restored: string, why: string): UsageError {
@@ -313,8 +336,9 @@ async function moveEndpoints(ctx: RollbackContext, steps: Steps, report: Cutover
     const id = e.identifier;
     const ok = await steps.run(`move the custom endpoint ${id} to ${newId}`, async () => {
       if (await endpointOf(newId, id)) return 'reused';
-      if (await endpointOf(oldId, id)) {
-        await api.deleteClusterEndpoint(id);
+      const onOld = await endpointOf(oldId, id);
+      if (onOld) {
+        if (onOld.Status !== 'deleting') await api.deleteClusterEndpoint(id);
         await waitUntil(w, `endpoint ${id} deleted`, async () => {
           const left = await endpointOf(oldId, id);
           return { done: !left, status: left?.Status ?? 'gone' };

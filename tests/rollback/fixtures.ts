@@ -3,6 +3,7 @@
  * is set away from AWS's default, with a writer, two readers of other classes and tiers, and two
  * custom endpoints. And the engine context the tests run with (fake clock, retries, a memory log).
  */
+import { PipelineError } from '../../actions/platform/errors.ts';
 import { createMemoryLogger } from '../../actions/platform/log.ts';
 import { withRetries } from '../../actions/rollback/rds-retry.ts';
 import type { DailySchedule } from '../../actions/rollback/schedule.ts';
@@ -90,7 +91,7 @@ export function recordingSchedule(failPause = false): DailySchedule & { events: 
     name: 'workflow daily-etl.yml of tokyobeta/pipeline',
     events,
     async pause() {
-      if (failPause) throw Object.assign(new Error('Resource not accessible by integration'), { name: 'PipelineError' });
+      if (failPause) throw new PipelineError('disabling daily-etl.yml failed (403 Resource not accessible by integration)');
       events.push('pause');
     },
     async resume() {
