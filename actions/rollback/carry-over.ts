@@ -142,7 +142,10 @@ export interface Loss {
 export function preflightLosses(src: DBCluster, instances: DBInstance[]): Loss[] {
   const losses: Loss[] = [];
   if (src.GlobalClusterIdentifier)
-    losses.push({ key: 'global-database', what: `membership of the global database ${src.GlobalClusterIdentifier} (a restore is a standalone cluster)` });
+    losses.push({
+      key: 'global-database',
+      what: `membership of the global database ${src.GlobalClusterIdentifier} (a restore is a standalone cluster)`,
+    });
   if (src.ReplicationSourceIdentifier || src.ReadReplicaIdentifiers?.length)
     losses.push({ key: 'replication', what: 'cross-region or binlog replication to or from the source' });
   if (src.ActivityStreamStatus && src.ActivityStreamStatus !== 'stopped')
@@ -219,7 +222,12 @@ export function restoreInput(src: DBCluster, n: RestoreNames, extraTags: Tag[] =
         }
       : {}),
     ...(src.AssociatedRoles?.length
-      ? { AssociatedRoles: src.AssociatedRoles.map((r) => ({ RoleArn: r.RoleArn, ...(r.FeatureName ? { FeatureName: r.FeatureName } : {}) })) }
+      ? {
+          AssociatedRoles: src.AssociatedRoles.map((r) => ({
+            RoleArn: r.RoleArn,
+            ...(r.FeatureName ? { FeatureName: r.FeatureName } : {}),
+          })),
+        }
       : {}),
     Tags: restoreTags(src, n, extraTags),
   };
@@ -306,7 +314,8 @@ export function instanceFixes(src: DBInstance, copy: DBInstance): ModifyDBInstan
     }
   }
   if (differs('CACertificateIdentifier') && src.CACertificateIdentifier) fix.CACertificateIdentifier = src.CACertificateIdentifier;
-  if (differs('AutoMinorVersionUpgrade') && src.AutoMinorVersionUpgrade !== undefined) fix.AutoMinorVersionUpgrade = src.AutoMinorVersionUpgrade;
+  if (differs('AutoMinorVersionUpgrade') && src.AutoMinorVersionUpgrade !== undefined)
+    fix.AutoMinorVersionUpgrade = src.AutoMinorVersionUpgrade;
   if (differs('PreferredMaintenanceWindow') && src.PreferredMaintenanceWindow)
     fix.PreferredMaintenanceWindow = src.PreferredMaintenanceWindow;
   return Object.keys(fix).length > 2 ? fix : undefined;

@@ -99,7 +99,8 @@ async function readState(ctx: RollbackContext, source: string, target?: RestoreT
     // The source renamed away and its name free: the first rename was done, the second not.
     return { phase: !current && oldExists ? 'source-renamed' : 'not-started', time: chosen.time };
   }
-  const promotedTo = current && tagValue(current.TagList, TAG_RESTORED_FROM) === source ? tagValue(current.TagList, TAG_RESTORED_TO) : undefined;
+  const promotedTo =
+    current && tagValue(current.TagList, TAG_RESTORED_FROM) === source ? tagValue(current.TagList, TAG_RESTORED_TO) : undefined;
   if (promotedTo && all.some((c) => c.DBClusterIdentifier === oldClusterName(source, new Date(promotedTo))))
     return { phase: 'renamed', time: new Date(promotedTo) };
   throw new UsageError(
@@ -140,7 +141,9 @@ export async function runCutover(ctx: RollbackContext, o: CutoverOptions): Promi
 function planned(o: CutoverOptions, source: string, restored: string, oldName: string): string[] {
   return [
     `check that ${restored} and its instances are available and every setting matches ${source}'s`,
-    o.schedule ? `pause the daily schedule (${o.schedule.name})` : 'the daily schedule is not paused by the CLI: disable the daily-etl workflow first',
+    o.schedule
+      ? `pause the daily schedule (${o.schedule.name})`
+      : 'the daily schedule is not paused by the CLI: disable the daily-etl workflow first',
     `ModifyDBCluster ${source} → ${oldName} (NewDBClusterIdentifier, ApplyImmediately), wait until available`,
     `ModifyDBCluster ${restored} → ${source}, wait until available (if this fails: ${oldName} → ${source} again)`,
     `wait until the endpoint of ${source} resolves to the restored writer`,
@@ -169,8 +172,8 @@ async function applyCutover(ctx: RollbackContext, o: CutoverOptions, state: Stat
       const diffs = differences(clusterSettings(src!), clusterSettings(copy!)).map(([k]) => k);
       srcInstances.forEach((i, n) => {
         const c = copies.get(copyName(restored, n));
-        if (!c || c.DBInstanceStatus !== 'available') diffs.push(`instance ${copyName(restored, n)} ${c?.DBInstanceStatus ?? 'missing'}`);
-        else diffs.push(...differences(instanceSettings(i), instanceSettings(c)).map(([k]) => `${c.DBInstanceIdentifier} ${k}`));
+        if (c?.DBInstanceStatus !== 'available') diffs.push(`instance ${copyName(restored, n)} ${c?.DBInstanceStatus ?? 'missing'}`);
+        else diffs.push(...differences(instanceSettings(i), instanceSettings(c!)).map(([k]) => `${c!.DBInstanceIdentifier} ${k}`));
       });
       if (writerOf(copy!) !== copyName(restored, 0)) diffs.push(`writer is ${writerOf(copy!) ?? 'none'}`);
       if (diffs.length) throw notReady(restored, `is not the source's copy yet (${diffs.join('; ')})`);
@@ -243,7 +246,11 @@ async function applyCutover(ctx: RollbackContext, o: CutoverOptions, state: Stat
         const writerId = writerOf(c)!;
         const [writer] = await api.describeInstances({ id: writerId });
         if (writer!.DBParameterGroups?.[0]?.DBParameterGroupName === o.readOnlyParameterGroup) return 'reused';
-        await api.modifyInstance({ DBInstanceIdentifier: writerId, DBParameterGroupName: o.readOnlyParameterGroup, ApplyImmediately: true });
+        await api.modifyInstance({
+          DBInstanceIdentifier: writerId,
+          DBParameterGroupName: o.readOnlyParameterGroup,
+          ApplyImmediately: true,
+        });
         await waitUntil(w, `instance ${writerId}`, instanceAvailable(api, writerId));
         // A new parameter group takes effect at the reboot, which also closes pooled connections.
         await api.rebootInstance(writerId);
@@ -258,7 +265,8 @@ async function applyCutover(ctx: RollbackContext, o: CutoverOptions, state: Stat
       await o.schedule!.resume();
       report.scheduleNote = `${o.schedule!.name} is enabled again`;
     });
-  } else if (o.schedule) report.scheduleNote = `${o.schedule.name} stays disabled (resume-schedule is off): enable it when the data is confirmed`;
+  } else if (o.schedule)
+    report.scheduleNote = `${o.schedule.name} stays disabled (resume-schedule is off): enable it when the data is confirmed`;
 }
 
 /**
@@ -312,7 +320,11 @@ function dnsPoints(dns: Dns, endpoint: string, writer: DBInstance): () => Promis
     const seen = await dns.resolve(endpoint);
     if (seen.includes(target)) return { done: true, status: `→ ${target}` };
     const writerAddresses = await dns.resolve(target);
-    const ips = (xs: string[]) => xs.filter((x) => /^\d+\.\d+\.\d+\.\d+$/.test(x)).sort().join(',');
+    const ips = (xs: string[]) =>
+      xs
+        .filter((x) => /^\d+\.\d+\.\d+\.\d+$/.test(x))
+        .sort()
+        .join(',');
     const done = ips(seen) !== '' && ips(seen) === ips(writerAddresses);
     return { done, status: seen.length ? `→ ${seen.join(' → ')}` : 'not resolving' };
   };

@@ -22,7 +22,9 @@ export function iamChange(source: DBCluster, restored: DBCluster): IamChange | u
   const newId = restored.DbClusterResourceId;
   if (!oldId || !newId || oldId === newId) return undefined;
   // arn:aws:rds:<region>:<account>:cluster:<name>
-  const [, partition = 'aws', , region = '<region>', account = '<account>'] = (restored.DBClusterArn ?? source.DBClusterArn ?? '').split(':');
+  const [, partition = 'aws', , region = '<region>', account = '<account>'] = (restored.DBClusterArn ?? source.DBClusterArn ?? '').split(
+    ':',
+  );
   const base = `arn:${partition}:rds-db:${region}:${account}:dbuser`;
   const oldResource = `${base}:${oldId}/*`;
   const newResource = `${base}:${newId}/*`;

@@ -28,7 +28,9 @@ function available(status: string | undefined, what: string): Probe {
   return {
     done: s === 'available',
     status: s,
-    failed: failedStatus(status) ? `${what} is '${s}', which waiting cannot change. To fix this, look at its events in the RDS console.` : undefined,
+    failed: failedStatus(status)
+      ? `${what} is '${s}', which waiting cannot change. To fix this, look at its events in the RDS console.`
+      : undefined,
   };
 }
 
@@ -46,7 +48,9 @@ export const instancesAvailable = (api: RdsApi, clusterId: string, ids: string[]
   return {
     done: ids.every((id) => seen.get(id) === 'available'),
     status: states.join(', '),
-    failed: bad ? `instance ${bad} is '${seen.get(bad)}', which waiting cannot change. To fix this, look at its events in the RDS console.` : undefined,
+    failed: bad
+      ? `instance ${bad} is '${seen.get(bad)}', which waiting cannot change. To fix this, look at its events in the RDS console.`
+      : undefined,
   };
 };
 
@@ -57,5 +61,8 @@ export const clusterGone = (api: RdsApi, id: string) => async (): Promise<Probe>
 
 export const instancesGone = (api: RdsApi, clusterId: string) => async (): Promise<Probe> => {
   const left = await api.describeInstances({ clusterId });
-  return { done: left.length === 0, status: left.length ? left.map((i) => `${i.DBInstanceIdentifier} ${i.DBInstanceStatus}`).join(', ') : 'gone' };
+  return {
+    done: left.length === 0,
+    status: left.length ? left.map((i) => `${i.DBInstanceIdentifier} ${i.DBInstanceStatus}`).join(', ') : 'gone',
+  };
 };

@@ -11,7 +11,16 @@ import type { Clock } from './clock.ts';
 import { OPERATIONS, type RdsApi } from './rds-api.ts';
 
 /** Node's socket errors: a reset or a dropped connection is worth another try. */
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH', 'EHOSTUNREACH']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
 
 export function isTransient(err: unknown): boolean {
   const e = err as { code?: string; name?: string; message?: string };
@@ -39,7 +48,9 @@ function whatOf(method: string, args: unknown[], region: string): string {
   const id =
     typeof a === 'string'
       ? a
-      : ((a?.DBClusterIdentifier ?? a?.DBInstanceIdentifier ?? a?.DBClusterEndpointIdentifier ?? a?.id ?? a?.clusterId) as string | undefined);
+      : ((a?.DBClusterIdentifier ?? a?.DBInstanceIdentifier ?? a?.DBClusterEndpointIdentifier ?? a?.id ?? a?.clusterId) as
+          | string
+          | undefined);
   const kind = /Instance/.test(method) ? 'instance' : /Endpoint/.test(method) ? 'endpoint' : 'cluster';
   return id ? `${kind} ${id} in ${region}` : `the clusters of ${region}`;
 }

@@ -43,8 +43,7 @@ export function createSdkRdsApi(client: RDSClient, region: string): RdsApi {
       }),
     describeInstances: (by) =>
       pages(async (Marker) => {
-        const filter =
-          'id' in by ? { DBInstanceIdentifier: by.id } : { Filters: [{ Name: 'db-cluster-id', Values: [by.clusterId] }] };
+        const filter = 'id' in by ? { DBInstanceIdentifier: by.id } : { Filters: [{ Name: 'db-cluster-id', Values: [by.clusterId] }] };
         const out = await client.send(new DescribeDBInstancesCommand({ ...filter, Marker }));
         return { items: out.DBInstances, marker: out.Marker };
       }),

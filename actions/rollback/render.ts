@@ -48,8 +48,7 @@ function json(value: unknown): string {
 function renderSteps(steps: StepResult[]): string[] {
   const mark = { done: 'ok    ', reused: 'reused', error: 'FAIL  ', stopped: 'STOP  ' } as const;
   return steps.map(
-    (s) =>
-      `  ${mark[s.status]} ${s.name} (${formatDuration(s.durationSeconds * 1000)})${s.message ? `\n           ${s.message}` : ''}`,
+    (s) => `  ${mark[s.status]} ${s.name} (${formatDuration(s.durationSeconds * 1000)})${s.message ? `\n           ${s.message}` : ''}`,
   );
 }
 
@@ -72,7 +71,9 @@ export function renderRestore(r: RestoreReport): string {
     `Window:   ${iso(p.source.EarliestRestorableTime)} .. ${iso(p.source.LatestRestorableTime)} (UTC)`,
     `Restore:  to ${iso(p.time)}${p.requested === 'latest' ? ' (--latest, resolved once and recorded in the tags)' : ''}${p.resumed ? ' — going on with the restore an earlier run made' : ''}`,
     `New:      cluster ${p.restoredCluster}; instances ${p.instances.map((i) => `${i.name} (${i.create.DBInstanceClass}, ${i.role})`).join(', ')}`,
-    ...(p.endpoints.length ? [`Endpoints: ${p.endpoints.map((e) => e.identifier).join(', ')} (moved to the restored cluster at the cutover)`] : []),
+    ...(p.endpoints.length
+      ? [`Endpoints: ${p.endpoints.map((e) => e.identifier).join(', ')} (moved to the restored cluster at the cutover)`]
+      : []),
     ...p.warnings.map((w) => `warning:  ${w}`),
   ];
   if (p.losses.length) {
@@ -80,7 +81,10 @@ export function renderRestore(r: RestoreReport): string {
     for (const l of p.losses) lines.push(`  ${l.key}: ${l.what}${r.refusedLosses.includes(l.key) ? '' : ' (accepted)'}`);
   }
   if (r.outcome === 'refused' || (!r.applied && r.refusedLosses.length)) {
-    lines.push('', `${r.applied ? 'Refused' : 'With --apply this would be refused'}: pass --accept-loss ${r.refusedLosses.join(',')} to restore without them.`);
+    lines.push(
+      '',
+      `${r.applied ? 'Refused' : 'With --apply this would be refused'}: pass --accept-loss ${r.refusedLosses.join(',')} to restore without them.`,
+    );
   }
   if (!r.applied) {
     let n = 0;
@@ -88,7 +92,7 @@ export function renderRestore(r: RestoreReport): string {
     lines.push('', 'Dry run: nothing was changed. With --apply this would (each step skipped when an earlier run did it):');
     add(`RestoreDBClusterToPointInTime ${json(p.restore)}`);
     add(`wait until ${p.restoredCluster} is available (AWS: minutes to hours, with the size of the cluster)`);
-    add("ModifyDBCluster for any setting of the source the restored cluster does not have yet");
+    add('ModifyDBCluster for any setting of the source the restored cluster does not have yet');
     for (const i of p.instances) add(`CreateDBInstance ${json(i.create)}`);
     add('wait until the instances are available (AWS: typically 10-20 minutes each group), ModifyDBInstance where a setting differs');
     add("compare every setting with the source's; print the endpoint and the IAM change");
@@ -150,7 +154,8 @@ export function renderAbort(r: AbortReport): string {
   if (r.targets.length === 0) lines.push('', 'Nothing to remove: no restore of this cluster waits for a cutover.');
   for (const t of r.targets) lines.push(`  ${t.cluster} (restored to ${iso(t.time)}) with ${t.instances.join(', ') || 'no instances'}`);
   if (!r.applied) {
-    if (r.targets.length) lines.push('', 'Dry run: nothing was changed. With --apply these instances, then clusters, are deleted (no final snapshot).');
+    if (r.targets.length)
+      lines.push('', 'Dry run: nothing was changed. With --apply these instances, then clusters, are deleted (no final snapshot).');
     return `${lines.join('\n')}\n`;
   }
   lines.push('', ...renderSteps(r.steps));

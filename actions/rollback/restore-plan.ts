@@ -119,7 +119,6 @@ export interface InstancePlan {
   create: CreateDBInstanceCommandInput;
 }
 
-
 export interface RestorePlan {
   region: string;
   source: DBCluster;

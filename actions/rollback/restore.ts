@@ -10,7 +10,16 @@
  *   → ModifyDBInstance (what differs) → compare every setting with the source → endpoints, IAM
  */
 import { PipelineError } from '../platform/errors.ts';
-import { clusterFixes, clusterSettings, differences, instanceFixes, instanceSettings, TAG_RESTORED_FROM, TAG_RESTORED_TO, tagValue } from './carry-over.ts';
+import {
+  clusterFixes,
+  clusterSettings,
+  differences,
+  instanceFixes,
+  instanceSettings,
+  TAG_RESTORED_FROM,
+  TAG_RESTORED_TO,
+  tagValue,
+} from './carry-over.ts';
 import { iamChange, type IamChange } from './iam.ts';
 import { clusterAvailable, findCluster, instancesAvailable } from './probes.ts';
 import type { DBCluster, RdsApi } from './rds-api.ts';
@@ -114,7 +123,8 @@ async function applyRestore(ctx: RollbackContext, plan: RestorePlan, steps: Step
   const [writer, ...readers] = plan.instances;
   for (const group of [[writer!], readers]) {
     if (group.length === 0) continue;
-    const label = group[0]!.role === 'writer' ? `the writer ${group[0]!.name}` : `${group.length} reader(s) ${group.map((i) => i.name).join(', ')}`;
+    const label =
+      group[0]!.role === 'writer' ? `the writer ${group[0]!.name}` : `${group.length} reader(s) ${group.map((i) => i.name).join(', ')}`;
     const made = await steps.run(`create ${label} (CreateDBInstance, the source's classes and settings)`, async () => {
       const have = new Set((await api.describeInstances({ clusterId: name })).map((i) => i.DBInstanceIdentifier));
       const missing = group.filter((i) => !have.has(i.name));
@@ -131,7 +141,9 @@ async function applyRestore(ctx: RollbackContext, plan: RestorePlan, steps: Step
     });
     if (!made) return;
     const ids = group.map((i) => i.name);
-    if (!(await steps.run(`wait until ${ids.join(', ')} available`, () => waitUntil(w, ids.join(', '), instancesAvailable(api, name, ids)))))
+    if (
+      !(await steps.run(`wait until ${ids.join(', ')} available`, () => waitUntil(w, ids.join(', '), instancesAvailable(api, name, ids))))
+    )
       return;
   }
 
@@ -150,7 +162,11 @@ async function applyRestore(ctx: RollbackContext, plan: RestorePlan, steps: Step
     const [restored] = await api.describeClusters(name);
     const byName = new Map((await api.describeInstances({ clusterId: name })).map((i) => [i.DBInstanceIdentifier!, i]));
     // The restore has its own tags on top of the source's; those are compared without them.
-    report.differences.push(...differences(clusterSettings(plan.source), clusterSettings(restored!)).map(([k, s, r]) => [`cluster ${k}`, s, r] as [string, string, string]));
+    report.differences.push(
+      ...differences(clusterSettings(plan.source), clusterSettings(restored!)).map(
+        ([k, s, r]) => [`cluster ${k}`, s, r] as [string, string, string],
+      ),
+    );
     for (const i of plan.instances) {
       const copy = byName.get(i.name);
       if (!copy) {

@@ -42,15 +42,15 @@ export class Steps {
 
   constructor(private readonly ctx: RollbackContext) {}
 
-  /** Runs one step. `fn` returns 'reused' when it found the work done, or a message. Returns false when the command must stop. */
-  async run(name: string, fn: () => Promise<'reused' | string | void>): Promise<boolean> {
+  /** Runs one step. `fn` returns 'reused' when it found the work done, or a message (a string), or nothing. Returns false when the command must stop. */
+  async run(name: string, fn: () => Promise<unknown>): Promise<boolean> {
     const started = this.ctx.clock.now();
     this.ctx.log.info(`▶ ${name}`);
     const seconds = () => (this.ctx.clock.now() - started) / 1000;
     try {
       const r = await fn();
       const status: StepStatus = r === 'reused' ? 'reused' : 'done';
-      this.list.push({ name, status, durationSeconds: seconds(), message: r && r !== 'reused' ? r : undefined });
+      this.list.push({ name, status, durationSeconds: seconds(), message: typeof r === 'string' && r !== 'reused' ? r : undefined });
       return true;
     } catch (err) {
       if (err instanceof OutOfTime) {

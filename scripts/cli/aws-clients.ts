@@ -42,7 +42,9 @@ export function credentialsExpiry(env: Env): Date | undefined {
   if (!raw) return undefined;
   const d = new Date(raw);
   if (Number.isNaN(d.getTime()))
-    throw new UsageError(`${AWS_ENV.credentialExpiration} '${raw}' is not an ISO time. To fix this, unset it or pass the expiration configure-aws-credentials gives.`);
+    throw new UsageError(
+      `${AWS_ENV.credentialExpiration} '${raw}' is not an ISO time. To fix this, unset it or pass the expiration configure-aws-credentials gives.`,
+    );
   return d;
 }
 

@@ -31,7 +31,9 @@ async function production(rds: RdsStandIn) {
     holder: current?.DbClusterResourceId,
     dns: (await rds.dns.resolve(current?.Endpoint ?? '')).at(-1),
     old: rds.clusters.get(OLD)?.Status,
-    endpoints: [...rds.endpoints.values()].map((e) => `${e.DBClusterEndpointIdentifier}@${e.DBClusterIdentifier}:${e.StaticMembers?.join('+')}/${e.ExcludedMembers?.join('+')}`).sort(),
+    endpoints: [...rds.endpoints.values()]
+      .map((e) => `${e.DBClusterEndpointIdentifier}@${e.DBClusterIdentifier}:${e.StaticMembers?.join('+')}/${e.ExcludedMembers?.join('+')}`)
+      .sort(),
   };
 }
 
@@ -59,7 +61,9 @@ test('restore, check, then cutover in a separate run: the name, endpoint, custom
   // The renames come after the pause, the DNS wait before the old cluster is stopped.
   const names = r.steps.map((s) => s.name);
   assert.ok(names.indexOf('pause the daily schedule') < names.findIndex((n) => n.startsWith('rename the source')));
-  assert.ok(names.findIndex((n) => n.startsWith('wait until') && n.includes('resolves')) < names.findIndex((n) => n.startsWith('stop the old')));
+  assert.ok(
+    names.findIndex((n) => n.startsWith('wait until') && n.includes('resolves')) < names.findIndex((n) => n.startsWith('stop the old')),
+  );
   const text = renderCutover(r);
   assert.match(text, new RegExp(`dbuser:${restoredId}/\\*`));
   assert.match(text, new RegExp(`on arn:aws:rds-db:ap-northeast-1:123456789012:dbuser:${sourceId}/\\*`));
@@ -78,7 +82,12 @@ test('restore, check, then cutover in a separate run: the name, endpoint, custom
 
 test('the cutover refuses a restore that is not finished, and renames nothing', async () => {
   const rds = productionStandIn();
-  await runRestore(engine(rds, { budget: { deadline: rds.clock.now() + 45 * 60_000 } }), { cluster: SOURCE, target: TO, apply: true, acceptLoss: [] });
+  await runRestore(engine(rds, { budget: { deadline: rds.clock.now() + 45 * 60_000 } }), {
+    cluster: SOURCE,
+    target: TO,
+    apply: true,
+    acceptLoss: [],
+  });
   const schedule = recordingSchedule();
   const r = await runCutover(engine(rds), options(rds, { schedule }));
   assert.equal(r.outcome, 'error');
@@ -142,7 +151,9 @@ test('read-only instead of stop: the old writer gets the read-only parameter gro
   const rds = await restored();
   const r = await runCutover(engine(rds), options(rds, { oldCluster: 'read-only', readOnlyParameterGroup: 'tokyobeta-read-only' }));
   assert.equal(r.outcome, 'success', renderCutover(r));
-  const oldWriter = [...rds.instances.values()].find((i) => i.DBClusterIdentifier === OLD && i.DBInstanceIdentifier!.endsWith('instance-1'))!;
+  const oldWriter = [...rds.instances.values()].find(
+    (i) => i.DBClusterIdentifier === OLD && i.DBInstanceIdentifier!.endsWith('instance-1'),
+  )!;
   assert.equal(oldWriter.DBParameterGroups![0]!.DBParameterGroupName, 'tokyobeta-read-only');
   assert.equal(oldWriter.DBParameterGroups![0]!.ParameterApplyStatus, 'in-sync');
   assert.ok(rds.mutations().includes('RebootDBInstance'));
@@ -152,7 +163,10 @@ test('read-only instead of stop: the old writer gets the read-only parameter gro
 test('abort removes what a restore made (deletion protection included), never the source', async () => {
   const rds = await restored();
   const dry = await runAbort(engine(rds), { cluster: SOURCE, apply: false });
-  assert.deepEqual(dry.targets.map((t) => t.cluster), [RESTORED]);
+  assert.deepEqual(
+    dry.targets.map((t) => t.cluster),
+    [RESTORED],
+  );
   assert.match(renderAbort(dry), /Dry run/);
   const r = await runAbort(engine(rds), { cluster: SOURCE, apply: true });
   assert.equal(r.outcome, 'success', renderAbort(r));

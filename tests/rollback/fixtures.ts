@@ -73,14 +73,37 @@ export function productionStandIn(): RdsStandIn {
     PreferredMaintenanceWindow: 'sun:20:00-sun:20:30',
     TagList: [{ Key: 'cost-center', Value: 'analytics' }],
   };
-  rds.addInstance({ ...common, DBInstanceIdentifier: WRITER, DBInstanceClass: 'db.r6g.large', PromotionTier: 0, AvailabilityZone: 'ap-northeast-1a' }, true);
-  rds.addInstance({ ...common, DBInstanceIdentifier: READER_1, DBInstanceClass: 'db.r6g.large', PromotionTier: 1, AvailabilityZone: 'ap-northeast-1c' }, false);
   rds.addInstance(
-    { ...common, DBInstanceIdentifier: READER_2, DBInstanceClass: 'db.r6g.xlarge', PromotionTier: 15, AvailabilityZone: 'ap-northeast-1d', PerformanceInsightsEnabled: false },
+    { ...common, DBInstanceIdentifier: WRITER, DBInstanceClass: 'db.r6g.large', PromotionTier: 0, AvailabilityZone: 'ap-northeast-1a' },
+    true,
+  );
+  rds.addInstance(
+    { ...common, DBInstanceIdentifier: READER_1, DBInstanceClass: 'db.r6g.large', PromotionTier: 1, AvailabilityZone: 'ap-northeast-1c' },
     false,
   );
-  rds.addEndpoint({ DBClusterEndpointIdentifier: 'tokyobeta-bi', DBClusterIdentifier: SOURCE, CustomEndpointType: 'READER', StaticMembers: [READER_2] });
-  rds.addEndpoint({ DBClusterEndpointIdentifier: 'tokyobeta-etl', DBClusterIdentifier: SOURCE, CustomEndpointType: 'ANY', ExcludedMembers: [READER_2] });
+  rds.addInstance(
+    {
+      ...common,
+      DBInstanceIdentifier: READER_2,
+      DBInstanceClass: 'db.r6g.xlarge',
+      PromotionTier: 15,
+      AvailabilityZone: 'ap-northeast-1d',
+      PerformanceInsightsEnabled: false,
+    },
+    false,
+  );
+  rds.addEndpoint({
+    DBClusterEndpointIdentifier: 'tokyobeta-bi',
+    DBClusterIdentifier: SOURCE,
+    CustomEndpointType: 'READER',
+    StaticMembers: [READER_2],
+  });
+  rds.addEndpoint({
+    DBClusterEndpointIdentifier: 'tokyobeta-etl',
+    DBClusterIdentifier: SOURCE,
+    CustomEndpointType: 'ANY',
+    ExcludedMembers: [READER_2],
+  });
   return rds;
 }
 

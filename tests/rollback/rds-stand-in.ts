@@ -8,7 +8,14 @@
  * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBCluster.html
  */
 import { randomBytes } from 'node:crypto';
-import { OPERATIONS, type DBCluster, type DBClusterEndpoint, type DBInstance, type RdsApi, type Tag } from '../../actions/rollback/rds-api.ts';
+import {
+  OPERATIONS,
+  type DBCluster,
+  type DBClusterEndpoint,
+  type DBInstance,
+  type RdsApi,
+  type Tag,
+} from '../../actions/rollback/rds-api.ts';
 import type { Dns } from '../../actions/rollback/schedule.ts';
 import { awsError, faultError, type FakeClock, type Fault } from './stand-in-faults.ts';
 
@@ -32,7 +39,10 @@ const clone = <T>(x: T): T => structuredClone(x);
 /** RDS identifier rules: 1-63 letters, digits, hyphens; a letter first; no trailing or double hyphen. */
 function checkIdentifier(param: string, id: unknown): void {
   if (typeof id !== 'string' || !/^[A-Za-z][A-Za-z0-9-]{0,62}$/.test(id) || id.endsWith('-') || id.includes('--'))
-    throw awsError('InvalidParameterValue', `The parameter ${param} is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.`);
+    throw awsError(
+      'InvalidParameterValue',
+      `The parameter ${param} is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.`,
+    );
 }
 
 export class RdsStandIn implements RdsApi {
@@ -240,12 +250,19 @@ export class RdsStandIn implements RdsApi {
         throw awsError('InvalidParameterCombination', 'RestoreToTime cannot be specified with RestoreType copy-on-write.');
       const time = input.RestoreToTime ?? src.LatestRestorableTime!;
       if (time < src.EarliestRestorableTime! || time > src.LatestRestorableTime!)
-        throw awsError('InvalidRestoreFault', `The restore time ${time.toISOString()} is outside the restorable window of ${src.DBClusterIdentifier}.`);
+        throw awsError(
+          'InvalidRestoreFault',
+          `The restore time ${time.toISOString()} is outside the restorable window of ${src.DBClusterIdentifier}.`,
+        );
       if (this.clusters.has(input.DBClusterIdentifier!)) throw awsError('DBClusterAlreadyExistsFault', `DB Cluster already exists`);
       if (input.DBSubnetGroupName && !this.subnetGroups.has(input.DBSubnetGroupName))
         throw awsError('DBSubnetGroupNotFoundFault', `DBSubnetGroup ${input.DBSubnetGroupName} not found.`, 404);
       if (input.DBClusterParameterGroupName && !this.clusterParameterGroups.has(input.DBClusterParameterGroupName))
-        throw awsError('DBClusterParameterGroupNotFoundFault', `DBClusterParameterGroup ${input.DBClusterParameterGroupName} not found.`, 404);
+        throw awsError(
+          'DBClusterParameterGroupNotFoundFault',
+          `DBClusterParameterGroup ${input.DBClusterParameterGroupName} not found.`,
+          404,
+        );
       if (input.BacktrackWindow !== undefined && (input.BacktrackWindow < 0 || input.BacktrackWindow > 259200))
         throw awsError('InvalidParameterValue', 'BacktrackWindow must be between 0 and 259200.');
       const id = input.DBClusterIdentifier!;
@@ -302,9 +319,13 @@ export class RdsStandIn implements RdsApi {
       if (c.status !== 'available')
         throw awsError('InvalidDBClusterStateFault', `DB cluster ${c.DBClusterIdentifier} is not in available state.`);
       if (!input.DBInstanceClass) throw awsError('InvalidParameterValue', 'DBInstanceClass is required.');
-      if (input.Engine !== c.Engine) throw awsError('InvalidParameterCombination', `The engine ${input.Engine} does not match the cluster's ${c.Engine}.`);
+      if (input.Engine !== c.Engine)
+        throw awsError('InvalidParameterCombination', `The engine ${input.Engine} does not match the cluster's ${c.Engine}.`);
       if (input.MonitoringInterval && !input.MonitoringRoleArn)
-        throw awsError('InvalidParameterCombination', 'A MonitoringRoleArn value is required if you specify a MonitoringInterval value other than 0.');
+        throw awsError(
+          'InvalidParameterCombination',
+          'A MonitoringRoleArn value is required if you specify a MonitoringInterval value other than 0.',
+        );
       if (input.DBParameterGroupName && !this.parameterGroups.has(input.DBParameterGroupName))
         throw awsError('DBParameterGroupNotFoundFault', `DBParameterGroup ${input.DBParameterGroupName} not found.`, 404);
       const id = input.DBInstanceIdentifier!;
@@ -315,7 +336,9 @@ export class RdsStandIn implements RdsApi {
         status: 'creating',
         DBInstanceClass: input.DBInstanceClass,
         Engine: input.Engine,
-        DBParameterGroups: [{ DBParameterGroupName: input.DBParameterGroupName ?? 'default.aurora-mysql8.0', ParameterApplyStatus: 'in-sync' }],
+        DBParameterGroups: [
+          { DBParameterGroupName: input.DBParameterGroupName ?? 'default.aurora-mysql8.0', ParameterApplyStatus: 'in-sync' },
+        ],
         PubliclyAccessible: input.PubliclyAccessible ?? false,
         PromotionTier: input.PromotionTier ?? 1,
         AvailabilityZone: input.AvailabilityZone ?? `${this.region}c`,
@@ -324,7 +347,8 @@ export class RdsStandIn implements RdsApi {
         PerformanceInsightsEnabled: pi,
         ...(pi
           ? {
-              PerformanceInsightsKMSKeyId: input.PerformanceInsightsKMSKeyId ?? `arn:aws:kms:${this.region}:${this.account}:key/aws-rds-default`,
+              PerformanceInsightsKMSKeyId:
+                input.PerformanceInsightsKMSKeyId ?? `arn:aws:kms:${this.region}:${this.account}:key/aws-rds-default`,
               PerformanceInsightsRetentionPeriod: input.PerformanceInsightsRetentionPeriod ?? 7,
             }
           : {}),
@@ -338,7 +362,10 @@ export class RdsStandIn implements RdsApi {
       this.instances.set(id, i);
       // The first instance of an Aurora cluster is its writer.
       const writer = !(c.DBClusterMembers ?? []).some((m) => m.IsClusterWriter);
-      c.DBClusterMembers = [...(c.DBClusterMembers ?? []), { DBInstanceIdentifier: id, IsClusterWriter: writer, PromotionTier: i.PromotionTier }];
+      c.DBClusterMembers = [
+        ...(c.DBClusterMembers ?? []),
+        { DBInstanceIdentifier: id, IsClusterWriter: writer, PromotionTier: i.PromotionTier },
+      ];
       if (writer) this.pointDns(c, DURATIONS.instance);
       this.tick();
       return i;
@@ -350,13 +377,20 @@ export class RdsStandIn implements RdsApi {
       const c = this.cluster(input.DBClusterIdentifier);
       this.available(c);
       if (input.BacktrackWindow && !c.BacktrackWindow)
-        throw awsError('InvalidParameterCombination', 'Backtrack is not enabled for this DB cluster: it can only be turned on when the cluster is created or restored.');
+        throw awsError(
+          'InvalidParameterCombination',
+          'Backtrack is not enabled for this DB cluster: it can only be turned on when the cluster is created or restored.',
+        );
       if (input.NewDBClusterIdentifier !== undefined) {
         checkIdentifier('NewDBClusterIdentifier', input.NewDBClusterIdentifier);
         if (this.clusters.has(input.NewDBClusterIdentifier!)) throw awsError('DBClusterAlreadyExistsFault', 'DB Cluster already exists');
       }
       if (input.DBClusterParameterGroupName && !this.clusterParameterGroups.has(input.DBClusterParameterGroupName))
-        throw awsError('DBClusterParameterGroupNotFoundFault', `DBClusterParameterGroup ${input.DBClusterParameterGroupName} not found.`, 404);
+        throw awsError(
+          'DBClusterParameterGroupNotFoundFault',
+          `DBClusterParameterGroup ${input.DBClusterParameterGroupName} not found.`,
+          404,
+        );
       const set = <K extends keyof DBCluster>(k: K, v: DBCluster[K] | undefined) => {
         if (v !== undefined) (c as DBCluster)[k] = v;
       };
@@ -371,7 +405,8 @@ export class RdsStandIn implements RdsApi {
       set('PreferredBackupWindow', input.PreferredBackupWindow);
       set('PreferredMaintenanceWindow', input.PreferredMaintenanceWindow);
       set('HttpEndpointEnabled', input.EnableHttpEndpoint);
-      if (input.VpcSecurityGroupIds) c.VpcSecurityGroups = input.VpcSecurityGroupIds.map((g) => ({ VpcSecurityGroupId: g, Status: 'active' }));
+      if (input.VpcSecurityGroupIds)
+        c.VpcSecurityGroups = input.VpcSecurityGroupIds.map((g) => ({ VpcSecurityGroupId: g, Status: 'active' }));
       if (input.CloudwatchLogsExportConfiguration) {
         const logs = new Set(c.EnabledCloudwatchLogsExports ?? []);
         for (const l of input.CloudwatchLogsExportConfiguration.EnableLogTypes ?? []) logs.add(l);
@@ -404,9 +439,13 @@ export class RdsStandIn implements RdsApi {
       if (input.DBParameterGroupName && !this.parameterGroups.has(input.DBParameterGroupName))
         throw awsError('DBParameterGroupNotFoundFault', `DBParameterGroup ${input.DBParameterGroupName} not found.`, 404);
       if (input.MonitoringInterval && !(input.MonitoringRoleArn ?? i.MonitoringRoleArn))
-        throw awsError('InvalidParameterCombination', 'A MonitoringRoleArn value is required if you specify a MonitoringInterval value other than 0.');
+        throw awsError(
+          'InvalidParameterCombination',
+          'A MonitoringRoleArn value is required if you specify a MonitoringInterval value other than 0.',
+        );
       if (input.DBInstanceClass) i.DBInstanceClass = input.DBInstanceClass;
-      if (input.DBParameterGroupName) i.DBParameterGroups = [{ DBParameterGroupName: input.DBParameterGroupName, ParameterApplyStatus: 'pending-reboot' }];
+      if (input.DBParameterGroupName)
+        i.DBParameterGroups = [{ DBParameterGroupName: input.DBParameterGroupName, ParameterApplyStatus: 'pending-reboot' }];
       if (input.PubliclyAccessible !== undefined) i.PubliclyAccessible = input.PubliclyAccessible;
       if (input.PromotionTier !== undefined) i.PromotionTier = input.PromotionTier;
       if (input.MonitoringInterval !== undefined) i.MonitoringInterval = input.MonitoringInterval;
@@ -490,7 +529,8 @@ export class RdsStandIn implements RdsApi {
   deleteCluster(id: string) {
     return this.call('deleteCluster', { id }, () => {
       const c = this.cluster(id);
-      if (c.DeletionProtection) throw awsError('InvalidParameterCombination', 'Cannot delete protected Cluster, please disable deletion protection and try again.');
+      if (c.DeletionProtection)
+        throw awsError('InvalidParameterCombination', 'Cannot delete protected Cluster, please disable deletion protection and try again.');
       if ([...this.instances.values()].some((i) => i.DBClusterIdentifier === id))
         throw awsError('InvalidDBClusterStateFault', 'Cluster cannot be deleted, it still contains DB instances in non-deleting state.');
       this.available(c);
@@ -503,7 +543,8 @@ export class RdsStandIn implements RdsApi {
   stopCluster(id: string) {
     return this.call('stopCluster', { id }, () => {
       const c = this.cluster(id);
-      if (c.status !== 'available') throw awsError('InvalidDBClusterStateFault', `DbCluster ${id} is in ${c.status} state but expected it to be available.`);
+      if (c.status !== 'available')
+        throw awsError('InvalidDBClusterStateFault', `DbCluster ${id} is in ${c.status} state but expected it to be available.`);
       this.setStatus(c, 'stopping', 'stopped', DURATIONS.stop);
       this.tick();
       return c;

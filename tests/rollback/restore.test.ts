@@ -55,7 +55,19 @@ test('what a restore does not pass gets AWS defaults, and the comparison names e
   assert.match(r.steps[0]!.message!, /exists but is not this pipeline's restore/);
   const { differences } = await import('../../actions/rollback/carry-over.ts');
   const lost = differences(clusterSettings(rds.clusters.get(SOURCE)!), clusterSettings(rds.clusters.get(RESTORED)!)).map(([k]) => k);
-  for (const k of ['IAMDatabaseAuthenticationEnabled', 'DeletionProtection', 'BacktrackWindow', 'EnabledCloudwatchLogsExports', 'CopyTagsToSnapshot', 'StorageType', 'Port', 'Tags', 'VpcSecurityGroups', 'DBSubnetGroup', 'DBClusterParameterGroup'])
+  for (const k of [
+    'IAMDatabaseAuthenticationEnabled',
+    'DeletionProtection',
+    'BacktrackWindow',
+    'EnabledCloudwatchLogsExports',
+    'CopyTagsToSnapshot',
+    'StorageType',
+    'Port',
+    'Tags',
+    'VpcSecurityGroups',
+    'DBSubnetGroup',
+    'DBClusterParameterGroup',
+  ])
     assert.ok(lost.includes(k), `${k} should differ: ${lost.join(', ')}`);
 });
 
@@ -94,7 +106,10 @@ test('a run killed after any call resumes on the next run and ends with the same
   assert.ok(points.length > 8);
   for (const k of points) {
     const rds = productionStandIn();
-    await assert.rejects(runRestore(engine(rds, { killAfterCalls: k }), { cluster: SOURCE, target: TO, apply: true, acceptLoss: [] }), Killed);
+    await assert.rejects(
+      runRestore(engine(rds, { killAfterCalls: k }), { cluster: SOURCE, target: TO, apply: true, acceptLoss: [] }),
+      Killed,
+    );
     const r = await runRestore(engine(rds), { cluster: SOURCE, target: TO, apply: true, acceptLoss: [] });
     assert.equal(r.outcome, 'success', `killed after call ${k} (${rds.calls[k]?.[0]}): ${renderRestore(r)}`);
     assert.deepEqual(snapshotOf(rds), expected, `killed after call ${k}`);
@@ -141,7 +156,10 @@ test('the wait stops cleanly before the credentials expire, and the next run goe
   const lines = ctx.lines;
   const next = await runRestore(ctx, { cluster: SOURCE, target: TO, apply: true, acceptLoss: [] });
   assert.equal(next.outcome, 'success');
-  assert.ok(lines.some((l) => /cluster .*: creating \(\d+m\d+s so far\)/.test(l)), 'a progress line every minute');
+  assert.ok(
+    lines.some((l) => /cluster .*: creating \(\d+m\d+s so far\)/.test(l)),
+    'a progress line every minute',
+  );
 
   const late = productionStandIn();
   const tooLate = await runRestore(engine(late, { budget: { deadline: late.clock.now() + 10 * 60_000, reason: 'the job times out' } }), {
@@ -173,15 +191,44 @@ test('the preflight stops on what cannot be carried unless --accept-loss names i
 test('the stand-in refuses what RDS refuses', async () => {
   const rds = productionStandIn();
   const base = { DBClusterIdentifier: 'x-1', SourceDBClusterIdentifier: SOURCE };
-  const code = (p: Promise<unknown>) => p.then(() => 'ok', (e: Error) => e.name);
-  assert.equal(await code(rds.restoreClusterToPointInTime({ ...base, RestoreToTime: BAD_PUBLISH, UseLatestRestorableTime: true })), 'InvalidParameterCombination');
+  const code = (p: Promise<unknown>) =>
+    p.then(
+      () => 'ok',
+      (e: Error) => e.name,
+    );
+  assert.equal(
+    await code(rds.restoreClusterToPointInTime({ ...base, RestoreToTime: BAD_PUBLISH, UseLatestRestorableTime: true })),
+    'InvalidParameterCombination',
+  );
   assert.equal(await code(rds.restoreClusterToPointInTime({ ...base })), 'InvalidParameterCombination');
-  assert.equal(await code(rds.restoreClusterToPointInTime({ ...base, RestoreType: 'copy-on-write', RestoreToTime: BAD_PUBLISH })), 'InvalidParameterCombination');
-  assert.equal(await code(rds.restoreClusterToPointInTime({ ...base, DBClusterIdentifier: '1bad--name-', RestoreToTime: BAD_PUBLISH })), 'InvalidParameterValue');
-  assert.equal(await code(rds.restoreClusterToPointInTime({ ...base, RestoreToTime: new Date('2026-01-01T00:00:00Z') })), 'InvalidRestoreFault');
-  assert.equal(await code(rds.restoreClusterToPointInTime({ ...base, DBClusterIdentifier: SOURCE, RestoreToTime: BAD_PUBLISH })), 'DBClusterAlreadyExistsFault');
+  assert.equal(
+    await code(rds.restoreClusterToPointInTime({ ...base, RestoreType: 'copy-on-write', RestoreToTime: BAD_PUBLISH })),
+    'InvalidParameterCombination',
+  );
+  assert.equal(
+    await code(rds.restoreClusterToPointInTime({ ...base, DBClusterIdentifier: '1bad--name-', RestoreToTime: BAD_PUBLISH })),
+    'InvalidParameterValue',
+  );
+  assert.equal(
+    await code(rds.restoreClusterToPointInTime({ ...base, RestoreToTime: new Date('2026-01-01T00:00:00Z') })),
+    'InvalidRestoreFault',
+  );
+  assert.equal(
+    await code(rds.restoreClusterToPointInTime({ ...base, DBClusterIdentifier: SOURCE, RestoreToTime: BAD_PUBLISH })),
+    'DBClusterAlreadyExistsFault',
+  );
   assert.equal(await code(rds.restoreClusterToPointInTime({ ...base, RestoreToTime: BAD_PUBLISH })), 'ok');
-  assert.equal(await code(rds.createInstance({ DBInstanceIdentifier: 'x-1-w', DBClusterIdentifier: 'x-1', DBInstanceClass: 'db.r6g.large', Engine: 'aurora-mysql' })), 'InvalidDBClusterStateFault');
+  assert.equal(
+    await code(
+      rds.createInstance({
+        DBInstanceIdentifier: 'x-1-w',
+        DBClusterIdentifier: 'x-1',
+        DBInstanceClass: 'db.r6g.large',
+        Engine: 'aurora-mysql',
+      }),
+    ),
+    'InvalidDBClusterStateFault',
+  );
   rds.clock.t += 3 * 3600_000;
   assert.equal(await code(rds.modifyCluster({ DBClusterIdentifier: 'x-1', BacktrackWindow: 3600 })), 'InvalidParameterCombination');
   assert.equal(await code(rds.deleteCluster(SOURCE)), 'InvalidParameterCombination');

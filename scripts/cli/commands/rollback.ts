@@ -88,7 +88,8 @@ export function readRollbackOptions(o: ParsedOptions, positionals: string[]): Ro
   if (action === 'status' && (to || latest || o.apply || o.cutover)) {
     throw new UsageError("--to, --latest, --apply and --cutover belong to 'rollback restore', not 'rollback status'");
   }
-  if (o.cutover && action !== 'restore') throw new UsageError("--cutover belongs to 'rollback restore'; 'rollback cutover' is the rename alone");
+  if (o.cutover && action !== 'restore')
+    throw new UsageError("--cutover belongs to 'rollback restore'; 'rollback cutover' is the rename alone");
   const oldCluster = (o['old-cluster'] as string | undefined) ?? 'stop';
   if (!(OLD_CLUSTER as readonly string[]).includes(oldCluster))
     throw new UsageError(`--old-cluster '${oldCluster}' is not one of: ${OLD_CLUSTER.join(', ')}`);
@@ -124,14 +125,34 @@ export const rollbackCommand: CommandDef = {
   options: {
     cluster: { type: 'string', value: 'ID', help: 'Aurora cluster identifier (default: rollback.cluster in pipeline.yml)' },
     region: { type: 'string', value: 'REGION', help: 'AWS region (default: rollback.region in pipeline.yml, then AWS_REGION)' },
-    to: { type: 'string', value: 'ISO-TIME', help: 'restore: the time to restore to, with its offset, e.g. 2026-02-05T01:40:00Z; cutover/abort: which restore' },
+    to: {
+      type: 'string',
+      value: 'ISO-TIME',
+      help: 'restore: the time to restore to, with its offset, e.g. 2026-02-05T01:40:00Z; cutover/abort: which restore',
+    },
     latest: { type: 'boolean', help: 'restore: to the latest restorable time (resolved once; a rerun goes on with that restore)' },
     apply: { type: 'boolean', help: 'really do it (default: print what would be done)' },
     cutover: { type: 'boolean', help: 'restore: once restored, cut over (as rollback cutover)' },
-    'accept-loss': { type: 'string', value: 'KEYS', help: 'restore: go on without what cannot be carried, e.g. activity-stream (the preflight names them)' },
-    'old-cluster': { type: 'string', value: 'stop|read-only|keep', help: 'cutover: what becomes of the old cluster once the endpoint moved (default stop)' },
-    'read-only-parameter-group': { type: 'string', value: 'NAME', help: 'cutover with --old-cluster read-only: a DB parameter group with read_only = 1' },
-    'time-limit': { type: 'string', value: 'MINUTES', help: "stop cleanly (resumable) before this many minutes; also before AWS_CREDENTIAL_EXPIRATION" },
+    'accept-loss': {
+      type: 'string',
+      value: 'KEYS',
+      help: 'restore: go on without what cannot be carried, e.g. activity-stream (the preflight names them)',
+    },
+    'old-cluster': {
+      type: 'string',
+      value: 'stop|read-only|keep',
+      help: 'cutover: what becomes of the old cluster once the endpoint moved (default stop)',
+    },
+    'read-only-parameter-group': {
+      type: 'string',
+      value: 'NAME',
+      help: 'cutover with --old-cluster read-only: a DB parameter group with read_only = 1',
+    },
+    'time-limit': {
+      type: 'string',
+      value: 'MINUTES',
+      help: 'stop cleanly (resumable) before this many minutes; also before AWS_CREDENTIAL_EXPIRATION',
+    },
     'keep-schedule-paused': { type: 'boolean', help: 'cutover in Actions: leave the daily workflow disabled afterwards' },
   },
   examples: [
@@ -157,7 +178,10 @@ async function runRollback(ctx: CliContext, o: RollbackOptions): Promise<number>
     const expiry = credentialsExpiry(ctx.io.env);
     const budget = budgetFrom([
       { at: expiry?.getTime(), reason: `the AWS credentials expire (${expiry?.toISOString()})` },
-      { at: o.timeLimitMinutes === undefined ? undefined : started + o.timeLimitMinutes * 60_000, reason: `the --time-limit of ${o.timeLimitMinutes} minutes` },
+      {
+        at: o.timeLimitMinutes === undefined ? undefined : started + o.timeLimitMinutes * 60_000,
+        reason: `the --time-limit of ${o.timeLimitMinutes} minutes`,
+      },
     ]);
     if (budget.deadline !== undefined)
       ctx.log.info(`time budget: until ${new Date(budget.deadline).toISOString()} (5 minutes before ${budget.reason})`);
