@@ -22,7 +22,8 @@ export interface WorkflowScheduleOptions {
 
 export function workflowSchedule(o: WorkflowScheduleOptions): DailySchedule {
   const [owner, repo] = o.repository.split('/');
-  if (!owner || !repo) throw new PipelineError(`GITHUB_REPOSITORY '${o.repository}' is not owner/repo. To fix this, run inside GitHub Actions.`);
+  if (!owner || !repo)
+    throw new PipelineError(`GITHUB_REPOSITORY '${o.repository}' is not owner/repo. To fix this, run inside GitHub Actions.`);
   const workflow_id = o.workflow ?? 'daily-etl.yml';
   const octokit = getOctokit(o.token, o.baseUrl ? { baseUrl: o.baseUrl } : {});
   const name = `workflow ${workflow_id} of ${o.repository}`;

@@ -27,7 +27,10 @@ before(async () => {
     const m = /^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/([^/]+?)(\/(enable|disable))?$/.exec(req.url ?? '');
     const key = m ? `${m[1]}/${m[2]}/${decodeURIComponent(m[3]!)}` : '';
     if (!m || !states.has(key)) return send(404, { message: 'Not Found' });
-    if (!m[5]) return req.method === 'GET' ? send(200, { id: 1, path: `.github/workflows/${m[3]}`, state: states.get(key) }) : send(404, { message: 'Not Found' });
+    if (!m[5])
+      return req.method === 'GET'
+        ? send(200, { id: 1, path: `.github/workflows/${m[3]}`, state: states.get(key) })
+        : send(404, { message: 'Not Found' });
     if (req.method !== 'PUT') return send(404, { message: 'Not Found' });
     if (auth.endsWith('read-only')) return send(403, { message: 'Resource not accessible by integration' });
     states.set(key, m[5] === 'disable' ? 'disabled_manually' : 'active');
