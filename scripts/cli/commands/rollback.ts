@@ -69,12 +69,13 @@ export function restoreServices(saved: RollbackServices): void {
 
 /** An ISO time with its offset: a bare 2026-02-05T10:00 is refused, not read in this machine's zone. */
 export function parseUtcTime(option: string, value: string): Date {
+  const time = parseIsoTime(option, value.trim());
   if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(value.trim())) {
     throw new UsageError(
       `--${option} '${value}' has no time zone. To fix this, write it in UTC with a Z (e.g. 2026-02-05T01:40:00Z) or with its offset (2026-02-05T10:40:00+09:00).`,
     );
   }
-  return parseIsoTime(option, value.trim());
+  return time;
 }
 
 export function readRollbackOptions(o: ParsedOptions, positionals: string[]): RollbackOptions {
