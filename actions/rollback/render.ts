@@ -38,8 +38,18 @@ export function renderStatus(s: RollbackStatus): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** A call's input as JSON, with tags and lists of names on one line each (the plan stays readable). */
 function json(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (v instanceof Date ? v.toISOString() : v), 2)
+    .replace(/\{\n\s*"Key": ("[^"\n]*"),\n\s*"Value": ("[^"\n]*")\n\s*\}/g, '{ "Key": $1, "Value": $2 }')
+    .replace(
+      /\[\n((?:\s*"[^"\n]*",?\n)+)\s*\]/g,
+      (_m, items: string) =>
+        `[${items
+          .trim()
+          .split(/,?\n\s*/)
+          .join(', ')}]`,
+    )
     .split('\n')
     .map((l, i) => (i === 0 ? l : `       ${l}`))
     .join('\n');

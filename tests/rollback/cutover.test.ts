@@ -64,6 +64,8 @@ test('restore, check, then cutover in a separate run: the name, endpoint, custom
   assert.ok(
     names.findIndex((n) => n.startsWith('wait until') && n.includes('resolves')) < names.findIndex((n) => n.startsWith('stop the old')),
   );
+  // Available is not enough: the endpoint's DNS follows the rename minutes later.
+  assert.ok(r.steps.find((s) => s.name.includes('resolves'))!.durationSeconds >= 60);
   const text = renderCutover(r);
   assert.match(text, new RegExp(`dbuser:${restoredId}/\\*`));
   assert.match(text, new RegExp(`on arn:aws:rds-db:ap-northeast-1:123456789012:dbuser:${sourceId}/\\*`));

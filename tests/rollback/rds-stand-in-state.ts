@@ -11,7 +11,7 @@ import { awsError, faultError, type FakeClock, type Fault } from './stand-in-fau
 export const MIN = 60_000;
 
 /** How long things take, in minutes (AWS's orders of magnitude). */
-export const DURATIONS = { restore: 95, instance: 14, rename: 3, modify: 4, reboot: 2, delete: 6, endpoint: 2, stop: 5, dnsLag: 2 };
+export const DURATIONS = { restore: 95, instance: 14, rename: 3, modify: 4, reboot: 2, delete: 6, endpoint: 2, stop: 5, dnsLag: 6 };
 
 export interface Timed {
   status: string;
