@@ -38,7 +38,8 @@ export function createRdsClient(region: string): RDSClient {
 
 /** When the AWS session credentials expire, if the environment says (undefined: unknown). */
 export function credentialsExpiry(env: Env): Date | undefined {
-  const raw = env[AWS_ENV.credentialExpiration]?.trim();
+  // configure-aws-credentials sets its output from a Date, which @actions/core writes as JSON: quoted.
+  const raw = env[AWS_ENV.credentialExpiration]?.trim().replace(/^"(.*)"$/, '$1');
   if (!raw) return undefined;
   const d = new Date(raw);
   if (Number.isNaN(d.getTime()))
