@@ -75,7 +75,7 @@ test('the CLI refuses a time without its offset, and misplaced options, with exi
     ['rollback', 'restore', '--latest', '--apply', '--cluster', SOURCE, '--region', 'ap-northeast-1'],
     {
       // As configure-aws-credentials' aws-expiration output arrives: a Date written as JSON.
-    AWS_CREDENTIAL_EXPIRATION: JSON.stringify(new Date(rds.clock.now() + 12 * 60_000)),
+      AWS_CREDENTIAL_EXPIRATION: JSON.stringify(new Date(rds.clock.now() + 12 * 60_000)),
     },
   );
   assert.equal(expired.code, 1);
