@@ -81,9 +81,10 @@ export class StatementScanner {
           if (this.dashes) {
             this.dashes = false;
             if (c <= 0x20) {
-              // `-- ` and a space: a comment. Take back the first `-`, kept as text.
+              // `--` and a space: a comment to the line's end (which may be this very byte).
+              // Take back the first `-`, kept as text.
               this.unkeep();
-              state = S.LineComment;
+              if (c !== 0x0a) state = S.LineComment;
               break;
             }
             this.keep(DASH);

@@ -20,7 +20,7 @@ import { createGzip } from 'node:zlib';
 import { DumpWriter } from '../platform/dump-writer.ts';
 import { openDb, qualified, quoteIdent, type Db, type DbSession } from '../platform/db.ts';
 import { PipelineError } from '../platform/errors.ts';
-import { pageSql, planTable, type TablePlan } from './archive-select.ts';
+import { pageSql, planTable, splitRange, type KeyRange, type TablePlan } from './archive-select.ts';
 import { DigestStream } from './digest-stream.ts';
 
 export interface TableCount {
@@ -55,8 +55,10 @@ export const ARCHIVE_GZIP_LEVEL = 1;
 export interface ArchiveWriteOptions {
   /** Rows fetched per page. Default 5000. */
   pageRows?: number;
-  /** Tables read at once, each on its own connection. Default 3. */
+  /** Tables (or parts of a large table) read at once, each on its own connection. Default 3. */
   parallel?: number;
+  /** A table whose first key column is an integer is read in parts of about this many rows. Default 100,000. */
+  partRows?: number;
   /** Pages a table reader keeps ready ahead of the writer. Default 4. */
   readAhead?: number;
   /** An INSERT statement is cut after about this many bytes (mysqldump's net_buffer_length). Default 1 MiB. */
@@ -128,24 +130,28 @@ async function writeAll(
     schema,
     objects.filter((x) => x.type === 'BASE TABLE').map((x) => x.name),
   );
-  const readers = new ReadAhead(pool, schema, plans, o);
+  const units: Unit[] = [];
+  for (const plan of plans) for (const range of await ranges(s, schema, plan, o.partRows ?? 100_000)) units.push({ plan, range });
+  const readers = new ReadAhead(pool, schema, units, o);
   const tables: TableCount[] = [];
   try {
-    for (let i = 0; i < plans.length; i++) {
-      const p = plans[i]!;
+    for (let u = 0; u < units.length; ) {
+      const p = units[u]!.plan;
       const [create] = await s.query<unknown[]>(`SHOW CREATE TABLE ${qualified(schema, p.table)}`);
       await w.table(p.table, str(create![1]), p.columnList);
-      for (let page = await readers.next(i); page; page = await readers.next(i)) {
-        for (const row of page) {
-          const tuple = row[0];
-          if (tuple === null) {
-            throw new PipelineError(
-              `a row of ${schema}.${p.table} is longer than the server's max_allowed_packet once written as SQL, so it cannot be archived this way. To fix this, raise max_allowed_packet (SET GLOBAL max_allowed_packet = 1073741824) or archive the schema by hand with mariadb-dump --hex-blob.`,
-            );
+      for (; u < units.length && units[u]!.plan === p; u++) {
+        for (let page = await readers.next(u); page; page = await readers.next(u)) {
+          for (const row of page) {
+            const tuple = row[0];
+            if (tuple === null) {
+              throw new PipelineError(
+                `a row of ${schema}.${p.table} is longer than the server's max_allowed_packet once written as SQL, so it cannot be archived this way. To fix this, raise max_allowed_packet (SET GLOBAL max_allowed_packet = 1073741824) or archive the schema by hand with mariadb-dump --hex-blob.`,
+              );
+            }
+            if (!w.rowEncoded(tuple!, 0, tuple!.length)) await w.drain();
           }
-          if (!w.rowEncoded(tuple!, 0, tuple!.length)) await w.drain();
+          o.onRows?.(page.length);
         }
-        o.onRows?.(page.length);
       }
       tables.push({ name: p.table, rows: (await w.endTable()).rows });
     }
@@ -178,26 +184,46 @@ async function planTables(s: DbSession, schema: string, tables: string[]): Promi
   );
 }
 
+/** The parts a table is read in: one, or key ranges for a large table with an integer key. */
+async function ranges(s: DbSession, schema: string, p: TablePlan, partRows: number): Promise<KeyRange[]> {
+  if (!p.splittable) return [{}];
+  const [est] = await s.query<unknown[]>('SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [
+    schema,
+    p.table,
+  ]);
+  const rows = Number(str(est?.[0] ?? 0));
+  if (!(rows > partRows)) return [{}];
+  const k = quoteIdent(p.key[0]!.name);
+  const [bounds] = await s.query<unknown[]>(`SELECT MIN(${k}), MAX(${k}) FROM ${qualified(schema, p.table)}`);
+  if (!bounds || bounds[0] === null) return [{}];
+  return splitRange(str(bounds[0]), str(bounds[1]), rows, partRows);
+}
+
+interface Unit {
+  plan: TablePlan;
+  range: KeyRange;
+}
+
 type Page = Array<Array<Buffer | null>>;
 
 /**
- * Reads tables ahead of the writer: the writer's table and the next `parallel - 1` ones are read
- * at once, each on a connection of its own inside its own consistent snapshot, each at most
- * `readAhead` pages ahead. Memory stays bounded by parallel × readAhead pages.
+ * Reads ahead of the writer: the part (a table, or a key range of one) being written and the next
+ * `parallel - 1` ones are read at once, each on a connection of its own inside its own consistent
+ * snapshot, each at most `readAhead` pages ahead. Memory stays bounded by parallel × readAhead pages.
  */
 class ReadAhead {
   private readonly readers = new Map<number, TableReader>();
   constructor(
     private readonly pool: Db,
     private readonly schema: string,
-    private readonly plans: TablePlan[],
+    private readonly units: Unit[],
     private readonly o: ArchiveWriteOptions & { parallel: number },
   ) {}
 
-  /** The next page of table `i`, or undefined when it has no more. */
+  /** The next page of part `i`, or undefined when it has no more. */
   async next(i: number): Promise<Page | undefined> {
-    for (let j = i; j < Math.min(this.plans.length, i + this.o.parallel); j++) {
-      if (!this.readers.has(j)) this.readers.set(j, new TableReader(this.pool, this.schema, this.plans[j]!, this.o));
+    for (let j = i; j < Math.min(this.units.length, i + this.o.parallel); j++) {
+      if (!this.readers.has(j)) this.readers.set(j, new TableReader(this.pool, this.schema, this.units[j]!, this.o));
     }
     const page = await this.readers.get(i)!.next();
     if (!page) this.readers.delete(i);
@@ -219,7 +245,7 @@ class TableReader {
   /** Resolves when the reader's connection is released (its error, if any, goes to `next`). */
   readonly finished: Promise<void>;
 
-  constructor(pool: Db, schema: string, p: TablePlan, o: ArchiveWriteOptions) {
+  constructor(pool: Db, schema: string, { plan: p, range }: Unit, o: ArchiveWriteOptions) {
     this.finished = pool
       .withSession(async (s) => {
         await s.exec('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
@@ -229,7 +255,7 @@ class TableReader {
           const readAhead = o.readAhead ?? 4;
           let after: string[] | undefined;
           while (!this.stopped) {
-            const page = await s.query<Array<Buffer | null>>(pageSql(schema, p, pageRows, after));
+            const page = await s.query<Array<Buffer | null>>(pageSql(schema, p, pageRows, after, range));
             if (page.length) this.push(page);
             if (p.key.length === 0 || page.length < pageRows) break;
             after = page[page.length - 1]!.slice(1).map((v) => str(v));
