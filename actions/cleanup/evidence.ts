@@ -94,30 +94,23 @@ interface ServerActivity {
  * https://dev.mysql.com/doc/refman/8.0/en/performance-schema-table-wait-summary-tables.html
  */
 async function readActivity(db: Db): Promise<ServerActivity> {
+  // SHOW GLOBAL STATUS works on MariaDB and MySQL 8 alike (MySQL 8 has no information_schema.GLOBAL_STATUS).
+  const [uptime] = await db.query<{ Value: string }>("SHOW GLOBAL STATUS LIKE 'Uptime'");
   const [status] = await db.query<{ on: string | number; since: string }>(
-    `SELECT @@performance_schema AS \`on\`,
-            DATE_FORMAT(NOW() - INTERVAL (SELECT VARIABLE_VALUE FROM ${await statusTable(db)} WHERE VARIABLE_NAME = 'UPTIME') SECOND, '%Y-%m-%d %H:%i:%s') AS since`,
+    "SELECT @@performance_schema AS `on`, DATE_FORMAT(NOW() - INTERVAL ? SECOND, '%Y-%m-%d %H:%i:%s') AS since",
+    [num(uptime?.Value)],
   );
   const on = num(status?.on) === 1;
-  const bySchema = new Map<string, { reads: number; writes: number }>();
-  if (on) {
-    const rows = await db.query<{ schema_name: string; reads: string; writes: string }>(
-      `SELECT OBJECT_SCHEMA AS schema_name, SUM(COUNT_READ) AS reads, SUM(COUNT_WRITE) AS writes
-       FROM performance_schema.table_io_waits_summary_by_table WHERE OBJECT_TYPE = 'TABLE' GROUP BY OBJECT_SCHEMA`,
-    );
-    for (const r of rows) bySchema.set(r.schema_name, { reads: num(r.reads), writes: num(r.writes) });
-  }
-  return { on, since: status?.since ?? '', bySchema };
+  return { on, since: status?.since ?? '', bySchema: on ? await readTableIo(db) : new Map() };
 }
 
-/** MySQL 8 moved the status variables to performance_schema (and empties information_schema's). */
-async function statusTable(db: Db): Promise<string> {
-  try {
-    await db.query("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'UPTIME'");
-    return 'information_schema.GLOBAL_STATUS';
-  } catch {
-    return 'performance_schema.global_status';
-  }
+/** Row reads and writes per schema from performance_schema (empty when it is off). */
+export async function readTableIo(db: Db): Promise<Map<string, { reads: number; writes: number }>> {
+  const rows = await db.query<{ schema_name: string; reads: string; writes: string }>(
+    `SELECT OBJECT_SCHEMA AS schema_name, SUM(COUNT_READ) AS \`reads\`, SUM(COUNT_WRITE) AS \`writes\`
+     FROM performance_schema.table_io_waits_summary_by_table WHERE OBJECT_TYPE = 'TABLE' GROUP BY OBJECT_SCHEMA`,
+  );
+  return new Map(rows.map((r) => [r.schema_name, { reads: num(r.reads), writes: num(r.writes) }]));
 }
 
 /** Whether SQL text names `schema` as a qualifier: `schema`.x or schema.x. */
