@@ -88,6 +88,8 @@ export async function writeSchemaArchive(db: Db, schema: string, path: string, o
   const packed = new DigestStream();
   const file = createWriteStream(path, { flags: 'wx' });
   const done = pipeline(text, createGzip({ level: o.gzipLevel ?? ARCHIVE_GZIP_LEVEL, chunkSize: 256 << 10 }), packed, file);
+  // A failing file (disk full) also fails the writer, which is where the error is reported.
+  done.catch(() => {});
   try {
     const written = await archiveDb.withSession((s) => writeAll(s, archiveDb, schema, text, { ...o, parallel }));
     await done;
