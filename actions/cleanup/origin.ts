@@ -5,7 +5,8 @@
  *   package's tests as `dbt_utils_...`, sources' tests as `source_...`), into
  *   `<target schema>_dbt_test__audit` unless configured otherwise
  *   (https://docs.getdbt.com/reference/resource-configs/store_failures);
- * - backups carry `_bak`, `_backup`, `_old`, `_copy` or a date at the end of their name;
+ * - backups carry `_bak`, `_backup`, `_old`, `_copy` or a date at the end of their name (the
+ *   schema's, or most of its tables');
  * - this pipeline builds beside a schema in `<schema>__shadow` and swaps out into `<schema>__old`
  *   (platform/schemas.ts): one that is not this run's own is left by an interrupted run, of
  *   another schema prefix (a pull request's, a developer's) or of a schema no longer configured;
@@ -17,6 +18,7 @@ export type Origin =
   | { kind: 'store-failures'; testTables: number; tables: number; auditName: boolean; byTest: Record<string, number> }
   | { kind: 'pipeline-leftover'; suffix: string; base: string; prefix?: string; logical?: string }
   | { kind: 'backup'; base: string; baseExists: boolean; suffix: string; date?: string }
+  | { kind: 'backup-tables'; backupTables: number; tables: number; examples: string[] }
   | { kind: 'vendor-copy'; matched: number; stagingTables: number; tables: number };
 
 /** Test names of dbt's generic tests and of the common packages, as store_failures names tables. */
@@ -82,6 +84,10 @@ export function findOrigins(f: OriginFacts): Origin[] {
       found.push({ kind: 'backup', base, baseExists: f.schemas.has(base), suffix: f.schema.slice(base.length) });
     }
   }
+  const backupTables = f.tables.filter((t) => BACKUP_SUFFIX.test(t) || DATE_SUFFIX.test(t));
+  if (!found.some((o) => o.kind === 'backup') && backupTables.length > 0 && backupTables.length * 2 >= f.tables.length) {
+    found.push({ kind: 'backup-tables', backupTables: backupTables.length, tables: f.tables.length, examples: backupTables.slice(0, 3) });
+  }
   if (f.stagingTables.size > 0) {
     const matched = f.tables.filter((t) => f.stagingTables.has(t)).length;
     if (matched >= Math.min(3, f.stagingTables.size) && matched * 2 >= f.tables.length) {
@@ -109,6 +115,8 @@ export function describeOrigin(o: Origin): string {
         : `left by an interrupted run of this pipeline (the \`${o.suffix}\` suffix) for \`${o.base}\`, a schema pipeline.yml no longer names`;
     case 'backup':
       return `a backup of \`${o.base}\` (name ends with \`${o.suffix}\`${o.date ? `, dated ${o.date}` : ''}); \`${o.base}\` ${o.baseExists ? 'is on the server' : 'is not on the server'}`;
+    case 'backup-tables':
+      return `backup tables: ${o.backupTables} of ${o.tables} tables are named as backups (${o.examples.map((t) => `\`${t}\``).join(', ')}${o.backupTables > o.examples.length ? ', ...' : ''})`;
     case 'vendor-copy':
       return `a copy of the vendor database: ${o.matched} of the ${o.stagingTables} staging tables by name (${o.tables} tables in all)`;
   }
@@ -124,6 +132,8 @@ export function shortOrigin(o: Origin | undefined, empty: boolean): string {
       return 'leftover of an interrupted pipeline run';
     case 'backup':
       return `a backup of ${o.base}${o.date ? ` from ${o.date}` : ''}`;
+    case 'backup-tables':
+      return 'backup tables';
     case 'vendor-copy':
       return `a copy of the vendor database (${o.matched} of ${o.stagingTables} staging tables)`;
   }

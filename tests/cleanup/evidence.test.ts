@@ -54,6 +54,7 @@ before(async () => {
   // Backups: by suffix (of a schema on the server) and by date (of one that is gone).
   await schema('gold_bak', { moveouts: 3 });
   await schema('analytics_20250101', { summary: 1 });
+  await schema('ops_saved', { tenants_bak: 1, rooms_20240101: 1, notes: 0 });
   // Leftovers of interrupted runs: another prefix's build-beside schema, and one pipeline.yml no longer names.
   await schema('pr7_gold__shadow', { moveouts: 1 });
   await schema('reports__old', { r: 0 });
@@ -179,6 +180,7 @@ test('each kind of schema is told by its evidence, with a verdict and a ready le
     'analytics_20250101',
     'blank',
     'gold_bak',
+    'ops_saved',
     'pr7_gold__shadow',
     'reports__old',
     'scratch',
