@@ -76,12 +76,16 @@ export interface VerdictInput extends Omit<SchemaEvidence, 'verdict'> {
 const day = (t: string) => t.slice(0, 10);
 const daysBetween = (a: string, b: string) => (Date.parse(`${day(b)}T00:00:00Z`) - Date.parse(`${day(a)}T00:00:00Z`)) / 86_400_000;
 
-export function usedBy(e: Pick<SchemaEvidence, 'referencedBy' | 'grants'>): string[] {
-  const refs = e.referencedBy.map((r) => `${r.type} ${r.schema}.${r.name}`);
+/** What uses the schema, in words; with `max`, at most that many objects and users are named. */
+export function usedBy(e: Pick<SchemaEvidence, 'referencedBy' | 'grants'>, max = Number.POSITIVE_INFINITY): string[] {
+  const some = (list: string[]) => (list.length > max ? [...list.slice(0, max), `${list.length - max} more`] : list);
+  const refs = some(e.referencedBy.map((r) => `${r.type} ${r.schema}.${r.name}`));
   const privileges = (p: string[]) => (p.length > 4 ? `${p.slice(0, 3).join(', ')} and ${p.length - 3} more` : p.join(', '));
-  const grants = e.grants.map(
-    (g) =>
-      `user ${g.grantee} (${privileges(g.privileges)} on ${g.pattern ? `\`${g.pattern}\`` : `its ${g.level === 'schema' ? 'schema' : `${g.level}s`}`})`,
+  const grants = some(
+    e.grants.map(
+      (g) =>
+        `user ${g.grantee} (${privileges(g.privileges)} on ${g.pattern ? `\`${g.pattern}\`` : `its ${g.level === 'schema' ? 'schema' : `${g.level}s`}`})`,
+    ),
   );
   return [...(refs.length ? [`named by ${refs.join(', ')}`] : []), ...(grants.length ? [`granted to ${grants.join(', ')}`] : [])];
 }
@@ -89,7 +93,7 @@ export function usedBy(e: Pick<SchemaEvidence, 'referencedBy' | 'grants'>): stri
 export function decide(e: VerdictInput): Verdict {
   const against: string[] = [];
   const facts: string[] = [];
-  const users = usedBy(e);
+  const users = usedBy(e, 3);
   if (users.length) against.push(...users);
   else facts.push('nothing refers to it');
   const last = e.lastUpdate ?? e.lastCreate;
