@@ -243,6 +243,11 @@ test('reads and writes since the server started speak for and against a schema w
     decide({ ...base, origins: sf, activity: { performanceSchema: false, since: '2026-12-01 00:00:00' } }).legacy?.reason.includes('read'),
     false,
   );
+  const views = Array.from({ length: 5 }, (_, i) => ({ schema: 'bi', name: `v${i}`, type: 'view' as const }));
+  assert.match(
+    decide({ ...base, origins: sf, referencedBy: views, activity: on }).line,
+    /not safe to drop: named by view bi\.v0, view bi\.v1, view bi\.v2, 2 more\.$/,
+  );
 });
 
 test('grant patterns and references are matched as the server means them', () => {
