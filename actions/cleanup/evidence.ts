@@ -19,15 +19,15 @@ export interface InvestigatedSchema extends SchemaInventory {
 
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 
-/**
- * The inventory with evidence on every legacy and unknown schema. Reads and writes are taken
- * before the inventory counts rows, so that its own COUNT(*)s are not among them.
- */
 export interface InvestigateOptions extends InventoryOptions {
   /** A change within this many days speaks against dropping. Default 30 (verdict.ts RECENT_DAYS). */
   recentDays?: number;
 }
 
+/**
+ * The inventory with evidence on every legacy and unknown schema. Reads and writes are taken
+ * before the inventory counts rows, so that its own COUNT(*)s are not among them.
+ */
 export async function readInvestigatedInventory(db: Db, classifier: Classifier, o: InvestigateOptions = {}): Promise<InvestigatedSchema[]> {
   const activity = await readActivity(db);
   const items: InvestigatedSchema[] = await readInventory(db, classifier, o);
@@ -54,7 +54,7 @@ export async function readInvestigatedInventory(db: Db, classifier: Classifier, 
       ...(activity.on ? { reads: activity.bySchema.get(s.schema)?.reads ?? 0, writes: activity.bySchema.get(s.schema)?.writes ?? 0 } : {}),
     };
     const facts = {
-      origins: findOrigins({ schema: s.schema, tables, schemas, stagingTables, prefix: classifier.prefix, logical: classifier.logical }),
+      origins: findOrigins({ schema: s.schema, tables, schemas, stagingTables, logical: classifier.logical }),
       referencedBy: refs.get(s.schema) ?? [],
       grants: grants.get(s.schema) ?? [],
       lastUpdate: s.lastUpdate,

@@ -34,7 +34,6 @@ export interface OriginFacts {
   schemas: ReadonlySet<string>;
   /** Table names of the active staging schema (empty when it is not on the server). */
   stagingTables: ReadonlySet<string>;
-  prefix: string;
   /** Logical names of the pipeline's schemas. */
   logical: readonly string[];
 }
