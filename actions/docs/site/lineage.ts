@@ -1,0 +1,151 @@
+/**
+ * The lineage graph: cytoscape.js (the renderer dbt's own docs site uses) on a canvas, with the
+ * positions dagre computed when the site was generated (layout.ts), so even 500 nodes draw at
+ * once. Pan and zoom with mouse or touch; clicking a node highlights everything upstream and
+ * downstream of it (the rest fades) and, in the full graph, shows a card with a link to its
+ * page; a double click (or any click in a page's small graph) opens the page.
+ *
+ * The container's data attributes say what is drawn and highlighted (data-nodes, data-selected,
+ * data-upstream, data-downstream), for the browser tests and anyone automating the site.
+ */
+import cytoscape from 'cytoscape';
+import type { DocNode } from './docs-data.ts';
+
+export interface LineageOptions {
+  /** The nodes to draw (their parent/child links to nodes outside the set are left out). */
+  nodes: readonly DocNode[];
+  /** Selected (and highlighted) from the start. */
+  focus?: string;
+  /** `full`: click selects, double click opens. `mini`: click opens. */
+  mode: 'full' | 'mini';
+  onOpen(id: string): void;
+  onSelect?(id: string | undefined): void;
+}
+
+export interface LineageView {
+  readonly cy: cytoscape.Core;
+  select(id: string | undefined): void;
+  /** Where a node is drawn, in page pixels (to click it). */
+  pagePosition(id: string): { x: number; y: number } | undefined;
+  destroy(): void;
+}
+
+const COLORS: Record<string, string> = {
+  source: '#2f855a',
+  seed: '#2c7a7b',
+  model: '#2b6cb0',
+  snapshot: '#6b46c1',
+  exposure: '#c05621',
+};
+
+export function lineageGraph(container: HTMLElement, o: LineageOptions): LineageView {
+  const ids = new Set(o.nodes.map((n) => n.id));
+  const elements: cytoscape.ElementDefinition[] = [];
+  for (const n of o.nodes) elements.push({ group: 'nodes', data: { id: n.id, label: n.name, type: n.type }, position: { x: n.x, y: n.y } });
+  for (const n of o.nodes) {
+    for (const p of n.parents) if (ids.has(p)) elements.push({ group: 'edges', data: { id: `${p}->${n.id}`, source: p, target: n.id } });
+  }
+  const large = o.nodes.length > 150;
+  const cy = cytoscape({
+    container,
+    elements,
+    layout: { name: 'preset', fit: true, padding: 24 },
+    minZoom: 0.05,
+    maxZoom: 3,
+    boxSelectionEnabled: false,
+    autoungrabify: true,
+    // Big graphs: draw a cached texture while panning and zooming instead of every label.
+    textureOnViewport: large,
+    hideEdgesOnViewport: large,
+    style: [
+      {
+        selector: 'node',
+        style: {
+          shape: 'round-rectangle',
+          width: 190,
+          height: 34,
+          'background-color': (e: cytoscape.NodeSingular) => COLORS[e.data('type') as string] ?? '#4a5568',
+          label: 'data(label)',
+          color: '#fff',
+          'font-size': 12,
+          'text-valign': 'center',
+          'text-halign': 'center',
+          'text-max-width': '180px',
+          'text-wrap': 'ellipsis',
+          'min-zoomed-font-size': 6,
+        },
+      },
+      {
+        selector: 'edge',
+        style: {
+          width: 1.5,
+          'line-color': '#a0aec0',
+          'target-arrow-color': '#a0aec0',
+          'target-arrow-shape': 'triangle',
+          'curve-style': 'bezier',
+          'arrow-scale': 0.8,
+        },
+      },
+      { selector: '.faded', style: { opacity: 0.15 } },
+      { selector: 'node.up, node.down', style: { 'border-width': 3, 'border-color': '#f6ad55' } },
+      { selector: 'edge.up, edge.down', style: { 'line-color': '#dd6b20', 'target-arrow-color': '#dd6b20', width: 2.5 } },
+      { selector: 'node.focus', style: { 'border-width': 4, 'border-color': '#1a202c', 'background-color': '#e53e3e' } },
+    ],
+  });
+  container.dataset.nodes = String(o.nodes.length);
+
+  function select(id: string | undefined): void {
+    cy.batch(() => {
+      cy.elements().removeClass('faded up down focus');
+      const node = id ? cy.getElementById(id) : undefined;
+      if (!node || node.empty()) {
+        delete container.dataset.selected;
+        delete container.dataset.upstream;
+        delete container.dataset.downstream;
+        return;
+      }
+      const up = node.predecessors();
+      const down = node.successors();
+      cy.elements().not(up).not(down).not(node).addClass('faded');
+      up.addClass('up');
+      down.addClass('down');
+      node.addClass('focus');
+      container.dataset.selected = node.id();
+      container.dataset.upstream = up
+        .nodes()
+        .map((n) => n.id())
+        .join(' ');
+      container.dataset.downstream = down
+        .nodes()
+        .map((n) => n.id())
+        .join(' ');
+    });
+    o.onSelect?.(id);
+  }
+
+  cy.on('tap', 'node', (e) => {
+    const id = (e.target as cytoscape.NodeSingular).id();
+    if (o.mode === 'mini') o.onOpen(id);
+    else select(id);
+  });
+  cy.on('dbltap', 'node', (e) => o.onOpen((e.target as cytoscape.NodeSingular).id()));
+  cy.on('tap', (e) => {
+    if (e.target === cy) select(undefined);
+  });
+  if (o.focus && ids.has(o.focus)) {
+    select(o.focus);
+    if (o.mode === 'full') cy.center(cy.getElementById(o.focus));
+  }
+  return {
+    cy,
+    select,
+    pagePosition(id) {
+      const n = cy.getElementById(id);
+      if (n.empty()) return undefined;
+      const box = container.getBoundingClientRect();
+      const p = n.renderedPosition();
+      return { x: box.left + window.scrollX + p.x, y: box.top + window.scrollY + p.y };
+    },
+    destroy: () => cy.destroy(),
+  };
+}
