@@ -91,13 +91,17 @@ function start(): void {
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') {
       const first = index.search(input.value)[0];
-      if (first) open(first.node.id);
+      if (first) {
+        input.value = '';
+        open(first.node.id);
+      }
     } else if (e.key === 'Escape') {
       input.value = '';
       showResults();
     }
   });
   results.addEventListener('click', () => {
+    input.value = '';
     results.hidden = true;
   });
 

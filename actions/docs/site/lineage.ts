@@ -38,10 +38,29 @@ const COLORS: Record<string, string> = {
   exposure: '#c05621',
 };
 
+/**
+ * A page's small graph draws a few nodes whose places in the whole graph are far apart: each
+ * keeps its column (its x), and the nodes of a column are stacked closely in their order.
+ */
+function compactPositions(nodes: readonly DocNode[]): Map<string, { x: number; y: number }> {
+  const columns = new Map<number, DocNode[]>();
+  for (const n of nodes) columns.set(n.x, [...(columns.get(n.x) ?? []), n]);
+  const out = new Map<string, { x: number; y: number }>();
+  const xs = [...columns.keys()].sort((a, b) => a - b);
+  xs.forEach((x, ci) => {
+    const col = columns.get(x)!.sort((a, b) => a.y - b.y);
+    col.forEach((n, i) => out.set(n.id, { x: ci * 260, y: (i - (col.length - 1) / 2) * 48 }));
+  });
+  return out;
+}
+
 export function lineageGraph(container: HTMLElement, o: LineageOptions): LineageView {
   const ids = new Set(o.nodes.map((n) => n.id));
+  const compact = o.mode === 'mini' ? compactPositions(o.nodes) : undefined;
   const elements: cytoscape.ElementDefinition[] = [];
-  for (const n of o.nodes) elements.push({ group: 'nodes', data: { id: n.id, label: n.name, type: n.type }, position: { x: n.x, y: n.y } });
+  for (const n of o.nodes) {
+    elements.push({ group: 'nodes', data: { id: n.id, label: n.name, type: n.type }, position: compact?.get(n.id) ?? { x: n.x, y: n.y } });
+  }
   for (const n of o.nodes) {
     for (const p of n.parents) if (ids.has(p)) elements.push({ group: 'edges', data: { id: `${p}->${n.id}`, source: p, target: n.id } });
   }
@@ -51,7 +70,8 @@ export function lineageGraph(container: HTMLElement, o: LineageOptions): Lineage
     elements,
     layout: { name: 'preset', fit: true, padding: 24 },
     minZoom: 0.05,
-    maxZoom: 3,
+    // A page's small graph of two nodes is not blown up to fill its box.
+    maxZoom: o.mode === 'mini' ? 1.1 : 3,
     boxSelectionEnabled: false,
     autoungrabify: true,
     // Big graphs: draw a cached texture while panning and zooming instead of every label.
@@ -134,7 +154,8 @@ export function lineageGraph(container: HTMLElement, o: LineageOptions): Lineage
   });
   if (o.focus && ids.has(o.focus)) {
     select(o.focus);
-    if (o.mode === 'full') cy.center(cy.getElementById(o.focus));
+    // The selected node with everything up- and downstream of it fills the view.
+    if (o.mode === 'full') cy.fit(cy.elements('.focus, .up, .down'), 40);
   }
   return {
     cy,
