@@ -69,7 +69,7 @@ export function lineageGraph(container: HTMLElement, o: LineageOptions): Lineage
     container,
     elements,
     layout: { name: 'preset', fit: true, padding: 24 },
-    minZoom: 0.05,
+    minZoom: 0.02,
     // A page's small graph of two nodes is not blown up to fill its box.
     maxZoom: o.mode === 'mini' ? 1.1 : 3,
     boxSelectionEnabled: false,
@@ -84,17 +84,20 @@ export function lineageGraph(container: HTMLElement, o: LineageOptions): Lineage
           shape: 'round-rectangle',
           width: 190,
           height: 34,
-          'background-color': (e: cytoscape.NodeSingular) => COLORS[e.data('type') as string] ?? '#4a5568',
+          'background-color': '#4a5568',
           label: 'data(label)',
           color: '#fff',
           'font-size': 12,
           'text-valign': 'center',
           'text-halign': 'center',
+          // Ellipsis measures each label again and again while cutting it: only on small graphs.
           'text-max-width': '180px',
-          'text-wrap': 'ellipsis',
+          'text-wrap': large ? 'none' : 'ellipsis',
           'min-zoomed-font-size': 6,
         },
       },
+      // One selector per type, not a function per node: a mapper function is called for every node on every style pass.
+      ...Object.entries(COLORS).map(([type, color]) => ({ selector: `node[type = "${type}"]`, style: { 'background-color': color } })),
       {
         selector: 'edge',
         style: {
@@ -102,7 +105,7 @@ export function lineageGraph(container: HTMLElement, o: LineageOptions): Lineage
           'line-color': '#a0aec0',
           'target-arrow-color': '#a0aec0',
           'target-arrow-shape': 'triangle',
-          'curve-style': 'bezier',
+          'curve-style': large ? 'straight' : 'bezier',
           'arrow-scale': 0.8,
         },
       },
