@@ -30,6 +30,9 @@ export interface LineageView {
   destroy(): void;
 }
 
+const NODE_W = 190;
+const NODE_H = 34;
+
 const COLORS: Record<string, string> = {
   source: '#2f855a',
   seed: '#2c7a7b',
@@ -54,6 +57,26 @@ function compactPositions(nodes: readonly DocNode[]): Map<string, { x: number; y
   return out;
 }
 
+/** Fits the view to `nodes` from their positions and the fixed node size (labels stay inside). */
+function fitTo(cy: cytoscape.Core, container: HTMLElement, nodes: cytoscape.NodeCollection, padding = 24): void {
+  if (nodes.empty()) return;
+  let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
+  nodes.forEach((n) => {
+    const p = n.position();
+    x1 = Math.min(x1, p.x - NODE_W / 2);
+    x2 = Math.max(x2, p.x + NODE_W / 2);
+    y1 = Math.min(y1, p.y - NODE_H / 2);
+    y2 = Math.max(y2, p.y + NODE_H / 2);
+  });
+  const w = Math.max(container.clientWidth - 2 * padding, 1);
+  const h = Math.max(container.clientHeight - 2 * padding, 1);
+  const zoom = Math.min(Math.max(Math.min(w / (x2 - x1), h / (y2 - y1)), cy.minZoom()), cy.maxZoom());
+  cy.viewport({
+    zoom,
+    pan: { x: container.clientWidth / 2 - zoom * ((x1 + x2) / 2), y: container.clientHeight / 2 - zoom * ((y1 + y2) / 2) },
+  });
+}
+
 export function lineageGraph(container: HTMLElement, o: LineageOptions): LineageView {
   const ids = new Set(o.nodes.map((n) => n.id));
   const compact = o.mode === 'mini' ? compactPositions(o.nodes) : undefined;
@@ -68,7 +91,9 @@ export function lineageGraph(container: HTMLElement, o: LineageOptions): Lineage
   const cy = cytoscape({
     container,
     elements,
-    layout: { name: 'preset', fit: true, padding: 24 },
+    // No fit by cytoscape: it measures every label's rendered box first (a second of a 500-node
+    // graph's first frame in the profile); the boxes are known from the positions (fitTo).
+    layout: { name: 'preset', fit: false },
     minZoom: 0.02,
     // A page's small graph of two nodes is not blown up to fill its box.
     maxZoom: o.mode === 'mini' ? 1.1 : 3,
@@ -82,8 +107,8 @@ export function lineageGraph(container: HTMLElement, o: LineageOptions): Lineage
         selector: 'node',
         style: {
           shape: 'round-rectangle',
-          width: 190,
-          height: 34,
+          width: NODE_W,
+          height: NODE_H,
           'background-color': '#4a5568',
           label: 'data(label)',
           color: '#fff',
@@ -104,8 +129,8 @@ export function lineageGraph(container: HTMLElement, o: LineageOptions): Lineage
           width: 1.5,
           'line-color': '#a0aec0',
           'target-arrow-color': '#a0aec0',
-          'target-arrow-shape': 'triangle',
-          'curve-style': large ? 'straight' : 'bezier',
+          'target-arrow-shape': large ? 'none' : 'triangle',
+          'curve-style': large ? 'haystack' : 'bezier',
           'arrow-scale': 0.8,
         },
       },
@@ -115,6 +140,7 @@ export function lineageGraph(container: HTMLElement, o: LineageOptions): Lineage
       { selector: 'node.focus', style: { 'border-width': 4, 'border-color': '#1a202c', 'background-color': '#e53e3e' } },
     ],
   });
+  fitTo(cy, container, cy.nodes());
   container.dataset.nodes = String(o.nodes.length);
 
   function select(id: string | undefined): void {
@@ -158,7 +184,7 @@ export function lineageGraph(container: HTMLElement, o: LineageOptions): Lineage
   if (o.focus && ids.has(o.focus)) {
     select(o.focus);
     // The selected node with everything up- and downstream of it fills the view.
-    if (o.mode === 'full') cy.fit(cy.elements('.focus, .up, .down'), 40);
+    if (o.mode === 'full') fitTo(cy, container, cy.elements('node.focus, node.up, node.down'));
   }
   return {
     cy,
