@@ -99,6 +99,7 @@ The models' as_of_date var is the dump's date (from gghouse_YYYYMMDD in its name
             threads: options.threads,
             fullRefresh: options.fullRefresh,
             targetDir: ctx.targetDir,
+            runId: lock.runId,
             onCompiled: compiledWriter(ctx, project),
             beforeSwap: async () => {
               await lock.assertHeld();

@@ -13,6 +13,7 @@ import { inventoryCommand } from './inventory.ts';
 import { cleanupCommand } from './cleanup.ts';
 import { rollbackCommand } from './rollback.ts';
 import { reportCommand } from './report.ts';
+import { docsCommand } from './docs.ts';
 
 export const COMMANDS: readonly CommandDef[] = [
   generateDumpCommand,
@@ -28,4 +29,5 @@ export const COMMANDS: readonly CommandDef[] = [
   cleanupCommand,
   rollbackCommand,
   reportCommand,
+  docsCommand,
 ];
