@@ -5,8 +5,8 @@
  * macros; a singular test compiles like a model.
  */
 import type nunjucks from 'nunjucks';
-import { compileNode, nodesByName } from '../project/compile.ts';
-import { runtimeOf } from '../project/read-project.ts';
+import { compileNode, resolvingHooks } from '../project/compile.ts';
+import { runtimeOf } from '../project/project-runtime.ts';
 import type { Project, RelationResolver, TestNode } from '../project/types.ts';
 import type { TestTemplating } from './compile-tests.ts';
 
@@ -27,26 +27,7 @@ export function projectTestTemplating(project: Project, resolver: RelationResolv
         template = engine.compile(source, test.original_file_path);
         calls.set(source, template);
       }
-      const byName = nodesByName(project);
-      return engine.render(
-        template,
-        test.original_file_path,
-        {
-          ref(name) {
-            const target = byName.get(name);
-            if (!target) throw new Error(`ref('${name}') names no model or seed of the project`);
-            return resolver.resolve(target);
-          },
-          source(source, table) {
-            const s = project.sources.get(`source.${project.name}.${source}.${table}`);
-            if (!s) throw new Error(`source('${source}', '${table}') is not declared`);
-            return resolver.resolve(s);
-          },
-          config: () => {},
-          isIncremental: () => false,
-        },
-        { __test_args: kwargs },
-      );
+      return engine.render(template, test.original_file_path, resolvingHooks(project, resolver), { __test_args: kwargs });
     },
   };
 }

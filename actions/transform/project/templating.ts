@@ -20,6 +20,8 @@ export interface RenderHooks {
   source(source: string, table: string): unknown;
   config(values: Record<string, unknown>): void;
   isIncremental(): boolean;
+  /** Told the name of each project macro the render calls (the parse render records them). */
+  macroCalled?(name: string): void;
   this?: Relation;
 }
 
@@ -217,7 +219,11 @@ export class TemplateEngine {
     const names: string[] = [];
     for (const [macroName, fn] of Object.entries(exported)) {
       if (typeof fn !== 'function') continue;
-      this.env.addGlobal(macroName, fn);
+      const macro = fn as (...args: unknown[]) => unknown;
+      this.env.addGlobal(macroName, (...args: unknown[]) => {
+        this.hooks.macroCalled?.(macroName);
+        return macro(...args);
+      });
       this.macroFiles.set(macroName, name);
       names.push(macroName);
     }

@@ -5,7 +5,7 @@ import { qualified, quoteIdent } from '../../../actions/platform/db.ts';
 import { acceptedValuesSql, fromItem, notNullSql, relationshipsSql, uniqueSql } from '../../../actions/transform/data-tests/generic-sql.ts';
 import { parseThreshold, testStatus, type Threshold } from '../../../actions/transform/data-tests/thresholds.ts';
 import { auditTableName, runTest, type CompiledTest } from '../../../actions/transform/data-tests/test-runner.ts';
-import { rewriteTestBlocks } from '../../../actions/transform/data-tests/test-macros.ts';
+import { rewriteTestBlocks } from '../../../actions/transform/project/test-blocks.ts';
 import { dropSchemasWithPrefix, openTestDb, testPrefix } from '../../helpers/db.ts';
 
 const prefix = testPrefix('generic');
