@@ -15,8 +15,8 @@ export interface ResolveInput {
   /** Names of disabled models and seeds (a ref to one gets a clearer message). */
   readonly disabled: ReadonlySet<string>;
   readonly sources: ReadonlyMap<string, SourceNode>;
-  /** Macros by name (the parse render records names); later names do not replace earlier ones. */
-  readonly macrosByName: ReadonlyMap<string, MacroNode>;
+  /** The project's macros by unique_id (the parse render records the unique_ids it called). */
+  readonly macros: ReadonlyMap<string, MacroNode>;
 }
 
 export interface ResolvedGraph {
@@ -62,10 +62,7 @@ export function resolveDependencies(input: ResolveInput, problems: Problem[]): R
       }
     }
     const unique = [...new Set(deps)];
-    const macros = node.depends_on.macros.flatMap((m) => {
-      const found = input.macrosByName.get(m);
-      return found ? [found.unique_id] : [];
-    });
+    const macros = node.depends_on.macros.filter((id) => input.macros.has(id));
     nodes.set(node.unique_id, { ...node, depends_on: { nodes: unique, macros } } as ExecutableNode);
     dependsOn.set(node.unique_id, unique);
   }

@@ -4,7 +4,6 @@
  * once, each with its file and line, the way platform/config.ts's validateConfig does it.
  */
 import type { Problem } from '../../platform/errors.ts';
-import { rewriteTestBlocks } from './test-blocks.ts';
 import { parseDocs } from './docs.ts';
 import { buildGenericTest, type TestOwner } from './generic-tests.ts';
 import { checkConfigTrees, checkLeftoverProperties, checkRelationClashes } from './project-checks.ts';
@@ -61,19 +60,18 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
     envVars: options.envVars,
     docs: new Map([...docs.values()].map((d) => [d.name, d.block_contents])),
     target: { name: 'default', schema: options.targetSchema ?? config.schema },
+    rootPackage: config.name,
   });
   const templates = new Map<string, CompiledTemplate>();
 
   const macros = new Map<string, MacroNode>();
-  const macrosByName = new Map<string, MacroNode>();
   for (const f of files.macros) {
-    // `{% test %}` blocks (custom generic tests) become `test_<name>` macros: see test-blocks.ts.
-    const text = rewriteTestBlocks(f.text, f.original_file_path).text;
-    for (const name of catchTemplate(problems, () => engine.loadMacros(text, f.original_file_path)) ?? []) {
-      const line = text.slice(0, Math.max(0, text.search(new RegExp(`macro\\s+${name}\\b`)))).split('\n').length;
+    // `{% test %}` blocks (custom generic tests) become `test_<name>` macros: see dbt-syntax.ts.
+    for (const name of catchTemplate(problems, () => engine.loadMacros(f.text, f.original_file_path)) ?? []) {
+      const test = name.startsWith('test_') ? `(?:macro\\s+${name}|test\\s+${name.slice(5)})` : `macro\\s+${name}`;
+      const line = f.text.slice(0, Math.max(0, f.text.search(new RegExp(`${test}\\b`)))).split('\n').length;
       const macro = { unique_id: `macro.${config.name}.${name}`, name, file: f.file, original_file_path: f.original_file_path, line };
       macros.set(macro.unique_id, macro);
-      if (!macrosByName.has(name)) macrosByName.set(name, macro);
     }
   }
 
@@ -165,7 +163,8 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
   }
   for (const f of files.tests) addTest(buildSingularTest(ctx, f));
 
-  const graph = resolveDependencies({ nodes, byName, disabled, sources, macrosByName }, problems);
+  for (const w of engine.warnings) warnings.push(w);
+  const graph = resolveDependencies({ nodes, byName, disabled, sources, macros }, problems);
   if (problems.length > 0) return { problems, warnings };
   const project: Project = {
     config,

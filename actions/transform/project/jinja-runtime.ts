@@ -1,0 +1,139 @@
+/**
+ * The three places where nunjucks' runtime differs from Jinja's in ways dbt code relies on,
+ * replaced once when the engine loads (nunjucks' compiled templates call these through the
+ * `runtime` module object, so replacing its members is how nunjucks itself installs its Jinja
+ * compatibility, see nunjucks/src/jinja-compat.js):
+ *
+ * - makeMacro: a macro sees the extra positional arguments as `varargs` and the extra keyword
+ *   arguments as `kwargs`, and `{{ return(value) }}` ends the macro with that value (any type),
+ *   as dbt's `return` does.
+ * - callWrap: `f(*args, **kwargs)` (rewritten by dbt-syntax.ts into `__dbt_varargs=` and
+ *   `__dbt_kwargs=` keywords) are spread into the call.
+ * - memberLookup: an object's own methods win over the Python-like members nunjucks adds, and
+ *   strings, lists and dicts get the Python methods dbt packages call (`.upper()`, `.split()`,
+ *   `.items()`, ...; see python-methods.ts).
+ */
+import nunjucks from 'nunjucks';
+import { isKeywords, splitArgs } from './jinja-args.ts';
+import { pythonMember } from './python-methods.ts';
+
+/** Thrown by `return(value)`; the macro being run catches it and returns the value. */
+export class MacroReturn {
+  constructor(readonly value: unknown) {}
+}
+
+type Runtime = {
+  makeMacro: (argNames: string[], kwargNames: string[], func: (...args: unknown[]) => unknown) => (...args: unknown[]) => unknown;
+  callWrap: (obj: unknown, name: string, context: unknown, args: unknown[]) => unknown;
+  memberLookup: (obj: unknown, val: unknown, ...rest: unknown[]) => unknown;
+  SafeString: new (s: string) => unknown;
+};
+
+const runtime = (nunjucks as unknown as { runtime: Runtime }).runtime;
+
+function makeMacro(argNames: string[], kwargNames: string[], func: (...args: unknown[]) => unknown) {
+  const names = [...argNames, ...kwargNames];
+  return function macro(this: unknown, ...macroArgs: unknown[]) {
+    const { positional, keywords } = splitArgs(macroArgs);
+    const args: unknown[] = [];
+    const kwargs: Record<string, unknown> = {};
+    argNames.forEach((n, i) => {
+      if (i < positional.length) args.push(positional[i]);
+      else args.push(keywords[n]);
+    });
+    kwargNames.forEach((n, i) => {
+      if (argNames.length + i < positional.length) kwargs[n] = positional[argNames.length + i];
+      else if (Object.hasOwn(keywords, n)) kwargs[n] = keywords[n];
+    });
+    if ('caller' in keywords) kwargs.caller = keywords.caller;
+    const extra: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(keywords)) if (!names.includes(k) && k !== 'caller') extra[k] = v;
+    // Read by the compiled macro body (see patchCompiledCode): Jinja's `varargs` and `kwargs`.
+    kwargs.__dbt_varargs = positional.slice(names.length);
+    kwargs.__dbt_extra = extra;
+    args.push(kwargs);
+    try {
+      return func.apply(this, args);
+    } catch (err) {
+      if (err instanceof MacroReturn) return err.value;
+      throw err;
+    }
+  };
+}
+
+function callWrap(obj: unknown, name: string, context: unknown, args: unknown[]): unknown {
+  if (!obj) throw new Error(`Unable to call \`${name}\`, which is undefined or falsey`);
+  if (typeof obj !== 'function') throw new Error(`Unable to call \`${name}\`, which is not a function`);
+  const last = args[args.length - 1];
+  if (isKeywords(last) && ('__dbt_varargs' in last || '__dbt_kwargs' in last)) {
+    const { positional, keywords } = splitArgs(args);
+    const spread = keywords.__dbt_varargs;
+    const more = keywords.__dbt_kwargs;
+    delete keywords.__dbt_varargs;
+    delete keywords.__dbt_kwargs;
+    const all = [...positional, ...(Array.isArray(spread) ? spread : [])];
+    const kw = { ...keywords, ...(more && typeof more === 'object' ? (more as object) : {}) };
+    if (Object.keys(kw).length > 0) all.push({ ...kw, __keywords: true });
+    args = all;
+  }
+  return (obj as (...a: unknown[]) => unknown).apply(context, args);
+}
+
+let installed = false;
+
+/** Replaces the runtime members above (once per process). */
+export function installDbtRuntime(): void {
+  if (installed) return;
+  installed = true;
+  nunjucks.installJinjaCompat();
+  const jinjaLookup = runtime.memberLookup;
+  // The name of a called expression goes into the compiled code as a "..." literal for error
+  // messages, unescaped: a string with a newline (`'\nWarning: ...'.format(x)`, dbt_utils does
+  // this) would break the compiled JavaScript.
+  const compilerProto = (nunjucks as unknown as { compiler: { Compiler: { prototype: { _getNodeName(n: unknown): string } } } }).compiler
+    .Compiler.prototype;
+  const nodeName = compilerProto._getNodeName;
+  compilerProto._getNodeName = function (this: unknown, n: unknown) {
+    return nodeName
+      .call(this, n)
+      .replace(/\\/g, '\\\\')
+      .replace(/[\n\r\u2028\u2029]/g, ' ');
+  };
+  runtime.makeMacro = makeMacro;
+  runtime.callWrap = callWrap;
+  runtime.memberLookup = function memberLookup(this: unknown, obj: unknown, val: unknown, ...rest: unknown[]) {
+    if (rest.length === 2) return jinjaLookup.call(this, obj, val, ...rest);
+    if (obj !== null && obj !== undefined && typeof val === 'string') {
+      if (typeof obj === 'string' || obj instanceof String) {
+        const method = pythonMember(String(obj), val);
+        if (method) return method;
+        return jinjaLookup.call(this, obj, val);
+      }
+      const own = (obj as Record<string, unknown>)[val];
+      if (typeof own === 'function' && !(val in Object.prototype) && !Array.isArray(obj)) {
+        return (...args: unknown[]) => (own as (...a: unknown[]) => unknown).apply(obj, args);
+      }
+      const py = pythonMember(obj, val);
+      if (py !== undefined) return py;
+    }
+    return jinjaLookup.call(this, obj, val);
+  } as Runtime['memberLookup'];
+}
+
+/**
+ * Makes a compiled template's macros see `varargs`/`kwargs` and restore the caller's frame even
+ * when `return()` leaves them early. nunjucks compiles every macro body with the same prologue
+ * and epilogue (compiler.js `_compileMacro`); this wraps the body between them in try/finally.
+ */
+export function patchCompiledCode(code: string): string {
+  return code
+    .replace(
+      /var callerFrame = frame;\n(frame = [^\n]*\n)kwargs = kwargs \|\| \{\};\n/g,
+      (_m, frameLine: string) =>
+        `var callerFrame = frame;\ntry {\n${frameLine}kwargs = kwargs || {};\nframe.set("varargs", kwargs.__dbt_varargs || []);\nframe.set("kwargs", kwargs.__dbt_extra || {});\n`,
+    )
+    .replace(
+      /(frame = (?:frame\.pop\(\)|callerFrame);\nreturn new runtime\.SafeString\((t_\d+)\);\n)\}\);/g,
+      '$1} finally { frame = callerFrame; }\n});',
+    );
+}
