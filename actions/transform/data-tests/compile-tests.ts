@@ -12,9 +12,9 @@ import type { CompiledTest } from './test-runner.ts';
 /** Renders the SQL of what the engine's templating owns: custom test macros and singular tests. */
 export interface TestTemplating {
   /** Calls the macro `test_<name>` with keyword arguments; returns the rendered SQL. */
-  renderTestMacro(test: TestNode, macro: string, kwargs: Record<string, unknown>): string;
+  renderTestMacro(test: TestNode, macro: string, kwargs: Record<string, unknown>): Promise<string>;
   /** Renders a singular test's SQL (ref/source/var resolved by the run's resolver). */
-  renderSingular(test: TestNode): string;
+  renderSingular(test: TestNode): Promise<string>;
 }
 
 const REF_CALL = /^\s*ref\(\s*(['"])([^'"]+)\1\s*(?:,\s*(['"])([^'"]+)\3\s*)?\)\s*$/;
@@ -53,7 +53,12 @@ function threshold(text: string): Threshold {
   return t;
 }
 
-export function compileTest(project: Project, test: TestNode, resolver: RelationResolver, templating: TestTemplating): CompiledTest {
+export async function compileTest(
+  project: Project,
+  test: TestNode,
+  resolver: RelationResolver,
+  templating: TestTemplating,
+): Promise<CompiledTest> {
   const base = {
     uniqueId: test.unique_id,
     name: test.name,
@@ -65,7 +70,7 @@ export function compileTest(project: Project, test: TestNode, resolver: Relation
     file: test.original_file_path,
     line: test.location.line,
   };
-  if (test.kind === 'singular') return { ...base, sql: templating.renderSingular(test) };
+  if (test.kind === 'singular') return { ...base, sql: await templating.renderSingular(test) };
   const meta = test.test_metadata!;
   const node = attachedNode(project, test);
   if (!node) throw new Error(`test ${test.unique_id} has no attached node`);
@@ -90,7 +95,7 @@ export function compileTest(project: Project, test: TestNode, resolver: Relation
       const model = test.config.where ? `${from} AS dbt_subquery` : from;
       const args: Record<string, unknown> = { ...kwargs, model };
       if (column !== undefined) args.column_name = column;
-      return { ...base, sql: templating.renderTestMacro(test, `test_${meta.name}`, args) };
+      return { ...base, sql: await templating.renderTestMacro(test, `test_${meta.name}`, args) };
     }
   }
 }

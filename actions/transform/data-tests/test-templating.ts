@@ -5,29 +5,40 @@
  * macros; a singular test compiles like a model.
  */
 import type nunjucks from 'nunjucks';
-import { compileNode, resolvingHooks } from '../project/compile.ts';
+import { compileNodeRunning, resolvingHooks } from '../project/compile.ts';
+import { renderWithWarehouse, type QueryRunner } from '../project/warehouse.ts';
 import { runtimeOf } from '../project/project-runtime.ts';
 import type { Project, RelationResolver, TestNode } from '../project/types.ts';
 import type { TestTemplating } from './compile-tests.ts';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export function projectTestTemplating(project: Project, resolver: RelationResolver): TestTemplating {
+/** Tests compile while running: `execute` is true and their queries run through `run`. */
+export function projectTestTemplating(project: Project, resolver: RelationResolver, run: QueryRunner): TestTemplating {
   const { engine } = runtimeOf(project);
   const calls = new Map<string, nunjucks.Template>();
   return {
-    renderSingular: (test) => compileNode(project, test.unique_id, resolver),
-    renderTestMacro(test: TestNode, macro: string, kwargs: Record<string, unknown>): string {
+    renderSingular: (test) => compileNodeRunning(project, test.unique_id, resolver, run),
+    renderTestMacro(test: TestNode, macro: string, kwargs: Record<string, unknown>): Promise<string> {
       const names = Object.keys(kwargs)
         .filter((k) => IDENT.test(k))
         .sort();
-      const source = `{{ ${macro}(${names.map((n) => `${n}=__test_args.${n}`).join(', ')}) }}`;
+      const callee = test.test_metadata?.namespace ? `${test.test_metadata.namespace}.${macro}` : macro;
+      const source = `{{ ${callee}(${names.map((n) => `${n}=__test_args.${n}`).join(', ')}) }}`;
       let template = calls.get(source);
       if (!template) {
         template = engine.compile(source, test.original_file_path);
         calls.set(source, template);
       }
-      return engine.render(template, test.original_file_path, resolvingHooks(project, resolver), { __test_args: kwargs });
+      const compiled = template;
+      const model = test as unknown as Record<string, unknown>;
+      return renderWithWarehouse(
+        (warehouse) =>
+          engine.render(compiled, test.original_file_path, resolvingHooks(project, resolver, { warehouse, model }), {
+            __test_args: kwargs,
+          }),
+        run,
+      );
     },
   };
 }

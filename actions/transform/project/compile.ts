@@ -7,12 +7,16 @@
  */
 import { quoteIdent } from '../../platform/db.ts';
 import { runtimeOf } from './project-runtime.ts';
+import type { Warehouse } from './dbt-context.ts';
 import type { RenderHooks } from './templating.ts';
+import { renderWithWarehouse, type QueryRunner } from './warehouse.ts';
 import type { ModelNode, Project, Relation, RelationResolver, SeedNode, SourceNode, TestNode } from './types.ts';
 
 export interface CompileOptions {
   /** What `is_incremental()` answers. Default false. */
   isIncremental?: boolean;
+  /** The database while running (`execute` is true). Default: none, as while parsing. */
+  warehouse?: Warehouse;
 }
 
 const namedCache = new WeakMap<Project, Map<string, ModelNode | SeedNode>>();
@@ -39,6 +43,8 @@ export const EPHEMERAL_PREFIX = '__dbt__cte__';
 export interface ResolvingHooksOptions extends CompileOptions {
   /** `this`. Default: none (tests). */
   this?: Relation;
+  /** dbt's `model` (config.get reads its config). */
+  model?: Record<string, unknown>;
   /**
    * How a ref to an ephemeral model is answered: with the name of the CTE it was inlined as.
    * Default: ephemeral models resolve like any model (tests read them as they are).
@@ -67,6 +73,8 @@ export function resolvingHooks(project: Project, resolver: RelationResolver, opt
     config: () => {},
     isIncremental: () => options.isIncremental === true,
     this: options.this,
+    warehouse: options.warehouse,
+    model: options.model,
   };
 }
 
@@ -75,6 +83,17 @@ export function compileNode(project: Project, uniqueId: string, resolver: Relati
   const ctes: Array<{ name: string; sql: string }> = [];
   const body = renderNode(project, uniqueId, resolver, options, ctes, new Set());
   return injectCtes(body, ctes);
+}
+
+/** compileNode while running: `execute` is true and the queries a template asks for run through `run`. */
+export function compileNodeRunning(
+  project: Project,
+  uniqueId: string,
+  resolver: RelationResolver,
+  run: QueryRunner,
+  options: CompileOptions = {},
+): Promise<string> {
+  return renderWithWarehouse((warehouse) => compileNode(project, uniqueId, resolver, { ...options, warehouse }), run);
 }
 
 function renderNode(
@@ -96,10 +115,11 @@ function renderNode(
   const hooks = resolvingHooks(project, resolver, {
     ...options,
     this: node.resource_type === 'model' ? resolver.resolve(node) : undefined,
+    model: node as unknown as Record<string, unknown>,
     ephemeral(target) {
       const cteName = EPHEMERAL_PREFIX + target.name;
       if (!ctes.some((c) => c.name === cteName) && !visiting.has(target.unique_id)) {
-        const sql = renderNode(project, target.unique_id, resolver, { isIncremental: false }, ctes, visiting);
+        const sql = renderNode(project, target.unique_id, resolver, { isIncremental: false, warehouse: options.warehouse }, ctes, visiting);
         ctes.push({ name: cteName, sql });
       }
       return cteName;

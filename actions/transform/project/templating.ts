@@ -134,6 +134,11 @@ export class TemplateEngine {
     });
   }
 
+  /** `target.schema`: the schema dbt-mysql selects on the connection. */
+  get targetSchema(): string {
+    return this.options.target?.schema ?? '';
+  }
+
   /** dbt's `graph` while running: set once the project is read. */
   setGraph(graph: Record<string, unknown>): void {
     this.graphValue = graph;
