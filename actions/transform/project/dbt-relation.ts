@@ -19,6 +19,8 @@ export type RelationType = 'table' | 'view' | 'cte' | 'external' | null;
 export class DbtRelation implements Relation {
   readonly database: string;
   readonly name: string;
+  /** What dbt_utils' `_is_relation` looks for (`obj.get('metadata').get('type')` ends with Relation). */
+  readonly metadata = { type: 'MySQLRelation' };
   constructor(
     readonly schema: string,
     readonly identifier: string,

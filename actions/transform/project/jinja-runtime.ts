@@ -9,6 +9,8 @@
  *   as dbt's `return` does.
  * - callWrap: `f(*args, **kwargs)` (rewritten by dbt-syntax.ts into `__dbt_varargs=` and
  *   `__dbt_kwargs=` keywords) are spread into the call.
+ * - truthiness: `if`, `and`, `or`, `not` and `x if c else y` follow Python (an empty list or
+ *   dict is false: `{% if exclude and include %}` in dbt_utils relies on it), through `truthy`.
  * - memberLookup: an object's own methods win over the Python-like members nunjucks adds, and
  *   strings, lists and dicts get the Python methods dbt packages call (`.upper()`, `.split()`,
  *   `.items()`, ...; see python-methods.ts).
@@ -79,6 +81,76 @@ function callWrap(obj: unknown, name: string, context: unknown, args: unknown[])
   return (obj as (...a: unknown[]) => unknown).apply(context, args);
 }
 
+/** Python's truthiness: None, False, 0, '', and empty lists and dicts are false. */
+export function truthy(v: unknown): boolean {
+  if (v === null || v === undefined || v === false || v === 0 || v === '' || Number.isNaN(v)) return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (v instanceof String) return v.length > 0;
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.keys(v).some((k) => k !== '__keywords');
+  return true;
+}
+
+type CompilerNode = { typename: string; lineno: number; colno: number; [k: string]: unknown };
+type Compiler = {
+  compile(node: unknown, frame: unknown): void;
+  _emit(code: string): void;
+  _binOpEmitter(node: unknown, frame: unknown, op: string): void;
+};
+
+/** Makes the compiler emit Python truthiness (see the header). */
+function installTruthiness(): void {
+  const nj = nunjucks as unknown as {
+    compiler: { Compiler: { prototype: Record<string, unknown> } };
+    nodes: { Group: { prototype: object } };
+  };
+  const proto = nj.compiler.Compiler.prototype;
+  const r = runtime as unknown as Record<string, unknown>;
+  r.truthy = truthy;
+  r.pyOr = (left: unknown, right: () => unknown) => (truthy(left) ? left : right());
+  r.pyAnd = (left: unknown, right: () => unknown) => (truthy(left) ? right() : left);
+  // A node the compiler accepts wherever a Group is (assertType checks instanceof).
+  const truthyNode = (target: CompilerNode) =>
+    Object.defineProperties(Object.create(nj.nodes.Group.prototype) as CompilerNode, {
+      typename: { value: 'PyTruthy' },
+      target: { value: target },
+      lineno: { value: target.lineno },
+      colno: { value: target.colno },
+    });
+  proto.compilePyTruthy = function (this: Compiler, node: CompilerNode, frame: unknown) {
+    this._emit('runtime.truthy(');
+    this.compile(node.target, frame);
+    this._emit(')');
+  };
+  const lazyBinary = (fn: string) =>
+    function (this: Compiler, node: CompilerNode, frame: unknown) {
+      this._emit(`runtime.${fn}(`);
+      this.compile(node.left, frame);
+      this._emit(', () => (');
+      this.compile(node.right, frame);
+      this._emit('))');
+    };
+  proto.compileOr = lazyBinary('pyOr');
+  proto.compileAnd = lazyBinary('pyAnd');
+  proto.compileNot = function (this: Compiler, node: CompilerNode, frame: unknown) {
+    this._emit('!runtime.truthy(');
+    this.compile(node.target, frame);
+    this._emit(')');
+  };
+  for (const name of ['compileIf', 'compileInlineIf', 'compileIfAsync']) {
+    const original = proto[name] as ((this: unknown, node: CompilerNode, ...rest: unknown[]) => unknown) | undefined;
+    if (!original) continue;
+    proto[name] = function (this: unknown, node: CompilerNode, ...rest: unknown[]) {
+      const cond = node.cond as CompilerNode;
+      node.cond = truthyNode(cond);
+      try {
+        return original.call(this, node, ...rest);
+      } finally {
+        node.cond = cond;
+      }
+    };
+  }
+}
+
 let installed = false;
 
 /** Replaces the runtime members above (once per process). */
@@ -99,6 +171,7 @@ export function installDbtRuntime(): void {
       .replace(/\\/g, '\\\\')
       .replace(/[\n\r\u2028\u2029]/g, ' ');
   };
+  installTruthiness();
   runtime.makeMacro = makeMacro;
   runtime.callWrap = callWrap;
   runtime.memberLookup = function memberLookup(this: unknown, obj: unknown, val: unknown, ...rest: unknown[]) {
@@ -111,6 +184,9 @@ export function installDbtRuntime(): void {
       }
       const own = (obj as Record<string, unknown>)[val];
       if (typeof own === 'function' && !(val in Object.prototype) && !Array.isArray(obj)) {
+        // A callable with attributes of its own (`modules.datetime.datetime`, `api.Column`) is a
+        // namespace: returned as is, so its attributes stay reachable.
+        if (Object.keys(own).length > 0) return own;
         return (...args: unknown[]) => (own as (...a: unknown[]) => unknown).apply(obj, args);
       }
       const py = pythonMember(obj, val);
@@ -126,14 +202,18 @@ export function installDbtRuntime(): void {
  * and epilogue (compiler.js `_compileMacro`); this wraps the body between them in try/finally.
  */
 export function patchCompiledCode(code: string): string {
-  return code
-    .replace(
-      /var callerFrame = frame;\n(frame = [^\n]*\n)kwargs = kwargs \|\| \{\};\n/g,
-      (_m, frameLine: string) =>
-        `var callerFrame = frame;\ntry {\n${frameLine}kwargs = kwargs || {};\nframe.set("varargs", kwargs.__dbt_varargs || []);\nframe.set("kwargs", kwargs.__dbt_extra || {});\n`,
-    )
-    .replace(
-      /(frame = (?:frame\.pop\(\)|callerFrame);\nreturn new runtime\.SafeString\((t_\d+)\);\n)\}\);/g,
-      '$1} finally { frame = callerFrame; }\n});',
-    );
+  return (
+    code
+      .replace(
+        /var callerFrame = frame;\n(frame = [^\n]*\n)kwargs = kwargs \|\| \{\};\n/g,
+        (_m, frameLine: string) =>
+          `var callerFrame = frame;\ntry {\n${frameLine}kwargs = kwargs || {};\nframe.set("varargs", kwargs.__dbt_varargs || []);\nframe.set("kwargs", kwargs.__dbt_extra || {});\n`,
+      )
+      .replace(
+        /(frame = (?:frame\.pop\(\)|callerFrame);\nreturn new runtime\.SafeString\((t_\d+)\);\n)\}\);/g,
+        '$1} finally { frame = callerFrame; }\n});',
+      )
+      // dbt exports every macro; nunjucks keeps those named with a leading underscore private.
+      .replace(/context\.setVariable\("(_\w*)", (macro_t_\d+)\);/g, 'context.addExport("$1");\ncontext.setVariable("$1", $2);')
+  );
 }

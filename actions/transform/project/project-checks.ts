@@ -10,19 +10,19 @@ import { didYouMean } from './graph.ts';
 import type { NodeProps } from './properties.ts';
 import type { ModelNode, SeedNode } from './types.ts';
 
-/** Property entries left after every model and seed took its own: each names no node. */
+/** Property entries left after every model and seed took its own: each names no node (dbt warns). */
 export function checkLeftoverProperties(
   left: { model: Iterable<NodeProps>; seed: Iterable<NodeProps> },
   named: readonly (ModelNode | SeedNode)[],
   disabled: ReadonlySet<string>,
-  problems: Problem[],
+  warnings: Problem[],
 ): void {
   for (const kind of ['model', 'seed'] as const) {
     for (const p of left[kind]) {
       if (disabled.has(p.name)) continue;
       const known = named.filter((n) => n.resource_type === kind).map((n) => n.name);
-      problems.push({
-        message: `properties for ${kind} '${p.name}', but the project has no ${kind} of that name.${didYouMean(p.name, known)} To fix this, correct the name or add the ${kind === 'model' ? '.sql' : '.csv'} file.`,
+      warnings.push({
+        message: `properties for ${kind} '${p.name}', but the project has no ${kind} of that name; they apply to nothing.${didYouMean(p.name, known)} To fix this, correct the name or add the ${kind === 'model' ? '.sql' : '.csv'} file.`,
         location: p.location,
       });
     }

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { PipelineConfig } from '../../platform/config.ts';
 import type { Location, Problem } from '../../platform/errors.ts';
-import { mergeConfig, treeLayers, validateConfigValues, type RawConfig } from './config-tree.ts';
+import { HOOK_KEYS, KNOWN_CONFIG_KEYS, mergeConfig, treeLayers, validateConfigValues, type RawConfig } from './config-tree.ts';
 import { baseName, foldersOf } from './files.ts';
 import { testConfig } from './generic-tests.ts';
 import type { BinaryFile, TextFile } from './project-files.ts';
@@ -31,6 +31,7 @@ export interface BuildContext {
   readonly packageName: string;
   readonly engine: TemplateEngine;
   readonly problems: Problem[];
+  readonly warnings: Problem[];
   readonly templates: Map<string, CompiledTemplate>;
   /** Renders a description that may use doc(). */
   describe(text: string, where: string): string;
@@ -90,6 +91,23 @@ function parseTemplate(ctx: BuildContext, f: TextFile): { template?: CompiledTem
   return { template, captured };
 }
 
+/** Configs set in YAML or config() that no part of the engine reads: kept (config.get), and warned about. */
+function warnUnknown(
+  ctx: BuildContext,
+  kind: 'model' | 'seed',
+  set: RawConfig,
+  where: (key: string) => Location | undefined,
+  name: string,
+): void {
+  for (const key of Object.keys(set)) {
+    if (KNOWN_CONFIG_KEYS[kind].includes(key) || HOOK_KEYS.includes(key)) continue;
+    ctx.warnings.push({
+      message: `${kind} ${name}: '${key}' is not a ${kind} config this engine knows (${KNOWN_CONFIG_KEYS[kind].join(', ')}); it is kept on the node for macros that read it (config.get).`,
+      location: where(key),
+    });
+  }
+}
+
 const locateIn = (config: PipelineConfig) => (path: (string | number)[]) => config.source.locate(path);
 
 /** A model, or undefined when disabled or broken (its problems reported). `disabled` is told its name. */
@@ -108,7 +126,8 @@ export function buildModel(ctx: BuildContext, f: TextFile, p: NodeProps | undefi
             .reverse()
             .find((l) => key in l.values)
             ?.where(key);
-  ctx.problems.push(...validateConfigValues('model', merged, where, `model ${name} (${f.original_file_path})`));
+  ctx.problems.push(...validateConfigValues('model', merged, where, `model ${name} (${f.original_file_path})`, ctx.warnings));
+  warnUnknown(ctx, 'model', { ...(p?.config ?? {}), ...captured.config }, where, name);
   if (merged.enabled === false) return 'disabled';
   const cfg = { enabled: true, ...merged } as ModelConfig;
   const node: ModelNode = {
@@ -150,7 +169,8 @@ export function buildSeed(ctx: BuildContext, f: BinaryFile, p: NodeProps | undef
           .reverse()
           .find((l) => key in l.values)
           ?.where(key);
-  ctx.problems.push(...validateConfigValues('seed', merged, where, `seed ${name} (${f.original_file_path})`));
+  ctx.problems.push(...validateConfigValues('seed', merged, where, `seed ${name} (${f.original_file_path})`, ctx.warnings));
+  warnUnknown(ctx, 'seed', p?.config ?? {}, where, name);
   if (merged.enabled === false) return 'disabled';
   const cfg = { enabled: true, delimiter: ',', column_types: {}, ...merged } as SeedConfig;
   return {
@@ -181,7 +201,7 @@ export function buildSingularTest(ctx: BuildContext, f: TextFile): TestNode | un
   const fqn = [ctx.packageName, ...foldersOf(f.path), name];
   const layers = treeLayers(ctx.config.tests, fqn, 'test', locateIn(ctx.config), 'tests');
   const merged = mergeConfig([...layers.map((l) => l.values), captured.config]);
-  ctx.problems.push(...validateConfigValues('test', merged, () => ({ file: f.original_file_path }), `test ${name}`));
+  ctx.problems.push(...validateConfigValues('test', merged, () => ({ file: f.original_file_path }), `test ${name}`, ctx.warnings));
   const cfg = testConfig(merged);
   if (!cfg.enabled) return undefined;
   const unique_id = `test.${ctx.packageName}.${name}`;

@@ -6,7 +6,8 @@
  */
 import type { PipelineConfig } from '../../platform/config.ts';
 import { ConfigError } from '../../platform/errors.ts';
-import { readProjectFiles } from './project-files.ts';
+import { CROSS_DATABASE_MACROS } from '../macros/cross-database.ts';
+import { readPackages, readProjectFiles, type TextFile } from './project-files.ts';
 import { attachRuntime } from './project-runtime.ts';
 import { openTemplateCache } from './template-cache.ts';
 import type { Project } from './types.ts';
@@ -17,11 +18,20 @@ export interface ReadProjectOptions extends Omit<ValidateProjectOptions, 'cache'
   templateCacheFile?: string;
 }
 
+/** The engine's own macros (the `dbt` package), as files of a virtual `<engine>/macros/` folder. */
+const BUILTIN_MACROS: readonly TextFile[] = CROSS_DATABASE_MACROS.map((m) => ({
+  file: `<engine>/macros/${m.path}`,
+  original_file_path: `<engine>/macros/${m.path}`,
+  path: m.path,
+  text: m.text,
+}));
+
 /** Reads and validates the whole project; throws ConfigError with every problem found. */
 export function readProject(rootDir: string, config: PipelineConfig, options: ReadProjectOptions = {}): Project {
   const files = readProjectFiles(rootDir, config);
+  const packages = readPackages(rootDir, config);
   const cache = options.templateCacheFile ? openTemplateCache(options.templateCacheFile) : undefined;
-  const result = validateProject(files, { ...options, cache });
+  const result = validateProject(files, { ...options, cache, packages, builtinMacros: BUILTIN_MACROS });
   cache?.save();
   if (!result.project || !result.runtime) throw new ConfigError([...result.problems]);
   attachRuntime(result.project, result.runtime);
