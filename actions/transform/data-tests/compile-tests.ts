@@ -7,6 +7,7 @@
 import type { Project, RelationNode, RelationResolver, TestNode } from '../project/types.ts';
 import { BUILTIN_TESTS, acceptedValuesSql, fromItem, notNullSql, relationshipsSql, uniqueSql } from './generic-sql.ts';
 import { parseThreshold, type Threshold } from './thresholds.ts';
+import { subqueryRelation } from '../project/dbt-relation.ts';
 import type { CompiledTest } from './test-runner.ts';
 
 /** Renders the SQL of what the engine's templating owns: custom test macros and singular tests. */
@@ -91,8 +92,8 @@ export async function compileTest(
       return { ...base, sql: relationshipsSql(from, column!, String(to), String(kwargs.field)) };
     }
     default: {
-      // dbt passes `model` as the relation (the filtered subquery under `where`, aliased as dbt does).
-      const model = test.config.where ? `${from} AS dbt_subquery` : from;
+      // dbt passes `model` as a relation (under `where`, the filtered subquery, aliased as dbt does).
+      const model = test.config.where ? subqueryRelation(rel, `${from} AS dbt_subquery`) : rel;
       const args: Record<string, unknown> = { ...kwargs, model };
       if (column !== undefined) args.column_name = column;
       return { ...base, sql: await templating.renderTestMacro(test, `test_${meta.name}`, args) };

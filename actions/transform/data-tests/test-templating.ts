@@ -7,11 +7,17 @@
 import type nunjucks from 'nunjucks';
 import { compileNodeRunning, resolvingHooks } from '../project/compile.ts';
 import { renderWithWarehouse, type QueryRunner } from '../project/warehouse.ts';
+import { parseRelationArg } from '../project/generic-tests.ts';
 import { runtimeOf } from '../project/project-runtime.ts';
 import type { Project, RelationResolver, TestNode } from '../project/types.ts';
 import type { TestTemplating } from './compile-tests.ts';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function isRelationCall(v: unknown): boolean {
+  const r = parseRelationArg(v);
+  return r.ref !== undefined || r.source !== undefined;
+}
 
 /** Tests compile while running: `execute` is true and their queries run through `run`. */
 export function projectTestTemplating(project: Project, resolver: RelationResolver, run: QueryRunner): TestTemplating {
@@ -24,7 +30,9 @@ export function projectTestTemplating(project: Project, resolver: RelationResolv
         .filter((k) => IDENT.test(k))
         .sort();
       const callee = test.test_metadata?.namespace ? `${test.test_metadata.namespace}.${macro}` : macro;
-      const source = `{{ ${callee}(${names.map((n) => `${n}=__test_args.${n}`).join(', ')}) }}`;
+      // A `ref('x')`/`source('a', 'b')` argument is evaluated (dbt hands the macro a relation).
+      const arg = (n: string) => (isRelationCall(kwargs[n]) ? String(kwargs[n]).trim() : `__test_args.${n}`);
+      const source = `{{ ${callee}(${names.map((n) => `${n}=${arg(n)}`).join(', ')}) }}`;
       let template = calls.get(source);
       if (!template) {
         template = engine.compile(source, test.original_file_path);

@@ -197,6 +197,7 @@ export function installDbtContext(env: nunjucks.Environment, host: ContextHost):
   });
   g('is_incremental', () => host.state().isIncremental());
   g('should_full_refresh', () => false);
+  g('should_store_failures', () => Boolean(((host.state().model?.config ?? {}) as Record<string, unknown>).store_failures));
   g('doc', (name: unknown) => {
     const text = host.docs?.get(String(name));
     if (text === undefined) throw new CompilerError(`doc('${String(name)}') names no {% docs %} block in the project's .md files`);

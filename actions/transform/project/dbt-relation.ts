@@ -25,6 +25,8 @@ export class DbtRelation implements Relation {
     readonly schema: string,
     readonly identifier: string,
     readonly type: RelationType = null,
+    /** Set for a relation that is a query (a test's `where` subquery): what it renders as. */
+    private readonly sql?: string,
   ) {
     this.database = schema;
     this.name = identifier;
@@ -40,6 +42,7 @@ export class DbtRelation implements Relation {
     return this.type === 'cte';
   }
   render(): string {
+    if (this.sql !== undefined) return this.sql;
     return this.schema ? qualified(this.schema, this.identifier) : quoteIdent(this.identifier);
   }
   toString(): string {
@@ -64,6 +67,11 @@ export class DbtRelation implements Relation {
     const { keywords } = splitArgs(args);
     return new DbtRelation((keywords.schema as string) ?? this.schema, (keywords.identifier as string) ?? this.identifier, this.type);
   }
+}
+
+/** A relation that renders as a query (dbt's `get_where_subquery`), keeping the table's names. */
+export function subqueryRelation(of: Relation, sql: string): DbtRelation {
+  return new DbtRelation(of.schema, of.identifier, 'cte', sql);
 }
 
 /** `api.Relation.create(database=, schema=, identifier=, type=)`. */
@@ -166,7 +174,12 @@ export function agateTable(rows: readonly Record<string, unknown>[], columnNames
     return row;
   });
   const columns: AgateColumn[] = names.map((name, i) => ({ name, values: () => list.map((row) => row[i]) }));
-  for (const c of columns) if (!/^\d+$/.test(c.name)) Object.defineProperty(columns, c.name, { value: c, enumerable: false });
+  for (const c of columns) if (!/^\d+$/.test(c.name) && !(c.name in Array.prototype)) Object.defineProperty(columns, c.name, { value: c, enumerable: false });
+  Object.defineProperties(columns, {
+    keys: { value: () => [...names], enumerable: false },
+    items: { value: () => columns.map((c) => [c.name, c]), enumerable: false },
+    get: { value: (k: string, d: unknown = null) => columns.find((c) => c.name === k) ?? d, enumerable: false },
+  });
   Object.defineProperties(list, {
     rows: { value: list, enumerable: false },
     columns: { value: columns, enumerable: false },

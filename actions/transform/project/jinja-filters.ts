@@ -49,7 +49,7 @@ export function installFilters(env: nunjucks.Environment): void {
   filter('map', (v, ...rest) => {
     const { positional, keywords } = splitArgs(rest);
     const list = Array.isArray(v) ? v : [...((v as Iterable<unknown>) ?? [])];
-    if (typeof keywords.attribute === 'string') return list.map((x) => attrOf(x, keywords.attribute as string) ?? keywords.default);
+    if (keywords.attribute !== undefined) return list.map((x) => attrOf(x, String(keywords.attribute)) ?? keywords.default);
     const name = String(positional[0]);
     const f = env.getFilter(name) as Fn;
     return list.map((x) => f(x, ...positional.slice(1)));
