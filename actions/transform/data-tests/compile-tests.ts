@@ -13,7 +13,7 @@ import type { CompiledTest } from './test-runner.ts';
 /** Renders the SQL of what the engine's templating owns: custom test macros and singular tests. */
 export interface TestTemplating {
   /** Calls the macro `test_<name>` with keyword arguments; returns the rendered SQL. */
-  renderTestMacro(test: TestNode, macro: string, kwargs: Record<string, unknown>): Promise<string>;
+  renderTestMacro(test: TestNode, macro: string, kwargs: Record<string, unknown>): Promise<{ sql: string; failCalc?: string }>;
   /** Renders a singular test's SQL (ref/source/var resolved by the run's resolver). */
   renderSingular(test: TestNode): Promise<string>;
 }
@@ -96,7 +96,9 @@ export async function compileTest(
       const model = test.config.where ? subqueryRelation(rel, `${from} AS dbt_subquery`) : rel;
       const args: Record<string, unknown> = { ...kwargs, model };
       if (column !== undefined) args.column_name = column;
-      return { ...base, sql: await templating.renderTestMacro(test, `test_${meta.name}`, args) };
+      const rendered = await templating.renderTestMacro(test, `test_${meta.name}`, args);
+      const failCalc = rendered.failCalc ?? test.config.fail_calc;
+      return { ...base, sql: rendered.sql, ...(failCalc ? { failCalc } : {}) };
     }
   }
 }

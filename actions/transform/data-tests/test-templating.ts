@@ -25,7 +25,7 @@ export function projectTestTemplating(project: Project, resolver: RelationResolv
   const calls = new Map<string, nunjucks.Template>();
   return {
     renderSingular: (test) => compileNodeRunning(project, test.unique_id, resolver, run),
-    renderTestMacro(test: TestNode, macro: string, kwargs: Record<string, unknown>): Promise<string> {
+    async renderTestMacro(test: TestNode, macro: string, kwargs: Record<string, unknown>) {
       const names = Object.keys(kwargs)
         .filter((k) => IDENT.test(k))
         .sort();
@@ -40,13 +40,16 @@ export function projectTestTemplating(project: Project, resolver: RelationResolv
       }
       const compiled = template;
       const model = test as unknown as Record<string, unknown>;
-      return renderWithWarehouse(
-        (warehouse) =>
-          engine.render(compiled, test.original_file_path, resolvingHooks(project, resolver, { warehouse, model }), {
-            __test_args: kwargs,
-          }),
-        run,
-      );
+      // A test macro may set its fail_calc with config() (dbt_utils' equality does).
+      const config: Record<string, unknown> = {};
+      const sql = await renderWithWarehouse((warehouse) => {
+        const hooks = {
+          ...resolvingHooks(project, resolver, { warehouse, model }),
+          config: (v: Record<string, unknown>) => void Object.assign(config, v),
+        };
+        return engine.render(compiled, test.original_file_path, hooks, { __test_args: kwargs });
+      }, run);
+      return { sql, failCalc: typeof config.fail_calc === 'string' ? config.fail_calc : undefined };
     },
   };
 }

@@ -16,7 +16,21 @@ const COMMON_KEYS = ['enabled', 'tags', 'schema', 'alias', 'meta', 'docs', 'pers
 export const KNOWN_CONFIG_KEYS: Record<Kind, readonly string[]> = {
   model: [...COMMON_KEYS, 'materialized', 'unique_key', 'full_refresh', 'incremental_strategy', 'on_schema_change'],
   seed: [...COMMON_KEYS, 'column_types', 'delimiter', 'quote_columns', 'full_refresh'],
-  test: ['enabled', 'tags', 'meta', 'severity', 'warn_if', 'error_if', 'where', 'limit', 'store_failures', 'schema', 'alias', 'database'],
+  test: [
+    'enabled',
+    'tags',
+    'meta',
+    'severity',
+    'warn_if',
+    'error_if',
+    'where',
+    'limit',
+    'store_failures',
+    'fail_calc',
+    'schema',
+    'alias',
+    'database',
+  ],
 };
 /** Hooks are read but not run yet by this engine: a node that sets one gets a warning. */
 export const HOOK_KEYS = ['pre-hook', 'post-hook', 'pre_hook', 'post_hook'];

@@ -18,7 +18,7 @@ import { agateTable, columnApi, createRelation, DbtColumn, DbtRelation, type Aga
 import { toJson } from './jinja-filters.ts';
 import { dbtModules, PyDateTime } from './jinja-modules.ts';
 import { splitArgs } from './jinja-args.ts';
-import { MacroReturn } from './jinja-runtime.ts';
+import { MacroReturn, PY_SET } from './jinja-runtime.ts';
 import type { Relation } from './types.ts';
 
 /** Thrown by `exceptions.raise_compiler_error`, `var()` without a value, ...: shown as written. */
@@ -222,7 +222,11 @@ export function installDbtContext(env: nunjucks.Environment, host: ContextHost):
     const n = ls.length ? Math.min(...ls.map((l) => l.length)) : 0;
     return Array.from({ length: n }, (_, i) => ls.map((l) => l[i]));
   });
-  g('set', (items: unknown = []) => [...new Set([...((items ?? []) as Iterable<unknown>)])]);
+  g('set', (items: unknown = []) => {
+    const out = [...new Set([...((items ?? []) as Iterable<unknown>)])];
+    Object.defineProperty(out, PY_SET, { value: true });
+    return out;
+  });
   g('list', (items: unknown = []) =>
     typeof items === 'object' && items !== null && !(Symbol.iterator in items)
       ? Object.keys(items)

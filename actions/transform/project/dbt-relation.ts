@@ -174,7 +174,8 @@ export function agateTable(rows: readonly Record<string, unknown>[], columnNames
     return row;
   });
   const columns: AgateColumn[] = names.map((name, i) => ({ name, values: () => list.map((row) => row[i]) }));
-  for (const c of columns) if (!/^\d+$/.test(c.name) && !(c.name in Array.prototype)) Object.defineProperty(columns, c.name, { value: c, enumerable: false });
+  for (const c of columns)
+    if (!/^\d+$/.test(c.name) && !(c.name in Array.prototype)) Object.defineProperty(columns, c.name, { value: c, enumerable: false });
   Object.defineProperties(columns, {
     keys: { value: () => [...names], enumerable: false },
     items: { value: () => columns.map((c) => [c.name, c]), enumerable: false },

@@ -90,6 +90,38 @@ export function truthy(v: unknown): boolean {
   return true;
 }
 
+/** A list made by `set()`: compared with `==` regardless of order. */
+export const PY_SET = Symbol('set');
+
+/** Python's `==`. */
+export function pyEquals(a: unknown, b: unknown): boolean {
+  if (a instanceof String) a = String(a);
+  if (b instanceof String) b = String(b);
+  if (a === b) return true;
+  if ((a === null || a === undefined) && (b === null || b === undefined)) return true;
+  if ((typeof a === 'number' || typeof a === 'boolean') && (typeof b === 'number' || typeof b === 'boolean'))
+    return Number(a) === Number(b);
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (PY_SET in a || PY_SET in b) return a.length === b.length && a.every((x) => b.some((y) => pyEquals(x, y)));
+    return a.length === b.length && a.every((x, i) => pyEquals(x, b[i]));
+  }
+  if (
+    a &&
+    b &&
+    typeof a === 'object' &&
+    typeof b === 'object' &&
+    Object.getPrototypeOf(a) === Object.prototype &&
+    Object.getPrototypeOf(b) === Object.prototype
+  ) {
+    const ka = Object.keys(a);
+    return (
+      ka.length === Object.keys(b).length &&
+      ka.every((k) => Object.hasOwn(b, k) && pyEquals((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+    );
+  }
+  return false;
+}
+
 type CompilerNode = { typename: string; lineno: number; colno: number; [k: string]: unknown };
 type Compiler = {
   compile(node: unknown, frame: unknown): void;
@@ -129,6 +161,26 @@ function installTruthiness(): void {
       this.compile(node.right, frame);
       this._emit('))');
     };
+  r.pyAdd = (a: unknown, b: unknown) => (Array.isArray(a) && Array.isArray(b) ? [...a, ...b] : (a as number) + (b as number));
+  r.pyEq = pyEquals;
+  proto.compileAdd = function (this: Compiler, node: CompilerNode, frame: unknown) {
+    this._emit('runtime.pyAdd(');
+    this.compile(node.left, frame);
+    this._emit(', ');
+    this.compile(node.right, frame);
+    this._emit(')');
+  };
+  // `==`/`!=` compare values as Python does (lists and dicts by content, sets regardless of order).
+  const compileCompare = proto.compileCompare as (this: Compiler, node: CompilerNode, frame: unknown) => void;
+  proto.compileCompare = function (this: Compiler, node: CompilerNode, frame: unknown) {
+    const ops = node.ops as { type: string; expr: unknown }[];
+    if (ops.length !== 1 || (ops[0]!.type !== '==' && ops[0]!.type !== '!=')) return compileCompare.call(this, node, frame);
+    this._emit(ops[0]!.type === '==' ? 'runtime.pyEq(' : '!runtime.pyEq(');
+    this.compile(node.expr, frame);
+    this._emit(', ');
+    this.compile(ops[0]!.expr, frame);
+    this._emit(')');
+  };
   proto.compileOr = lazyBinary('pyOr');
   proto.compileAnd = lazyBinary('pyAnd');
   proto.compileNot = function (this: Compiler, node: CompilerNode, frame: unknown) {

@@ -53,7 +53,7 @@ const NUNJUCKS = nunjucks as unknown as {
   lib: { _prettifyError(path: string, withInternals: boolean, err: unknown): Error };
 };
 /** Bumped when the rewrites or the compiled-code patch change, so cached templates are recompiled. */
-const ENGINE_VERSION = 'dbt-2';
+const ENGINE_VERSION = 'dbt-3';
 
 export function templateKey(source: string, name: string): string {
   return createHash('sha256').update(`${ENGINE_VERSION}\0${name}\0${source}`).digest('hex');
