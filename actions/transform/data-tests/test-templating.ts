@@ -25,6 +25,7 @@ export function projectTestTemplating(project: Project, resolver: RelationResolv
   const calls = new Map<string, nunjucks.Template>();
   return {
     renderSingular: (test) => compileNodeRunning(project, test.unique_id, resolver, run),
+    renderEphemeral: (node) => compileNodeRunning(project, node.unique_id, resolver, run),
     async renderTestMacro(test: TestNode, macro: string, kwargs: Record<string, unknown>) {
       const names = Object.keys(kwargs)
         .filter((k) => IDENT.test(k))

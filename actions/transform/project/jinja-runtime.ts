@@ -235,6 +235,8 @@ export function installDbtRuntime(): void {
         return jinjaLookup.call(this, obj, val);
       }
       const own = (obj as Record<string, unknown>)[val];
+      // A dict's own key wins over a method of the same name (`kwargs.values`, a test argument).
+      if (own !== undefined && typeof own !== 'function' && Object.hasOwn(obj, val)) return own;
       if (typeof own === 'function' && !(val in Object.prototype) && !Array.isArray(obj)) {
         // A callable with attributes of its own (`modules.datetime.datetime`, `api.Column`) is a
         // namespace: returned as is, so its attributes stay reachable.

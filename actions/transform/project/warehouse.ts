@@ -54,10 +54,24 @@ export async function renderWithWarehouse(render: (warehouse: Warehouse) => stri
   }
 }
 
+const CANONICAL_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?$/;
+
+/**
+ * The connection reads BIGINT and DECIMAL values as strings (exact: platform/db.ts); a template
+ * compares them with numbers (`results[0][0] == 3`), as dbt's agate tables hold numbers. A value
+ * written as a canonical number becomes one (a text column holding '123' does too: the price of
+ * not having the column types here).
+ */
+function numeric(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) out[k] = typeof v === 'string' && CANONICAL_NUMBER.test(v) && v.length < 16 ? Number(v) : v;
+  return out;
+}
+
 /** A QueryRunner over anything with mysql2-style `query` (a Db or one DbSession). */
 export function queryRunner(db: { query(sql: string): Promise<unknown[]> }): QueryRunner {
   return async (sql) => {
     const rows = await db.query(sql);
-    return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : undefined;
+    return Array.isArray(rows) ? (rows as Record<string, unknown>[]).map(numeric) : undefined;
   };
 }
