@@ -100,7 +100,8 @@ export async function compileTest(
     }
     default: {
       // dbt passes `model` as a relation (under `where`, the filtered subquery, aliased as dbt does).
-      const model = test.config.where || ephemeral ? subqueryRelation(rel, `${from} AS ${ephemeral ? rel.identifier : 'dbt_subquery'}`) : rel;
+      const model =
+        test.config.where || ephemeral ? subqueryRelation(rel, `${from} AS ${ephemeral ? rel.identifier : 'dbt_subquery'}`) : rel;
       const args: Record<string, unknown> = { ...kwargs, model };
       if (column !== undefined) args.column_name = column;
       const rendered = await templating.renderTestMacro(test, `test_${meta.name}`, args);

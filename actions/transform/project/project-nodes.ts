@@ -7,7 +7,15 @@
 import { createHash } from 'node:crypto';
 import type { PipelineConfig } from '../../platform/config.ts';
 import type { Location, Problem } from '../../platform/errors.ts';
-import { HOOK_KEYS, KNOWN_CONFIG_KEYS, mergeConfig, treeLayers, validateConfigValues, type RawConfig } from './config-tree.ts';
+import {
+  HOOK_KEYS,
+  KNOWN_CONFIG_KEYS,
+  mergeConfig,
+  treeLayers,
+  validateConfigValues,
+  type ConfigLayer,
+  type RawConfig,
+} from './config-tree.ts';
 import { baseName, foldersOf } from './files.ts';
 import { testConfig } from './generic-tests.ts';
 import type { BinaryFile, TextFile } from './project-files.ts';
@@ -108,6 +116,38 @@ function warnUnknown(
   }
 }
 
+/** A rendered config value as dbt's native rendering reads it ('False' is false, '3' is 3). */
+function native(text: string): unknown {
+  const t = text.trim();
+  if (/^(true|True)$/.test(t)) return true;
+  if (/^(false|False)$/.test(t)) return false;
+  if (/^(none|None)$/.test(t)) return null;
+  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
+  return text;
+}
+
+/**
+ * Jinja in dbt_project.yml config values (`+enabled: "{{ var('load_source_data', false) }}"`),
+ * rendered with var, env_var and target, as dbt renders them. Hooks are left as written (dbt
+ * renders them when they run).
+ */
+function renderLayers(ctx: BuildContext, layers: ConfigLayer[]): ConfigLayer[] {
+  return layers.map((layer) => {
+    if (!Object.values(layer.values).some((v) => typeof v === 'string' && (v.includes('{{') || v.includes('{%')))) return layer;
+    const values: RawConfig = {};
+    for (const [key, v] of Object.entries(layer.values)) {
+      if (typeof v !== 'string' || HOOK_KEYS.includes(key) || (!v.includes('{{') && !v.includes('{%'))) {
+        values[key] = v;
+        continue;
+      }
+      const file = layer.where(key)?.file ?? ctx.config.file;
+      const rendered = catchTemplate(ctx.problems, () => ctx.engine.renderText(v, file));
+      values[key] = rendered === undefined ? v : native(rendered);
+    }
+    return { ...layer, values };
+  });
+}
+
 const locateIn = (config: PipelineConfig) => (path: (string | number)[]) => config.source.locate(path);
 
 /** A model, or undefined when disabled or broken (its problems reported). `disabled` is told its name. */
@@ -115,7 +155,7 @@ export function buildModel(ctx: BuildContext, f: TextFile, p: NodeProps | undefi
   const name = baseName(f.path);
   const fqn = [ctx.packageName, ...foldersOf(f.path), name];
   const { template, captured } = parseTemplate(ctx, f);
-  const layers = treeLayers(ctx.config.models, fqn, 'model', locateIn(ctx.config), 'models');
+  const layers = renderLayers(ctx, treeLayers(ctx.config.models, fqn, 'model', locateIn(ctx.config), 'models'));
   const merged = mergeConfig([{ materialized: 'view' }, ...layers.map((l) => l.values), p?.config ?? {}, captured.config]);
   const where = (key: string): Location | undefined =>
     key in captured.config
@@ -160,7 +200,7 @@ export function buildModel(ctx: BuildContext, f: TextFile, p: NodeProps | undefi
 export function buildSeed(ctx: BuildContext, f: BinaryFile, p: NodeProps | undefined): SeedNode | 'disabled' {
   const name = baseName(f.path);
   const fqn = [ctx.packageName, ...foldersOf(f.path), name];
-  const layers = treeLayers(ctx.config.seeds, fqn, 'seed', locateIn(ctx.config), 'seeds');
+  const layers = renderLayers(ctx, treeLayers(ctx.config.seeds, fqn, 'seed', locateIn(ctx.config), 'seeds'));
   const merged = mergeConfig([...layers.map((l) => l.values), p?.config ?? {}]);
   const where = (key: string) =>
     p && key in p.config
@@ -199,7 +239,7 @@ export function buildSingularTest(ctx: BuildContext, f: TextFile): TestNode | un
   const name = baseName(f.path);
   const { template, captured } = parseTemplate(ctx, f);
   const fqn = [ctx.packageName, ...foldersOf(f.path), name];
-  const layers = treeLayers(ctx.config.tests, fqn, 'test', locateIn(ctx.config), 'tests');
+  const layers = renderLayers(ctx, treeLayers(ctx.config.tests, fqn, 'test', locateIn(ctx.config), 'tests'));
   const merged = mergeConfig([...layers.map((l) => l.values), captured.config]);
   ctx.problems.push(...validateConfigValues('test', merged, () => ({ file: f.original_file_path }), `test ${name}`, ctx.warnings));
   const cfg = testConfig(merged);

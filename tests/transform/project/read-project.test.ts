@@ -256,3 +256,46 @@ test('two nodes building the same relation are a project error', () => {
   );
   assert.match(err.message, /model 'b' and model 'a' \(models\/a\.sql\) would both build x\.same/);
 });
+
+test('dbt_project.yml is read as dbt reads it: dbt-cloud:, deprecated paths (warned, honoured), Jinja in config values, adapter configs kept', () => {
+  const dir = writeProject({
+    'dbt_project.yml': [
+      'name: legacy',
+      'config-version: 2',
+      'profile: x',
+      'dbt-cloud:',
+      '  project-id: 12',
+      'source-paths: [sql]',
+      'data-paths: [data]',
+      'vars:',
+      '  load_source_data: false',
+      'models:',
+      '  legacy:',
+      '    +transient: false',
+      '    off:',
+      '      +enabled: "{{ var(\'load_source_data\', true) }}"',
+      '    on:',
+      "      +schema: \"{{ env_var('MART_SCHEMA', 'marts') }}\"",
+      '',
+    ].join('\n'),
+    'sql/off/a.sql': 'select 1 as x',
+    'sql/on/b.sql': "select '{{ config.get('transient') }}' as t",
+    'data/codes.csv': 'code,name,extra\n1,a\n2,b,c\n',
+    'sql/schema.yml': 'version: 2\nmodels:\n  - name: codes\n    description: a seed described under models\n',
+  });
+  const cfg = readConfig(dir);
+  assert.deepEqual(cfg.modelPaths, ['sql']);
+  assert.deepEqual(cfg.seedPaths, ['data']);
+  assert.deepEqual(
+    cfg.warnings.map((w) => w.path),
+    ['source-paths', 'data-paths'],
+  );
+  const p = readProject(dir, cfg, { envVars: { MART_SCHEMA: 'mart_x' } });
+  assert.equal(p.nodes.has('model.legacy.a'), false, 'enabled rendered from var() to false');
+  const b = p.nodes.get('model.legacy.b') as ModelNode;
+  assert.equal(b.schema, 'mart_x');
+  assert.equal(b.config.transient, false);
+  assert.match(compileNode(p, 'model.legacy.b', { resolve: (n) => makeRelation('s', n.name) }), /select 'false' as t/);
+  assert.equal((p.nodes.get('seed.legacy.codes') as SeedNode).description, 'a seed described under models');
+  assert.ok(runtimeOf(p).warnings.some((w) => /'codes' is described under models:, but it is a seed/.test(w.message)));
+});
