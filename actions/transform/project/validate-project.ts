@@ -122,7 +122,7 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
 
   for (const pkg of all) {
     const pkgConfig = pkg.config;
-    const props = parseProperties(pkg.properties, problems);
+    const props = parseProperties(pkg.properties, problems, warnings);
     const describe = (text: string, where: string) => catchTemplate(problems, () => engine.renderText(text, where)) ?? text;
     const ctx: BuildContext = {
       config: pkgConfig,
