@@ -13,6 +13,7 @@ import { readProject } from '../../../actions/transform/project/read-project.ts'
 import { makeRelation } from '../../../actions/transform/project/resolver.ts';
 import type { ModelNode, TestNode } from '../../../actions/transform/project/types.ts';
 import { parseYaml } from '../../../actions/platform/yaml-source.ts';
+import { runPipelineInProcess } from '../../helpers/cli.ts';
 import { writeProject } from '../../helpers/temp-project.ts';
 
 /** No network here: a hub that answers from a table, and tarballs/git that are never reached. */
@@ -148,4 +149,17 @@ test("a package's models and seeds are nodes of the project, configured by its o
   assert.ok(p.nodes.has('seed.pkg.pkg_codes'));
   assert.deepEqual([...p.nodes.get('model.proj.uses')!.depends_on.nodes].sort(), ['model.pkg.pkg_model', 'seed.pkg.pkg_codes']);
   assert.equal(runtimeOf(p).warnings.length, 0, JSON.stringify(runtimeOf(p).warnings));
+});
+
+test('pipeline deps: exit 0 with no packages.yml or an empty one; a local package installs through the CLI', async () => {
+  const none = writeProject({ 'dbt_project.yml': 'name: n\n' });
+  const r1 = await runPipelineInProcess(['deps', '--project-dir', none]);
+  assert.equal(r1.code, 0, r1.stderr);
+  assert.match(r1.stderr, /no packages\.yml or dependencies\.yml: nothing to install/);
+  const empty = writeProject({ 'dbt_project.yml': 'name: e\n', 'dependencies.yml': 'packages: []\n' });
+  assert.equal((await runPipelineInProcess(['deps', '--project-dir', empty])).code, 0);
+  const root = packageAndProject();
+  const r3 = await runPipelineInProcess(['deps', '--project-dir', join(root, 'proj')]);
+  assert.equal(r3.code, 0, r3.stderr);
+  assert.match(r3.stderr, /installed util_pkg into .*dbt_packages\/util_pkg/);
 });
