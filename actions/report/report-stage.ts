@@ -36,7 +36,7 @@ export interface Report {
   warnings: string[];
 }
 
-/** Counts the published tables (see table-counts.ts); given by entry points that have a database. */
+/** Counts the published tables (see published-counts.ts); given by entry points that have a database. */
 export type TableCounter = (results: RunResults, manifest: ManifestLike | undefined) => Promise<TableCount[]>;
 
 export function readManifest(targetDir: string): ManifestLike | undefined {
