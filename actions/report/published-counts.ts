@@ -90,7 +90,8 @@ export async function collectTableCounts(
   if (counts.length) {
     // REPLACE: reporting the same run twice (a rerun of the report step) keeps one record.
     await db.exec(
-      `REPLACE INTO ${qualified(metaSchema, TABLE_COUNTS_TABLE)} (run_id, schema_name, table_name, layer, row_count, recorded_at) VALUES ${counts.map(() => '(?, ?, ?, ?, ?, UTC_TIMESTAMP(3))').join(', ')}`,
+      `REPLACE INTO ${qualified(metaSchema, TABLE_COUNTS_TABLE)} (run_id, schema_name, table_name, layer, row_count, recorded_at) ` +
+        `VALUES ${counts.map(() => '(?, ?, ?, ?, ?, UTC_TIMESTAMP(3))').join(', ')}`,
       counts.flatMap((c) => [runId, c.schema, c.table, c.layer, c.rows]),
     );
   }

@@ -63,7 +63,8 @@ export function requireRunResults(targetDir: string): RunResults {
   }
   if (!results) {
     throw new PipelineError(
-      `no run results in ${targetDir}: run_results.json is missing. To fix this, run a stage first (for example 'pipeline daily'), or pass the right --target-dir.`,
+      `no run results in ${targetDir}: run_results.json is missing. To fix this, ` +
+        `run a stage first (for example 'pipeline daily'), or pass the right --target-dir.`,
     );
   }
   return results;

@@ -142,7 +142,9 @@ export function createRdsApi(client: RDSClient, options: RdsApiOptions): RdsApi 
           ? `did not become available within ${Math.round(o.maxWaitSeconds / 60)} minutes`
           : `stopped in state '${last}' instead of becoming available`;
       throw new AwsCallError(
-        `${what} ${why} (last status: ${last}, after ${minutes} min). To fix this, look at it in the RDS console or with 'aws rds describe-db-${kind === 'cluster' ? 'clusters --db-cluster-identifier' : 'instances --db-instance-identifier'} ${id} --region ${region}'.`,
+        `${what} ${why} (last status: ${last}, after ${minutes} min). To fix this, look at it in the RDS console or with ` +
+          `'aws rds ${kind === 'cluster' ? 'describe-db-clusters --db-cluster-identifier' : 'describe-db-instances --db-instance-identifier'} ` +
+          `${id} --region ${region}'.`,
         operation,
         state ?? 'WaiterFailed',
         'invalid-state',

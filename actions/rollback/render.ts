@@ -85,7 +85,8 @@ export function renderRestore(r: RestoreReport): string {
   lines.push('');
   if (r.status === 'success') {
     lines.push(
-      `Restored: ${r.plan.cutover ? r.plan.source.cluster : r.plan.restoredCluster} holds the data of ${r.plan.target.kind === 'time' ? iso(r.plan.target.time) : 'the latest restorable time'}.`,
+      `Restored: ${r.plan.cutover ? r.plan.source.cluster : r.plan.restoredCluster} holds the data of ` +
+        `${r.plan.target.kind === 'time' ? iso(r.plan.target.time) : 'the latest restorable time'}.`,
     );
     lines.push(`Endpoint: ${r.endpoint ?? 'unknown'}`);
     if (r.readerEndpoint) lines.push(`Reader:   ${r.readerEndpoint}`);

@@ -112,7 +112,10 @@ export async function runRestore(api: RdsApi, o: RestoreOptions, log: Logger): P
     ));
   if (!writerUp) {
     report.leftovers.push(
-      `the restored cluster ${plan.restoredCluster} exists${writerCreated ? ` with the instance ${plan.restoredWriter}, which did not become available` : ' with no instance: it serves no connections but its storage is billed'}`,
+      `the restored cluster ${plan.restoredCluster} exists` +
+        (writerCreated
+          ? ` with the instance ${plan.restoredWriter}, which did not become available`
+          : ' with no instance: it serves no connections but its storage is billed'),
       `the source cluster ${plan.source.cluster} is unchanged and still serves the endpoint ${plan.source.endpoint ?? '(its endpoint)'}`,
     );
     if (writerCreated) report.cleanup.push(deleteWriter);
@@ -154,7 +157,8 @@ async function cutover(
     const hasWriter = (restored.DBClusterMembers ?? []).some((m) => m.IsClusterWriter);
     if (restored.Status !== 'available' || !hasWriter) {
       throw new PipelineError(
-        `refusing the cutover: ${plan.restoredCluster} is '${restored.Status ?? 'unknown'}'${hasWriter ? '' : ' with no writer'}, not available. To fix this, wait until it is available and rename the clusters then.`,
+        `refusing the cutover: ${plan.restoredCluster} is '${restored.Status ?? 'unknown'}'${hasWriter ? '' : ' with no writer'}, ` +
+          `not available. To fix this, wait until it is available and rename the clusters then.`,
       );
     }
   });
@@ -168,7 +172,8 @@ async function cutover(
   });
   if (!renamedSource) {
     report.leftovers.push(
-      `the restored cluster ${plan.restoredCluster} is available at ${report.endpoint ?? 'its endpoint'}; the source ${plan.source.cluster} may be renaming to ${c.oldName}: check with 'aws rds describe-db-clusters --region ${region}'`,
+      `the restored cluster ${plan.restoredCluster} is available at ${report.endpoint ?? 'its endpoint'}; ` +
+        `the source ${plan.source.cluster} may be renaming to ${c.oldName}: check with 'aws rds describe-db-clusters --region ${region}'`,
     );
     return;
   }
@@ -181,16 +186,21 @@ async function cutover(
   });
   if (!renamedRestored) {
     report.leftovers.push(
-      `the source is now named ${c.oldName}; the restored cluster is still named ${plan.restoredCluster}; nothing serves the name ${plan.source.cluster} until one of them takes it`,
+      `the source is now named ${c.oldName}; the restored cluster is still named ${plan.restoredCluster}; ` +
+        `nothing serves the name ${plan.source.cluster} until one of them takes it`,
     );
     report.cleanup.push(
-      `to finish the cutover: aws rds modify-db-cluster --db-cluster-identifier ${plan.restoredCluster} --new-db-cluster-identifier ${plan.source.cluster} --apply-immediately --region ${region}`,
-      `or to undo it: aws rds modify-db-cluster --db-cluster-identifier ${c.oldName} --new-db-cluster-identifier ${plan.source.cluster} --apply-immediately --region ${region}`,
+      `to finish the cutover: aws rds modify-db-cluster --db-cluster-identifier ${plan.restoredCluster} ` +
+        `--new-db-cluster-identifier ${plan.source.cluster} --apply-immediately --region ${region}`,
+      `or to undo it: aws rds modify-db-cluster --db-cluster-identifier ${c.oldName} ` +
+        `--new-db-cluster-identifier ${plan.source.cluster} --apply-immediately --region ${region}`,
     );
     return;
   }
   report.cleanup.push(
-    `the old cluster ${c.oldName} is kept; once the restored data is confirmed: aws rds delete-db-instance ... for its instances, then aws rds delete-db-cluster --db-cluster-identifier ${c.oldName} --region ${region}`,
-    `to undo the cutover: rename ${plan.source.cluster} to another name, then ${c.oldName} back to ${plan.source.cluster} (aws rds modify-db-cluster --new-db-cluster-identifier ... --apply-immediately)`,
+    `the old cluster ${c.oldName} is kept; once the restored data is confirmed: aws rds delete-db-instance ... for its instances, ` +
+      `then aws rds delete-db-cluster --db-cluster-identifier ${c.oldName} --region ${region}`,
+    `to undo the cutover: rename ${plan.source.cluster} to another name, ` +
+      `then ${c.oldName} back to ${plan.source.cluster} (aws rds modify-db-cluster --new-db-cluster-identifier ... --apply-immediately)`,
   );
 }
