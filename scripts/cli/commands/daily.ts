@@ -104,7 +104,11 @@ The models' as_of_date var is the dump's date (from gghouse_YYYYMMDD in its name
               await lock.assertHeld();
               await pauseHook(ctx, PAUSE_BEFORE_PUBLISH_ENV, 'about to publish')?.();
             },
-            afterSwap: pauseHook(ctx, PAUSE_AFTER_PUBLISH_ENV, 'published, hashes not yet recorded'),
+            afterSwap: async () => {
+              // The warehouse changed now: rollback status offers just before this as a restore point.
+              await lock.markPublished();
+              await pauseHook(ctx, PAUSE_AFTER_PUBLISH_ENV, 'published, hashes not yet recorded')?.();
+            },
           });
         } catch (err) {
           if (err instanceof ConfigError) {
