@@ -10,7 +10,7 @@ import { makeRelation, publishedResolver, shadowResolver } from '../transform/pr
 import type { SwapPlan } from '../platform/shadow-swap.ts';
 import type { ModelNode, Project, RelationNode, RelationResolver, SeedNode, TestNode } from '../transform/project/types.ts';
 import type { NodeResult, PublishResult, TableCount } from '../platform/run-results.ts';
-import { countAfter, countBefore } from '../transform/table-counts.ts';
+import { countAfter, countBefore } from '../transform/build-counts.ts';
 import type { Schemas } from '../platform/schemas.ts';
 import { carryOverIncrementals } from '../transform/carry-over.ts';
 import {

@@ -9,7 +9,7 @@ import { errorMessage } from '../platform/errors.ts';
 import type { Logger } from '../platform/log.ts';
 import type { Project, TestNode } from '../transform/project/types.ts';
 import type { LoadResult, NodeResult, PublishResult, StageResult, TableCount } from '../platform/run-results.ts';
-import { stagingCounts } from '../transform/table-counts.ts';
+import { stagingCounts } from '../platform/table-counts.ts';
 import type { Schemas } from '../platform/schemas.ts';
 import type { DumpSource } from '../load/dump-source.ts';
 import { loadDump } from '../load/load-dump.ts';

@@ -133,7 +133,8 @@ export function readApply(action: string): boolean {
   if (dryRun) return false;
   if (confirm !== CONFIRM_WORD) {
     throw new UsageError(
-      `${action} with dry-run false needs the confirmation: type '${CONFIRM_WORD}' in the confirm input${confirm ? ` (got '${confirm}')` : ''}. Nothing was changed.`,
+      `${action} with dry-run false needs the confirmation: ` +
+        `type '${CONFIRM_WORD}' in the confirm input${confirm ? ` (got '${confirm}')` : ''}. Nothing was changed.`,
     );
   }
   return true;

@@ -13,17 +13,14 @@ import { join, relative, resolve } from 'node:path';
 import { runCli } from '../../scripts/cli/main.ts';
 import { errorMessage } from '../platform/errors.ts';
 import { readRunResults, type NodeResult, type RunResults } from '../platform/run-results.ts';
+import { ENV } from '../platform/run-context.ts';
 import { onSecretRegistered, redact, registerSecretsFromEnv } from '../platform/secrets.ts';
 import { booleanInput, databaseUrl, readConnectionInputs, stringInput, type ConnectionInputs } from './action-inputs.ts';
 import { failuresSection, isFailure, kindOf, nodeName, statusLine, testCounts } from '../report/sections.ts';
 import { STEPS_DIR } from '../report/merge-results.ts';
 
-/** Environment variables the actions read (and nothing below them does). */
-export const ACTION_ENV = {
-  workspace: 'GITHUB_WORKSPACE',
-  databaseUrl: 'DATABASE_URL',
-  schemaPrefix: 'PIPELINE_SCHEMA_PREFIX',
-} as const;
+/** Environment variables the actions read (and nothing below them does): a run's, and the runner's workspace. */
+export const ACTION_ENV = { ...ENV, workspace: 'GITHUB_WORKSPACE' } as const;
 
 /** Inputs every stage action has. */
 export interface CommonInputs {

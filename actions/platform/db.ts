@@ -194,7 +194,9 @@ export function describeDbError(err: unknown, s: DbSettings): Error {
     case 'ER_ACCESS_DENIED_ERROR':
       if (s.auth === 'iam') {
         return new PipelineError(
-          `the database at ${where} refused the IAM token. To fix this, check that the role allows rds-db:connect on this cluster's resource id and user, that IAM database authentication is enabled on the cluster, and that the user was created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'.`,
+          `the database at ${where} refused the IAM token. To fix this, ` +
+            `check that the role allows rds-db:connect on this cluster's resource id and user, ` +
+            `that IAM database authentication is enabled on the cluster, and that the user was created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'.`,
         );
       }
       return new PipelineError(`the database at ${where} refused the user or password. To fix this, check DATABASE_URL.`);
@@ -232,13 +234,15 @@ export function explainDbFailure(err: unknown): PipelineError | undefined {
   const message = e?.message ?? String(err);
   if (isConnectionLost(err) || e?.code === 'ECONNREFUSED' || /connection is in closed state|Connection lost/i.test(message)) {
     return new PipelineError(
-      `lost the database connection (${message}). Published data is unchanged unless the output above says it was published; the next run removes what this one left. To fix this, check that the server is up and run again.`,
+      `lost the database connection (${message}). Published data is unchanged unless the output above says it was published; ` +
+        `the next run removes what this one left. To fix this, check that the server is up and run again.`,
       { cause: err },
     );
   }
   if (e?.code && ACCESS_DENIED.has(e.code)) {
     return new PipelineError(
-      `the database user is not allowed to do this: ${message}. To fix this, grant the user rights on the schemas of this run (all start with the schema prefix), or run with a --schema-prefix it may write.`,
+      `the database user is not allowed to do this: ${message}. To fix this, ` +
+        `grant the user rights on the schemas of this run (all start with the schema prefix), or run with a --schema-prefix it may write.`,
       { cause: err },
     );
   }

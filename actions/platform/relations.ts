@@ -38,20 +38,42 @@ export function besideName(name: string, suffix: '__new' | '__old'): string {
   return `${name.slice(0, 64 - suffix.length - 9)}_${hash}${suffix}`;
 }
 
+/** One rename, `[from, to]`, of qualified names. */
+export type RenamePair = [string, string];
+
+/**
+ * The renames that put `incoming` in place of `place`: whatever is at `place` first moves `aside`
+ * (when something is there), in the same statement, so a reader never finds the place empty.
+ */
+export function replacePairs(incoming: string, place: string, aside?: string): RenamePair[] {
+  return aside === undefined
+    ? [[incoming, place]]
+    : [
+        [place, aside],
+        [incoming, place],
+      ];
+}
+
+/**
+ * ONE `RENAME TABLE` over every pair, which MySQL and MariaDB run atomically (one pair after the
+ * other, so a name freed by an earlier pair can be taken by a later one). `multiline` puts a pair
+ * on a line, for the long statement that publishes a whole run. Undefined when there is nothing to rename.
+ */
+export function renameStatement(pairs: readonly RenamePair[], multiline = false): string | undefined {
+  if (pairs.length === 0) return undefined;
+  const list = pairs.map(([a, b]) => `${a} TO ${b}`);
+  return multiline ? `RENAME TABLE\n  ${list.join(',\n  ')}` : `RENAME TABLE ${list.join(', ')}`;
+}
+
 /**
  * Puts the table `built` in place of `target` (same schema) in one RENAME, then drops what was
- * there. Whatever `target` was (table or view) is replaced.
+ * there. Whatever `target` was (table or view) is replaced: a view can be renamed within its schema.
  */
 export async function swapIn(db: Conn, schema: string, built: string, target: string): Promise<void> {
   const existing = await relationKind(db, schema, target);
-  if (!existing) {
-    await db.exec(`RENAME TABLE ${qualified(schema, built)} TO ${qualified(schema, target)}`);
-    return;
-  }
   const old = besideName(target, '__old');
-  await dropRelation(db, schema, old);
-  await db.exec(
-    `RENAME TABLE ${qualified(schema, target)} TO ${qualified(schema, old)}, ${qualified(schema, built)} TO ${qualified(schema, target)}`,
-  );
-  await dropRelation(db, schema, old, existing);
+  if (existing) await dropRelation(db, schema, old);
+  const aside = existing ? qualified(schema, old) : undefined;
+  await db.exec(renameStatement(replacePairs(qualified(schema, built), qualified(schema, target), aside))!);
+  if (existing) await dropRelation(db, schema, old, existing);
 }

@@ -12,7 +12,10 @@ import type { Logger, Sink } from './log.ts';
 import { acquireRunLock, type RunLock } from './run-lock.ts';
 import { createSchemas, validatePrefix, type Schemas } from './schemas.ts';
 
-/** Environment variables the CLI reads (and nothing else does). */
+/**
+ * Environment variables a run reads, by the CLI's entry and the GitHub adapter (which adds the
+ * runner's own, `GITHUB_WORKSPACE`); below them the engine gets values, never the environment.
+ */
 export const ENV = {
   databaseUrl: 'DATABASE_URL',
   schemaPrefix: 'PIPELINE_SCHEMA_PREFIX',

@@ -46,7 +46,8 @@ export function createSchemas(
     const name = prefix + logical;
     if (name.length + SHADOW_SUFFIX.length > MAX_SCHEMA_NAME) {
       throw new UsageError(
-        `schema name '${name}' is too long with its shadow suffix (MySQL allows ${MAX_SCHEMA_NAME} characters). To fix this, use a shorter --schema-prefix or schema name in pipeline.yml.`,
+        `schema name '${name}' is too long with its shadow suffix (MySQL allows ${MAX_SCHEMA_NAME} characters). To fix this, ` +
+          `use a shorter --schema-prefix or schema name in pipeline.yml.`,
       );
     }
     return name;

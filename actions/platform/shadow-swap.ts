@@ -8,9 +8,15 @@
  * "Changing schema from … to … is not allowed" and "Trigger in wrong schema"), so they are
  * recreated in the target right after the rename: a view keeps working throughout (it names
  * its tables, which the rename replaced), only its definition changes a moment later.
+ *
+ * A swap is three steps: `prepareSwap` (schemas, and out of the way what would block the rename),
+ * the RENAME of its pairs, `finishSwap` (views and routines, the old and shadow schemas dropped).
+ * `publishShadow` runs them for the staging schema alone (the loader's `publish: true`); the daily
+ * job joins the pairs into the one RENAME that publishes every layer (../publish/publish.ts).
  */
 import { qualified, quoteIdent, type Db, type DbSession } from './db.ts';
 import type { Logger } from './log.ts';
+import { renameStatement, replacePairs, type RenamePair } from './relations.ts';
 
 /** The kinds of stored program a dump may create beside its tables. */
 export type RoutineType = 'TRIGGER' | 'PROCEDURE' | 'FUNCTION' | 'EVENT';
@@ -43,19 +49,15 @@ export interface SwapPlan {
   objects: DeferredObject[];
 }
 
-/** The `from TO to` pairs of one plan, for one shared RENAME TABLE over several schemas. */
-export function renamePairs(plan: SwapPlan, existing: ReadonlySet<string>): Array<[string, string]> {
-  const pairs: Array<[string, string]> = [];
+/** The `from TO to` pairs of one plan, for its own RENAME TABLE or one shared over several schemas. */
+export function renamePairs(plan: SwapPlan, existing: ReadonlySet<string>): RenamePair[] {
+  const pairs: RenamePair[] = [];
   for (const t of plan.replace) {
-    if (existing.has(t)) pairs.push([qualified(plan.target, t), qualified(plan.old, t)]);
-    pairs.push([qualified(plan.shadow, t), qualified(plan.target, t)]);
+    const aside = existing.has(t) ? qualified(plan.old, t) : undefined;
+    pairs.push(...replacePairs(qualified(plan.shadow, t), qualified(plan.target, t), aside));
   }
   for (const t of plan.drop) pairs.push([qualified(plan.target, t), qualified(plan.old, t)]);
   return pairs;
-}
-
-export function renameStatement(pairs: Array<[string, string]>): string | undefined {
-  return pairs.length ? `RENAME TABLE ${pairs.map(([a, b]) => `${a} TO ${b}`).join(', ')}` : undefined;
 }
 
 /** Base tables of a schema. */
@@ -76,7 +78,7 @@ export async function views(db: Db | DbSession, schema: string): Promise<Set<str
 }
 
 /** Triggers on the given tables (they would block the move of their table to another schema). */
-async function triggersOn(db: DbSession, schema: string, tables: string[]): Promise<string[]> {
+async function triggersOn(db: Db | DbSession, schema: string, tables: string[]): Promise<string[]> {
   if (!tables.length) return [];
   const rows = await db.query<{ name: string; tbl: string }>(
     'SELECT TRIGGER_NAME AS name, EVENT_OBJECT_TABLE AS tbl FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?',
@@ -86,31 +88,42 @@ async function triggersOn(db: DbSession, schema: string, tables: string[]): Prom
   return rows.filter((r) => set.has(r.tbl)).map((r) => r.name);
 }
 
+const CHARSET = 'CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci';
+
 /**
- * Swaps the shadow into the target: drops what would block the rename (triggers on replaced
- * tables, views with a new table's name), one RENAME TABLE, then recreates views and routines,
- * drops the old tables and the shadow schema.
+ * Before the RENAME: the target (if new) and an empty old schema; then out of the way what would
+ * block the rename: triggers on tables that move (a trigger cannot leave its schema; the dump's
+ * own are recreated by `finishSwap`) and a view of the target that a new table replaces. Returns
+ * the rename pairs.
  */
+export async function prepareSwap(s: Db | DbSession, plan: SwapPlan): Promise<RenamePair[]> {
+  await s.exec(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(plan.target)} ${CHARSET}`);
+  await s.exec(`DROP DATABASE IF EXISTS ${quoteIdent(plan.old)}`);
+  await s.exec(`CREATE DATABASE ${quoteIdent(plan.old)} ${CHARSET}`);
+  const existing = await baseTables(s, plan.target);
+  const targetViews = await views(s, plan.target);
+  const moving = [...plan.replace.filter((t) => existing.has(t)), ...plan.drop];
+  for (const trg of await triggersOn(s, plan.target, moving)) await s.exec(`DROP TRIGGER IF EXISTS ${qualified(plan.target, trg)}`);
+  for (const trg of await triggersOn(s, plan.shadow, plan.replace)) await s.exec(`DROP TRIGGER IF EXISTS ${qualified(plan.shadow, trg)}`);
+  for (const v of plan.replace.filter((t) => targetViews.has(t))) await s.exec(`DROP VIEW IF EXISTS ${qualified(plan.target, v)}`);
+  return renamePairs(plan, existing);
+}
+
+/** After the RENAME: the dump's views and routines, its dropped views removed, the old and shadow schemas dropped. */
+export async function finishSwap(s: DbSession, plan: SwapPlan): Promise<void> {
+  await createObjects(s, plan);
+  for (const v of plan.dropViews) await s.exec(`DROP VIEW IF EXISTS ${qualified(plan.target, v)}`);
+  await s.exec(`DROP DATABASE IF EXISTS ${quoteIdent(plan.old)}`);
+  await s.exec(`DROP DATABASE IF EXISTS ${quoteIdent(plan.shadow)}`);
+}
+
+/** Swaps the shadow into the target on its own: `prepareSwap`, one RENAME TABLE, `finishSwap`. */
 export async function publishShadow(db: Db, plan: SwapPlan, log: Logger): Promise<void> {
   await db.withSession(async (s) => {
-    await s.exec(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(plan.target)}`);
-    await s.exec(`DROP DATABASE IF EXISTS ${quoteIdent(plan.old)}`);
-    await s.exec(`CREATE DATABASE ${quoteIdent(plan.old)}`);
-    const existing = await baseTables(s, plan.target);
-    const targetViews = await views(s, plan.target);
-    // Triggers cannot leave their schema; the dump's triggers are recreated below.
-    const moving = [...plan.replace.filter((t) => existing.has(t)), ...plan.drop];
-    const hasTriggerObjects = plan.objects.some((o) => o.type === 'TRIGGER');
-    for (const trg of await triggersOn(s, plan.target, moving)) await s.exec(`DROP TRIGGER IF EXISTS ${qualified(plan.target, trg)}`);
-    for (const trg of await triggersOn(s, plan.shadow, plan.replace)) await s.exec(`DROP TRIGGER IF EXISTS ${qualified(plan.shadow, trg)}`);
-    for (const v of plan.replace.filter((t) => targetViews.has(t))) await s.exec(`DROP VIEW IF EXISTS ${qualified(plan.target, v)}`);
-    const rename = renameStatement(renamePairs(plan, existing));
+    const rename = renameStatement(await prepareSwap(s, plan));
     if (rename) await s.exec(rename);
     log.debug(`swapped ${plan.replace.length} tables into ${plan.target}, ${plan.drop.length} out`);
-    await createObjects(s, plan, hasTriggerObjects);
-    for (const v of plan.dropViews) await s.exec(`DROP VIEW IF EXISTS ${qualified(plan.target, v)}`);
-    await s.exec(`DROP DATABASE IF EXISTS ${quoteIdent(plan.old)}`);
-    await s.exec(`DROP DATABASE IF EXISTS ${quoteIdent(plan.shadow)}`);
+    await finishSwap(s, plan);
   });
 }
 

@@ -16,7 +16,8 @@
  * it leaves in the same swap.
  */
 import { qualified, quoteIdent, type Db } from '../platform/db.ts';
-import { createObjects, renamePairs, type SwapPlan } from '../platform/shadow-swap.ts';
+import { renameStatement, replacePairs, type RenamePair } from '../platform/relations.ts';
+import { finishSwap, prepareSwap, type SwapPlan } from '../platform/shadow-swap.ts';
 import type { Logger } from '../platform/log.ts';
 import type { PublishResult } from '../platform/run-results.ts';
 import { OLD_SUFFIX, SHADOW_SUFFIX, type Schemas } from '../platform/schemas.ts';
@@ -101,7 +102,7 @@ export function retargetViewSql(definition: string, renames: ReadonlyMap<string,
 }
 
 interface Plan {
-  pairs: Array<[string, string]>;
+  pairs: RenamePair[];
   views: Array<{ schema: string; name: string; definition: string }>;
   dropViews: Array<{ schema: string; name: string }>;
   tables: number;
@@ -130,16 +131,17 @@ async function planPublish(db: Db, layers: readonly PublishLayer[], extraRenames
         plan.views.push({ schema: pub, name: o.name, definition: retargetViewSql(row!.definition, renames) });
         continue;
       }
+      let aside: string | undefined;
       if (existing === 'VIEW') {
         // A view becoming a table: a view cannot leave its schema by RENAME, so it is parked
         // under another name in the same schema within the same statement, and dropped after.
         const parkedName = `__pipeline_replaced_view_${parked++}`;
-        plan.pairs.push([qualified(pub, o.name), qualified(pub, parkedName)]);
+        aside = qualified(pub, parkedName);
         plan.dropViews.push({ schema: pub, name: parkedName });
       } else if (existing !== undefined) {
-        plan.pairs.push([qualified(pub, o.name), qualified(old, o.name)]);
+        aside = qualified(old, o.name);
       }
-      plan.pairs.push([qualified(shadow, o.name), qualified(pub, o.name)]);
+      plan.pairs.push(...replacePairs(qualified(shadow, o.name), qualified(pub, o.name), aside));
       plan.tables++;
     }
     if (layer.mode === 'mirror') {
@@ -179,7 +181,8 @@ export interface PublishOptions {
   /**
    * `daily`: the loader's plan for staging (loaded with `publish: false`). Its shadow holds only
    * the tables that changed; unchanged ones stay where they are, tables the vendor dropped leave,
-   * and the dump's views and routines are created after the swap. Its pairs join the one RENAME.
+   * and the dump's views and routines are created after the swap. Its pairs join the one RENAME;
+   * the steps around it are the loader's own (../platform/shadow-swap.ts).
    */
   staging?: SwapPlan;
   log: Logger;
@@ -192,7 +195,8 @@ export interface PublishOptions {
 /**
  * Publishes every shadow schema of `layers` in one RENAME TABLE, recreates the views, then drops
  * the old and shadow schemas. Throws only on an unexpected server error; before the RENAME
- * nothing published has changed.
+ * nothing published has changed but what would block it in staging (triggers of tables that move,
+ * a view that a new table replaces), which the dump's objects bring back after the swap.
  */
 export async function publishShadows(db: Db, options: PublishOptions): Promise<PublishResult> {
   const { log } = options;
@@ -201,13 +205,8 @@ export async function publishShadows(db: Db, options: PublishOptions): Promise<P
   const layers = uniqueLayers(options.layers).filter((l) => !staging || l.published !== staging.target);
   const plan = await planPublish(db, layers, staging ? new Map([[staging.shadow, staging.target]]) : new Map());
   if (staging) {
-    await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(staging.old)}`);
-    await db.exec(`CREATE DATABASE ${quoteIdent(staging.old)} ${CHARSET}`);
-    await db.exec(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(staging.target)} ${CHARSET}`);
-    const existing = new Set((await objects(db, staging.target)).filter((o) => o.type !== 'VIEW').map((o) => o.name));
-    plan.pairs.unshift(...renamePairs(staging, existing));
+    plan.pairs.unshift(...(await prepareSwap(db, staging)));
     plan.tables += staging.replace.length;
-    await dropBlockingTriggers(db, staging, existing);
   }
   for (const layer of layers) {
     if (!(await schemaExists(db, layer.shadow))) continue;
@@ -217,21 +216,15 @@ export async function publishShadows(db: Db, options: PublishOptions): Promise<P
   }
   await options.beforeSwap?.();
   const at = new Date().toISOString();
-  if (plan.pairs.length > 0) {
-    await db.exec(`RENAME TABLE\n  ${plan.pairs.map(([a, b]) => `${a} TO ${b}`).join(',\n  ')}`);
-  }
+  const rename = renameStatement(plan.pairs, true);
+  if (rename) await db.exec(rename);
   const names = [...(staging ? [staging.target] : []), ...layers.map((l) => l.published)];
   log.info(`published ${plan.tables} table(s) of ${names.join(', ')} in one RENAME TABLE`);
   await options.afterSwap?.();
-  if (staging) {
-    await db.withSession(async (session) => {
-      await createObjects(session, staging);
-      for (const v of staging.dropViews) await session.exec(`DROP VIEW IF EXISTS ${qualified(staging.target, v)}`);
-    });
-  }
+  if (staging) await db.withSession((session) => finishSwap(session, staging));
   const viewErrors = await createViews(db, plan.views);
   for (const v of plan.dropViews) await db.exec(`DROP VIEW IF EXISTS ${qualified(v.schema, v.name)}`);
-  for (const layer of [...layers, ...(staging ? [{ old: staging.old, shadow: staging.shadow }] : [])]) {
+  for (const layer of layers) {
     await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(layer.old)}`);
     await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(layer.shadow)}`);
   }
@@ -252,23 +245,4 @@ export async function notPublished(db: Db, layers: readonly PublishLayer[], reas
     reason: `${reason}. Nothing was published; the shadow is kept for inspection until the next run${kept.length ? `: ${kept.join(', ')}` : ''}.`,
     shadowSchemas: kept,
   };
-}
-
-/**
- * Triggers cannot move between schemas with their table (MySQL: "Trigger in wrong schema"); the
- * triggers of tables that move are dropped just before the swap, and the dump's own triggers are
- * recreated after it (as the loader's own publish does).
- */
-async function dropBlockingTriggers(db: Db, staging: SwapPlan, existing: ReadonlySet<string>): Promise<void> {
-  const moving = new Set([...staging.replace.filter((t) => existing.has(t)), ...staging.drop]);
-  for (const [schema, tables] of [
-    [staging.target, moving],
-    [staging.shadow, new Set(staging.replace)],
-  ] as const) {
-    const rows = await db.query<{ name: string; tbl: string }>(
-      'SELECT TRIGGER_NAME AS name, EVENT_OBJECT_TABLE AS tbl FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?',
-      [schema],
-    );
-    for (const r of rows) if (tables.has(r.tbl)) await db.exec(`DROP TRIGGER IF EXISTS ${qualified(schema, r.name)}`);
-  }
 }

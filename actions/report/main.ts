@@ -12,7 +12,7 @@ import { errorMessage } from '../platform/errors.ts';
 import { createLogger } from '../platform/log.ts';
 import { redact } from '../platform/secrets.ts';
 import { createContext } from '../platform/run-context.ts';
-import { tableCounter } from './table-counts.ts';
+import { tableCounter } from './published-counts.ts';
 import { linksFromGithubContext } from '../github/github-links.ts';
 import { writeReport } from './report-stage.ts';
 import { testCounts } from './sections.ts';

@@ -36,7 +36,7 @@ export interface Report {
   warnings: string[];
 }
 
-/** Counts the published tables (see table-counts.ts); given by entry points that have a database. */
+/** Counts the published tables (see published-counts.ts); given by entry points that have a database. */
 export type TableCounter = (results: RunResults, manifest: ManifestLike | undefined) => Promise<TableCount[]>;
 
 export function readManifest(targetDir: string): ManifestLike | undefined {
@@ -63,7 +63,8 @@ export function requireRunResults(targetDir: string): RunResults {
   }
   if (!results) {
     throw new PipelineError(
-      `no run results in ${targetDir}: run_results.json is missing. To fix this, run a stage first (for example 'pipeline daily'), or pass the right --target-dir.`,
+      `no run results in ${targetDir}: run_results.json is missing. To fix this, ` +
+        `run a stage first (for example 'pipeline daily'), or pass the right --target-dir.`,
     );
   }
   return results;

@@ -145,7 +145,9 @@ function cut<T>(rows: T[], limit: number): { shown: T[]; note: string } {
   if (rows.length <= limit) return { shown: rows, note: '' };
   return {
     shown: rows.slice(0, limit),
-    note: `\n\n*… ${formatInt(rows.length - limit)} more rows not shown to stay under the job summary's size limit; see run_results.json in the run's artifacts.*`,
+    note:
+      `\n\n*… ${formatInt(rows.length - limit)} more rows not shown to stay under the job summary's size limit; ` +
+      `see run_results.json in the run's artifacts.*`,
   };
 }
 
@@ -264,7 +266,8 @@ export function layersSection(tables: TableCount[] | undefined, limit: number): 
   if (drops.length)
     out.push(
       '',
-      `⚠️ **Row count fell by more than ${ROW_DROP_WARNING * 100}%** since the previous run: ${drops.map((t) => `${code(`${t.schema}.${t.table}`)} (${formatInt(t.previousRows)} → ${formatInt(t.rows)})`).join(', ')}.`,
+      `⚠️ **Row count fell by more than ${ROW_DROP_WARNING * 100}%** since the previous run: ` +
+        `${drops.map((t) => `${code(`${t.schema}.${t.table}`)} (${formatInt(t.previousRows)} → ${formatInt(t.rows)})`).join(', ')}.`,
     );
   for (const layer of LAYERS) {
     const of = tables.filter((t) => t.layer === layer);
@@ -356,5 +359,8 @@ export function publishSection(r: RunResults): string {
   const p = r.publish;
   if (!p) return '';
   if (p.published) return `## Published\n\n${formatInt(p.tables)} tables published in one atomic swap at ${utcTime(p.at)}.`;
-  return `## Published\n\nNothing was published${p.reason ? `: ${cell(p.reason, 2000)}` : ''}. Readers still see the previous warehouse.${p.shadowSchemas?.length ? ` Shadow schemas kept for inspection: ${p.shadowSchemas.map(code).join(', ')}.` : ''}`;
+  return (
+    `## Published\n\nNothing was published${p.reason ? `: ${cell(p.reason, 2000)}` : ''}. ` +
+    `Readers still see the previous warehouse.${p.shadowSchemas?.length ? ` Shadow schemas kept for inspection: ${p.shadowSchemas.map(code).join(', ')}.` : ''}`
+  );
 }

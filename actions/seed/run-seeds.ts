@@ -68,7 +68,9 @@ export async function runSeeds(project: Project, db: Db, o: SeedOptions): Promis
         },
       );
     } catch (err) {
-      const message = `seed ${seed.name} (${seed.original_file_path}) failed to load into ${relation.schema}.${relation.identifier}: ${errorMessage(err)}. The published table was left as it was.`;
+      const message =
+        `seed ${seed.name} (${seed.original_file_path}) ` +
+        `failed to load into ${relation.schema}.${relation.identifier}: ${errorMessage(err)}. The published table was left as it was.`;
       o.log.error(message);
       return nodeResult(seed.unique_id, 'error', { startedAt, completedAt: new Date() }, { message, file: seed.original_file_path });
     }

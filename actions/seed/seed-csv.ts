@@ -62,7 +62,9 @@ export function parseSeedCsv(bytes: Buffer | string, file: string, delimiter = '
     while (record.length < header.length) record.push('');
     if (record.length !== header.length) {
       problems.push({
-        message: `row has ${record.length} fields but the header has ${header.length} (${header.join(', ')}). To fix this, quote values that contain '${delimiter}' or correct the row.`,
+        message:
+          `row has ${record.length} fields but the header has ${header.length} (${header.join(', ')}). To fix this, ` +
+          `quote values that contain '${delimiter}' or correct the row.`,
         location: { file, line },
       });
       continue;

@@ -127,7 +127,10 @@ export function seedColumns(
       if (!fits(col.kind, v) || tooLong) {
         reported++;
         problems.push({
-          message: `column '${col.name}' (column ${i + 1}): value ${JSON.stringify(v)} does not fit ${col.sqlType}${tooLong ? ` (longer than ${col.maxLength} characters)` : ''}. To fix this, correct the value or the column's type in column_types.`,
+          message:
+            `column '${col.name}' (column ${i + 1}): ` +
+            `value ${JSON.stringify(v)} does not fit ${col.sqlType}${tooLong ? ` (longer than ${col.maxLength} characters)` : ''}. ` +
+            `To fix this, correct the value or the column's type in column_types.`,
           location: { file, line: table.lines[r], column: i + 1 },
         });
       }

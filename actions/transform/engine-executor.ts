@@ -96,7 +96,9 @@ export function engineExecutor(o: EngineExecutorOptions): NodeExecutor & { prepa
         },
       );
     } catch (err) {
-      const message = `seed ${seed.name} (${seed.original_file_path}) failed to load into ${relation.schema}.${relation.identifier}: ${errorMessage(err)}. The published table was left as it was.`;
+      const message =
+        `seed ${seed.name} (${seed.original_file_path}) ` +
+        `failed to load into ${relation.schema}.${relation.identifier}: ${errorMessage(err)}. The published table was left as it was.`;
       return nodeResult(seed.unique_id, 'error', { startedAt, completedAt: new Date() }, { message, file: seed.original_file_path });
     }
   }
@@ -154,7 +156,8 @@ export async function moveSeedHashes(db: Db, metaSchema: string, renames: Readon
   const table = qualified(metaSchema, CONTENT_HASHES_TABLE);
   for (const [shadow, published] of renames) {
     await db.exec(
-      `DELETE FROM ${table} WHERE kind = 'seed' AND schema_name = ? AND table_name IN (SELECT table_name FROM (SELECT table_name FROM ${table} WHERE kind = 'seed' AND schema_name = ?) AS moved)`,
+      `DELETE FROM ${table} WHERE kind = 'seed' AND schema_name = ? AND table_name IN ` +
+        `(SELECT table_name FROM (SELECT table_name FROM ${table} WHERE kind = 'seed' AND schema_name = ?) AS moved)`,
       [published, shadow],
     );
     await db.exec(`UPDATE ${table} SET schema_name = ? WHERE kind = 'seed' AND schema_name = ?`, [published, shadow]);

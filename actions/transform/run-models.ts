@@ -96,9 +96,8 @@ export async function runModels(project: Project, db: Db, o: RunModelsOptions): 
           if (m.config.materialized !== 'ephemeral') {
             finished++;
             const tag = r.status === 'success' ? 'OK' : 'ERROR';
-            o.log.info(
-              `  ${finished} of ${executable} ${tag} ${m.config.materialized} ${m.name} [${r.message?.split('\n')[0] ?? ''} in ${formatDuration(r.execution_time * 1000)}]`,
-            );
+            const detail = `${r.message?.split('\n')[0] ?? ''} in ${formatDuration(r.execution_time * 1000)}`;
+            o.log.info(`  ${finished} of ${executable} ${tag} ${m.config.materialized} ${m.name} [${detail}]`);
           }
           pump();
         });
@@ -148,7 +147,10 @@ async function buildOne(project: Project, db: Db, node: ModelNode, o: RunModelsO
     );
   } catch (err) {
     const where = compiledPath ? ` Compiled SQL: ${compiledPath}.` : '';
-    const message = `model ${node.name} (${node.original_file_path}) failed: ${errorMessage(err)}.${where} The published ${relation.schema}.${relation.identifier} was left as it was. To fix this, correct the model and run it again.`;
+    const message =
+      `model ${node.name} (${node.original_file_path}) failed: ` +
+      `${errorMessage(err)}.${where} The published ${relation.schema}.${relation.identifier} was left as it was. To fix this, ` +
+      `correct the model and run it again.`;
     o.log.error(message);
     return nodeResult(
       node.unique_id,

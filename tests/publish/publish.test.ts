@@ -117,3 +117,62 @@ test('without a publish the shadow is kept and named; the next run cleans it', a
   assert.deepEqual((await cleanLeftovers(db, [l])).sort(), [l.old, l.shadow].sort());
   assert.deepEqual(await cleanLeftovers(db, [l]), []);
 });
+
+test("the loader's staging plan joins the one RENAME: triggers move with their tables, a view a new table replaces goes first", async () => {
+  const db = await dbPromise;
+  const st = layerOf(schemas, 'joined_staging');
+  const silver = layerOf(schemas, 'joined_silver');
+  const trigger = 'CREATE TRIGGER trg_t BEFORE INSERT ON t FOR EACH ROW SET NEW.id = NEW.id + 100';
+  await exec([
+    `CREATE DATABASE ${quoteIdent(st.published)}`,
+    `CREATE TABLE ${qualified(st.published, 't')} (id INT) SELECT 1 AS id`,
+    `CREATE TRIGGER ${qualified(st.published, 'trg_t')} BEFORE INSERT ON ${qualified(st.published, 't')} FOR EACH ROW SET NEW.id = NEW.id + 100`,
+    `CREATE VIEW ${qualified(st.published, 'v2')} AS SELECT 1 AS id`,
+    `CREATE TABLE ${qualified(st.published, 'gone')} (id INT)`,
+    `CREATE TABLE ${qualified(st.published, 'kept')} (id INT) SELECT 5 AS id`,
+    `CREATE DATABASE ${quoteIdent(st.shadow)}`,
+    `CREATE TABLE ${qualified(st.shadow, 't')} (id INT) SELECT 2 AS id`,
+    `CREATE TABLE ${qualified(st.shadow, 'v2')} (id INT) SELECT 3 AS id`,
+    `CREATE DATABASE ${quoteIdent(silver.shadow)}`,
+    `CREATE TABLE ${qualified(silver.shadow, 's')} (id INT) SELECT 4 AS id`,
+  ]);
+  const log = createMemoryLogger();
+  const result = await publishShadows(db, {
+    layers: [st, silver],
+    log,
+    staging: {
+      target: st.published,
+      shadow: st.shadow,
+      old: st.old,
+      replace: ['t', 'v2'],
+      drop: ['gone'],
+      unchanged: ['kept'],
+      dropViews: [],
+      objects: [{ type: 'TRIGGER', name: 'trg_t', sql: trigger, sessionSql: '' }],
+    },
+  });
+  assert.equal(result.published, true);
+  assert.equal(result.tables, 3);
+  assert.match(log.lines.join('\n'), /published 3 table\(s\) of .* in one RENAME TABLE/);
+  const tables = await db.query<{ t: string; k: string }>(
+    'SELECT TABLE_NAME AS t, TABLE_TYPE AS k FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY 1',
+    [st.published],
+  );
+  assert.deepEqual(
+    tables.map((r) => `${r.t}:${r.k}`),
+    ['kept:BASE TABLE', 't:BASE TABLE', 'v2:BASE TABLE'],
+  );
+  const [t] = await db.query<{ id: number }>(`SELECT id FROM ${qualified(st.published, 't')}`);
+  assert.equal(Number(t!.id), 2, 'the new t is published');
+  await db.exec(`INSERT INTO ${qualified(st.published, 't')} VALUES (1)`);
+  const ids = await db.query<{ id: number }>(`SELECT id FROM ${qualified(st.published, 't')} ORDER BY id`);
+  assert.deepEqual(
+    ids.map((r) => Number(r.id)),
+    [2, 101],
+    'the dump trigger is on the new t',
+  );
+  const [s] = await db.query<{ id: number }>(`SELECT id FROM ${qualified(silver.published, 's')}`);
+  assert.equal(Number(s!.id), 4);
+  const left = (await schemasWithPrefix(db, prefix)).filter((n) => n.startsWith(`${prefix}joined`) && /__(old|shadow)$/.test(n));
+  assert.deepEqual(left, [], 'old and shadow schemas dropped');
+});

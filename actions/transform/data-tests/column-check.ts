@@ -59,7 +59,10 @@ export async function missingColumn(
   }
   if (cols.has(column.toLowerCase())) return undefined;
   const known = [...cols].sort().join(', ');
-  return `test '${test.name}' is on the column '${column}', which ${rel.schema}.${rel.identifier} does not have (its columns: ${known}). To fix this, correct the column name in the YAML.`;
+  return (
+    `test '${test.name}' is on the column '${column}', which ${rel.schema}.${rel.identifier} does not have (its columns: ` +
+    `${known}). To fix this, correct the column name in the YAML.`
+  );
 }
 
 /** Problems for every test whose relation exists on the server but lacks the tested column. */

@@ -114,7 +114,9 @@ export function checkTree(
       } else if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
         // dbt only warns about config paths that match nothing (a folder may be empty for now).
         warnings.push({
-          message: `'${k}' matches no folder or ${kind} of the project (no ${kind} path ${fqnPath}); its configs apply to nothing. Known configs: ${known.join(', ')}.`,
+          message:
+            `'${k}' matches no folder or ${kind} of the project (no ${kind} path ${fqnPath}); ` +
+            `its configs apply to nothing. Known configs: ${known.join(', ')}.`,
           path: here.join('.'),
           location: locate(here),
         });

@@ -1,24 +1,15 @@
 import { ConfigError, type Problem } from '../../../actions/platform/errors.ts';
 import { buildManifest, writeCompiled, writeManifest } from '../../../actions/transform/project/artifacts.ts';
 import { compileNode } from '../../../actions/transform/project/compile.ts';
-import { publishedResolver } from '../../../actions/transform/project/resolver.ts';
 import { TemplateError } from '../../../actions/transform/project/templating.ts';
-import type { CommandDef } from '../command.ts';
-import { loadProject, readModelOptions, selectFor } from './model-options.ts';
-import { SELECTION_OPTIONS } from './selection-options.ts';
+import { modelCommand } from './model-command.ts';
 
-export const compileCommand: CommandDef = {
-  name: 'compile',
-  summary: 'Render the selected models to SQL in target/compiled/ without running them.',
-  options: {
-    ...SELECTION_OPTIONS,
+export const compileCommand = modelCommand(
+  {
+    name: 'compile',
+    summary: 'Render the selected models to SQL in target/compiled/ without running them.',
   },
-  async run(ctx, options) {
-    const o = readModelOptions(options);
-    const started = Date.now();
-    const project = loadProject(ctx, o);
-    const resolver = publishedResolver(ctx.schemas());
-    const selection = selectFor(ctx, project, o);
+  async (ctx, { project, selection, resolver, startedAt }) => {
     const problems: Problem[] = [];
     let count = 0;
     for (const id of selection.ids) {
@@ -35,7 +26,7 @@ export const compileCommand: CommandDef = {
     }
     writeManifest(ctx.targetDir, buildManifest(project, { resolver }));
     if (problems.length > 0) throw new ConfigError(problems);
-    ctx.log.info(`compiled ${count} node(s) to ${ctx.targetDir}/compiled in ${Date.now() - started}ms`);
+    ctx.log.info(`compiled ${count} node(s) to ${ctx.targetDir}/compiled in ${Date.now() - startedAt.getTime()}ms`);
     return 0;
   },
-};
+);

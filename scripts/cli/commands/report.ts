@@ -5,7 +5,7 @@ import { parseChoice } from '../values.ts';
 import { redact } from '../../../actions/platform/secrets.ts';
 import { requireRunResults, writeReport } from '../../../actions/report/report-stage.ts';
 import { linksFromEnv } from '../../../actions/report/links.ts';
-import { tableCounter } from '../../../actions/report/table-counts.ts';
+import { tableCounter } from '../../../actions/report/published-counts.ts';
 
 export function readReportOptions(o: ParsedOptions): { format: 'md' | 'json' } {
   return Object.freeze({ format: o.format === undefined ? 'md' : parseChoice('format', o.format as string, ['md', 'json'] as const) });

@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { qualified, quoteIdent, type Db } from '../../actions/platform/db.ts';
-import { collectTableCounts, countTargets } from '../../actions/report/table-counts.ts';
+import { collectTableCounts, countTargets } from '../../actions/report/published-counts.ts';
 import { renderReport } from '../../actions/report/render-report.ts';
 import { dropSchemasWithPrefix, openTestDb, testPrefix } from '../helpers/db.ts';
 import { fixtureRunResults } from '../fixtures/run-results.ts';

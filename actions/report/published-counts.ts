@@ -1,12 +1,12 @@
 /**
  * Row counts of every published table, by layer, with the count the previous report recorded:
- * what "the change since the previous run" in the report compares. Counts are exact
- * (COUNT(*) per base table; information_schema's TABLE_ROWS is only an InnoDB estimate). Views
- * are listed without a count: counting one runs its whole query. Each report records its counts
- * in the metadata schema, keyed by the run, for the next one.
+ * what "the change since the previous run" in the report compares, when the run recorded no
+ * counts of its own. Counts are exact and views are listed without one (../platform/table-counts.ts).
+ * Each report records its counts in the metadata schema, keyed by the run, for the next one.
  */
 import { qualified, quoteIdent, type Db } from '../platform/db.ts';
 import type { TableCount } from '../platform/run-results.ts';
+import { countTables } from '../platform/table-counts.ts';
 import type { ManifestLike } from './lineage.ts';
 import { SHADOW_SUFFIX } from '../platform/schemas.ts';
 import type { CliContext } from '../platform/run-context.ts';
@@ -75,15 +75,7 @@ export async function collectTableCounts(
     rows: null,
     previousRows: null,
   }));
-  const queue = counts.filter((c) => c.kind === 'table');
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-      for (let c = queue.shift(); c; c = queue.shift()) {
-        const [row] = await db.query<{ n: string | number }>(`SELECT COUNT(*) AS n FROM ${qualified(c.schema, c.table)}`);
-        c.rows = Number(row!.n);
-      }
-    }),
-  );
+  await countTables(db, counts, concurrency);
   await ensureTableCounts(db, metaSchema);
   const previous = await db.query<{ s: string; t: string; n: string | number | null }>(
     `SELECT c.schema_name AS s, c.table_name AS t, c.row_count AS n FROM ${qualified(metaSchema, TABLE_COUNTS_TABLE)} c
@@ -98,7 +90,8 @@ export async function collectTableCounts(
   if (counts.length) {
     // REPLACE: reporting the same run twice (a rerun of the report step) keeps one record.
     await db.exec(
-      `REPLACE INTO ${qualified(metaSchema, TABLE_COUNTS_TABLE)} (run_id, schema_name, table_name, layer, row_count, recorded_at) VALUES ${counts.map(() => '(?, ?, ?, ?, ?, UTC_TIMESTAMP(3))').join(', ')}`,
+      `REPLACE INTO ${qualified(metaSchema, TABLE_COUNTS_TABLE)} (run_id, schema_name, table_name, layer, row_count, recorded_at) ` +
+        `VALUES ${counts.map(() => '(?, ?, ?, ?, ?, UTC_TIMESTAMP(3))').join(', ')}`,
       counts.flatMap((c) => [runId, c.schema, c.table, c.layer, c.rows]),
     );
   }
