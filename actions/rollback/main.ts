@@ -24,5 +24,5 @@ await runAction(
       }),
     ];
   },
-  { printedInSummary: 'text' },
+  { printedInSummary: 'text', summary: 'short' },
 );

@@ -3,7 +3,7 @@
  * the dump writer into a temporary file beside the output (gzip when the name ends in .gz) and
  * renames it into place at the end, so a failure never leaves a partial dump behind.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, dirname, resolve } from 'node:path';
@@ -71,13 +71,15 @@ function completedOn(o: GenerateDumpOptions): string {
 async function openTemp(out: string): Promise<{ temp: string; stream: WriteStream }> {
   const temp = resolve(dirname(out), `.${basename(out)}.${process.pid}.partial`);
   try {
+    // A fresh checkout has no target/: the output's directory is created, as every command that writes a file does.
+    mkdirSync(dirname(out), { recursive: true });
     const stream = createWriteStream(temp, { flags: 'wx', highWaterMark: 1 << 20 });
     await once(stream, 'open');
     return { temp, stream };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(
-      `cannot write ${out} (${code ?? (err as Error).message}). To fix this, choose --out in a directory that exists and that you may write to.`,
+      `cannot write ${out} (${code ?? (err as Error).message}). To fix this, choose --out in a directory you may write to.`,
     );
   }
 }
