@@ -1,6 +1,7 @@
 /**
  * The rollback action: inputs → `pipeline rollback status|restore` → outputs and job summary.
- * A restore is a dry run unless dry-run is false and confirm is 'apply'.
+ * A restore is a dry run unless dry-run is false and confirm is 'apply'. Every input is read (and
+ * checked) whatever the action, so a malformed one fails even a status run, never silently.
  */
 import { booleanInput, choiceInput, readApply, stringInput } from '../github/action-inputs.ts';
 import { runAction } from '../github/action-run.ts';
@@ -11,18 +12,14 @@ await runAction(
   () => {
     const action = choiceInput('action', ['status', 'restore'] as const, 'status');
     const common = { cluster: stringInput('cluster'), region: stringInput('aws-region') };
+    const restore = {
+      to: stringInput('to'),
+      latest: booleanInput('latest', false),
+      cutover: booleanInput('cutover', false),
+      apply: readApply('rollback restore'),
+    };
     if (action === 'status') return ['rollback', 'status', ...optionArgs(common)];
-    return [
-      'rollback',
-      'restore',
-      ...optionArgs({
-        ...common,
-        to: stringInput('to'),
-        latest: booleanInput('latest', false),
-        cutover: booleanInput('cutover', false),
-        apply: readApply('rollback restore'),
-      }),
-    ];
+    return ['rollback', 'restore', ...optionArgs({ ...common, ...restore })];
   },
   { printedInSummary: 'text', summary: 'short' },
 );

@@ -13,7 +13,7 @@
  *   a pull request restores caches saved on its base branch.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { JobDef } from './definitions.ts';
 import type { HarnessRepo, RunOptions } from './harness-types.ts';
@@ -47,11 +47,17 @@ function lines(text: string | undefined): string[] {
     .filter(Boolean);
 }
 
-const checkout: StandIn = (call) => {
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: call.repo.sourceDir })
+/** The repository's files: tracked and not ignored ones in a git checkout, else every file. */
+function sourceFiles(dir: string): string[] {
+  if (!existsSync(join(dir, '.git'))) return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => statSync(join(dir, f)).isFile());
+  return execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: dir })
     .toString('utf8')
     .split('\0')
     .filter(Boolean);
+}
+
+const checkout: StandIn = (call) => {
+  const files = sourceFiles(call.repo.sourceDir);
   for (const f of files) {
     const from = join(call.repo.sourceDir, f);
     if (!existsSync(from)) continue; // deleted in the working tree
