@@ -57,4 +57,6 @@ export interface RunOptions {
   /** Files changed in the checkout (a pull request's change), relative to the repository. */
   changes?: Record<string, string>;
   needs?: Record<string, unknown>;
+  /** Run in this directory instead of a fresh workspace (a single action step in the project itself). */
+  workspace?: string;
 }

@@ -31,7 +31,10 @@ export interface StepResult {
   conclusion: 'success' | 'failure' | 'skipped';
   outputs: Record<string, string>;
   exitCode?: number;
+  /** What the step printed, secrets masked as the runner's log shows it. */
   log: string;
+  /** What the step printed, unmasked (what a test checks the step itself masked). */
+  rawLog: string;
 }
 
 export interface JobResult {
@@ -112,7 +115,7 @@ export class JobRunner {
   ) {
     checkBinShIsDash();
     const home = mkdtempSync(join(tmpdir(), 'harness-runner-'));
-    const workspace = join(home, 'work', repo.name, repo.name);
+    const workspace = o.workspace ?? join(home, 'work', repo.name, repo.name);
     const runnerTemp = join(home, 'temp');
     const fileCommands = join(runnerTemp, '_runner_file_commands');
     for (const d of [workspace, runnerTemp, fileCommands, join(home, 'tool-cache')]) mkdirSync(d, { recursive: true });
@@ -251,7 +254,7 @@ export class JobRunner {
     const name = step.name ?? step.uses ?? 'Run';
     const envNow = { ...scopeEnv, ...this.state.env };
     const ctx = this.contexts({ steps: stepsContext, inputs: action?.inputs, env: envNow });
-    const result: StepResult = { id: step.declaredId ?? step.id, name, outcome: 'skipped', conclusion: 'skipped', outputs: {}, log: '' };
+    const result: StepResult = { id: step.declaredId ?? step.id, name, outcome: 'skipped', conclusion: 'skipped', outputs: {}, log: '', rawLog: '' };
     if (!evaluateCondition(step.if, ctx, this.state.status)) {
       this.state.log.push(`##[skipped] ${name}`);
       return result;
@@ -297,6 +300,7 @@ export class JobRunner {
     if (result.conclusion === 'failure') this.state.status.failed = true;
     processCommands(this.state, out);
     result.log = mask(this.state, out);
+    result.rawLog = out;
     this.state.log.push(`##[group]${name}`, result.log, `##[endgroup] ${result.outcome} (exit ${code})`);
     return result;
   }
