@@ -17,7 +17,7 @@ import { createContext } from '../platform/run-context.ts';
 import { tableCounter } from './table-counts.ts';
 import { linksFromGithubContext } from '../github/github-links.ts';
 import { writeReport } from './report-stage.ts';
-import { failuresSection, statusLine, testCounts } from './sections.ts';
+import { failuresSection, isDryRun, statusLine, testCounts } from './sections.ts';
 import type { RunResults } from '../platform/run-results.ts';
 
 maskSecrets(process.env);
@@ -95,7 +95,7 @@ try {
   const r = report.results;
   await keepFailureIssue({
     status: r.status === 'success' ? 'success' : 'failed',
-    dryRun: r.args['dry-run'] === true,
+    dryRun: isDryRun(r),
     date: runDate(r),
     statusLine: statusLine(r),
     failures: failuresSection(r, options.links, false),

@@ -72,7 +72,7 @@ function dumpName(r: RunResults): string | undefined {
 
 /** A dry run (built and tested, not published, as asked): a success with a note, never a failure. */
 export function isDryRun(r: RunResults): boolean {
-  return r.args['dry-run'] === true || r.args.dryRun === true;
+  return r.args['dry-run'] === true || r.args.dry_run === true || r.args.dryRun === true;
 }
 
 export function statusLine(r: RunResults): string {
