@@ -21,7 +21,7 @@ export const STAGES = ['daily', 'load', 'seed', 'transform', 'report', 'rollback
 
 /** ESM output still meets CommonJS dependencies that call require() for Node's built-ins, or read __dirname. */
 const BANNER = [
-  '// Built by `npm run build:actions` from this action\'s main.ts. Do not edit: edit the sources and rebuild.',
+  "// Built by `npm run build:actions` from this action's main.ts. Do not edit: edit the sources and rebuild.",
   "import { createRequire as __pipelineCreateRequire } from 'node:module';",
   "import { fileURLToPath as __pipelineFileURLToPath } from 'node:url';",
   'const require = __pipelineCreateRequire(import.meta.url);',

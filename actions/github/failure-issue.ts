@@ -41,7 +41,12 @@ export async function updateFailureIssue(mode: FailureIssueMode, token: string, 
   if (run.status === 'success') {
     if (!open.length) return 'failure issue: none open';
     for (const issue of open) {
-      await octokit.rest.issues.createComment({ owner, repo, issue_number: issue.number, body: `✅ The run of ${run.date} succeeded: ${link}` });
+      await octokit.rest.issues.createComment({
+        owner,
+        repo,
+        issue_number: issue.number,
+        body: `✅ The run of ${run.date} succeeded: ${link}`,
+      });
       await octokit.rest.issues.update({ owner, repo, issue_number: issue.number, state: 'closed', state_reason: 'completed' });
     }
     return `failure issue: closed #${open.map((i) => i.number).join(', #')}`;
@@ -50,7 +55,12 @@ export async function updateFailureIssue(mode: FailureIssueMode, token: string, 
   const body = [run.statusLine, run.failures || '_No failure details: see the run._', `Run: ${link}`].join('\n\n');
   const current = open[0];
   if (current) {
-    await octokit.rest.issues.createComment({ owner, repo, issue_number: current.number, body: `The run of ${run.date} failed too.\n\n${body}` });
+    await octokit.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number: current.number,
+      body: `The run of ${run.date} failed too.\n\n${body}`,
+    });
     return `failure issue: commented on #${current.number}`;
   }
   const created = await octokit.rest.issues.create({ owner, repo, title: `${ISSUE_TITLE_PREFIX}${run.date}`, body });

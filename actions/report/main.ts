@@ -36,14 +36,18 @@ function runDate(r: RunResults | undefined): string {
 async function keepFailureIssue(outcome: RunOutcome): Promise<void> {
   if (issueMode === 'off') return;
   if (!token) {
-    core.warning("failure-issue is set but github-token is empty: pass github-token: ${{ github.token }} (with permissions issues: write).");
+    core.warning(
+      "failure-issue is set but github-token is empty. To fix this, pass the workflow's github.token as github-token (with permissions issues: write).",
+    );
     return;
   }
   try {
     core.info(await updateFailureIssue(issueMode, token, outcome));
   } catch (err) {
     // The report is written; a notification that could not be sent is a warning on the run, not a second failure.
-    core.warning(`the failure issue could not be updated: ${redact(errorMessage(err))}. To fix this, give the job permissions issues: write.`);
+    core.warning(
+      `the failure issue could not be updated: ${redact(errorMessage(err))}. To fix this, give the job permissions issues: write.`,
+    );
   }
 }
 
@@ -103,7 +107,13 @@ try {
 } catch (err) {
   core.setFailed(redact(errorMessage(err)));
   // Nothing to report is a failed run too (the stage died before writing its results).
-  await keepFailureIssue({ status: 'failed', dryRun: false, date: runDate(undefined), statusLine: '❌ **FAILED**', failures: `- ${redact(errorMessage(err))}` });
+  await keepFailureIssue({
+    status: 'failed',
+    dryRun: false,
+    date: runDate(undefined),
+    statusLine: '❌ **FAILED**',
+    failures: `- ${redact(errorMessage(err))}`,
+  });
 } finally {
   await ctx?.dispose();
 }

@@ -57,7 +57,7 @@ test('the load action loads a dump into staging and reports tables, rows, and a 
   assert.equal(r.outputs['rows-loaded'], '5');
   assert.equal(r.outputs['refused-statements'], '0');
   assert.equal(r.outputs['run-results-path'], join(target, 'run_results.json'));
-  assert.equal(r.summary, '', 'the job summary is the report step\'s: status and failures once');
+  assert.equal(r.summary, '', "the job summary is the report step's: status and failures once");
   assert.match(r.stdout, /::group::pipeline load/);
   const rows = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${quoteIdent(`${prefix}staging`)}.tenants`);
   assert.equal(Number(rows[0]!.n), 3);
@@ -194,7 +194,10 @@ test('cleanup with dry-run false and confirm apply but a local archive directory
     'archive-to': join(dir, 'archive'),
   });
   assert.equal(r.code, 2, r.stdout);
-  assert.match(r.stdout, /::error::cleanup with confirm 'apply' needs a durable archive, and archive-to is '.*archive': a directory on the runner is deleted with it\. To fix this, set archive-to to s3:\/\/bucket\/prefix\//);
+  assert.match(
+    r.stdout,
+    /::error::cleanup with confirm 'apply' needs a durable archive, and archive-to is '.*archive': a directory on the runner is deleted with it\. To fix this, set archive-to to s3:\/\/bucket\/prefix\//,
+  );
   const left = await db.query<{ n: string }>('SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?, ?)', [
     `${prefix}basis`,
     `${prefix}_gold`,

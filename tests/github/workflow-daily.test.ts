@@ -58,7 +58,9 @@ before(async () => {
   }
   // A prefix whose newest dump is cut short: the scheduled run fails at the load.
   const whole = readFileSync(join(dir, 'gghouse_20260205.sql.gz'));
-  await s3.client.send(new PutObjectCommand({ Bucket: 'vendor', Key: 'broken/gghouse_20260206.sql.gz', Body: whole.subarray(0, whole.length >> 1) }));
+  await s3.client.send(
+    new PutObjectCommand({ Bucket: 'vendor', Key: 'broken/gghouse_20260206.sql.gz', Body: whole.subarray(0, whole.length >> 1) }),
+  );
 });
 
 after(async () => {

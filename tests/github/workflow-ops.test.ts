@@ -18,14 +18,22 @@ let db: Db;
 let s3: LocalS3;
 const repo = createRepo();
 
-const VARS = { AWS_REGION: 'us-east-1', AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/pipeline', PIPELINE_ARCHIVE_PREFIX: 's3://archives/cleanup/' };
+const VARS = {
+  AWS_REGION: 'us-east-1',
+  AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/pipeline',
+  PIPELINE_ARCHIVE_PREFIX: 's3://archives/cleanup/',
+};
 
 function request(inputs: Record<string, string | boolean>, vars: Record<string, string> = VARS): JobRequest {
   return {
     event: { name: 'workflow_dispatch', payload: { inputs }, inputs },
     vars,
     machineEnv: { DATABASE_URL: TEST_DATABASE_URL, PIPELINE_SCHEMA_PREFIX: prefix },
-    aws: { accessKeyId: 'test', secretAccessKey: 'test-secret-key', endpoints: { AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_ENDPOINT_URL_RDS: 'http://127.0.0.1:9' } },
+    aws: {
+      accessKeyId: 'test',
+      secretAccessKey: 'test-secret-key',
+      endpoints: { AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_ENDPOINT_URL_RDS: 'http://127.0.0.1:9' },
+    },
   };
 }
 
@@ -68,9 +76,17 @@ test('cleanup.yml as a dry run: the summary lists what would be archived and dro
 });
 
 test('cleanup.yml applying without an S3 archive prefix is refused, says what to set, drops nothing', async () => {
-  const r = await runJob(repo, 'cleanup.yml', 'cleanup', request({ 'dry-run': false, confirm: 'apply' }, { ...VARS, PIPELINE_ARCHIVE_PREFIX: '' }));
+  const r = await runJob(
+    repo,
+    'cleanup.yml',
+    'cleanup',
+    request({ 'dry-run': false, confirm: 'apply' }, { ...VARS, PIPELINE_ARCHIVE_PREFIX: '' }),
+  );
   assert.equal(r.conclusion, 'failure');
-  assert.ok(r.annotations.some((a) => /needs a durable archive, and archive-to is empty.*PIPELINE_ARCHIVE_PREFIX/.test(a.message)), r.log);
+  assert.ok(
+    r.annotations.some((a) => /needs a durable archive, and archive-to is empty.*PIPELINE_ARCHIVE_PREFIX/.test(a.message)),
+    r.log,
+  );
   assert.equal(await schemasLeft(), 2);
 });
 
@@ -80,8 +96,15 @@ test('cleanup.yml applying with the S3 archive: archives the schema with rows to
   assert.equal(await schemasLeft(), 0);
   const listed = await s3.client.send(new ListObjectsV2Command({ Bucket: 'archives', Prefix: 'cleanup/' }));
   const keys = (listed.Contents ?? []).map((o) => o.Key!);
-  assert.ok(keys.some((k) => k.includes(`${prefix}basis`) && k.endsWith('.sql.gz')), keys.join(', '));
-  const again = await runJob(repo, 'cleanup.yml', 'cleanup', { ...request({ 'dry-run': false, confirm: 'apply' }), runId: 77, runAttempt: 2 });
+  assert.ok(
+    keys.some((k) => k.includes(`${prefix}basis`) && k.endsWith('.sql.gz')),
+    keys.join(', '),
+  );
+  const again = await runJob(repo, 'cleanup.yml', 'cleanup', {
+    ...request({ 'dry-run': false, confirm: 'apply' }),
+    runId: 77,
+    runAttempt: 2,
+  });
   // The second attempt's artifact has a name of its own (upload-artifact refuses a name twice in a run).
   assert.equal(again.conclusion, 'success', again.log);
   const names = repo.artifacts.filter((a) => a.runId === 77).map((a) => a.name);
@@ -89,7 +112,15 @@ test('cleanup.yml applying with the S3 archive: archives the schema with rows to
 });
 
 test('rollback.yml status against an RDS endpoint that does not answer: one clear line, no stack trace', async () => {
-  const r = await runJob(repo, 'rollback.yml', 'rollback', request({ action: 'status', to: '', latest: false, cutover: false, 'dry-run': true, confirm: '' }, { ...VARS, AURORA_CLUSTER_ID: 'warehouse' }));
+  const r = await runJob(
+    repo,
+    'rollback.yml',
+    'rollback',
+    request(
+      { action: 'status', to: '', latest: false, cutover: false, 'dry-run': true, confirm: '' },
+      { ...VARS, AURORA_CLUSTER_ID: 'warehouse' },
+    ),
+  );
   assert.equal(r.conclusion, 'failure');
   const errors = r.annotations.filter((a) => a.level === 'error');
   assert.equal(errors.length, 1, r.log);

@@ -2,7 +2,7 @@
  * pr-checks.yml's pipeline job end to end in the workflow harness, against the real server: a push
  * to main builds everything on the generated dump (in a fresh target/: generate-dump creates it)
  * and saves its state; a pull request that changes one gold model restores that state, builds the
- * changed model's parents without tests, then only what the change touches (state:modified+), as
+ * unchanged models without tests, then only what the change touches (state:modified+), as
  * of the dump's date (so the freshness checks judge the dump, not the wall clock), and reports the
  * change against main. The `test` job (typecheck and `npm test`) is this suite itself.
  */
@@ -56,7 +56,10 @@ test('a push to main: the whole pipeline on the generated dump, as of its date; 
 test('a pull request changing one gold model builds only what it touches against main, and reports the change', async () => {
   const original = readFileSync(join(ROOT, CHANGED), 'utf8');
   const r = await runJob(repo, 'pr-checks.yml', 'pipeline', {
-    event: { name: 'pull_request', payload: { number: 7, pull_request: { number: 7, head: { sha: 'c'.repeat(40) }, base: { sha: MAIN_SHA } } } },
+    event: {
+      name: 'pull_request',
+      payload: { number: 7, pull_request: { number: 7, head: { sha: 'c'.repeat(40) }, base: { sha: MAIN_SHA } } },
+    },
     ref: 'refs/pull/7/merge',
     sha: 'd'.repeat(40),
     machineEnv: machine(prPrefix),
@@ -64,8 +67,10 @@ test('a pull request changing one gold model builds only what it touches against
   });
   assert.equal(r.conclusion, 'success', r.log.slice(-8000));
   assert.equal(r.step('State of the last successful main-branch run').outputs['cache-matched-key'], `pipeline-state-${MAIN_SHA}`);
-  assert.equal(r.step('Parents of the changed models').outcome, 'success');
-  assert.ok(Number(r.step('Parents of the changed models').outputs['models-built']) > 0);
+  const unchanged = r.step('The unchanged models (what the changed ones read)');
+  assert.equal(unchanged.outcome, 'success');
+  assert.ok(Number(unchanged.outputs['models-built']) > 0);
+  assert.equal(unchanged.outputs['tests-passed'], '0', 'no test before the changed models exist');
   assert.equal(r.step('build').outputs['models-built'], '1', 'only new_contracts: it has no model children');
   assert.match(r.summary, /## Changes against main — 0 added, 1 changed, 0 removed/);
   assert.match(r.summary, /new_contracts/);

@@ -143,14 +143,18 @@ for (const f of files) {
     for (const [jobName, job] of Object.entries(workflow(f).jobs)) {
       for (const step of job.steps) {
         if (step.uses?.startsWith('actions/checkout')) assert.equal(step.with?.['persist-credentials'], false, `${f} ${jobName}`);
-        if (step.uses?.startsWith('actions/setup-node')) assert.equal(String(step.with?.['node-version']), '24', `${f} ${jobName}: Node 24`);
+        if (step.uses?.startsWith('actions/setup-node'))
+          assert.equal(String(step.with?.['node-version']), '24', `${f} ${jobName}: Node 24`);
         if (step.uses?.startsWith('actions/upload-artifact')) {
           assert.match(String(step.with!.name), /github\.run_attempt/, `${f} ${jobName}: a re-run's artifact name must differ`);
           assert.ok(Number(step.with!['retention-days']) > 0, `${f} ${jobName}: retention-days`);
         }
         if (step.uses?.startsWith('aws-actions/configure-aws-credentials')) {
           const duration = Number(step.with!['role-duration-seconds']);
-          assert.ok(duration >= (job['timeout-minutes'] ?? 360) * 60, `${f} ${jobName}: role session ${duration}s is shorter than the job's timeout`);
+          assert.ok(
+            duration >= (job['timeout-minutes'] ?? 360) * 60,
+            `${f} ${jobName}: role session ${duration}s is shorter than the job's timeout`,
+          );
         }
       }
     }
@@ -207,7 +211,10 @@ test('pr-checks: tests against MySQL 8.0, then the pipeline on a generated dump 
   for (const job of Object.values(wf.jobs)) assert.equal(job.services?.mysql?.image, 'mysql:8.0');
   const runs = wf.jobs.test!.steps.map((s) => s.run ?? '');
   assert.ok(runs.includes('npm run typecheck') && runs.includes('npm test'));
-  assert.ok(runs.some((r) => /build:actions && git diff --exit-code/.test(r)), 'the committed bundles are checked');
+  assert.ok(
+    runs.some((r) => /build:actions && git diff --exit-code/.test(r)),
+    'the committed bundles are checked',
+  );
   const steps = wf.jobs.pipeline!.steps;
   assert.ok(steps.some((s) => /generate-dump/.test(s.run ?? '')));
   const build = steps.find((s) => s.id === 'build')!;

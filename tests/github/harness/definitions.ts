@@ -68,7 +68,18 @@ function problems(context: { errors: { getErrors(): Array<{ message: string }> }
   if (errors.length) throw new Error(`${file}: the workflow parser rejects it:\n${errors.map((e) => `  ${e.message}`).join('\n')}`);
 }
 
-function stepsOf(converted: Array<{ id: string; if?: { expression: string }; uses?: { value: string }; run?: TemplateToken; env?: TemplateToken; name?: TemplateToken; 'continue-on-error'?: unknown }>, raw: TemplateToken | undefined): StepDef[] {
+function stepsOf(
+  converted: Array<{
+    id: string;
+    if?: { expression: string };
+    uses?: { value: string };
+    run?: TemplateToken;
+    env?: TemplateToken;
+    name?: TemplateToken;
+    'continue-on-error'?: unknown;
+  }>,
+  raw: TemplateToken | undefined,
+): StepDef[] {
   if (!raw || !isSequence(raw)) return [];
   return converted.map((s, i) => {
     const r = raw.get(i);

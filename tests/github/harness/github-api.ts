@@ -33,7 +33,8 @@ export async function startGithubApi(token: string): Promise<GithubApi> {
       };
       const url = new URL(req.url ?? '/', 'http://x');
       calls.push(`${req.method} ${url.pathname}`);
-      if (req.headers.authorization !== `token ${token}` && req.headers.authorization !== `Bearer ${token}`) return send(401, { message: 'Bad credentials' });
+      if (req.headers.authorization !== `token ${token}` && req.headers.authorization !== `Bearer ${token}`)
+        return send(401, { message: 'Bad credentials' });
       const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
       const m = /^\/repos\/[^/]+\/[^/]+\/issues(?:\/(\d+))?(\/comments)?$/.exec(url.pathname);
       if (!m) return send(404, { message: 'Not Found' });

@@ -7,7 +7,7 @@
  * the runner's PATH links this project's node_modules (installed from the same lockfile) into the
  * workspace for `npm ci` and passes every other npm command to the real npm.
  */
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../helpers/cli.ts';
@@ -77,6 +77,11 @@ export async function runJob(repo: HarnessRepo, workflowFile: string, jobId: str
     runId,
     machineEnv: request.machineEnv ?? {},
   };
-  const runner = new JobRunner(repo, wf, job, options, [npmStandIn()]);
-  return runner.run();
+  const result = await new JobRunner(repo, wf, job, options, [npmStandIn()]).run();
+  // HARNESS_LOG_DIR=DIR keeps every job's whole log (the tests show only its end on failure).
+  if (process.env.HARNESS_LOG_DIR) {
+    mkdirSync(process.env.HARNESS_LOG_DIR, { recursive: true });
+    writeFileSync(join(process.env.HARNESS_LOG_DIR, `${workflowFile}-${jobId}-${runId}-${options.runAttempt}.log`), result.log);
+  }
+  return result;
 }

@@ -84,11 +84,17 @@ function processCommands(state: JobState, text: string): void {
     if (!m) continue;
     const value = m[3]!.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
     if (m[1] === 'add-mask') state.masks.add(value);
-    else if (m[1] === 'error' || m[1] === 'warning' || m[1] === 'notice') state.annotations.push({ level: m[1], message: mask(state, value) });
+    else if (m[1] === 'error' || m[1] === 'warning' || m[1] === 'notice')
+      state.annotations.push({ level: m[1], message: mask(state, value) });
   }
 }
 
-function spawnStep(command: string, args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function spawnStep(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -198,7 +204,7 @@ export class JobRunner {
   }
 
   private contexts(extra: { steps: Record<string, unknown>; inputs?: Record<string, unknown>; env: Record<string, string> }): Contexts {
-    const dispatch = this.o.event.name === 'workflow_dispatch' ? this.o.event.inputs ?? {} : {};
+    const dispatch = this.o.event.name === 'workflow_dispatch' ? (this.o.event.inputs ?? {}) : {};
     return {
       github: this.github,
       env: extra.env,
@@ -254,7 +260,15 @@ export class JobRunner {
     const name = step.name ?? step.uses ?? 'Run';
     const envNow = { ...scopeEnv, ...this.state.env };
     const ctx = this.contexts({ steps: stepsContext, inputs: action?.inputs, env: envNow });
-    const result: StepResult = { id: step.declaredId ?? step.id, name, outcome: 'skipped', conclusion: 'skipped', outputs: {}, log: '', rawLog: '' };
+    const result: StepResult = {
+      id: step.declaredId ?? step.id,
+      name,
+      outcome: 'skipped',
+      conclusion: 'skipped',
+      outputs: {},
+      log: '',
+      rawLog: '',
+    };
     if (!evaluateCondition(step.if, ctx, this.state.status)) {
       this.state.log.push(`##[skipped] ${name}`);
       return result;
@@ -311,16 +325,27 @@ export class JobRunner {
     const file = join(this.state.runnerTemp, `${randomUUID()}.sh`);
     writeFileSync(file, script);
     const [command, args] =
-      shell === 'bash' ? ['bash', ['--noprofile', '--norc', '-eo', 'pipefail', file]] : shell === 'sh' ? ['sh', ['-e', file]] : [undefined, []];
+      shell === 'bash'
+        ? ['bash', ['--noprofile', '--norc', '-eo', 'pipefail', file]]
+        : shell === 'sh'
+          ? ['sh', ['-e', file]]
+          : [undefined, []];
     if (!command) throw new Error(`the harness runs shell bash or sh, not '${shell}'`);
-    const cwd = step.workingDirectory ? resolve(this.state.workspace, asString(evaluateToken(step.workingDirectory, ctx))) : this.state.workspace;
+    const cwd = step.workingDirectory
+      ? resolve(this.state.workspace, asString(evaluateToken(step.workingDirectory, ctx)))
+      : this.state.workspace;
     const r = await spawnStep(command, args as string[], env, cwd);
     write(r.stdout + r.stderr);
     return r.code;
   }
 
   /** A local action by its action.yml. */
-  private async runLocalAction(dir: string, withValues: Record<string, string>, env: Record<string, string>, write: (s: string) => void): Promise<number> {
+  private async runLocalAction(
+    dir: string,
+    withValues: Record<string, string>,
+    env: Record<string, string>,
+    write: (s: string) => void,
+  ): Promise<number> {
     const def = loadAction(dir);
     const declared = new Map((def.template.inputs ?? []).map((i) => [i.id, i]));
     const unexpected = Object.keys(withValues).filter((k) => !declared.has(k));
@@ -361,7 +386,13 @@ export class JobRunner {
     throw new Error(`${dir}: the harness runs node24 and composite actions, not ${runs.using}`);
   }
 
-  private async runStandIn(step: StepDef, ctx: Contexts, env: Record<string, string>, files: StepFiles, write: (s: string) => void): Promise<number> {
+  private async runStandIn(
+    step: StepDef,
+    ctx: Contexts,
+    env: Record<string, string>,
+    files: StepFiles,
+    write: (s: string) => void,
+  ): Promise<number> {
     const [path, ref = ''] = step.uses!.split('@');
     const standIn = STAND_INS[path!];
     if (!standIn) throw new Error(`no stand-in for ${step.uses}: add one to tests/github/harness/stand-ins.ts`);

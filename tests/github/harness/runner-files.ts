@@ -55,7 +55,12 @@ export function parseKeyValueFile(text: string, what: string): Record<string, st
   return out;
 }
 
-export function readStepFiles(files: StepFiles): { outputs: Record<string, string>; env: Record<string, string>; paths: string[]; summary: string } {
+export function readStepFiles(files: StepFiles): {
+  outputs: Record<string, string>;
+  env: Record<string, string>;
+  paths: string[];
+  summary: string;
+} {
   return {
     outputs: parseKeyValueFile(readFileSync(files.output, 'utf8'), 'GITHUB_OUTPUT'),
     env: parseKeyValueFile(readFileSync(files.env, 'utf8'), 'GITHUB_ENV'),

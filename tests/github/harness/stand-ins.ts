@@ -49,7 +49,8 @@ function lines(text: string | undefined): string[] {
 
 /** The repository's files: tracked and not ignored ones in a git checkout, else every file. */
 function sourceFiles(dir: string): string[] {
-  if (!existsSync(join(dir, '.git'))) return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => statSync(join(dir, f)).isFile());
+  if (!existsSync(join(dir, '.git')))
+    return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => statSync(join(dir, f)).isFile());
   return execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: dir })
     .toString('utf8')
     .split('\0')
@@ -124,7 +125,9 @@ const uploadArtifact: StandIn = (call) => {
   const retention = Number(call.inputs['retention-days'] || 90);
   if (!(Number.isInteger(retention) && retention >= 1 && retention <= 90)) throw new Error(`retention-days ${retention} is outside 1..90`);
   if (call.repo.artifacts.some((a) => a.runId === call.run.runId && a.name === name) && call.inputs.overwrite !== 'true') {
-    throw new Error(`Failed to CreateArtifact: Received non-retryable error: (409) Conflict: an artifact with this name already exists on the workflow run`);
+    throw new Error(
+      `Failed to CreateArtifact: Received non-retryable error: (409) Conflict: an artifact with this name already exists on the workflow run`,
+    );
   }
   const dir = mkdtempSync(join(call.repo.storeDir, 'artifact-'));
   const missing: string[] = [];
@@ -132,7 +135,10 @@ const uploadArtifact: StandIn = (call) => {
   if (n === 0) {
     const how = call.inputs['if-no-files-found'] || 'warn';
     if (how === 'error') throw new Error(`No files were found with the provided path: ${call.inputs.path}`);
-    if (how === 'warn') call.write(`::warning::No files were found with the provided path: ${lines(call.inputs.path).join(', ')}. No artifacts will be uploaded.\n`);
+    if (how === 'warn')
+      call.write(
+        `::warning::No files were found with the provided path: ${lines(call.inputs.path).join(', ')}. No artifacts will be uploaded.\n`,
+      );
     return;
   }
   call.repo.artifacts.push({ runId: call.run.runId, name, dir, retentionDays: retention });
@@ -187,7 +193,9 @@ const cacheSave: StandIn = (call) => {
   const paths = lines(call.inputs.path);
   const n = copyPaths(call.workspace, paths, dir, () => {});
   if (n === 0) {
-    call.write(`::warning::Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved.\n`);
+    call.write(
+      `::warning::Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved.\n`,
+    );
     return;
   }
   call.repo.caches.push({ key, ref: call.run.ref, dir, paths, created: call.repo.caches.length + Date.now() });
