@@ -21,5 +21,18 @@ await runAction(
     if (action === 'status') return ['rollback', 'status', ...optionArgs(common)];
     return ['rollback', 'restore', ...optionArgs({ ...common, ...restore })];
   },
-  { printedInSummary: 'text', summary: 'short' },
+  {
+    printedInSummary: 'text',
+    summary: 'short',
+    // The plan the CLI prints, in the words of the workflow's inputs.
+    actionsWording: [
+      [
+        'To restore: pipeline rollback restore --to ISO-TIME (a dry run; add --apply to do it), or --latest.',
+        'To restore: run the workflow with action restore and to set to one of the times above (a dry run; untick dry-run and type apply in confirm to do it), or tick latest.',
+      ],
+      ['  --to ', '  to: '],
+      ['With --apply this would:', "With dry-run unticked and confirm 'apply' this would:"],
+      ['or run again with --cutover.', 'or run the workflow again with cutover ticked.'],
+    ],
+  },
 );
