@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ROOT } from '../helpers/cli.ts';
 import { loadAction } from './harness/definitions.ts';
-import { createRepo, runJob, type JobResult } from './harness/harness.ts';
+import { createRepo, removeRepo, runJob, type JobResult } from './harness/harness.ts';
+import type { HarnessRepo } from './harness/harness-types.ts';
 
 const STAGES = ['daily', 'load', 'seed', 'transform', 'report', 'rollback', 'cleanup'];
 const SECRET = new Set(['database-password', 'database-url', 'github-token']);
@@ -62,7 +63,11 @@ const VALUES: Record<string, string> = {
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'action-inputs-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const repos: HarnessRepo[] = [];
+after(() => {
+  for (const repo of repos) removeRepo(repo);
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** A repository with the project's actions and one workflow calling `uses` with every input of `stage`. */
 function repoWith(stage: string, actionDir: string): { repo: ReturnType<typeof createRepo>; inputs: Record<string, string> } {
@@ -94,6 +99,7 @@ function repoWith(stage: string, actionDir: string): { repo: ReturnType<typeof c
   writeFileSync(join(src, '.github', 'workflows', 'inputs.yml'), stringify(workflow));
   const repo = createRepo();
   repo.sourceDir = src;
+  repos.push(repo);
   return { repo, inputs };
 }
 

@@ -4,13 +4,13 @@
  * input, the default when not given), its GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, in the project
  * itself as the workspace (the tests' fixtures and dumps are there).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ROOT } from '../helpers/cli.ts';
 import { loadAction } from './harness/definitions.ts';
-import { createRepo, runJob } from './harness/harness.ts';
+import { createRepo, removeRepo, runJob } from './harness/harness.ts';
 
 export interface ActionRun {
   code: number | null;
@@ -48,6 +48,9 @@ export async function runAction(
     event: { name: 'workflow_dispatch', payload: { inputs: {} }, inputs: {} },
     workspace: ROOT,
     machineEnv,
+  }).finally(() => {
+    removeRepo(repo);
+    rmSync(src, { recursive: true, force: true });
   });
   const step = r.step('stage');
   return { code: step.exitCode ?? null, stdout: step.rawLog, stderr: '', outputs: step.outputs, summary: r.summary };

@@ -18,7 +18,7 @@ import { quoteIdent, type Db } from '../../actions/platform/db.ts';
 import { dropSchemasWithPrefix, openTestDb, testPrefix, TEST_DATABASE_URL } from '../helpers/db.ts';
 import { startLocalS3, type LocalS3 } from '../helpers/local-s3.ts';
 import { startGithubApi, type GithubApi } from './harness/github-api.ts';
-import { createRepo, runJob, type JobRequest } from './harness/harness.ts';
+import { createRepo, removeRepo, runJob, type JobRequest } from './harness/harness.ts';
 import type { HarnessRepo } from './harness/harness-types.ts';
 
 const prefix = testPrefix('wfdaily');
@@ -64,6 +64,7 @@ before(async () => {
 });
 
 after(async () => {
+  removeRepo(repo);
   await dropSchemasWithPrefix(db, prefix);
   await db.close();
   await s3.stop();

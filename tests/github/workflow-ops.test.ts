@@ -11,7 +11,7 @@ import { CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { quoteIdent, type Db } from '../../actions/platform/db.ts';
 import { dropSchemasWithPrefix, openTestDb, testPrefix, TEST_DATABASE_URL } from '../helpers/db.ts';
 import { startLocalS3, type LocalS3 } from '../helpers/local-s3.ts';
-import { createRepo, runJob, type JobRequest } from './harness/harness.ts';
+import { createRepo, removeRepo, runJob, type JobRequest } from './harness/harness.ts';
 
 const prefix = testPrefix('wfops');
 let db: Db;
@@ -56,6 +56,7 @@ before(async () => {
 });
 
 after(async () => {
+  removeRepo(repo);
   await dropSchemasWithPrefix(db, prefix);
   await db.close();
   await s3.stop();

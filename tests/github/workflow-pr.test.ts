@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Db } from '../../actions/platform/db.ts';
 import { ROOT } from '../helpers/cli.ts';
 import { dropSchemasWithPrefix, openTestDb, testPrefix, TEST_DATABASE_URL } from '../helpers/db.ts';
-import { createRepo, runJob, type JobRequest } from './harness/harness.ts';
+import { createRepo, removeRepo, runJob, type JobRequest } from './harness/harness.ts';
 
 const mainPrefix = testPrefix('wfprmain');
 const prPrefix = testPrefix('wfprpr');
@@ -27,6 +27,7 @@ before(async () => {
 });
 
 after(async () => {
+  removeRepo(repo);
   await dropSchemasWithPrefix(db, mainPrefix);
   await dropSchemasWithPrefix(db, prPrefix);
   await db.close();

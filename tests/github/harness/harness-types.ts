@@ -33,6 +33,8 @@ export interface HarnessRepo {
   /** Where artifacts and caches are kept. */
   storeDir: string;
   nextRunId: number;
+  /** Every directory the runs made (runner homes, workspaces): removeRepo deletes them. */
+  tempDirs: string[];
 }
 
 export interface RunOptions {

@@ -7,7 +7,7 @@
  * the runner's PATH links this project's node_modules (installed from the same lockfile) into the
  * workspace for `npm ci` and passes every other npm command to the real npm.
  */
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../helpers/cli.ts';
@@ -30,7 +30,13 @@ export function createRepo(o: { apiUrl?: string } = {}): HarnessRepo {
     caches: [],
     storeDir,
     nextRunId: 1000,
+    tempDirs: [storeDir],
   };
+}
+
+/** Deletes everything the repository's runs left on disk (workspaces, artifacts, caches). */
+export function removeRepo(repo: HarnessRepo): void {
+  for (const d of repo.tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
 let npmShim: string | undefined;

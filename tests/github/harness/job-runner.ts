@@ -121,10 +121,11 @@ export class JobRunner {
   ) {
     checkBinShIsDash();
     const home = mkdtempSync(join(tmpdir(), 'harness-runner-'));
+    repo.tempDirs.push(home);
     const workspace = o.workspace ?? join(home, 'work', repo.name, repo.name);
     const runnerTemp = join(home, 'temp');
     const fileCommands = join(runnerTemp, '_runner_file_commands');
-    for (const d of [workspace, runnerTemp, fileCommands, join(home, 'tool-cache')]) mkdirSync(d, { recursive: true });
+    for (const d of [workspace, runnerTemp, fileCommands, join(home, 'tool-cache'), join(home, 'tmp')]) mkdirSync(d, { recursive: true });
     const eventPath = join(home, 'event.json');
     writeFileSync(eventPath, JSON.stringify(o.event.payload));
     const runId = o.runId;
@@ -168,6 +169,8 @@ export class JobRunner {
       RUNNER_ARCH: 'X64',
       RUNNER_NAME: 'harness',
       RUNNER_TEMP: runnerTemp,
+      // A hosted runner is a fresh machine: its /tmp is its own (and other tests' temporary files are not).
+      TMPDIR: join(home, 'tmp'),
       RUNNER_TOOL_CACHE: join(home, 'tool-cache'),
       GITHUB_WORKSPACE: workspace,
       GITHUB_EVENT_NAME: eventName,
