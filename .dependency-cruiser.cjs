@@ -67,6 +67,6 @@ module.exports = {
     // imports are kept (and told apart), so a rule can look through them.
     parser: 'swc',
     tsPreCompilationDeps: true,
-    exclude: { path: '^(target|tests/fixtures)/' },
+    exclude: { path: '^(target|tests/fixtures|actions/[^/]+/dist)/' },
   },
 };

@@ -81,9 +81,9 @@ export function planRun(project: Project, command: 'build' | 'test', selected?: 
   }
   for (const n of project.nodes.values()) {
     if (n.resource_type !== 'test') continue;
-    // dbt's indirect selection: a test runs when it is selected, or when a node it tests is.
-    const parents = project.parent_map[n.unique_id] ?? [];
-    if (isSelected(n.unique_id) || (selected !== undefined && parents.some((p) => selected.has(p)))) tests.add(n.unique_id);
+    // dbt's indirect selection (a test runs when a node it tests is selected) is already in a
+    // selection (selectNodes), after which --exclude applies: an excluded test stays out.
+    if (isSelected(n.unique_id)) tests.add(n.unique_id);
   }
   const sources = new Set<string>();
   for (const s of project.sources.keys()) {

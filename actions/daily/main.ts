@@ -19,6 +19,7 @@ function readArgv(): string[] {
       exclude: stringInput('exclude'),
       state: stringInput('state'),
       'full-refresh': booleanInput('full-refresh', false),
+      'wait-lock': booleanInput('wait-lock', false),
       threads: stringInput('threads'),
       vars: stringInput('vars'),
     }),

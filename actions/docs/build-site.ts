@@ -1,6 +1,6 @@
 /**
  * Builds the docs site's bundle: site/app.ts with cytoscape and markdown-it into one minified
- * script, dist/site.js, committed. Committed so that `docs generate` needs nothing at run time
+ * script, site-bundle/site.js, committed. Committed so that `docs generate` needs nothing at run time
  * but Node (no bundler in the scheduled job); tests/docs/site-bundle.test.ts checks that the
  * committed file is this build of the committed sources. Run `npm run build:docs-site` after
  * changing site/.

@@ -7,11 +7,13 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DATA_ELEMENT_ID, type DocsData } from './site/docs-data.ts';
 
-export const BUNDLE_FILE = join(import.meta.dirname, 'dist', 'site.js');
-export const STYLE_FILE = join(import.meta.dirname, 'site', 'style.css');
+// As URLs of this module, so that the stage's action bundle finds them too (npm run build:actions
+// copies every `new URL('./…', import.meta.url)` beside the bundle, at the same relative path).
+export const BUNDLE_FILE = fileURLToPath(new URL('./site-bundle/site.js', import.meta.url));
+export const STYLE_FILE = fileURLToPath(new URL('./site/style.css', import.meta.url));
 
 function readAsset(file: string): string {
   if (!existsSync(file)) {

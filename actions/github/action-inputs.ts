@@ -1,20 +1,33 @@
 /**
- * Reading an action's inputs: the composite action.yml maps each input to an INPUT_* variable
- * (composite steps do not get them by themselves), and `@actions/core.getInput` reads it. Inputs
- * are read once into a frozen object; a malformed one is a UsageError that names the input.
+ * Reading an action's inputs: the runner hands each one to node as INPUT_<NAME> (hyphens kept),
+ * and `@actions/core.getInput` reads it. Every input read is echoed as a debug line
+ * (`::debug::input NAME=VALUE`, secrets as ***; shown with step debug logging), so a run's log
+ * says what the stage received, and the workflow harness checks that every input arrives.
+ * A malformed input is a UsageError that names the input.
  */
 import * as core from '@actions/core';
 import { UsageError } from '../platform/errors.ts';
 import { registerSecret } from '../platform/secrets.ts';
 
-export function stringInput(name: string): string | undefined {
+function readInput(name: string, secret = false): string {
   const v = core.getInput(name);
+  if (secret && v) {
+    core.setSecret(v);
+    if (encodeURIComponent(v) !== v) core.setSecret(encodeURIComponent(v));
+    registerSecret(v);
+  }
+  core.debug(`input ${name}=${secret && v ? '***' : JSON.stringify(v)}`);
+  return v;
+}
+
+export function stringInput(name: string): string | undefined {
+  const v = readInput(name);
   return v === '' ? undefined : v;
 }
 
 /** true/false (YAML 1.2 core schema, as core.getBooleanInput), with a default when empty. */
 export function booleanInput(name: string, fallback: boolean): boolean {
-  const v = core.getInput(name).toLowerCase();
+  const v = readInput(name).toLowerCase();
   if (v === '') return fallback;
   if (['true', 'yes', 'on'].includes(v)) return true;
   if (['false', 'no', 'off'].includes(v)) return false;
@@ -22,20 +35,14 @@ export function booleanInput(name: string, fallback: boolean): boolean {
 }
 
 export function choiceInput<T extends string>(name: string, choices: readonly T[], fallback: T): T {
-  const v = core.getInput(name) || fallback;
+  const v = readInput(name) || fallback;
   if (!(choices as readonly string[]).includes(v)) throw new UsageError(`input '${name}' is '${v}': expected one of ${choices.join(', ')}`);
   return v as T;
 }
 
 /** A secret input: masked in the log (also URL-encoded, as it appears inside DATABASE_URL) and redacted from our own output. */
 export function secretInput(name: string): string | undefined {
-  const v = stringInput(name);
-  if (v) {
-    core.setSecret(v);
-    if (encodeURIComponent(v) !== v) core.setSecret(encodeURIComponent(v));
-    registerSecret(v);
-  }
-  return v;
+  return readInput(name, true) || undefined;
 }
 
 /** How the action reaches the database. */

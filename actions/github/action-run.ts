@@ -59,14 +59,18 @@ function commonArgs(c: CommonInputs): string[] {
 }
 
 /**
- * Runs `pipeline <argv>` for a stage and reports it to the runner. `summary: 'short'` writes the
- * status line and the failures (the report action writes the whole report).
+ * Runs `pipeline <argv>` for a stage and reports it to the runner. The job summary of a stage
+ * that writes run results is the report action's (status and failures once, in the report);
+ * `summary: 'short'` makes the stage write its own (cleanup and rollback, which have no report
+ * step). A stage that fails before writing results always says why in the summary.
  */
 export interface StageOptions {
   /** Also put what the command printed into the job summary: as Markdown (cleanup's table) or as text in a code block (rollback). */
   printedInSummary?: 'markdown' | 'text';
-  /** Default 'short': the status line and failures. */
-  summary?: 'short' | 'none';
+  /** 'short': the status line and failures; default 'report': nothing unless the stage failed without results. */
+  summary?: 'short' | 'report';
+  /** CLI wording in the printed text and what an Actions user does instead (inputs, not flags). */
+  actionsWording?: ReadonlyArray<readonly [string, string]>;
 }
 
 export async function runStage(
@@ -119,7 +123,8 @@ export async function runStage(
   if (results) keepStepCopy(targetDir, stage, started);
   setStageOutputs(exitCode, results, targetDir);
   if (results) annotate(results, relative(cwd, projectDir));
-  if ((options.summary ?? 'short') === 'short') {
+  if (options.summary === 'short' || !results) {
+    for (const [cli, actions] of options.actionsWording ?? []) printed = printed.split(cli).join(actions);
     const extra =
       !printed.trim() || !options.printedInSummary
         ? ''

@@ -1,7 +1,8 @@
 /**
  * The report of a run, as GitHub-flavoured Markdown: what the job summary shows and what
  * target/report.md holds. The job summary accepts at most 1 MiB per step, so the long tables are
- * cut (with a note) until the whole fits; the status line and the failures are never cut.
+ * cut (with a note) until the whole fits; the status line and the failures are never cut. Ordered by
+ * what a reader needs first: status, failures, what changed in gold and silver, tests, then the load.
  * https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#step-isolation-and-limits
  */
 import type { RunResults } from '../platform/run-results.ts';
@@ -61,12 +62,12 @@ function render(r: RunResults, o: RenderOptions, limit: number, withLineage: boo
     statusLine(r),
     failuresSection(r, o.links, withSamples),
     o.extra ?? '',
-    timelineSection(r),
+    layersSection(r.tables, limit, r.load),
+    testsSection(r, limit, o.links, withSamples),
     loadSection(r.load, limit),
-    layersSection(r.tables, limit),
     seedsSection(r, limit, o.links),
     modelsSection(r, limit, o.links),
-    testsSection(r, limit, o.links, withSamples),
+    timelineSection(r),
     withLineage
       ? lineageSection(r, o.manifest)
       : "## Lineage\n\n*The lineage diagram was left out to stay under the job summary's size limit; see manifest.json in the run's artifacts.*",

@@ -70,6 +70,11 @@ function dumpName(r: RunResults): string | undefined {
   return src?.split('/').filter(Boolean).pop();
 }
 
+/** A dry run (built and tested, not published, as asked): a success with a note, never a failure. */
+export function isDryRun(r: RunResults): boolean {
+  return r.args['dry-run'] === true || r.args.dry_run === true || r.args.dryRun === true;
+}
+
 export function statusLine(r: RunResults): string {
   const failed = r.status !== 'success';
   const t = testCounts(r.results);
@@ -89,8 +94,8 @@ export function statusLine(r: RunResults): string {
       `tests ${t.pass}/${t.total} pass${t.warn ? `, ${t.warn} warn` : ''}${t.error ? `, ${t.error} error` : ''}${t.skip ? `, ${t.skip} skipped` : ''}`,
     );
   if (modelsFailed) parts.push(`${modelsFailed} model/seed error${modelsFailed === 1 ? '' : 's'}`);
-  if (r.publish) parts.push(r.publish.published ? `published ${r.publish.tables} tables` : '**nothing published**');
-  if (r.args['dry-run'] === true || r.args.dryRun === true) parts.push('dry run');
+  if (isDryRun(r)) parts.push('dry run: built and tested in the shadow, not published (as asked)');
+  else if (r.publish) parts.push(r.publish.published ? `published ${r.publish.tables} tables` : '**nothing published**');
   return parts.join(' · ');
 }
 
@@ -103,7 +108,7 @@ export function failuresSection(r: RunResults, links: SourceLinks | undefined, w
   for (const t of r.load?.tables.filter((t) => t.status === 'error') ?? [])
     out.push(`- ❌ load of ${code(t.table)}: ${cell(t.message ?? 'failed', 2000)}`);
   for (const n of r.results.filter((n) => isFailure(n))) out.push(nodeProblem(n, links, withSamples));
-  if (r.publish && !r.publish.published && r.publish.reason) {
+  if (r.publish && !r.publish.published && r.publish.reason && !isDryRun(r)) {
     const shadows = r.publish.shadowSchemas?.length
       ? ` The shadow schemas are kept for inspection: ${r.publish.shadowSchemas.map(code).join(', ')}.`
       : '';
@@ -240,7 +245,16 @@ export function loadSection(load: LoadResult | undefined, limit: number): string
   return out.join('\n');
 }
 
-const LAYERS: TableCount['layer'][] = ['staging', 'seeds', 'silver', 'gold', 'other'];
+/** What a reader looks at first: gold (what the BI reads), then silver, seeds, staging. */
+const LAYERS: TableCount['layer'][] = ['gold', 'silver', 'seeds', 'other', 'staging'];
+
+/** Why a staging table deserves a look: its rows fell by more than ROW_DROP_WARNING, it emptied, or it is new. */
+function notable(t: TableCount, firstRun: boolean): string | undefined {
+  if (t.previousRows === null && t.rows !== null) return firstRun ? undefined : 'new in the dump';
+  if (t.rows === 0 && (t.previousRows ?? 0) > 0) return 'emptied';
+  if (rowDrops([t]).length) return `rows fell by more than ${ROW_DROP_WARNING * 100}%`;
+  return undefined;
+}
 
 function change(t: TableCount): string {
   if (t.rows === null || t.previousRows === null) return t.previousRows === null && t.rows !== null ? 'new' : '–';
@@ -259,9 +273,31 @@ export function rowDrops(tables: TableCount[] = []): TableCount[] {
   );
 }
 
-export function layersSection(tables: TableCount[] | undefined, limit: number): string {
+function layerTable(of: TableCount[], limit: number): string {
+  const { shown, note } = cut(of, limit);
+  return (
+    table(
+      ['table', 'kind', 'rows', 'previous run', 'change'],
+      shown.map((t) => [
+        code(`${t.schema}.${t.table}`),
+        t.kind,
+        t.kind === 'view' && t.rows === null ? '(view)' : formatInt(t.rows),
+        formatInt(t.previousRows),
+        change(t),
+      ]),
+      ['l', 'l', 'r', 'r', 'r'],
+    ) + note
+  );
+}
+
+/**
+ * Row counts by layer and their change since the previous run: gold and silver in full; staging's
+ * many tables collapsed, with only those that deserve a look shown open (see `notable`, and the
+ * tables the vendor removed from the dump).
+ */
+export function layersSection(tables: TableCount[] | undefined, limit: number, load?: LoadResult): string {
   if (!tables?.length) return '';
-  const out = ['## Tables by layer'];
+  const out = ['## What changed, by layer'];
   const drops = rowDrops(tables);
   if (drops.length)
     out.push(
@@ -272,24 +308,24 @@ export function layersSection(tables: TableCount[] | undefined, limit: number): 
   for (const layer of LAYERS) {
     const of = tables.filter((t) => t.layer === layer);
     if (!of.length) continue;
-    const { shown, note } = cut(of, limit);
     const total = of.reduce((a, t) => a + (t.rows ?? 0), 0);
-    out.push(
-      '',
-      `### ${layer} — ${of.length} ${of.length === 1 ? 'table' : 'tables'}, ${formatInt(total)} rows`,
-      '',
-      table(
-        ['table', 'kind', 'rows', 'previous run', 'change'],
-        shown.map((t) => [
-          code(`${t.schema}.${t.table}`),
-          t.kind,
-          t.kind === 'view' && t.rows === null ? '(view)' : formatInt(t.rows),
-          formatInt(t.previousRows),
-          change(t),
-        ]),
-        ['l', 'l', 'r', 'r', 'r'],
-      ) + note,
-    );
+    const title = `### ${layer} — ${of.length} ${of.length === 1 ? 'table' : 'tables'}, ${formatInt(total)} rows`;
+    if (layer !== 'staging') {
+      out.push('', title, '', layerTable(of, limit));
+      continue;
+    }
+    const firstRun = of.every((t) => t.previousRows === null);
+    const look = of.filter((t) => notable(t, firstRun));
+    const removed = load?.tables.filter((t) => t.status === 'dropped') ?? [];
+    out.push('', title);
+    if (look.length || removed.length) {
+      out.push('', '**Worth a look:**', '');
+      for (const t of look) out.push(`- ${code(t.table)}: ${notable(t, firstRun)} (${formatInt(t.previousRows)} → ${formatInt(t.rows)})`);
+      for (const t of removed) out.push(`- ${code(t.table)}: no longer in the dump, removed from staging`);
+    } else {
+      out.push('', 'Nothing unusual: no table emptied, fell by more than 10%, appeared or disappeared.');
+    }
+    out.push('', `<details><summary>All ${of.length} staging tables</summary>`, '', layerTable(of, limit), '', '</details>');
   }
   return out.join('\n');
 }

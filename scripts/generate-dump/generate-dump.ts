@@ -3,7 +3,7 @@
  * the dump writer into a temporary file beside the output (gzip when the name ends in .gz) and
  * renames it into place at the end, so a failure never leaves a partial dump behind.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, dirname, resolve } from 'node:path';
@@ -68,16 +68,30 @@ function completedOn(o: GenerateDumpOptions): string {
   return `${o.date.slice(0, 4)}-${o.date.slice(4, 6)}-${o.date.slice(6, 8)} ${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`;
 }
 
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdirSync never returns for a path under /proc
+ * (it retries the ENOENT forever), so each missing ancestor is created by a plain mkdir, whose
+ * error is the real one.
+ */
+function makeDirectory(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) makeDirectory(parent);
+  mkdirSync(dir);
+}
+
 async function openTemp(out: string): Promise<{ temp: string; stream: WriteStream }> {
   const temp = resolve(dirname(out), `.${basename(out)}.${process.pid}.partial`);
   try {
+    // A fresh checkout has no target/: the output's directory is created, as every command that writes a file does.
+    makeDirectory(dirname(out));
     const stream = createWriteStream(temp, { flags: 'wx', highWaterMark: 1 << 20 });
     await once(stream, 'open');
     return { temp, stream };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(
-      `cannot write ${out} (${code ?? (err as Error).message}). To fix this, choose --out in a directory that exists and that you may write to.`,
+      `cannot write ${out} (${code ?? (err as Error).message}). To fix this, choose --out in a directory you may write to.`,
     );
   }
 }

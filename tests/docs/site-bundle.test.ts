@@ -1,4 +1,4 @@
-/** The committed bundle (actions/docs/dist/site.js) is the build of the committed sources: `npm run build:docs-site` was run. */
+/** The committed bundle (actions/docs/site-bundle/site.js) is the build of the committed sources: `npm run build:docs-site` was run. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPipeline, runPipelineInProcess } from '../helpers/cli.ts';
@@ -10,6 +10,14 @@ import { createMemoryLogger } from '../../actions/platform/log.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gen-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
+writeFileSync(join(dir, 'plain-file'), '');
+
+test('generate-dump creates the directory of --out (a fresh checkout has no target/)', async () => {
+  const out = join(dir, 'fresh', 'target', 'gghouse_20260205.sql');
+  const r = await runPipelineInProcess(['generate-dump', '--scale', '0.001', '--out', out], {}, dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(existsSync(out));
+});
 
 const BAD: Array<[string, string[], RegExp]> = [
   ['a scale of zero', ['--scale', '0'], /--scale '0' is not valid: expected a number greater than 0/],
@@ -17,9 +25,9 @@ const BAD: Array<[string, string[], RegExp]> = [
   ['a malformed date', ['--date', '2026-02-05'], /--date '2026-02-05' is not a date: expected YYYYMMDD/],
   ['an impossible date', ['--date', '20260230'], /--date '20260230' is not a date/],
   [
-    'a directory that does not exist',
-    ['--out', join(dir, 'missing', 'x.sql')],
-    /cannot write .*missing\/x\.sql \(ENOENT\)\. To fix this, choose --out in a directory that exists/,
+    'a directory that cannot be created (a file is in the way)',
+    ['--out', join(dir, 'plain-file', 'x.sql')],
+    /cannot write .*plain-file\/x\.sql \((EEXIST|ENOTDIR)\)\. To fix this, choose --out in a directory you may write to/,
   ],
   ['a path that is a directory', ['--out', dir], /cannot write .*: it is a directory\. To fix this, give --out a file name/],
   ['an unknown flavor', ['--flavor', 'oracle'], /--flavor 'oracle' is not one of: mysql8, mariadb/],

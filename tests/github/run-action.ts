@@ -1,49 +1,28 @@
 /**
- * Runs an action's main.ts the way the runner does: a child process with an INPUT_* variable for
- * every input of its action.yml (the given value, else the declared default, as the runner fills
- * them), and fresh GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files that are read back afterwards.
+ * Runs one stage action as a workflow step, through the workflow harness (harness/): the runner's
+ * rules for a JavaScript action (node on the committed bundle, an INPUT_<NAME> for every declared
+ * input, the default when not given), its GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, in the project
+ * itself as the workspace (the tests' fixtures and dumps are there).
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { stringify } from 'yaml';
 import { ROOT } from '../helpers/cli.ts';
+import { loadAction } from './harness/definitions.ts';
+import { createRepo, removeRepo, runJob } from './harness/harness.ts';
 
 export interface ActionRun {
   code: number | null;
+  /** The step's output: stdout and stderr, as the runner's log has them (secrets not yet masked). */
   stdout: string;
   stderr: string;
   outputs: Record<string, string>;
   summary: string;
 }
 
-export interface ActionDef {
-  inputs: Record<string, { default?: string; required?: boolean; description?: string }>;
-  outputs?: Record<string, { value: string }>;
-  runs: { using: string; steps: Array<{ id?: string; run?: string; shell?: string; env?: Record<string, string>; uses?: string }> };
-}
-
-export function readAction(name: string): ActionDef {
-  return parse(readFileSync(join(ROOT, 'actions', name, 'action.yml'), 'utf8')) as ActionDef;
-}
-
-/** The runner's GITHUB_OUTPUT format: `name<<DELIM`, the value's lines, `DELIM`. */
-export function parseOutputFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<=]+)<<(.+)$/.exec(lines[i]!);
-    if (m) {
-      const value: string[] = [];
-      while (++i < lines.length && lines[i] !== m[2]) value.push(lines[i]!);
-      out[m[1]!] = value.join('\n');
-    } else if (lines[i]!.includes('=')) {
-      const [k, ...v] = lines[i]!.split('=');
-      out[k!] = v.join('=');
-    }
-  }
-  return out;
+export function declaredInputs(name: string): string[] {
+  return (loadAction(join(ROOT, 'actions', name)).template.inputs ?? []).map((i) => i.id);
 }
 
 export async function runAction(
@@ -51,43 +30,28 @@ export async function runAction(
   inputs: Record<string, string>,
   env: Record<string, string | undefined> = {},
 ): Promise<ActionRun> {
-  const def = readAction(name);
-  for (const key of Object.keys(inputs)) {
-    if (!(key in def.inputs)) throw new Error(`action ${name} has no input '${key}'`);
-  }
-  const dir = mkdtempSync(join(tmpdir(), `action-${name}-`));
-  const outputFile = join(dir, 'output');
-  const summaryFile = join(dir, 'summary');
-  writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
-  const inputEnv: Record<string, string> = {};
-  // The same mapping the composite step's env: block does, from the action.yml itself.
-  const stepEnv = def.runs.steps[0]!.env ?? {};
-  for (const [envName, expr] of Object.entries(stepEnv)) {
-    const m = /^\$\{\{ inputs\.([\w-]+) \}\}$/.exec(expr);
-    if (m) inputEnv[envName] = inputs[m[1]!] ?? def.inputs[m[1]!]?.default ?? '';
-  }
-  // `npx tsx main.ts` in the runner; here node with tsx as a loader: the same code, one process less.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'actions', name, 'main.ts')], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DATABASE_URL: process.env.DATABASE_URL,
-      GITHUB_ACTIONS: 'true',
-      GITHUB_WORKSPACE: ROOT,
-      GITHUB_ACTION_PATH: join(ROOT, 'actions', name),
-      GITHUB_OUTPUT: outputFile,
-      GITHUB_STEP_SUMMARY: summaryFile,
-      ...inputEnv,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const declared = declaredInputs(name);
+  for (const key of Object.keys(inputs)) if (!declared.includes(key)) throw new Error(`action ${name} has no input '${key}'`);
+  const src = mkdtempSync(join(tmpdir(), `action-${name}-`));
+  mkdirSync(join(src, '.github', 'workflows'), { recursive: true });
+  const workflow = {
+    on: { workflow_dispatch: null },
+    jobs: { step: { 'runs-on': 'ubuntu-latest', steps: [{ id: 'stage', uses: `./actions/${name}`, with: inputs }] } },
+  };
+  writeFileSync(join(src, '.github', 'workflows', 'step.yml'), stringify(workflow));
+  const repo = createRepo();
+  repo.sourceDir = src;
+  const machineEnv = Object.fromEntries(
+    Object.entries({ DATABASE_URL: process.env.DATABASE_URL, ...env }).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  const r = await runJob(repo, 'step.yml', 'step', {
+    event: { name: 'workflow_dispatch', payload: { inputs: {} }, inputs: {} },
+    workspace: ROOT,
+    machineEnv,
+  }).finally(() => {
+    removeRepo(repo);
+    rmSync(src, { recursive: true, force: true });
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, stdout, stderr, outputs: parseOutputFile(readFileSync(outputFile, 'utf8')), summary: readFileSync(summaryFile, 'utf8') };
+  const step = r.step('stage');
+  return { code: step.exitCode ?? null, stdout: step.rawLog, stderr: '', outputs: step.outputs, summary: r.summary };
 }
