@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { DATA_ELEMENT_ID, type DocsData } from './site/docs-data.ts';
 
 // As URLs of this module, so that the stage's action bundle finds them too (npm run build:actions
-// copies every `new URL('./…', import.meta.url)` beside the bundle, at the same relative path).
+// copies every file a module opens by URL beside the bundle, at the same relative path).
 export const BUNDLE_FILE = fileURLToPath(new URL('./site-bundle/site.js', import.meta.url));
 export const STYLE_FILE = fileURLToPath(new URL('./site/style.css', import.meta.url));
 
