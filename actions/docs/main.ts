@@ -9,6 +9,7 @@ import { DOCS_DIR } from './generate-docs.ts';
 
 const outcome = await runAction('docs', () => ['docs', 'generate', ...optionArgs({ vars: stringInput('vars') })], {
   printedInSummary: 'text',
+  summary: 'quiet',
 });
 if (outcome.exitCode === 0) {
   const common = readCommonInputs();

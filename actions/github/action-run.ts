@@ -67,8 +67,12 @@ function commonArgs(c: CommonInputs): string[] {
 export interface StageOptions {
   /** Also put what the command printed into the job summary: as Markdown (cleanup's table) or as text in a code block (rollback). */
   printedInSummary?: 'markdown' | 'text';
-  /** 'short': the status line and failures; default 'report': nothing unless the stage failed without results. */
-  summary?: 'short' | 'report';
+  /**
+   * 'short': the status line and failures; default 'report': nothing unless the stage failed
+   * without results; 'quiet': nothing unless the stage failed (a step after the report, such as
+   * the docs site, whose success the report already stands for).
+   */
+  summary?: 'short' | 'report' | 'quiet';
   /** CLI wording in the printed text and what an Actions user does instead (inputs, not flags). */
   actionsWording?: ReadonlyArray<readonly [string, string]>;
 }
@@ -123,7 +127,8 @@ export async function runStage(
   if (results) keepStepCopy(targetDir, stage, started);
   setStageOutputs(exitCode, results, targetDir);
   if (results) annotate(results, relative(cwd, projectDir));
-  if (options.summary === 'short' || !results) {
+  const quiet = options.summary === 'quiet' && exitCode === 0;
+  if (!quiet && (options.summary === 'short' || !results)) {
     for (const [cli, actions] of options.actionsWording ?? []) printed = printed.split(cli).join(actions);
     const extra =
       !printed.trim() || !options.printedInSummary

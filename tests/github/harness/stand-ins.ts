@@ -9,6 +9,10 @@
  *   between 900 and 43200; exports credentials for the local S3 server and the endpoints.
  * - actions/upload-artifact (v4): a name already uploaded in the same workflow run is refused (a
  *   re-run attempt keeps the run id), retention-days between 1 and 90.
+ * - actions/upload-pages-artifact: the path must be a directory holding index.html; stored as the
+ *   run's `github-pages` artifact (name and retention as the real action's defaults: 1 day).
+ * - actions/deploy-pages: needs the job's `pages: write` and `id-token: write` and the run's
+ *   `github-pages` artifact; sets page_url.
  * - actions/download-artifact, actions/cache/restore, actions/cache/save: from the harness's store;
  *   a pull request restores caches saved on its base branch.
  */
@@ -202,7 +206,33 @@ const cacheSave: StandIn = (call) => {
   call.write(`Cache saved with key: ${key}\n`);
 };
 
+const uploadPagesArtifact: StandIn = (call) => {
+  const path = resolve(call.workspace, call.inputs.path || '_site');
+  if (!existsSync(path) || !statSync(path).isDirectory())
+    throw new Error(`tar: ${call.inputs.path}: Cannot open: No such file or directory`);
+  if (!existsSync(join(path, 'index.html'))) call.write('::warning::the Pages artifact has no index.html at its root\n');
+  const name = call.inputs.name || 'github-pages';
+  const retention = Number(call.inputs['retention-days'] || 1);
+  const dir = mkdtempSync(join(call.repo.storeDir, 'pages-'));
+  cpSync(path, dir, { recursive: true });
+  call.repo.artifacts.push({ runId: call.run.runId, name, dir, retentionDays: retention });
+  call.write(`uploaded the Pages artifact ${name}\n`);
+};
+
+const deployPages: StandIn = (call) => {
+  const permissions = (call.job as { permissions?: Record<string, string> }).permissions ?? {};
+  if (permissions.pages !== 'write' || permissions['id-token'] !== 'write')
+    throw new Error('Ensure GITHUB_TOKEN has permission "id-token: write" and "pages: write".');
+  const name = call.inputs['artifact-name'] || 'github-pages';
+  if (!call.repo.artifacts.some((a) => a.runId === call.run.runId && a.name === name))
+    throw new Error(`Fetching artifact metadata failed. Is the artifact ${name} uploaded in this workflow run?`);
+  setOutput(call, 'page_url', 'https://example.github.io/warehouse/');
+  call.write('Reported success!\n');
+};
+
 export const STAND_INS: Record<string, StandIn> = {
+  'actions/upload-pages-artifact': uploadPagesArtifact,
+  'actions/deploy-pages': deployPages,
   'actions/checkout': checkout,
   'actions/setup-node': setupNode,
   'aws-actions/configure-aws-credentials': configureAwsCredentials,
