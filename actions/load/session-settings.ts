@@ -134,3 +134,20 @@ export class SessionSettings {
     return text.slice(t.start, t.end);
   }
 }
+
+/**
+ * The SET statement that gives a load connection the dump's session settings where a statement
+ * stood: what the dump set, utf8mb4 for the character sets it did not set, the server's default
+ * for the rest.
+ */
+export function sessionSqlOf(session: ReadonlyMap<string, string>): string {
+  const parts: string[] = [];
+  for (const v of SESSION_VARS) {
+    const value = session.get(v);
+    if (value !== undefined) parts.push(`${v} = ${value}`);
+    else if (v === 'character_set_client' || v === 'character_set_results' || v === 'character_set_connection')
+      parts.push(`${v} = utf8mb4`);
+    else if (v !== 'collation_connection') parts.push(`${v} = DEFAULT`);
+  }
+  return `SET SESSION ${parts.join(', ')}`;
+}

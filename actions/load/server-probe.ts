@@ -1,0 +1,86 @@
+/**
+ * Probing: what the loader learns from the server before it reads the dump. Its flavour and
+ * version (which conditional comments run), its collations (to map MySQL 8's), the other schemas
+ * (names a dump must not reach), the last load's content hashes and the published tables (to skip
+ * unchanged ones), and how many connections to use. Leftovers of a killed run go first.
+ */
+import type { Db } from '../platform/db.ts';
+import { quoteIdent } from '../platform/db.ts';
+import { loadedHashes } from '../platform/load-hashes.ts';
+import { baseTables, views } from '../platform/shadow-swap.ts';
+import { createCollationMapper, type CollationMapper } from './collations.ts';
+import { removeStaleSpills } from './spill-file.ts';
+import type { ServerFlavor } from './sql-text.ts';
+import type { PreviousLoad } from './unchanged-tables.ts';
+
+export interface ServerProbe {
+  flavor: ServerFlavor;
+  collations: CollationMapper;
+  /** Lower-case names of every schema but the target. */
+  otherSchemas: Set<string>;
+  previous: PreviousLoad;
+  published: Set<string>;
+  publishedViews: Set<string>;
+  threads: number;
+}
+
+export async function serverFlavor(db: Db): Promise<ServerFlavor> {
+  const [{ v }] = await db.query<{ v: string }>('SELECT VERSION() AS v');
+  const m = /^(\d+)\.(\d+)\.(\d+)/.exec(v);
+  const id = m ? Number(m[1]) * 10000 + Number(m[2]) * 100 + Number(m[3]) : 80000;
+  return { mariadb: /mariadb/i.test(v), versionId: id };
+}
+
+/**
+ * Removes what a killed or failed run left (shadow and old schemas, temporary files of dead
+ * processes), asks the server what the load needs to know, and creates a fresh shadow schema.
+ */
+export async function probeServer(
+  db: Db,
+  o: { target: string; shadow: string; old: string; metaSchema: string; force: boolean; threads?: number },
+): Promise<ServerProbe> {
+  removeStaleSpills();
+  await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(o.shadow)}`);
+  await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(o.old)}`);
+  const flavor = await serverFlavor(db);
+  const collations = createCollationMapper(await serverCollations(db));
+  const schemas = await db.query<{ name: string }>('SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA');
+  const otherSchemas = new Set(schemas.map((r) => r.name.toLowerCase()).filter((n) => n !== o.target.toLowerCase()));
+  const previous = o.force ? new Map<string, { hash: string; rows: number }>() : await loadedHashes(db, o.metaSchema, o.target);
+  const published = await baseTables(db, o.target).catch(() => new Set<string>());
+  const publishedViews = await views(db, o.target).catch(() => new Set<string>());
+  await db.exec(`CREATE DATABASE ${quoteIdent(o.shadow)} CHARACTER SET utf8mb4`);
+  const threads = o.threads ?? (await defaultThreads(db));
+  return { flavor, collations, otherSchemas, previous, published, publishedViews, threads };
+}
+
+async function serverCollations(db: Db): Promise<Set<string>> {
+  try {
+    const rows = await db.query<{ a: string; b: string }>(
+      'SELECT COLLATION_NAME AS a, FULL_COLLATION_NAME AS b FROM information_schema.COLLATION_CHARACTER_SET_APPLICABILITY',
+    );
+    return new Set(rows.flatMap((r) => [r.a.toLowerCase(), r.b.toLowerCase()]));
+  } catch {
+    const rows = await db.query<{ a: string }>('SELECT COLLATION_NAME AS a FROM information_schema.COLLATIONS');
+    return new Set(rows.map((r) => r.a.toLowerCase()));
+  }
+}
+
+/**
+ * One connection per server CPU: each table loads on one connection (see worker-pool.ts), so
+ * more connections than CPUs only make the biggest table wait for CPU time (measured with
+ * `npm run bench:load`: 2 connections beat 3 and 4 on a 2-CPU server). MariaDB's
+ * thread_pool_size defaults to the server's CPU count; elsewhere innodb_write_io_threads stands
+ * in. Between 2 and 8.
+ */
+async function defaultThreads(db: Db): Promise<number> {
+  for (const v of ['@@thread_pool_size', '@@innodb_write_io_threads']) {
+    try {
+      const [{ n }] = await db.query<{ n: number }>(`SELECT ${v} AS n`);
+      if (Number(n) > 0) return Math.max(2, Math.min(8, Number(n)));
+    } catch {
+      // not a variable of this server
+    }
+  }
+  return 4;
+}
