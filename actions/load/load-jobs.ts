@@ -14,7 +14,10 @@ import type { Job, WorkerPool } from './worker-pool.ts';
 
 /** One table of the dump as the loader follows it. */
 export interface TableState {
+  /** The table's name, decoded (results, hashes, row checks, the swap). */
   name: string;
+  /** Its name as the dump's bytes (latin1 characters), for statements sent to the load connections. */
+  raw: string;
   /** The content hash so far: the loader version, session settings and every statement's bytes. */
   hash: Hash;
   rows: number;
@@ -92,7 +95,7 @@ export class JobSender {
   ): Promise<{ done: Promise<void> }> {
     if (this.useLoadData && plain && rows >= 20 && sql.length / rows < 8192) {
       const name = `load-${++this.loadDataBatches}`;
-      const ld = loadDataFor(t.name, sql, { ...head, ...plain }, head.charset, name);
+      const ld = loadDataFor(t.raw, sql, { ...head, ...plain }, head.charset, name);
       const rowsAt = dumpOffset === undefined ? undefined : dumpOffset + plain.first;
       return this.submit(
         t,
@@ -112,7 +115,7 @@ export class JobSender {
 
 /** The deferred secondary keys of a table as one ALTER TABLE (and forgets them). */
 export function addKeysSql(t: TableState): string {
-  const sql = `ALTER TABLE ${quoteIdent(t.name)} ${t.keys.map((k) => `ADD ${k}`).join(', ')}`;
+  const sql = `ALTER TABLE ${quoteIdent(t.raw)} ${t.keys.map((k) => `ADD ${k}`).join(', ')}`;
   t.keys = [];
   return sql;
 }

@@ -14,6 +14,7 @@ import type { DeferredObject } from '../platform/shadow-swap.ts';
 import type { Statement } from './dump-splitter.ts';
 import { addKeysSql, type JobSender, type TableState } from './load-jobs.ts';
 import { splitSecondaryKeys } from './secondary-keys.ts';
+import { sessionSqlOf } from './session-settings.ts';
 import { excerpt, type StatementClassifier } from './statement-classifier.ts';
 import type { TableSpool } from './table-spool.ts';
 import { decideSpooled, type PreviousLoad, replaySpooled } from './unchanged-tables.ts';
@@ -57,20 +58,20 @@ export class StatementDispatch {
     const at = { offset: stmt.offset, line: stmt.line };
     switch (a.kind) {
       case 'create-table':
-        return this.createTable(a.table, a.sql, stmt);
+        return this.createTable(a.table, a.raw, a.sql, stmt);
       case 'insert':
       case 'alter-table':
         return this.write(a, stmt);
       case 'drop-table':
-        for (const name of a.tables) await this.dropTable(name, at);
+        for (let i = 0; i < a.tables.length; i++) await this.dropTable(a.tables[i]!, a.raw[i]!, at);
         return;
       case 'view':
         for (let i = this.objects.length - 1; i >= 0; i--)
           if (this.objects[i]!.type === 'VIEW' && this.objects[i]!.name === a.name) this.objects.splice(i, 1);
-        this.objects.push({ type: 'VIEW', name: a.name, sql: toText(a.sql), sessionSql: this.c.sender.session().sql });
+        this.objects.push(this.deferred('VIEW', a.name, a.sql));
         return;
       case 'routine':
-        this.objects.push({ type: a.type, name: a.name, sql: toText(a.sql), sessionSql: this.c.sender.session().sql });
+        this.objects.push(this.deferred(a.type, a.name, a.sql));
         return;
       case 'session':
         return;
@@ -102,7 +103,18 @@ export class StatementDispatch {
     return { unchanged, hashes };
   }
 
-  private async createTable(name: string, sql: string, stmt: Statement): Promise<void> {
+  /**
+   * A view or routine, created after the swap through an ordinary (utf8mb4) connection: its text is
+   * decoded from the dump's character set here, so the client character set it runs with is
+   * utf8mb4 whatever the dump's was (the other settings, collation_connection included, are the dump's).
+   */
+  private deferred(type: DeferredObject['type'], name: string, raw: string): DeferredObject {
+    const sql = this.c.classifier.decode(raw);
+    const session = new Map(this.c.classifier.session).set('character_set_client', 'utf8mb4');
+    return { type, name, sql, sessionSql: sessionSqlOf(session) };
+  }
+
+  private async createTable(name: string, raw: string, sql: string, stmt: Statement): Promise<void> {
     const { sender, spool } = this.c;
     const at = { offset: stmt.offset, line: stmt.line };
     if (this.tables.has(name))
@@ -116,6 +128,7 @@ export class StatementDispatch {
     const split = this.c.deferIndexes ? splitSecondaryKeys(sql) : { create: sql, keys: [] };
     const t: TableState = {
       name,
+      raw,
       hash: createHash('sha256'),
       rows: 0,
       bytes: stmt.sql.length,
@@ -205,18 +218,13 @@ export class StatementDispatch {
     else await sender.submit(t, { sql: a.sql, table: a.table, what: 'ALTER TABLE', ...at }, t.tail);
   }
 
-  private async dropTable(name: string, at: { offset: number; line: number }): Promise<void> {
+  private async dropTable(name: string, raw: string, at: { offset: number; line: number }): Promise<void> {
     const t = this.tables.get(name);
     if (!t) return; // the shadow is fresh: nothing to drop
     this.tables.delete(name);
     this.order.splice(this.order.indexOf(name), 1);
     if (t.spooled) this.c.spool.discard(name);
-    else await this.c.sender.submit(t, { sql: `DROP TABLE IF EXISTS ${quoteIdent(name)}`, table: name, what: 'DROP TABLE', ...at }, t.tail);
+    else await this.c.sender.submit(t, { sql: `DROP TABLE IF EXISTS ${quoteIdent(raw)}`, table: name, what: 'DROP TABLE', ...at }, t.tail);
     if (this.spooling === t) this.spooling = undefined;
   }
-}
-
-/** DDL text kept as latin1 (raw bytes) becomes a JS string for a utf8mb4 connection. */
-function toText(latin1: string): string {
-  return Buffer.from(latin1, 'latin1').toString('utf8');
 }

@@ -72,6 +72,21 @@ interface Item {
   reject: (e: unknown) => void;
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The server's message as text: on these latin1 connections mysql2 reads its bytes as latin1,
+ * but the server wrote them in the dump's character_set_results (utf8mb4 almost always).
+ */
+function serverText(message: string): string {
+  if (!/[\u0080-\u00ff]/.test(message) || /[^\u0000-\u00ff]/.test(message)) return message;
+  try {
+    return UTF8.decode(Buffer.from(message, 'latin1'));
+  } catch {
+    return message;
+  }
+}
+
 /** A connection lost or killed under us: the message says so. */
 function describeFailure(err: unknown, job: Job, shadow: string): PipelineError {
   const e = err as { code?: string; sqlMessage?: string; message?: string; errno?: number };
@@ -84,7 +99,7 @@ function describeFailure(err: unknown, job: Job, shadow: string): PipelineError 
     );
   }
   return new PipelineError(
-    `the server rejected the ${job.what}${table} at ${where}: ${e.sqlMessage ?? e.message} (error ${e.errno ?? e.code}). The published schema is unchanged. To fix this, look at that statement in the dump; if the dump is right, report it with this message.`,
+    `the server rejected the ${job.what}${table} at ${where}: ${serverText(e.sqlMessage ?? e.message ?? '')} (error ${e.errno ?? e.code}). The published schema is unchanged. To fix this, look at that statement in the dump; if the dump is right, report it with this message.`,
   );
 }
 
