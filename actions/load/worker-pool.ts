@@ -16,6 +16,7 @@
  */
 import { Readable } from 'node:stream';
 import { openDb, quoteIdent, type Db, type DbSession, type DbSettings } from '../platform/db.ts';
+import { dbErrorClass, explainDbFailure } from '../platform/db-errors.ts';
 import { PipelineError } from '../platform/errors.ts';
 import { SpillFile, type Spilled } from './spill-file.ts';
 
@@ -97,6 +98,11 @@ function describeFailure(err: unknown, job: Job, shadow: string): PipelineError 
     return new PipelineError(
       `lost the database connection while running the ${job.what}${table} (${where}): ${e.message}. The published schema is unchanged; the half-loaded shadow schema ${shadow} is removed by the next run. To fix this, check the server and run the load again.`,
     );
+  }
+  // An operational class (read-only server, missing grant, packet too big, …): its own advice.
+  if (dbErrorClass(err) !== 'server') {
+    const explained = explainDbFailure(Object.assign(err as object, { sqlMessage: serverText(e.sqlMessage ?? e.message ?? '') }))!;
+    return new PipelineError(`the ${job.what}${table} at ${where} failed: ${explained.message}`, { cause: err });
   }
   return new PipelineError(
     `the server rejected the ${job.what}${table} at ${where}: ${serverText(e.sqlMessage ?? e.message ?? '')} (error ${e.errno ?? e.code}). The published schema is unchanged. To fix this, look at that statement in the dump; if the dump is right, report it with this message.`,

@@ -27,7 +27,8 @@ inspection until the next run. Exit 1 when anything failed.`,
     const options = readModelOptions(o);
     const publish = o.publish === true;
     const project = loadProject(ctx, options);
-    const selected = selectedIds(ctx, project, options);
+    const selected = selectedIds(ctx, project, options, true);
+    asOfTime(project); // a bad as_of_date is a usage error before anything runs
     writeManifest(ctx.targetDir, buildManifest(project, { resolver: publishedResolver(ctx.schemas()) }));
     const db = await ctx.db({ connections: options.threads + 2 });
     return ctx.withRunLock(publish ? 'build --publish' : 'build', async (lock) => {
