@@ -285,6 +285,14 @@ export class StatementClassifier {
     if (type === 'VIEW') return this.createObject(text, tokens, i + 1, edits, 'VIEW');
     if (type === 'TRIGGER' || type === 'PROCEDURE' || type === 'FUNCTION' || type === 'EVENT') {
       if (!this.o.withRoutines) return { kind: 'skip', reason: `${type} skipped (load it with --with-routines)` };
+      const name = this.decode(readQualifiedName(text, tokens, tokens[i + 1]?.value === 'IF' ? i + 4 : i + 1)?.name ?? '');
+      // An event runs by itself, on the server's schedule, as its definer: never from a dump.
+      if (type === 'EVENT')
+        return { kind: 'refuse', reason: `EVENT ${name}: events run on their own schedule, so a dump may not create them` };
+      if (type === 'FUNCTION' && tokens.some((t) => t.type === 'word' && t.value === 'SONAME'))
+        return { kind: 'refuse', reason: `FUNCTION ${name} … SONAME: a server-wide function from a shared library (a UDF)` };
+      const escape = escapingStatement(tokens);
+      if (escape) return { kind: 'refuse', reason: `${type} ${name}: its body ${escape}, which could act outside the target schema` };
       return this.createObject(text, tokens, i + 1, edits, type);
     }
     if (type === 'INDEX' || type === 'UNIQUE' || type === 'FULLTEXT' || type === 'SPATIAL') {
@@ -446,6 +454,54 @@ export class StatementClassifier {
   private finish(sql: string): string {
     return mapCollations(sql, this.o.collations);
   }
+}
+
+/**
+ * What a routine or trigger body may not do: dynamic SQL (its text is only known when it runs, so
+ * no rule here can check it), and statements that act on the server, other users or files. Read
+ * from the tokens, so words inside strings and quoted names do not count.
+ */
+const ESCAPES: Array<[string[], string]> = [
+  [['PREPARE'], 'prepares dynamic SQL (PREPARE)'],
+  [['EXECUTE'], 'executes dynamic SQL (EXECUTE)'],
+  [['GRANT'], 'grants privileges (GRANT)'],
+  [['REVOKE'], 'revokes privileges (REVOKE)'],
+  [['CREATE', 'USER'], 'creates a user'],
+  [['DROP', 'USER'], 'drops a user'],
+  [['ALTER', 'USER'], 'alters a user'],
+  [['RENAME', 'USER'], 'renames a user'],
+  [['DROP', 'DATABASE'], 'drops a schema'],
+  [['DROP', 'SCHEMA'], 'drops a schema'],
+  [['CREATE', 'DATABASE'], 'creates a schema'],
+  [['CREATE', 'SCHEMA'], 'creates a schema'],
+  [['CREATE', 'EVENT'], 'creates an event'],
+  [['ALTER', 'EVENT'], 'alters an event'],
+  [['SET', 'GLOBAL'], 'changes a global setting (SET GLOBAL)'],
+  [['SET', 'PERSIST'], 'changes a global setting (SET PERSIST)'],
+  [['INTO', 'OUTFILE'], 'writes a file (INTO OUTFILE)'],
+  [['INTO', 'DUMPFILE'], 'writes a file (INTO DUMPFILE)'],
+  [['LOAD', 'DATA'], 'reads a file (LOAD DATA)'],
+  [['LOAD', 'XML'], 'reads a file (LOAD XML)'],
+  [['LOAD_FILE'], 'reads a file (LOAD_FILE)'],
+  [['KILL'], 'kills sessions (KILL)'],
+  [['SHUTDOWN'], 'shuts the server down'],
+  [['INSTALL'], 'installs a plugin'],
+  [['UNINSTALL'], 'uninstalls a plugin'],
+  [['FLUSH'], 'flushes server state (FLUSH)'],
+];
+
+/** The reason a routine body may not be loaded, or undefined. */
+function escapingStatement(tokens: Token[]): string | undefined {
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    if (t.type === 'var' && /^@@(global|persist)\./i.test(t.value)) return 'changes a global setting (@@GLOBAL)';
+    if (t.type !== 'word') continue;
+    for (const [words, what] of ESCAPES) {
+      if (t.value !== words[0]) continue;
+      if (words.every((w, j) => tokens[k + j]?.type === 'word' && tokens[k + j]!.value === w)) return what;
+    }
+  }
+  return undefined;
 }
 
 /** Index just past `DEFINER = user@host` (user and host as names, strings or CURRENT_USER[()]). */

@@ -21,7 +21,7 @@ import { decideSpooled, type PreviousLoad, replaySpooled } from './unchanged-tab
 import { checkDeferredValues } from './value-checks.ts';
 
 /** Part of every content hash: a loader change that alters what is loaded bumps it (reloads all). */
-export const LOADER_HASH_VERSION = 'load-v7';
+export const LOADER_HASH_VERSION = 'load-v8';
 
 export interface DispatchContext {
   classifier: StatementClassifier;
