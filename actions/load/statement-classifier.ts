@@ -291,8 +291,8 @@ export class StatementClassifier {
         return { kind: 'refuse', reason: `EVENT ${name}: events run on their own schedule, so a dump may not create them` };
       if (type === 'FUNCTION' && tokens.some((t) => t.type === 'word' && t.value === 'SONAME'))
         return { kind: 'refuse', reason: `FUNCTION ${name} … SONAME: a server-wide function from a shared library (a UDF)` };
-      const escape = escapingStatement(tokens);
-      if (escape) return { kind: 'refuse', reason: `${type} ${name}: its body ${escape}, which could act outside the target schema` };
+      const escapes = escapingStatement(tokens);
+      if (escapes) return { kind: 'refuse', reason: `${type} ${name}: its body ${escapes}, which could act outside the target schema` };
       return this.createObject(text, tokens, i + 1, edits, type);
     }
     if (type === 'INDEX' || type === 'UNIQUE' || type === 'FULLTEXT' || type === 'SPATIAL') {
