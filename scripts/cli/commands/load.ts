@@ -8,6 +8,8 @@ import type { CommandDef, ParsedOptions } from '../command.ts';
 import type { CliContext } from '../../../actions/platform/run-context.ts';
 import { parseDate, parseInteger } from '../values.ts';
 import { createS3Client } from '../aws-clients.ts';
+import { checkLoadTarget, foreignTablesError, tablesNotLoaded } from '../../../actions/load/load-target.ts';
+import { loadProject, readModelOptions } from './model-options.ts';
 
 export interface LoadOptions {
   dump?: string;
@@ -16,6 +18,8 @@ export interface LoadOptions {
   threads?: number;
   withRoutines: boolean;
   parseOnly: boolean;
+  /** With --schema: load even into a schema holding tables this loader did not put there. */
+  replaceExisting: boolean;
 }
 
 export function readLoadOptions(o: ParsedOptions): LoadOptions {
@@ -26,6 +30,7 @@ export function readLoadOptions(o: ParsedOptions): LoadOptions {
     threads: o.threads === undefined ? undefined : parseInteger('threads', o.threads as string, 1, 64),
     withRoutines: o['with-routines'] === true,
     parseOnly: o['parse-only'] === true,
+    replaceExisting: o['replace-existing'] === true,
   });
 }
 
@@ -67,7 +72,12 @@ async function runLoad(ctx: CliContext, options: ParsedOptions): Promise<number>
   }
   const schemas = ctx.schemas();
   const target = o.schema ? schemas.physical(o.schema) : schemas.staging;
+  if (o.schema) checkLoadTarget(o.schema, target, reservedSchemas(ctx));
   const db = await ctx.db();
+  if (o.schema && !o.replaceExisting) {
+    const foreign = await tablesNotLoaded(db, target, schemas.meta);
+    if (foreign.length > 0) throw foreignTablesError(o.schema, target, foreign);
+  }
   const started = new Date();
   return ctx.withRunLock(
     'load',
@@ -131,6 +141,27 @@ async function runLoad(ctx: CliContext, options: ParsedOptions): Promise<number>
   );
 }
 
+/** The pipeline's own schemas (physical names) and what each is: a load must not replace them. */
+function reservedSchemas(ctx: CliContext): Map<string, string> {
+  const schemas = ctx.schemas();
+  const reserved = new Map<string, string>([
+    [schemas.meta, 'metadata'],
+    [schemas.audit, 'audit'],
+    [schemas.defaultSchema, 'default model'],
+  ]);
+  // Every layer the project builds into (seeds, silver, gold, ...), when the project reads.
+  try {
+    for (const node of loadProject(ctx, readModelOptions({})).nodes.values()) {
+      const logical = (node as { schema?: string }).schema;
+      if (typeof logical === 'string' && logical !== '') reserved.set(schemas.physical(logical), 'layer');
+    }
+  } catch {
+    // Not a readable project (a load needs none): the configured schemas above still stand.
+  }
+  reserved.delete(schemas.staging); // the loader's own
+  return reserved;
+}
+
 export const loadCommand: CommandDef = {
   name: 'load',
   summary: 'Stream a mysqldump (file or S3, plain or gzip) into the staging schema, in parallel, then swap it in atomically.',
@@ -141,7 +172,12 @@ S3: the AWS default credential chain; AWS_ENDPOINT_URL_S3 points at an S3-compat
   options: {
     dump: { type: 'string', value: 'SOURCE', help: 'FILE, s3://bucket/key or s3://bucket/prefix/ (default: staging.dump in pipeline.yml)' },
     date: { type: 'string', value: 'YYYYMMDD', help: 'under an S3 prefix, load the dump of this date instead of the newest' },
-    schema: { type: 'string', value: 'NAME', help: 'load into this schema instead of the configured staging schema' },
+    schema: {
+      type: 'string',
+      value: 'NAME',
+      help: "load into this schema instead of the configured staging schema (not a system schema nor one of the pipeline's own)",
+    },
+    'replace-existing': { type: 'boolean', help: 'with --schema: replace tables this loader did not put there' },
     threads: { type: 'string', value: 'N', help: 'load connections (default: one per server CPU, 2 to 8)' },
     'with-routines': { type: 'boolean', help: 'also load triggers, routines and events (skipped and counted otherwise)' },
     'parse-only': { type: 'boolean', help: 'parse the dump and report what it holds, without touching the database' },
