@@ -8,7 +8,7 @@
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { classifyAwsError, describeAwsError, isRetryable } from '../platform/aws-errors.ts';
 import { PipelineError, UsageError } from '../platform/errors.ts';
 
@@ -88,6 +88,8 @@ export async function resolveDumpSource(spec: string, o: ResolveOptions = {}): P
 
 /** Lists every object under the prefix (paged: 1,000 keys a page) and picks the dump to load. */
 async function newestUnder(client: S3Client, bucket: string, prefix: string, date?: string): Promise<{ key: string; size?: number }> {
+  // The SDK is imported when an S3 dump is read, not when the loader is (a local load never needs it).
+  const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
   let token: string | undefined;
   let best: { key: string; size?: number; date: string } | undefined;
   let seen = 0;
@@ -122,6 +124,7 @@ async function* s3Bytes(client: S3Client, bucket: string, key: string, name: str
   let offset = 0;
   let total: number | undefined;
   let etag: string | undefined;
+  const { GetObjectCommand } = await import('@aws-sdk/client-s3');
   for (let attempt = 0; ; attempt++) {
     try {
       const res = await client.send(

@@ -49,13 +49,18 @@ export class JobSender {
   insertBatches = 0;
   private sessionCache = { version: -1, sql: '' };
 
-  constructor(
-    private readonly pool: WorkerPool,
-    private readonly classifier: StatementClassifier,
-    /** A plain local dump: queued bytes that are its own are read back from it (else copied). */
-    private readonly dumpFile: string | undefined,
-    private readonly useLoadData: boolean,
-  ) {}
+  private readonly pool: WorkerPool;
+  private readonly classifier: StatementClassifier;
+  /** A plain local dump: queued bytes that are its own are read back from it (else copied). */
+  private readonly dumpFile: string | undefined;
+  private readonly useLoadData: boolean;
+
+  constructor(pool: WorkerPool, classifier: StatementClassifier, dumpFile: string | undefined, useLoadData: boolean) {
+    this.pool = pool;
+    this.classifier = classifier;
+    this.dumpFile = dumpFile;
+    this.useLoadData = useLoadData;
+  }
 
   /** The session settings in force at the current statement, as one SET (cached by version). */
   session(): { version: number; sql: string } {

@@ -39,7 +39,10 @@ export class SessionSettings {
   /** Bumped whenever `values` changes, so connections re-apply them. */
   version = 0;
 
-  constructor(private readonly mapCollation: (name: string) => string) {}
+  private readonly mapCollation: (name: string) => string;
+  constructor(mapCollation: (name: string) => string) {
+    this.mapCollation = mapCollation;
+  }
 
   /** One SET statement: 'changed', a skip reason, or a refusal. */
   apply(text: string, tokens: Token[]): SetOutcome {

@@ -82,7 +82,9 @@ export class StatementClassifier {
   /** The session settings the dump made so far (see session-settings.ts). */
   readonly settings: SessionSettings;
 
-  constructor(private readonly o: ClassifierOptions) {
+  private readonly o: ClassifierOptions;
+  constructor(o: ClassifierOptions) {
+    this.o = o;
     this.settings = new SessionSettings((name) => o.collations.map(name));
   }
 
@@ -162,7 +164,7 @@ export class StatementClassifier {
 
   private insert(stmt: Statement): Action {
     // The header (up to VALUES) is small; the body is checked over raw bytes (by the splitter
-    // while splitting when it could, see dump-splitter.ts S.Values; else by checkValues here).
+    // while splitting when it could, see dump-splitter.ts S_Values; else by checkValues here).
     // Most headers are short: look at 512 bytes first, at 4 KB and 64 KB only for long column lists.
     let headText = '';
     let end = -1;

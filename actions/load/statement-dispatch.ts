@@ -50,7 +50,10 @@ export class StatementDispatch {
   private spooling: TableState | undefined;
   private previousTable: TableState | undefined;
 
-  constructor(private readonly c: DispatchContext) {}
+  private readonly c: DispatchContext;
+  constructor(c: DispatchContext) {
+    this.c = c;
+  }
 
   async handle(stmt: Statement): Promise<void> {
     this.lastStatement = { offset: stmt.offset, line: stmt.line, excerpt: excerpt(stmt.head ? stmt.head(200) : stmt.sql) };

@@ -126,7 +126,9 @@ export class WorkerPool {
   private readonly infiles = new Map<string, Buffer>();
   private workers: Worker[] = [];
 
-  private constructor(private readonly o: PoolOptions) {
+  private readonly o: PoolOptions;
+  private constructor(o: PoolOptions) {
+    this.o = o;
     this.spill = new SpillFile(o.dumpFile);
   }
 

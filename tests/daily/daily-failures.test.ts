@@ -68,7 +68,7 @@ test('a user the server does not know: exit 1 and one line, not a bug report', a
   u.password = 'secret';
   const r = await runPipelineInProcess(['load', '--dump', DUMP, '--schema-prefix', prefix], { DATABASE_URL: u.toString() });
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /^error: the database at .* refused the user or password \(Access denied .*error 1045.*\)\. To fix this/);
+  assert.match(r.stderr, /^error: the database at .* refused the user or password \(Access denied .*error (1045|1698).*\)\. To fix this/);
   assert.doesNotMatch(r.stderr, /internal error|secret/);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
 });

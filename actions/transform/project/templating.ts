@@ -63,11 +63,10 @@ function fail(err: Error): never {
 
 /** A template that failed to compile or render: a project problem with file and line. */
 export class TemplateError extends Error {
-  constructor(
-    message: string,
-    readonly location: Location,
-  ) {
+  readonly location: Location;
+  constructor(message: string, location: Location) {
     super(message);
+    this.location = location;
     this.name = 'TemplateError';
   }
 }
@@ -101,7 +100,9 @@ export class TemplateEngine {
   /** Macro name -> file that defines it. */
   readonly macroFiles = new Map<string, string>();
 
-  constructor(private readonly options: TemplateOptions) {
+  private readonly options: TemplateOptions;
+  constructor(options: TemplateOptions) {
+    this.options = options;
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
     const g = (name: string, fn: unknown) => this.env.addGlobal(name, fn);
     g('ref', (...args: unknown[]) => {

@@ -9,7 +9,6 @@ import { SELECTION_OPTIONS } from './selection-options.ts';
 
 export const buildCommand: CommandDef = {
   name: 'build',
-  summary: 'Seeds, models and tests in DAG order; with --publish, build beside the warehouse and publish atomically.',
   description: `Each node's tests run right after it; an error-severity failure skips the node's
 descendants (warnings do not). With --publish every table is built in shadow schemas
 (<schema>__shadow), tested there, and all layers are published in one RENAME TABLE only when

@@ -9,7 +9,6 @@ import { SELECTION_OPTIONS } from './selection-options.ts';
 
 export const compileCommand: CommandDef = {
   name: 'compile',
-  summary: 'Render the selected models to SQL in target/compiled/ without running them.',
   options: {
     ...SELECTION_OPTIONS,
   },

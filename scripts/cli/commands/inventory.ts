@@ -14,7 +14,6 @@ const EXACT_ROW_LIMIT = 100_000;
 
 export const inventoryCommand: CommandDef = {
   name: 'inventory',
-  summary: 'List every schema on the server: tables, views, rows, bytes, last update, and its class (active, legacy, unknown, system).',
   options: {
     format: { type: 'string', value: 'FORMAT', help: 'md (default) or json' },
   },

@@ -43,7 +43,6 @@ export function readRollbackOptions(o: ParsedOptions, positionals: string[]): Ro
 
 export const rollbackCommand: CommandDef = {
   name: 'rollback',
-  summary: 'Aurora point-in-time rollback: show the restore window, or restore to a new cluster (dry run unless --apply).',
   positionals: [{ name: 'ACTION', help: 'status or restore', choices: ['status', 'restore'], required: true }],
   options: {
     cluster: { type: 'string', value: 'ID', help: 'Aurora cluster identifier (default: rollback.cluster in pipeline.yml)' },

@@ -9,7 +9,6 @@ import { SELECTION_OPTIONS } from './selection-options.ts';
 
 export const runCommand: CommandDef = {
   name: 'run',
-  summary: 'Build the selected models in DAG order: views, tables (swapped atomically), incremental and ephemeral.',
   options: {
     ...SELECTION_OPTIONS,
   },
