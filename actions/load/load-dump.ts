@@ -119,8 +119,10 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
     }
     progress.finish();
     if (!splitter.stats.trailer) throw truncatedDump(o.source.name, splitter.stats.bytes, dispatch.lastStatement);
+    await sender.flush();
     await pool.flush();
     const { unchanged, hashes } = await dispatch.finish();
+    await sender.flush();
     await pool.flush();
 
     await auditRowCounts(

@@ -26,11 +26,11 @@ export interface Job {
   /** The statement: a Buffer of raw dump bytes, or DDL text (latin1, byte-preserving). */
   sql: Buffer | string;
   table?: string;
-  /** For LOAD DATA LOCAL INFILE: the bytes served as the file `infile.name`. */
-  infile?: { name: string; data: Buffer };
+  /** For LOAD DATA LOCAL INFILE: the bytes served as the file `infile.name`, part after part. */
+  infile?: { name: string; parts: InfilePart[] };
   /** Session settings the statement needs (`SET SESSION …`) and their version. */
   session: { version: number; sql: string };
-  /** Where the bytes of `infile.data` (or of a Buffer `sql`) are in a plain dump file, if they are its own. */
+  /** Where the bytes of a Buffer `sql` are in a plain dump file, if they are its own. */
   dumpOffset?: number;
   /** Jobs that must be done first. */
   after?: Promise<unknown>;
@@ -39,6 +39,13 @@ export interface Job {
   line: number;
   what: string;
 }
+
+/**
+ * A piece of a LOAD DATA's input: bytes (with where they are in a plain dump file, if they are its
+ * own), or bytes already waiting on disk. The parts are streamed one after the other, read back
+ * only when the server asks for them, so a table's rows go in one statement in constant memory.
+ */
+export type InfilePart = { data: Buffer; dumpOffset?: number } | { spilled: Spilled };
 
 export interface PoolOptions {
   threads: number;
@@ -69,6 +76,8 @@ interface Item {
   ready: boolean;
   /** Where its bytes wait on disk, when the memory budget was spent. */
   spilled?: Spilled;
+  /** A LOAD DATA's input: each part in memory or on disk. */
+  parts?: Array<Buffer | Spilled>;
   resolve: () => void;
   reject: (e: unknown) => void;
 }
@@ -123,7 +132,7 @@ export class WorkerPool {
   private running: Promise<void>[] = [];
   private db: Db | undefined;
   private pending: Promise<void>[] = [];
-  private readonly infiles = new Map<string, Buffer>();
+  private readonly infiles = new Map<string, () => Readable>();
   private workers: Worker[] = [];
 
   private readonly o: PoolOptions;
@@ -138,13 +147,13 @@ export class WorkerPool {
     // LOAD DATA LOCAL reads only the buffers this pool registered: a file name the server asks
     // for that is not one of them is refused (never a real file).
     const infileStreamFactory = (name: string) => {
-      const data = pool.infiles.get(name);
-      if (!data)
+      const open = pool.infiles.get(name);
+      if (!open)
         return Readable.from([])
           .on('data', () => {})
           .destroy(new Error(`not a load buffer: ${name}`));
       pool.infiles.delete(name);
-      return Readable.from([data]);
+      return open();
     };
     pool.db = await openDb(settings, {
       connections: 1,
@@ -176,7 +185,7 @@ export class WorkerPool {
    */
   async submit(job: Job): Promise<{ done: Promise<void> }> {
     if (this.failure) throw this.failure;
-    const size = job.sql.length + (job.infile?.data.length ?? 0);
+    const size = job.sql.length + (job.infile?.parts.reduce((a, p) => a + ('data' in p ? p.data.length : 0), 0) ?? 0);
     const maxQueued = this.o.maxQueuedBytes ?? 32 << 20;
     while (this.queuedBytes > maxQueued && this.spill.held > (this.o.maxSpilledBytes ?? 4 * 2 ** 30) && !this.failure) {
       await new Promise<void>((r) => this.waiters.push(r));
@@ -194,15 +203,23 @@ export class WorkerPool {
     // The bulk of a job (LOAD DATA's rows, or an INSERT's bytes) waits on disk beyond the memory
     // budget, and always when it is the dump file's own bytes (nothing to copy then); DDL text stays.
     const inDump = job.dumpOffset !== undefined && this.o.dumpFile !== undefined;
-    if ((inDump || this.queuedBytes + size > maxQueued) && (job.infile || typeof job.sql !== 'string')) {
-      if (job.infile) {
-        item.spilled = this.spill.keep(job.infile.data, job.dumpOffset);
-        item.job = { ...job, infile: { name: job.infile.name, data: EMPTY } };
-      } else {
-        item.spilled = this.spill.keep(job.sql as Buffer, job.dumpOffset);
-        item.job = { ...job, sql: EMPTY };
-      }
-      item.size = job.sql.length - (job.infile ? 0 : (job.sql as Buffer).length);
+    if (job.infile) {
+      // Each part: the dump's own bytes are read back from it; the rest stays in memory within
+      // the budget, else waits in the temporary file.
+      let inMemory = 0;
+      item.parts = job.infile.parts.map((p) => {
+        if ('spilled' in p) return p.spilled;
+        if (p.dumpOffset !== undefined && this.o.dumpFile !== undefined) return this.spill.keep(p.data, p.dumpOffset);
+        if (this.queuedBytes + inMemory + p.data.length > maxQueued) return this.spill.keep(p.data);
+        inMemory += p.data.length;
+        return p.data;
+      });
+      item.job = { ...job, infile: { name: job.infile.name, parts: [] } };
+      item.size = job.sql.length + inMemory;
+    } else if ((inDump || this.queuedBytes + size > maxQueued) && typeof job.sql !== 'string') {
+      item.spilled = this.spill.keep(job.sql, job.dumpOffset);
+      item.job = { ...job, sql: EMPTY };
+      item.size = 0;
     }
     if (!item.ready) {
       const settled = () => {
@@ -260,8 +277,7 @@ export class WorkerPool {
         if (item.spilled) {
           if (w.scratch.length < item.spilled.length)
             w.scratch = Buffer.allocUnsafeSlow(Math.max(item.spilled.length, 2 * w.scratch.length));
-          const data = this.spill.read(item.spilled, w.scratch);
-          job = job.infile ? { ...job, infile: { name: job.infile.name, data } } : { ...job, sql: data };
+          job = { ...job, sql: this.spill.read(item.spilled, w.scratch) };
           for (const r of this.waiters.splice(0)) r();
         }
         if (job.after) await job.after;
@@ -270,7 +286,7 @@ export class WorkerPool {
           await w.session.exec(job.session.sql);
           w.version = job.session.version;
         }
-        await this.execWithRetry(w, job);
+        await this.execWithRetry(w, job, item.parts);
         item.resolve();
       } catch (err) {
         const failure = err instanceof PipelineError ? err : describeFailure(err, job, this.o.schema);
@@ -278,6 +294,8 @@ export class WorkerPool {
         item.reject(failure);
         return;
       } finally {
+        for (const p of item.parts ?? []) if (!Buffer.isBuffer(p)) this.spill.release(p);
+        if (item.parts) for (const r of this.waiters.splice(0)) r();
         if (table !== undefined) this.active.set(table, this.active.get(table)! - 1);
         this.wake();
       }
@@ -289,10 +307,10 @@ export class WorkerPool {
    * (1205); the statement was rolled back whole (autocommit), so it is simply run again.
    * https://dev.mysql.com/doc/refman/8.0/en/innodb-deadlocks-handling.html
    */
-  private async execWithRetry(w: Worker, job: Job): Promise<void> {
+  private async execWithRetry(w: Worker, job: Job, parts?: Array<Buffer | Spilled>): Promise<void> {
     const sql = typeof job.sql === 'string' ? job.sql : job.sql.toString('latin1');
     for (let attempt = 0; ; attempt++) {
-      if (job.infile) this.infiles.set(job.infile.name, job.infile.data);
+      if (job.infile && parts) this.infiles.set(job.infile.name, () => Readable.from(this.readParts(parts)));
       try {
         await w.session.exec(sql);
         return;
@@ -302,6 +320,17 @@ export class WorkerPool {
         await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
       }
     }
+  }
+
+  /** A LOAD DATA's parts in order, each read from disk only when the server wants more. */
+  private *readParts(parts: Array<Buffer | Spilled>): Generator<Buffer> {
+    // A fresh buffer per part: the socket may still hold the previous one when the next is read.
+    for (const p of parts) yield Buffer.isBuffer(p) ? p : this.spill.read(p, undefined, false);
+  }
+
+  /** Bytes kept for a part that waits on disk now (the sender's memory budget is spent). */
+  keep(data: Buffer): Spilled {
+    return this.spill.keep(data);
   }
 
   private fail(e: PipelineError): void {
