@@ -36,7 +36,8 @@ const { values } = parseArgs({
 const url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
 const settings = parseDatabaseUrl(url);
 const log = createLogger(process.stderr, { progressIntervalSeconds: 10 });
-const PREFIX = 'bench_load_';
+// Per process: another checkout may run this benchmark on the same server at the same time.
+const PREFIX = `bench_load_${process.pid}_`;
 const threads = values.threads ? Number(values.threads) : undefined;
 const clientArgs = [
   '-h',

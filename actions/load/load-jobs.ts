@@ -5,7 +5,7 @@
  * lives here too.
  *
  * A table's plain INSERT batches (load-data.ts) are gathered into as few LOAD DATA statements as
- * it takes: one per table up to GROUP_BYTES, its rows streamed part after part from the dump file
+ * it takes: one per table up to GROUP_BYTES (1 GB), its rows streamed part after part from the dump file
  * (or the temporary file) when the server reads them. One statement per INSERT, as before, made
  * each ~1 MB batch its own transaction: on MariaDB the first one alone gets the bulk insert into an
  * empty table (no undo log, secondary keys sorted at the end), and a dominant table of 180 batches
@@ -20,7 +20,7 @@ import type { InsertHead } from './table-spool.ts';
 import type { InfilePart, Job, WorkerPool } from './worker-pool.ts';
 
 /** Bytes of one LOAD DATA at most (its rows are read back from disk as the server asks). */
-const GROUP_BYTES = 256 << 20;
+const GROUP_BYTES = 1024 << 20;
 /** Bytes of a group's parts held in memory (not the dump file's own) before they wait on disk. */
 const GROUP_MEMORY = 16 << 20;
 

@@ -17,7 +17,7 @@ const SECOND_ROWS = 600_000;
 
 export async function dominantDump(db: Db, file: string, scale: number, clientArgs: string[]): Promise<void> {
   if (existsSync(file)) return;
-  const schema = 'bench_load_dominant_src';
+  const schema = `bench_load_${process.pid}_dominant_src`;
   const q = quoteIdent(schema);
   await db.exec(`DROP DATABASE IF EXISTS ${q}`);
   await db.exec(`CREATE DATABASE ${q} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
@@ -37,8 +37,8 @@ export async function dominantDump(db: Db, file: string, scale: number, clientAr
       await s.exec(
         `INSERT INTO contracts_history (tenant_id, code, body, created_at)
          SELECT seq % 50000, MD5(seq),
-           CONCAT(REPEAT('契約の更新について、入居者様へご案内いたします。', 4), '\\n"備考" ''注意'' \\\\ ', seq, '\\n',
-                  REPEAT('賃料は毎月末日までにお支払いください。', 3)),
+           CONCAT(REPEAT('契約の更新について、入居者様へご案内いたします。', 5), '\\n"備考" ''注意'' \\\\ ', seq, '\\n',
+                  REPEAT('賃料は毎月末日までにお支払いください。', 4)),
            '2026-02-05 10:00:00' - INTERVAL (seq % 1000) DAY
          FROM seq_1_to_${Math.round(BIG_ROWS * scale)}`,
       );

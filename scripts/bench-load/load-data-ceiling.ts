@@ -61,7 +61,7 @@ async function rowFiles(dump: string, dir: string): Promise<{ files: Map<string,
 
 export async function loadDataCeiling(db: Db, settings: DbSettings, dump: string, likeSchema: string, threads: number): Promise<Ceiling> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-ceiling-'));
-  const schema = 'bench_load_ceiling';
+  const schema = `bench_load_${process.pid}_ceiling`;
   try {
     const { files, skippedRows } = await rowFiles(dump, dir);
     await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(schema)}`);

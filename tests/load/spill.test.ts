@@ -32,7 +32,8 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const spillDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith('pipeline-spill-')).length;
+// This process's own: other test files (and other checkouts) load at the same time.
+const spillDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`pipeline-spill-${process.pid}-`)).length;
 
 test('with no memory budget, a plain dump is read back in place and a gzip dump spills to a temporary file', async () => {
   const reference = await loadFile(db, join(dir, 'plain.sql'), `${prefix}ref`, { metaSchema: `${prefix}meta` });
