@@ -23,7 +23,7 @@ import { auditRowCounts, compileObjects } from './load-checks.ts';
 import { loadFailure, truncatedDump } from './load-failures.ts';
 import { JobSender } from './load-jobs.ts';
 import { round, swapPlanOf, tableResults } from './load-results.ts';
-import { bulkBuildsKeys, probeServer } from './server-probe.ts';
+import { bulkBuildsKeys, loadChunkBytes, probeServer } from './server-probe.ts';
 import { excerpt, StatementClassifier } from './statement-classifier.ts';
 import { StatementDispatch } from './statement-dispatch.ts';
 import { TableSpool } from './table-spool.ts';
@@ -103,6 +103,7 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
     published: server.published,
     dumpFile,
     deferIndexes: o.deferIndexes ?? !bulkBuildsKeys(server.flavor),
+    chunkBytes: (autoIncrement) => loadChunkBytes(server.flavor, server.autoincLockMode, autoIncrement),
     log,
   });
   const progress = log.progress({ label: `loading ${o.source.name}`, unit: 'bytes' });

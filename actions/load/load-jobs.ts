@@ -5,7 +5,7 @@
  * lives here too.
  *
  * A table's plain INSERT batches (load-data.ts) are gathered into as few LOAD DATA statements as
- * it takes: one per table up to GROUP_BYTES (1 GB), its rows streamed part after part from the dump file
+ * it takes: one per table (or chunks that connections share, see loadChunkBytes), its rows streamed part after part from the dump file
  * (or the temporary file) when the server reads them. One statement per INSERT, as before, made
  * each ~1 MB batch its own transaction: on MariaDB the first one alone gets the bulk insert into an
  * empty table (no undo log, secondary keys sorted at the end), and a dominant table of 180 batches
@@ -19,8 +19,6 @@ import type { StatementClassifier } from './statement-classifier.ts';
 import type { InsertHead } from './table-spool.ts';
 import type { InfilePart, Job, WorkerPool } from './worker-pool.ts';
 
-/** Bytes of one LOAD DATA at most (its rows are read back from disk as the server asks). */
-const GROUP_BYTES = 1024 << 20;
 /** Bytes of a group's parts held in memory (not the dump file's own) before they wait on disk. */
 const GROUP_MEMORY = 16 << 20;
 
@@ -60,6 +58,8 @@ export interface TableState {
   keys: string[];
   /** When its last statement so far finished. */
   finished?: number;
+  /** Bytes of rows in one LOAD DATA at most (server-probe.ts loadChunkBytes). */
+  chunkBytes: number;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -163,7 +163,7 @@ export class JobSender {
     }
     g.rows += rows;
     g.bytes += data.length;
-    if (g.bytes >= GROUP_BYTES) await this.flush();
+    if (g.bytes >= t.chunkBytes) await this.flush();
   }
 
   /** Sends the rows gathered so far as one LOAD DATA (or, one small batch, as its INSERT). */

@@ -22,6 +22,8 @@ export interface ServerProbe {
   published: Set<string>;
   publishedViews: Set<string>;
   threads: number;
+  /** innodb_autoinc_lock_mode: 2 lets concurrent inserts into one AUTO_INCREMENT table run in parallel. */
+  autoincLockMode: number;
 }
 
 export async function serverFlavor(db: Db): Promise<ServerFlavor> {
@@ -38,6 +40,23 @@ export async function serverFlavor(db: Db): Promise<ServerFlavor> {
  */
 export function bulkBuildsKeys(flavor: ServerFlavor): boolean {
   return flavor.mariadb && flavor.versionId >= 100600;
+}
+
+/** Rows of one table in one LOAD DATA at most: the whole table, or chunks that connections share. */
+export const WHOLE_TABLE_BYTES = 1024 << 20;
+export const SHARED_CHUNK_BYTES = 64 << 20;
+
+/**
+ * How big one LOAD DATA of a table may be. Where the server has a bulk path for an empty table
+ * (MariaDB 10.6+), one statement for the whole table: a second statement into it is no longer
+ * into an empty table. Elsewhere, chunks that idle connections load side by side, but only where
+ * the server runs them in parallel: concurrent inserts into a table with an AUTO_INCREMENT column
+ * take turns on its AUTO-INC lock unless innodb_autoinc_lock_mode is 2 (MySQL 8's and Aurora MySQL
+ * 3's default; MariaDB's is 1). https://dev.mysql.com/doc/refman/8.0/en/innodb-auto-increment-handling.html
+ */
+export function loadChunkBytes(flavor: ServerFlavor, autoincLockMode: number, hasAutoIncrement: boolean): number {
+  if (bulkBuildsKeys(flavor)) return WHOLE_TABLE_BYTES;
+  return autoincLockMode === 2 || !hasAutoIncrement ? SHARED_CHUNK_BYTES : WHOLE_TABLE_BYTES;
 }
 
 /**
@@ -60,7 +79,8 @@ export async function probeServer(
   const publishedViews = await views(db, o.target).catch(() => new Set<string>());
   await db.exec(`CREATE DATABASE ${quoteIdent(o.shadow)} CHARACTER SET utf8mb4`);
   const threads = o.threads ?? (await defaultThreads(db));
-  return { flavor, collations, otherSchemas, previous, published, publishedViews, threads };
+  const [lock] = await db.query<{ m: number }>('SELECT @@innodb_autoinc_lock_mode AS m').catch(() => [{ m: 1 }]);
+  return { flavor, collations, otherSchemas, previous, published, publishedViews, threads, autoincLockMode: Number(lock?.m ?? 1) };
 }
 
 async function serverCollations(db: Db): Promise<Set<string>> {

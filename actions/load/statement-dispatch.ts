@@ -33,6 +33,8 @@ export interface DispatchContext {
   /** A plain local dump file (statements that are its own bytes are kept as offsets). */
   dumpFile: string | undefined;
   deferIndexes: boolean;
+  /** Bytes of one LOAD DATA at most for a table, given whether it has an AUTO_INCREMENT column. */
+  chunkBytes: (hasAutoIncrement: boolean) => number;
   log: Logger;
 }
 
@@ -140,6 +142,7 @@ export class StatementDispatch {
       tail: Promise.resolve(),
       firstLine: stmt.line,
       keys: split.keys,
+      chunkBytes: this.c.chunkBytes(/\bAUTO_INCREMENT\b/i.test(sql)),
     };
     const s = sender.session();
     t.hash.update(LOADER_HASH_VERSION).update(s.sql).update(sql);
