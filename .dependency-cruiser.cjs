@@ -4,7 +4,7 @@
  * A stage's main.ts is its GitHub edge and belongs to the adapter. Checked by `npm run lint:deps`
  * in .ci/run: a cycle or an import against the direction fails the build.
  */
-const STAGES = 'actions/(load|seed|transform|publish|report|rollback|cleanup)/';
+const STAGES = 'actions/(load|seed|transform|publish|report|docs|rollback|cleanup)/';
 const MAIN = '^actions/[^/]+/main\\.ts$';
 
 module.exports = {

@@ -1,100 +1,197 @@
 /**
- * Reads an archive back: splits the (gzipped) mysqldump text into statements, parses every
- * INSERT's values and digests them with the same tokens the writer used. The result is compared
- * with what the writer saw on the server, table by table: row counts and value digests.
+ * Reads an archive back, in one pass over the file and none over the server: the sha256 of the
+ * gzip bytes, the sha256 of the SQL text they decompress to (gzip's own CRC checks each member),
+ * and every statement parsed far enough to count each table's rows (the tuples of its INSERTs)
+ * and to see each CREATE TABLE and CREATE VIEW. Compared with what the writer counted and hashed
+ * while writing, equal means the file holds exactly the text written from the server's rows, and
+ * that this text parses into as many rows as the server sent.
+ *
+ * The scan works on bytes (no UTF-8 decoding of the data: quotes, backslashes, parentheses and
+ * semicolons are ASCII and never part of a multi-byte character), in one loop with no allocation
+ * per value: it keeps up with zlib.
  */
-import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { ROW_END, token, type ValueKind } from './sql-literal.ts';
-import type { ArchiveManifest, TableDigest } from './archive-writer.ts';
+import type { ArchiveManifest, TableCount } from './archive-writer.ts';
+import { DigestStream } from './digest-stream.ts';
 
 export class ArchiveFormatError extends Error {}
 
-type State = 'normal' | 'squote' | 'dquote' | 'backtick' | 'line-comment' | 'block-comment';
+/** The scanner's states (constants, not an enum: the code stays erasable TypeScript). */
+const S_Normal = 0;
+const S_SQuote = 1;
+const S_DQuote = 2;
+const S_Backtick = 3;
+const S_LineComment = 4;
+const S_BlockComment = 5;
+type S = number;
 
-/** What ends each state (or, in `normal`, starts another), searched with indexOf-like speed. */
-const NEXT: Record<State, RegExp> = {
-  normal: /[;'"`]|--\s|\/\*/g,
-  squote: /['\\]/g,
-  dquote: /["\\]/g,
-  backtick: /`/g,
-  'line-comment': /\n/g,
-  'block-comment': /\*\//g,
-};
-/** Characters kept back from a chunk's end, so that no token (`--` + space, an escape) is cut in two. */
-const HOLD = 2;
+const QUOTE = 0x27;
+const DQUOTE = 0x22;
+const BACKTICK = 0x60;
+const BACKSLASH = 0x5c;
+const SEMI = 0x3b;
+const PAREN = 0x28;
+const DASH = 0x2d;
+const SLASH = 0x2f;
+const STAR = 0x2a;
+/** Bytes of a statement kept to tell what it is (an identifier is at most 64 characters). */
+const HEAD_BYTES = 512;
 
-/** Yields statements (comments removed) from SQL text arriving in chunks. */
-export async function* statements(chunks: AsyncIterable<string>): AsyncGenerator<string> {
-  let state: State = 'normal';
-  let current = '';
-  let leftover = '';
-  const iterator = chunks[Symbol.asyncIterator]();
-  for (let done = false; !done; ) {
-    const next = await iterator.next();
-    done = next.done === true;
-    const buf = leftover + (done ? '' : (next.value as string));
-    const end = done ? buf.length : Math.max(0, buf.length - HOLD);
+/** One statement as the scanner saw it: its first bytes (comments left out) and its `(` outside quotes. */
+export interface ScannedStatement {
+  head: string;
+  parens: number;
+}
+
+/**
+ * Splits SQL text arriving in chunks into statements, wherever the chunks break. Only what the
+ * archive needs is kept of each statement; see {@link ScannedStatement}.
+ */
+export class StatementScanner {
+  private state = S_Normal;
+  /** A backslash ended the last chunk inside a string: the next byte is escaped. */
+  private escaped = false;
+  /** The last byte seen in Normal or BlockComment state, for the two-byte tokens `--`, `/*`, `* /`. */
+  private prev = 0;
+  /** `--` was just seen: a comment if a space or control character follows. */
+  private dashes = false;
+  private head = Buffer.alloc(HEAD_BYTES);
+  private headLength = 0;
+  private parens = 0;
+
+  private readonly onStatement: (s: ScannedStatement) => void;
+  constructor(onStatement: (s: ScannedStatement) => void) {
+    this.onStatement = onStatement;
+  }
+
+  feed(b: Buffer): void {
+    const n = b.length;
     let i = 0;
-    let seg = 0;
-    for (;;) {
-      const re: RegExp = NEXT[state];
-      re.lastIndex = i;
-      const m: RegExpExecArray | null = re.exec(buf);
-      if (!m || m.index >= end) break;
-      const j = m.index;
-      const tok: string = m[0];
+    let state = this.state;
+    let parens = this.parens;
+    if (this.escaped && n > 0) {
+      this.keep(b[0]!);
+      this.escaped = false;
+      i = 1;
+    }
+    while (i < n) {
+      const c = b[i]!;
       switch (state) {
-        case 'normal':
-          if (tok === ';') {
-            current += buf.slice(seg, j);
-            const stmt = current.trim();
-            if (stmt) yield stmt;
-            current = '';
-            i = seg = j + 1;
-          } else if (tok === "'" || tok === '"' || tok === '`') {
-            state = tok === "'" ? 'squote' : tok === '"' ? 'dquote' : 'backtick';
-            i = j + 1;
+        case S_Normal:
+          if (this.dashes) {
+            this.dashes = false;
+            if (c <= 0x20) {
+              // `--` and a space: a comment to the line's end (which may be this very byte).
+              // Take back the first `-`, kept as text.
+              this.unkeep();
+              if (c !== 0x0a) state = S_LineComment;
+              break;
+            }
+            this.keep(DASH);
+          }
+          if (c === DASH && this.prev === DASH) {
+            this.dashes = true;
+            this.prev = 0;
+          } else if (c === STAR && this.prev === SLASH) {
+            this.unkeep();
+            state = S_BlockComment;
+            this.prev = 0;
+          } else if (c === SEMI) {
+            this.parens = parens;
+            this.emit();
+            parens = 0;
+            this.prev = 0;
           } else {
-            current += buf.slice(seg, j);
-            state = tok === '/*' ? 'block-comment' : 'line-comment';
-            i = j + 2;
+            if (c === QUOTE) state = S_SQuote;
+            else if (c === PAREN) parens++;
+            else if (c === DQUOTE) state = S_DQuote;
+            else if (c === BACKTICK) state = S_Backtick;
+            this.keep(c);
+            this.prev = c;
           }
           break;
-        case 'squote':
-        case 'dquote':
-          if (tok === '\\') i = j + 2;
-          else {
-            state = 'normal';
-            i = j + 1;
+        case S_SQuote:
+        case S_DQuote: {
+          // The hot loop: string contents, copied into the head only while it has room.
+          const close = state === S_SQuote ? QUOTE : DQUOTE;
+          const start = i;
+          while (i < n) {
+            const d = b[i]!;
+            if (d === BACKSLASH) i += 2;
+            else if (d === close) break;
+            else i++;
+          }
+          if (this.headLength < HEAD_BYTES) this.keepRange(b, start, Math.min(i + 1, n));
+          if (i >= n) {
+            this.escaped = i > n;
+            i = n;
+            continue;
+          }
+          state = S_Normal;
+          this.prev = 0;
+          break;
+        }
+        case S_Backtick:
+          this.keep(c);
+          if (c === BACKTICK) state = S_Normal;
+          this.prev = 0;
+          break;
+        case S_LineComment:
+          if (c === 0x0a) {
+            state = S_Normal;
+            this.prev = 0;
           }
           break;
-        case 'backtick':
-          state = 'normal';
-          i = j + 1;
-          break;
-        case 'line-comment':
-        case 'block-comment':
-          state = 'normal';
-          i = seg = j + tok.length;
+        case S_BlockComment:
+          if (c === SLASH && this.prev === STAR) {
+            state = S_Normal;
+            this.prev = 0;
+          } else this.prev = c;
           break;
       }
+      i++;
     }
-    // No token of the current state lies in [i, end): that text belongs to the state as it is.
-    const stop = Math.max(i, end);
-    if (state !== 'line-comment' && state !== 'block-comment') current += buf.slice(seg, stop);
-    leftover = buf.slice(stop);
+    this.state = state;
+    this.parens = parens;
   }
-  const last = state as State;
-  if (last === 'squote' || last === 'dquote' || last === 'backtick')
-    throw new ArchiveFormatError('the archive ends inside a quoted string: it is truncated');
-  if (current.trim()) throw new ArchiveFormatError('the archive ends with an unterminated statement: it is truncated');
+
+  /** Call at the end of the text: throws if it ends inside a string or a statement. */
+  finish(): void {
+    if (this.state === S_SQuote || this.state === S_DQuote || this.state === S_Backtick) {
+      throw new ArchiveFormatError('the archive ends inside a quoted string: it is truncated');
+    }
+    if (this.head.subarray(0, this.headLength).toString('latin1').trim()) {
+      throw new ArchiveFormatError('the archive ends with an unterminated statement: it is truncated');
+    }
+  }
+
+  private keep(c: number): void {
+    if (this.headLength < HEAD_BYTES) this.head[this.headLength++] = c;
+  }
+
+  private unkeep(): void {
+    if (this.headLength > 0) this.headLength--;
+  }
+
+  private keepRange(b: Buffer, start: number, end: number): void {
+    const n = Math.min(end - start, HEAD_BYTES - this.headLength);
+    b.copy(this.head, this.headLength, start, start + n);
+    this.headLength += n;
+  }
+
+  private emit(): void {
+    const head = this.head.subarray(0, this.headLength).toString('utf8').trim();
+    this.headLength = 0;
+    if (head) this.onStatement({ head, parens: this.parens });
+    this.parens = 0;
+  }
 }
 
 const IDENT = '`((?:[^`]|``)+)`';
-const INSERT = new RegExp(`^INSERT\\s+INTO\\s+${IDENT}\\s*(?:\\([^)]*\\)\\s*)?VALUES\\s*`, 'i');
+const INSERT = new RegExp(`^INSERT\\s+INTO\\s+${IDENT}\\s*(\\()?`, 'i');
 const CREATE_TABLE = new RegExp(`^CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?${IDENT}`, 'i');
 const CREATE_VIEW = new RegExp(
   `^CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:ALGORITHM\\s*=\\s*\\w+\\s+)?(?:SQL\\s+SECURITY\\s+\\w+\\s+)?VIEW\\s+(?:${IDENT}\\.)?${IDENT}`,
@@ -102,153 +199,75 @@ const CREATE_VIEW = new RegExp(
 );
 const unq = (s: string) => s.replace(/``/g, '`');
 
-const HEX = /0[xX]([0-9A-Fa-f]*)/y;
-const NUMBER = /[-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?/y;
-
-const UNESCAPE: Record<string, string> = { '0': '\0', b: '\b', n: '\n', r: '\r', t: '\t', Z: '\x1a', '%': '\\%', _: '\\_' };
-
-/** Parses the tuples of one extended INSERT, calling `onValue` for each value and `onRow` after each row. */
-export function parseTuples(text: string, onValue: (raw: Buffer | null, kind: ValueKind) => void, onRow: () => void): void {
-  let i = 0;
-  const fail = (what: string) => {
-    throw new ArchiveFormatError(`${what} at character ${i} of an INSERT: '${text.slice(Math.max(0, i - 20), i + 20)}'`);
-  };
-  const ws = () => {
-    while (i < text.length && /\s/.test(text[i]!)) i++;
-  };
-  for (;;) {
-    ws();
-    if (text[i] !== '(') fail("expected '('");
-    i++;
-    for (;;) {
-      ws();
-      const c = text[i];
-      if (c === "'") {
-        let out = '';
-        let j = i + 1;
-        for (;;) {
-          const k = text.indexOf("'", j);
-          const b = text.indexOf('\\', j);
-          if (k < 0) fail('unterminated string');
-          if (b >= 0 && b < k) {
-            out += text.slice(j, b);
-            const e = text[b + 1]!;
-            out += UNESCAPE[e] ?? e;
-            j = b + 2;
-          } else if (text[k + 1] === "'") {
-            out += text.slice(j, k) + "'";
-            j = k + 2;
-          } else {
-            out += text.slice(j, k);
-            j = k + 1;
-            break;
-          }
-        }
-        i = j;
-        onValue(Buffer.from(out, 'utf8'), 'text');
-      } else if (text.startsWith('NULL', i)) {
-        i += 4;
-        onValue(null, 'text');
-      } else if (c === '0' && (text[i + 1] === 'x' || text[i + 1] === 'X')) {
-        HEX.lastIndex = i;
-        const m = HEX.exec(text) ?? fail('bad hex literal');
-        i += m![0].length;
-        onValue(Buffer.from(m![1]!, 'hex'), 'bytes');
-      } else if ((c === 'X' || c === 'x') && text[i + 1] === "'") {
-        const end = text.indexOf("'", i + 2);
-        if (end < 0) fail('unterminated hex literal');
-        onValue(Buffer.from(text.slice(i + 2, end), 'hex'), 'bytes');
-        i = end + 1;
-      } else {
-        NUMBER.lastIndex = i;
-        const m = NUMBER.exec(text);
-        if (!m) fail('expected a value');
-        i += m![0].length;
-        onValue(Buffer.from(m![0], 'latin1'), 'number');
-      }
-      ws();
-      if (text[i] === ',') {
-        i++;
-        continue;
-      }
-      if (text[i] === ')') {
-        i++;
-        onRow();
-        break;
-      }
-      fail("expected ',' or ')'");
-    }
-    ws();
-    if (i >= text.length) return;
-    if (text[i] !== ',') fail("expected ',' between rows");
-    i++;
-  }
-}
-
 export interface ReadArchive extends ArchiveManifest {
   /** Tables with a CREATE TABLE, in file order. */
   created: string[];
+  /** sha256 and size of the compressed bytes read. */
+  sha256: string;
+  bytes: number;
 }
 
-/** Reads an archive from a stream of its (gzipped when `gzipped`) bytes. */
-export async function readArchiveStream(input: Readable, schema: string, gzipped = true): Promise<ReadArchive> {
-  const text = gzipped ? input.pipe(createGunzip()) : input;
-  text.setEncoding('utf8');
-  const digests = new Map<string, { rows: number; hash: Hash }>();
+/** Reads an archive from a stream of its gzipped bytes. */
+export async function readArchiveStream(input: Readable, schema: string): Promise<ReadArchive> {
+  const rows = new Map<string, number>();
   const created: string[] = [];
   const views: string[] = [];
-  for await (const s of statements(text as AsyncIterable<string>)) {
-    const insert = INSERT.exec(s);
+  const scanner = new StatementScanner(({ head, parens }) => {
+    const insert = INSERT.exec(head);
     if (insert) {
       const name = unq(insert[1]!);
-      let d = digests.get(name);
-      if (!d) digests.set(name, (d = { rows: 0, hash: createHash('sha256') }));
-      const entry = d;
-      let row = '';
-      parseTuples(
-        s.slice(insert[0].length),
-        (raw, kind) => void (row += token(raw, kind)),
-        () => {
-          entry.hash.update(row + ROW_END);
-          row = '';
-          entry.rows++;
-        },
-      );
-      continue;
+      // Every `(` outside quotes opens a row, except that of a column list.
+      rows.set(name, (rows.get(name) ?? 0) + parens - (insert[2] ? 1 : 0));
+      return;
     }
-    const table = CREATE_TABLE.exec(s);
+    const table = CREATE_TABLE.exec(head);
     if (table) {
       created.push(unq(table[1]!));
-      continue;
+      return;
     }
-    const view = CREATE_VIEW.exec(s);
+    const view = CREATE_VIEW.exec(head);
     if (view) views.push(unq(view[2] ?? view[1]!));
-  }
-  const empty = createHash('sha256').digest('hex');
-  const tables: TableDigest[] = created.map((name) => {
-    const d = digests.get(name);
-    return { name, rows: d?.rows ?? 0, digest: d ? d.hash.digest('hex') : empty };
   });
-  for (const name of digests.keys()) {
+  const packed = new DigestStream();
+  const text = new DigestStream();
+  await pipeline(input, packed, createGunzip({ chunkSize: 1 << 20 }), text, async (source: AsyncIterable<Buffer>) => {
+    for await (const chunk of source) scanner.feed(chunk);
+  });
+  scanner.finish();
+  for (const name of rows.keys()) {
     if (!created.includes(name)) throw new ArchiveFormatError(`the archive inserts into ${name} but never creates it`);
   }
-  return { schema, tables, views, created };
+  const tables: TableCount[] = created.map((name) => ({ name, rows: rows.get(name) ?? 0 }));
+  return {
+    schema,
+    tables,
+    views,
+    created,
+    textSha256: text.hash.digest('hex'),
+    sha256: packed.hash.digest('hex'),
+    bytes: packed.bytes,
+  };
 }
 
 /** Reads an archive file; ours are always gzipped, also under a `.partial` name. */
-export function readArchiveFile(path: string, schema: string, gzipped = true): Promise<ReadArchive> {
-  return readArchiveStream(createReadStream(path), schema, gzipped);
+export function readArchiveFile(path: string, schema: string): Promise<ReadArchive> {
+  return readArchiveStream(createReadStream(path, { highWaterMark: 1 << 20 }), schema);
 }
 
 /** Every difference between what was written and what was read back; empty when they agree. */
-export function compareManifests(written: ArchiveManifest, read: ArchiveManifest): string[] {
+export function compareManifests(written: ArchiveManifest & { sha256?: string }, read: ReadArchive): string[] {
   const problems: string[] = [];
+  if (written.sha256 !== undefined && written.sha256 !== read.sha256) {
+    problems.push(`the file's bytes differ from those written (sha256 ${read.sha256}, written ${written.sha256})`);
+  }
+  if (written.textSha256 !== read.textSha256) {
+    problems.push(`the SQL text read back differs from the text written (sha256 ${read.textSha256}, written ${written.textSha256})`);
+  }
   const byName = new Map(read.tables.map((t) => [t.name, t]));
   for (const t of written.tables) {
     const r = byName.get(t.name);
     if (!r) problems.push(`table ${t.name} is missing from the archive`);
     else if (r.rows !== t.rows) problems.push(`table ${t.name}: ${t.rows} rows written, ${r.rows} read back`);
-    else if (r.digest !== t.digest) problems.push(`table ${t.name}: the values read back differ from those written`);
     byName.delete(t.name);
   }
   for (const name of byName.keys()) problems.push(`table ${name} is in the archive but was not written`);

@@ -1,11 +1,11 @@
 /**
  * Where archives go: a local directory, or an S3 prefix. Either way the archive is first written
- * to a local file and verified there; a directory then renames it into place, S3 uploads it
+ * to a local file and verified there; a directory then syncs it to disk and renames it into place, S3 uploads it
  * (multipart for large files, @aws-sdk/lib-storage) and reads the object back to compare its
  * sha256 with the local file's before anything is dropped.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, createReadStream, existsSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -58,11 +58,23 @@ export function createDirStore(dir: string): ArchiveStore {
     async commit(staging, fileName) {
       const final = join(dir, fileName);
       if (existsSync(final)) throw new PipelineError(`${final} exists already. To fix this, move it away and run again.`);
+      // On disk before anything is dropped: the file's bytes, then its name in the directory.
+      fsyncPath(staging);
       renameSync(staging, final);
+      fsyncPath(dir);
       return final;
     },
     discard: (staging) => rmSync(staging, { force: true }),
   };
+}
+
+function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export interface S3StoreOptions {

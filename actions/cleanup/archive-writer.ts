@@ -2,30 +2,39 @@
  * Writes one schema as a mysqldump-format `.sql.gz` that the plain `mariadb`/`mysql` client loads
  * back, through the project's dump writer (actions/platform/dump-writer.ts: the envelope, DROP/CREATE
  * TABLE, LOCK TABLES, extended INSERTs cut where mysqldump cuts them, views last, the trailer).
- * Everything is read inside one consistent snapshot, in key order, a page at a time (constant
- * memory for keyed tables). While writing it digests every value (sql-literal.ts), so the file
- * can be verified by reading it back.
+ *
+ * Fast because the work is spread: the server formats each row as its SQL tuple
+ * (archive-select.ts), up to `parallel` tables are read at once on connections of their own with
+ * a few pages read ahead, zlib compresses on its own thread, and the main thread only copies
+ * tuples into the output. While writing it counts every table's rows and hashes the exact text
+ * it hands to gzip (and the gzip bytes), so the file is verified by reading it back alone
+ * (archive-reader.ts), without a second pass over the server.
+ *
+ * Each reading connection has its own consistent snapshot (mysqldump --single-transaction has
+ * one for all): tables read at different moments agree only if nothing wrote meanwhile, which
+ * cleanup proves with CHECKSUM TABLE before and after, as it must before it drops anything.
  */
-import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
-import type { Writable } from 'node:stream';
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { DumpWriter } from '../platform/dump-writer.ts';
 import { openDb, qualified, quoteIdent, type Db, type DbSession } from '../platform/db.ts';
-import { encode, kindOf, ROW_END, type ValueKind } from './sql-literal.ts';
+import { PipelineError } from '../platform/errors.ts';
+import { pageSql, planTable, splitRange, type KeyRange, type TablePlan } from './archive-select.ts';
+import { DigestStream } from './digest-stream.ts';
 
-export interface TableDigest {
+export interface TableCount {
   name: string;
   rows: number;
-  /** sha256 of the tokens of every value, row by row. */
-  digest: string;
 }
 
+/** What the writer saw, and what reading the file back must find. */
 export interface ArchiveManifest {
   schema: string;
-  tables: TableDigest[];
+  tables: TableCount[];
   views: string[];
+  /** sha256 of the uncompressed SQL text. */
+  textSha256: string;
 }
 
 export interface WrittenArchive extends ArchiveManifest {
@@ -36,77 +45,71 @@ export interface WrittenArchive extends ArchiveManifest {
   sha256: string;
 }
 
+/**
+ * zlib level 1, chosen by measurement (bench:archive, README): on archive text level 1 compresses
+ * about 3x faster than level 6 for files about a third larger, and level 6 alone is slower than
+ * the server can hand over rows. Legacy archives are written once and rarely read.
+ */
+export const ARCHIVE_GZIP_LEVEL = 1;
+
 export interface ArchiveWriteOptions {
   /** Rows fetched per page. Default 5000. */
   pageRows?: number;
+  /** Tables (or parts of a large table) read at once, each on its own connection. Default 3. */
+  parallel?: number;
+  /** A table whose first key column is an integer is read in parts of about this many rows. Default 100,000. */
+  partRows?: number;
+  /** Pages a table reader keeps ready ahead of the writer. Default 4. */
+  readAhead?: number;
   /** An INSERT statement is cut after about this many bytes (mysqldump's net_buffer_length). Default 1 MiB. */
   statementBytes?: number;
+  /** zlib level. Default {@link ARCHIVE_GZIP_LEVEL}. */
+  gzipLevel?: number;
   /** Shown in the header. */
   source?: string;
   now?: Date;
   onRows?: (n: number) => void;
 }
 
-interface Column {
-  name: string;
-  kind: ValueKind;
-}
-
 const str = (v: unknown) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v));
 
 /**
- * A connection of its own that returns every value as the raw bytes the server sent (text
- * protocol), so numbers keep the server's exact text (DECIMAL 12.50, FLOAT 1.1) and binary stays
- * binary. Rows come as arrays, in the order of the select list.
+ * Connections that return every value as the raw bytes the server sent (text protocol), rows as
+ * arrays: the tuples arrive as the server wrote them, without per-value wrappers.
  */
-export async function openArchiveDb(db: Db): Promise<Db> {
-  return openDb(db.settings, {
-    connections: 1,
-    // typeCast false: mysql2 hands over each value's bytes as they are, without per-value wrappers.
-    driver: { rowsAsArray: true, typeCast: false },
-  });
-}
-
-export async function fileSha256(path: string): Promise<{ sha256: string; bytes: number }> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of createReadStream(path)) {
-    hash.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest('hex'), bytes };
+async function openArchiveDb(db: Db, connections: number): Promise<Db> {
+  return openDb(db.settings, { connections, driver: { rowsAsArray: true, typeCast: false } });
 }
 
 export async function writeSchemaArchive(db: Db, schema: string, path: string, o: ArchiveWriteOptions = {}): Promise<WrittenArchive> {
-  const archiveDb = await openArchiveDb(db);
-  const gzip = createGzip({ level: 6 });
+  const parallel = Math.max(1, o.parallel ?? 3);
+  const archiveDb = await openArchiveDb(db, parallel + 1);
+  const text = new DigestStream();
+  const packed = new DigestStream();
   const file = createWriteStream(path, { flags: 'wx' });
-  const closed = once(file, 'close');
-  gzip.pipe(file);
+  const done = pipeline(text, createGzip({ level: o.gzipLevel ?? ARCHIVE_GZIP_LEVEL, chunkSize: 256 << 10 }), packed, file);
+  // A failing file (disk full) also fails the writer, which is where the error is reported.
+  done.catch(() => {});
   try {
-    const manifest = await archiveDb.withSession(async (s) => {
-      // One snapshot for the whole schema: tables agree with each other, as mysqldump --single-transaction.
-      await s.exec('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-      await s.exec('START TRANSACTION WITH CONSISTENT SNAPSHOT');
-      try {
-        return await writeAll(s, schema, gzip, o);
-      } finally {
-        await s.exec('COMMIT');
-      }
-    });
-    await closed;
-    const { sha256, bytes } = await fileSha256(path);
-    return { ...manifest, file: path, bytes, sha256 };
+    const written = await archiveDb.withSession((s) => writeAll(s, archiveDb, schema, text, { ...o, parallel }));
+    await done;
+    return { ...written, textSha256: text.hash.digest('hex'), file: path, bytes: packed.bytes, sha256: packed.hash.digest('hex') };
   } catch (err) {
-    gzip.destroy();
-    file.destroy();
+    text.destroy();
+    await done.catch(() => {});
     throw err;
   } finally {
     await archiveDb.close();
   }
 }
 
-async function writeAll(s: DbSession, schema: string, out: Writable, o: ArchiveWriteOptions): Promise<ArchiveManifest> {
+async function writeAll(
+  s: DbSession,
+  pool: Db,
+  schema: string,
+  out: DigestStream,
+  o: ArchiveWriteOptions & { parallel: number },
+): Promise<Omit<ArchiveManifest, 'textSha256'>> {
   // With the schema as the default database, SHOW CREATE VIEW/TABLE leave its own names
   // unqualified (as mysqldump's output), so the archive restores into a schema of any name.
   await s.exec(`USE ${quoteIdent(schema)}`);
@@ -124,8 +127,39 @@ async function writeAll(s: DbSession, schema: string, out: Writable, o: ArchiveW
       schema,
     ])
   ).map((r) => ({ name: str(r[0]), type: str(r[1]) }));
-  const tables: TableDigest[] = [];
-  for (const t of objects.filter((x) => x.type === 'BASE TABLE')) tables.push(await writeTable(s, schema, t.name, w, o));
+  const plans = await planTables(
+    s,
+    schema,
+    objects.filter((x) => x.type === 'BASE TABLE').map((x) => x.name),
+  );
+  const units: Unit[] = [];
+  for (const plan of plans) for (const range of await ranges(s, schema, plan, o.partRows ?? 100_000)) units.push({ plan, range });
+  const readers = new ReadAhead(pool, schema, units, o);
+  const tables: TableCount[] = [];
+  try {
+    for (let u = 0; u < units.length; ) {
+      const p = units[u]!.plan;
+      const [create] = await s.query<unknown[]>(`SHOW CREATE TABLE ${qualified(schema, p.table)}`);
+      await w.table(p.table, str(create![1]), p.columnList);
+      for (; u < units.length && units[u]!.plan === p; u++) {
+        for (let page = await readers.next(u); page; page = await readers.next(u)) {
+          for (const row of page) {
+            const tuple = row[0];
+            if (tuple === null) {
+              throw new PipelineError(
+                `a row of ${schema}.${p.table} is longer than the server's max_allowed_packet once written as SQL, so it cannot be archived this way. To fix this, raise max_allowed_packet (SET GLOBAL max_allowed_packet = 1073741824) or archive the schema by hand with mariadb-dump --hex-blob.`,
+              );
+            }
+            if (!w.rowEncoded(tuple!, 0, tuple!.length)) await w.drain();
+          }
+          o.onRows?.(page.length);
+        }
+      }
+      tables.push({ name: p.table, rows: (await w.endTable()).rows });
+    }
+  } finally {
+    await readers.close();
+  }
   const views = orderViews(
     await Promise.all(objects.filter((x) => x.type === 'VIEW').map(async (v) => ({ name: v.name, ddl: await viewDdl(s, schema, v.name) }))),
   );
@@ -134,77 +168,147 @@ async function writeAll(s: DbSession, schema: string, out: Writable, o: ArchiveW
   return { schema, tables, views: views.map((v) => v.name) };
 }
 
-async function writeTable(s: DbSession, schema: string, table: string, w: DumpWriter, o: ArchiveWriteOptions): Promise<TableDigest> {
+async function planTables(s: DbSession, schema: string, tables: string[]): Promise<TablePlan[]> {
   const cols = await s.query<unknown[]>(
-    `SELECT COLUMN_NAME, DATA_TYPE, EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
-    [schema, table],
+    'SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION',
+    [schema],
   );
-  // Generated columns take no value on INSERT, so they are left out (and the column list written).
-  const all = cols.map((c) => ({
-    name: str(c[0]),
-    kind: kindOf(str(c[1])),
-    generated: /\b(VIRTUAL|STORED|PERSISTENT) GENERATED\b/i.test(str(c[2] ?? '')),
-  }));
-  const columns: Column[] = all.filter((c) => !c.generated);
-  const keyRows = await s.query<unknown[]>(
-    `SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX`,
-    [schema, table],
+  const keys = await s.query<unknown[]>(
+    `SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND INDEX_NAME = 'PRIMARY' ORDER BY TABLE_NAME, SEQ_IN_INDEX`,
+    [schema],
   );
-  const key = keyRows.map((r) => str(r[0]));
-  const [create] = await s.query<unknown[]>(`SHOW CREATE TABLE ${qualified(schema, table)}`);
-  await w.table(table, str(create![1]), all.some((c) => c.generated) ? columns.map((c) => c.name) : undefined);
-
-  const hash = createHash('sha256');
-  const pageRows = o.pageRows ?? 5000;
-  const select = `SELECT ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${qualified(schema, table)}`;
-  const keyIndexes = key.map((k) => columns.findIndex((c) => c.name === k));
-  const keyed = key.length > 0 && keyIndexes.every((i) => i >= 0);
-  let after: Buffer[] | undefined;
-  for (;;) {
-    // Keyset paging in primary-key order; a table without a usable key is read in one query.
-    const where =
-      keyed && after
-        ? ` WHERE ${keyAfter(
-            key,
-            keyIndexes.map((i) => columns[i]!.kind),
-            after,
-          )}`
-        : '';
-    const order = keyed ? ` ORDER BY ${key.map(quoteIdent).join(', ')} LIMIT ${pageRows}` : '';
-    const page = await s.query<Array<Buffer | null>>(select + where + order);
-    for (const row of page) {
-      let tuple = '(';
-      let tokens = '';
-      for (let i = 0; i < row.length; i++) {
-        const [lit, tok] = encode(row[i]!, columns[i]!.kind);
-        tuple += i === 0 ? lit : ',' + lit;
-        tokens += tok;
-      }
-      tuple += ')';
-      hash.update(tokens + ROW_END);
-      if (!w.rowText(tuple)) await w.drain();
-    }
-    o.onRows?.(page.length);
-    if (!keyed || page.length < pageRows) break;
-    const last = page[page.length - 1]!;
-    after = keyIndexes.map((i) => last[i]!);
-  }
-  const stats = await w.endTable();
-  return { name: table, rows: stats.rows, digest: hash.digest('hex') };
+  return tables.map((t) =>
+    planTable(
+      t,
+      cols.filter((c) => str(c[0]) === t).map((c) => ({ name: str(c[1]), dataType: str(c[2]), extra: str(c[3] ?? '') })),
+      keys.filter((k) => str(k[0]) === t).map((k) => str(k[1])),
+    ),
+  );
 }
 
+/** The parts a table is read in: one, or key ranges for a large table with an integer key. */
+async function ranges(s: DbSession, schema: string, p: TablePlan, partRows: number): Promise<KeyRange[]> {
+  if (!p.splittable) return [{}];
+  const [est] = await s.query<unknown[]>('SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [
+    schema,
+    p.table,
+  ]);
+  const rows = Number(str(est?.[0] ?? 0));
+  if (!(rows > partRows)) return [{}];
+  const k = quoteIdent(p.key[0]!.name);
+  const [bounds] = await s.query<unknown[]>(`SELECT MIN(${k}), MAX(${k}) FROM ${qualified(schema, p.table)}`);
+  if (!bounds || bounds[0] === null) return [{}];
+  return splitRange(str(bounds[0]), str(bounds[1]), rows, partRows);
+}
+
+interface Unit {
+  plan: TablePlan;
+  range: KeyRange;
+}
+
+type Page = Array<Array<Buffer | null>>;
+
 /**
- * `(k1, k2) > (v1, v2)` for keyset paging, with the key's values as literals: numbers as the
- * server's own digits (a string would be compared as a string and lose the index range), text
- * quoted (compared in the column's collation, as ORDER BY sorts), bytes as hex.
+ * Reads ahead of the writer: the part (a table, or a key range of one) being written and the next
+ * `parallel - 1` ones are read at once, each on a connection of its own inside its own consistent
+ * snapshot, each at most `readAhead` pages ahead. Memory stays bounded by parallel × readAhead pages.
  */
-export function keyAfter(key: string[], kinds: ValueKind[], values: Buffer[]): string {
-  const lits = values.map((v, i) => {
-    const [lit] = encode(v, kinds[i]!);
-    if (kinds[i] === 'number' && !/^[-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?$/.test(lit)) throw new Error(`unexpected numeric key value '${lit}'`);
-    return lit;
-  });
-  return key.length === 1 ? `${quoteIdent(key[0]!)} > ${lits[0]}` : `(${key.map(quoteIdent).join(', ')}) > (${lits.join(', ')})`;
+class ReadAhead {
+  private readonly readers = new Map<number, TableReader>();
+  private readonly pool: Db;
+  private readonly schema: string;
+  private readonly units: Unit[];
+  private readonly o: ArchiveWriteOptions & { parallel: number };
+  constructor(pool: Db, schema: string, units: Unit[], o: ArchiveWriteOptions & { parallel: number }) {
+    this.pool = pool;
+    this.schema = schema;
+    this.units = units;
+    this.o = o;
+  }
+
+  /** The next page of part `i`, or undefined when it has no more. */
+  async next(i: number): Promise<Page | undefined> {
+    for (let j = i; j < Math.min(this.units.length, i + this.o.parallel); j++) {
+      if (!this.readers.has(j)) this.readers.set(j, new TableReader(this.pool, this.schema, this.units[j]!, this.o));
+    }
+    const page = await this.readers.get(i)!.next();
+    if (!page) this.readers.delete(i);
+    return page;
+  }
+
+  async close(): Promise<void> {
+    for (const r of this.readers.values()) r.stop();
+    await Promise.all([...this.readers.values()].map((r) => r.finished));
+  }
+}
+
+class TableReader {
+  private readonly pages: Page[] = [];
+  private ended = false;
+  private error: unknown;
+  private stopped = false;
+  private wake?: () => void;
+  /** Resolves when the reader's connection is released (its error, if any, goes to `next`). */
+  readonly finished: Promise<void>;
+
+  constructor(pool: Db, schema: string, { plan: p, range }: Unit, o: ArchiveWriteOptions) {
+    this.finished = pool
+      .withSession(async (s) => {
+        await s.exec('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+        await s.exec('START TRANSACTION WITH CONSISTENT SNAPSHOT');
+        try {
+          const pageRows = o.pageRows ?? 5000;
+          const readAhead = o.readAhead ?? 4;
+          let after: string[] | undefined;
+          while (!this.stopped) {
+            const page = await s.query<Array<Buffer | null>>(pageSql(schema, p, pageRows, after, range));
+            if (page.length) this.push(page);
+            if (p.key.length === 0 || page.length < pageRows) break;
+            after = page[page.length - 1]!.slice(1).map((v) => str(v));
+            while (this.pages.length >= readAhead && !this.stopped) await new Promise<void>((r) => (this.wake = r));
+          }
+        } finally {
+          await s.exec('COMMIT');
+        }
+      })
+      .then(
+        () => this.end(),
+        (err) => this.end(err),
+      );
+  }
+
+  private push(page: Page): void {
+    this.pages.push(page);
+    this.signal();
+  }
+
+  private end(err?: unknown): void {
+    this.ended = true;
+    this.error = err;
+    this.signal();
+  }
+
+  private signal(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  async next(): Promise<Page | undefined> {
+    while (this.pages.length === 0 && !this.ended) await new Promise<void>((r) => (this.wake = r));
+    if (this.pages.length) {
+      const page = this.pages.shift();
+      this.signal();
+      return page;
+    }
+    if (this.error) throw this.error;
+    return undefined;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.signal();
+  }
 }
 
 /** SHOW CREATE VIEW without its DEFINER clause: the archive must load as any user. */

@@ -24,6 +24,12 @@ export interface Classifier {
   readonly legacy: ReadonlyMap<string, string>;
   /** Legacy names that are also active: pipeline.yml contradicts itself; they are treated as active. */
   readonly conflicts: readonly string[];
+  /** The run's schema prefix (legacy names in pipeline.yml are written without it). */
+  readonly prefix: string;
+  /** The physical staging schema: the loaded vendor dump. */
+  readonly staging: string;
+  /** The logical names of every schema the pipeline uses (staging, models, seeds, meta, audit). */
+  readonly logical: readonly string[];
 }
 
 /** Every `+schema` (or `schema`) value in a models/seeds config tree. */
@@ -42,6 +48,10 @@ export function customSchemas(tree: ConfigTree): string[] {
 
 export function createClassifier(config: Pick<PipelineConfig, 'schema' | 'models' | 'seeds' | 'cleanup'>, schemas: Schemas): Classifier {
   const active = new Map<string, string>();
+  const logical = new Set([config.schema, ...customSchemas(config.seeds), ...customSchemas(config.models)]);
+  for (const physical of [schemas.staging, schemas.defaultSchema, schemas.meta, schemas.audit]) {
+    if (physical.startsWith(schemas.prefix)) logical.add(physical.slice(schemas.prefix.length));
+  }
   const addActive = (name: string, role: string) => {
     if (!active.has(name)) active.set(name, role);
     // Build-beside schemas of a run in progress (or one that crashed) belong to the pipeline too.
@@ -66,6 +76,9 @@ export function createClassifier(config: Pick<PipelineConfig, 'schema' | 'models
   return {
     legacy,
     conflicts,
+    prefix: schemas.prefix,
+    staging: schemas.staging,
+    logical: [...logical],
     classify(schema) {
       if (SYSTEM_SCHEMAS.has(schema.toLowerCase())) return { class: 'system', reason: "the server's own schema" };
       const role = active.get(schema);

@@ -1,10 +1,16 @@
-/** The cleanup report: one row per legacy schema, what was kept, and the space reclaimed. */
+/**
+ * The cleanup report: one row per legacy schema, what was kept, and the space reclaimed; then
+ * the evidence on the unknown schemas it kept, with ready `cleanup.legacy` entries where the
+ * evidence allows (render-evidence.ts), so the person on call does not investigate by hand.
+ */
 import { formatBytes } from '../platform/progress.ts';
 import type { CleanupReport } from './cleanup.ts';
+import type { InvestigatedSchema } from './evidence.ts';
+import { renderInvestigation } from './render-evidence.ts';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-export function renderCleanup(r: CleanupReport, archiveTarget: string): string {
+export function renderCleanup(r: CleanupReport, archiveTarget: string, unknown: InvestigatedSchema[] = []): string {
   const lines = [
     r.applied ? 'Cleanup of legacy schemas' : 'Cleanup of legacy schemas: DRY RUN, nothing was changed (run with --apply to do it)',
     '',
@@ -39,7 +45,8 @@ export function renderCleanup(r: CleanupReport, archiveTarget: string): string {
     lines.push(`Space reclaimed: ${formatBytes(r.reclaimedBytes)}, measured before and after each drop${method ? ` (${method})` : ''}.`);
   }
   lines.push(
-    `Never dropped: ${r.kept.active.length} active, ${r.kept.system.length} system, ${r.kept.unknown.length} unknown${r.kept.unknown.length ? ` (need investigation: ${r.kept.unknown.slice(0, 10).join(', ')}${r.kept.unknown.length > 10 ? ', ...' : ''})` : ''}.`,
+    `Never dropped: ${r.kept.active.length} active, ${r.kept.system.length} system, ${r.kept.unknown.length} unknown${r.kept.unknown.length ? ` (${r.kept.unknown.slice(0, 10).join(', ')}${r.kept.unknown.length > 10 ? ', ...' : ''})` : ''}.`,
   );
-  return lines.join('\n') + '\n';
+  const investigation = renderInvestigation(unknown, '## Unknown schemas: the evidence');
+  return `${lines.join('\n')}\n${investigation ? `\n${investigation}` : ''}`;
 }

@@ -1,6 +1,11 @@
-/** The inventory as a Markdown table (for people and job summaries) or JSON (for tools). */
+/**
+ * The inventory as Markdown (for people and job summaries: the table of every schema, then the
+ * evidence on those the pipeline does not use) or JSON (for tools: the same, evidence included).
+ */
 import { formatBytes } from '../platform/progress.ts';
+import type { InvestigatedSchema } from './evidence.ts';
 import type { SchemaInventory } from './inventory.ts';
+import { renderInvestigation } from './render-evidence.ts';
 
 const CLASS_ORDER = { legacy: 0, unknown: 1, active: 2, system: 3 } as const;
 
@@ -16,7 +21,7 @@ export function sortInventory(items: SchemaInventory[]): SchemaInventory[] {
   return [...items].sort((a, b) => CLASS_ORDER[a.class] - CLASS_ORDER[b.class] || a.schema.localeCompare(b.schema));
 }
 
-export function renderInventoryMarkdown(items: SchemaInventory[], exactRowLimit: number): string {
+export function renderInventoryMarkdown(items: InvestigatedSchema[], exactRowLimit: number): string {
   const lines = [
     '| schema | class | tables | views | rows | data | index | last update | why |',
     '|---|---|---:|---:|---:|---:|---:|---|---|',
@@ -43,11 +48,12 @@ export function renderInventoryMarkdown(items: SchemaInventory[], exactRowLimit:
     '',
     `${items.length} schemas: ${summary}.`,
     `Rows are exact counts, except those marked ~ (est.): information_schema's estimate for tables over ${exactRowLimit.toLocaleString('en-US')} rows.`,
-    "Only legacy schemas are ever dropped, by 'pipeline cleanup --apply'; unknown ones need investigation.",
+    "Only legacy schemas are ever dropped, by 'pipeline cleanup --apply'; inventory drops nothing.",
   );
-  return lines.join('\n') + '\n';
+  const investigation = renderInvestigation(items);
+  return lines.join('\n') + '\n' + (investigation ? `\n${investigation}` : '');
 }
 
-export function renderInventoryJson(items: SchemaInventory[]): string {
+export function renderInventoryJson(items: InvestigatedSchema[]): string {
   return JSON.stringify({ schemas: sortInventory(items) }, null, 2) + '\n';
 }

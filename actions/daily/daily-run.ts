@@ -18,6 +18,7 @@ import type { DumpSource } from '../load/dump-source.ts';
 import { loadDump } from '../load/load-dump.ts';
 import { recordLoadHashes } from '../platform/load-hashes.ts';
 import type { SwapPlan } from '../platform/shadow-swap.ts';
+import { recordRunHistory } from '../platform/run-history.ts';
 import { planRun, runBuild, runLayers } from './build-run.ts';
 import { cleanLeftovers, notPublished } from '../publish/publish.ts';
 import { runFailed } from '../transform/summary.ts';
@@ -41,6 +42,8 @@ export interface DailyOptions {
   readonly onCompiled?: (test: TestNode, sql: string) => void;
   readonly beforeSwap?: () => Promise<void>;
   readonly afterSwap?: () => Promise<void>;
+  /** The run's id (the run lock's): its results and row counts are recorded under it for the docs site's history. Unset: not recorded. */
+  readonly runId?: string;
 }
 
 export interface DailyResult {
@@ -196,6 +199,12 @@ async function buildAndPublish(
   if (publish.published) {
     // What is published now is described by these hashes (the next load skips unchanged tables).
     await recordLoadHashes(db, schemas.meta, schemas.staging, loaded);
+  }
+  if (o.runId) {
+    const history = { results: run.results, tables: publish.published ? [...staging, ...run.tables] : [] };
+    await recordRunHistory(db, schemas.meta, o.runId, history).catch((e) =>
+      log.warn(`the run's history was not recorded: ${errorMessage(e)}`),
+    );
   }
   return {
     stages,

@@ -28,7 +28,12 @@ export interface RunLock {
    * the lock for another run): called right before publishing, so two runs can never both publish.
    */
   assertHeld(): Promise<void>;
-  /** Records the outcome and releases the lock. */
+  /**
+   * Records that this run has just published (the swap is done): `rollback status` offers the
+   * time just before it as a restore point, whatever the run's outcome afterwards.
+   */
+  markPublished(): Promise<void>;
+  /** Records the outcome and releases the lock (a publish time already recorded is kept). */
   release(status: 'success' | 'error', message?: string, publishedAt?: Date): Promise<void>;
 }
 
@@ -72,10 +77,13 @@ export async function acquireRunLock(db: Db, o: RunLockOptions): Promise<RunLock
           );
         }
       },
+      async markPublished() {
+        await session.exec(`UPDATE ${qualified(o.metaSchema, RUNS_TABLE)} SET published_at = UTC_TIMESTAMP(3) WHERE run_id = ?`, [runId]);
+      },
       async release(status, message, publishedAt) {
         try {
           await session.exec(
-            `UPDATE ${qualified(o.metaSchema, RUNS_TABLE)} SET status = ?, finished_at = UTC_TIMESTAMP(3), message = ?, published_at = ? WHERE run_id = ?`,
+            `UPDATE ${qualified(o.metaSchema, RUNS_TABLE)} SET status = ?, finished_at = UTC_TIMESTAMP(3), message = ?, published_at = COALESCE(?, published_at) WHERE run_id = ?`,
             [status, message ?? null, publishedAt ?? null, runId],
           );
           await session.query('SELECT RELEASE_LOCK(?)', [lockName]);

@@ -173,6 +173,8 @@ const NUMERIC_TYPES = new Set([
   'integer',
   'bigint',
   'decimal',
+  'dec',
+  'fixed',
   'numeric',
   'float',
   'double',
@@ -191,7 +193,21 @@ const BINARY_TYPES = new Set([
   'point',
   'linestring',
   'polygon',
+  'multipoint',
+  'multilinestring',
+  'multipolygon',
+  'geometrycollection',
+  'geomcollection',
 ]);
+
+/** How a column's values are written in a dump: numbers bare, bytes as binary, everything else quoted. */
+export type ValueKind = 'number' | 'bytes' | 'text';
+
+/** The kind of a column from its `information_schema.COLUMNS.DATA_TYPE`. */
+export function valueKind(dataType: string): ValueKind {
+  const t = dataType.toLowerCase();
+  return NUMERIC_TYPES.has(t) ? 'number' : BINARY_TYPES.has(t) ? 'bytes' : 'text';
+}
 
 /**
  * The dump value of a column read through the driver (mysql2 with `dateStrings` and
@@ -202,14 +218,14 @@ const BINARY_TYPES = new Set([
  */
 export function dumpValue(dataType: string, v: unknown): DumpValue {
   if (v === null || v === undefined) return null;
-  const t = dataType.toLowerCase();
-  if (NUMERIC_TYPES.has(t)) {
+  const kind = valueKind(dataType);
+  if (kind === 'number') {
     if (typeof v === 'number' || typeof v === 'bigint') return v;
     const text = String(v);
     // Like mysqldump, a non-number in a numeric column ('inf', 'nan') prints NULL.
     return /^-?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(text) ? new SqlText(text) : null;
   }
-  if (BINARY_TYPES.has(t)) return v instanceof Uint8Array ? v : Buffer.from(String(v), 'binary');
+  if (kind === 'bytes') return v instanceof Uint8Array ? v : Buffer.from(String(v), 'binary');
   if (v instanceof Date) return v;
   if (v instanceof Uint8Array) return v.toString();
   return typeof v === 'object' ? JSON.stringify(v) : String(v);

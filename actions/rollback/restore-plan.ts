@@ -1,23 +1,35 @@
 /**
- * What a restore will do, decided before anything is changed: the new names, and the exact input
- * of every API call. The dry run prints this plan; --apply runs the very same inputs, so what was
- * printed is what happens.
+ * What a restore makes, decided from the source as it is and from what an earlier attempt left:
+ * deterministic names (from the source and the restore time), the exact input of every create
+ * call, and the losses the preflight must name. The dry run prints this plan; --apply runs the
+ * very same inputs, so what was printed is what happens.
  */
+import { UsageError } from '../platform/errors.ts';
+import {
+  endpointTag,
+  instanceInput,
+  preflightLosses,
+  restoreInput,
+  restoreTags,
+  TAG_REQUESTED,
+  TAG_RESTORED_FROM,
+  TAG_RESTORED_TO,
+  tagValue,
+  type EndpointSpec,
+  type Loss,
+} from './carry-over.ts';
 import type {
   CreateDBInstanceCommandInput,
   DBCluster,
+  DBClusterEndpoint,
   DBInstance,
-  ModifyDBClusterCommandInput,
   RestoreDBClusterToPointInTimeCommandInput,
-  Tag,
-} from '@aws-sdk/client-rds';
-import { UsageError } from '../platform/errors.ts';
+} from './rds-api.ts';
 
-/** RDS identifiers: 1 to 63 letters, digits or hyphens. */
-const MAX_IDENTIFIER = 63;
-const WRITER_SUFFIX = '-writer';
-export const TAG_RESTORED_FROM = 'tokyobeta-pipeline:restored-from';
-export const TAG_RESTORED_TO = 'tokyobeta-pipeline:restored-to';
+/** RDS identifiers: 1 to 63 letters, digits or hyphens, starting with a letter. */
+export const MAX_IDENTIFIER = 63;
+/** Room kept for the longest instance suffix, `-reader-15` (Aurora has at most 15 replicas). */
+const INSTANCE_SUFFIX_ROOM = 10;
 
 export type RestoreTarget = { kind: 'time'; time: Date } | { kind: 'latest' };
 
@@ -26,42 +38,25 @@ export interface RestoreWindow {
   latest?: Date;
 }
 
-export interface RestorePlan {
-  region: string;
-  source: {
-    cluster: string;
-    writer: string;
-    engine: string;
-    engineVersion?: string;
-    status?: string;
-    endpoint?: string;
-    window: RestoreWindow;
-  };
-  target: RestoreTarget;
-  restoredCluster: string;
-  restoredWriter: string;
-  restore: RestoreDBClusterToPointInTimeCommandInput;
-  createWriter: CreateDBInstanceCommandInput;
-  /** Present with --cutover: the two renames, in order. */
-  cutover?: {
-    oldName: string;
-    renameSource: ModifyDBClusterCommandInput;
-    renameRestored: ModifyDBClusterCommandInput;
-  };
-  /** Things worth knowing before applying (the source is not available, ...). */
-  warnings: string[];
-}
-
-/** 2026-02-05T10:53:12Z -> 202602051053 (UTC, to the minute). */
+/** 2026-02-05T10:53:12Z -> 20260205105312 (UTC, to the second). */
 export function stamp(d: Date): string {
-  return d.toISOString().replace(/[-:T]/g, '').slice(0, 12);
+  return d.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
 
-/** `<base>-<suffix>`, the base shortened so that the name, and its writer's name, fit RDS's limit. */
-export function derivedIdentifier(base: string, suffix: string, reserve = WRITER_SUFFIX.length): string {
+/** `<base>-<suffix>`, the base shortened so that the name (and `reserve` more characters) fit RDS's limit. */
+export function derivedIdentifier(base: string, suffix: string, reserve = INSTANCE_SUFFIX_ROOM): string {
   const room = MAX_IDENTIFIER - reserve - suffix.length - 1;
   const head = base.slice(0, room).replace(/-+$/, '');
   return `${head}-${suffix}`;
+}
+
+export function restoredClusterName(source: string, time: Date): string {
+  return derivedIdentifier(source, `pitr-${stamp(time)}`);
+}
+
+/** The name the source takes at the cutover, so that a rerun finds it. */
+export function oldClusterName(source: string, time: Date): string {
+  return derivedIdentifier(source, `old-${stamp(time)}`, 0);
 }
 
 export function writerOf(cluster: DBCluster): string | undefined {
@@ -91,95 +86,158 @@ export function checkInWindow(time: Date, window: RestoreWindow, cluster: string
   }
 }
 
+/** A cluster an earlier `rollback restore` made from `source` and that is not cut over yet. */
+export interface PendingRestore {
+  cluster: DBCluster;
+  time: Date;
+  requested: 'time' | 'latest';
+}
+
+/**
+ * The restores of `source` still waiting for a cutover: tagged restored-from the source, and named
+ * as the pipeline names them (so a cut-over restore, now named like the source, and an `-old`
+ * cluster are never taken for one).
+ */
+export function pendingRestores(all: DBCluster[], source: string): PendingRestore[] {
+  const found: PendingRestore[] = [];
+  for (const c of all) {
+    if (tagValue(c.TagList, TAG_RESTORED_FROM) !== source) continue;
+    const to = tagValue(c.TagList, TAG_RESTORED_TO);
+    const time = to ? new Date(to) : undefined;
+    if (!time || Number.isNaN(time.getTime())) continue;
+    if (c.DBClusterIdentifier !== restoredClusterName(source, time)) continue;
+    found.push({ cluster: c, time, requested: tagValue(c.TagList, TAG_REQUESTED) === 'latest' ? 'latest' : 'time' });
+  }
+  return found.sort((a, b) => a.time.getTime() - b.time.getTime());
+}
+
+/** One source instance and the name of its copy. */
+export interface InstancePlan {
+  source: DBInstance;
+  name: string;
+  role: 'writer' | 'reader';
+  create: CreateDBInstanceCommandInput;
+}
+
+export interface RestorePlan {
+  region: string;
+  source: DBCluster;
+  sourceName: string;
+  /** The time restored to: --to, or --latest resolved once (or read back from the earlier restore). */
+  time: Date;
+  requested: 'time' | 'latest';
+  /** Set when an earlier run made the restored cluster: this run goes on from there. */
+  resumed: boolean;
+  restoredCluster: string;
+  oldName: string;
+  restore: RestoreDBClusterToPointInTimeCommandInput;
+  instances: InstancePlan[];
+  /** The source's custom endpoints, moved to the restored cluster at the cutover. */
+  endpoints: EndpointSpec[];
+  /** What cannot be carried; the run stops unless each key is in --accept-loss. */
+  losses: Loss[];
+  warnings: string[];
+}
+
 export interface PlanInput {
   region: string;
   source: DBCluster;
-  writer: DBInstance;
+  /** The source's instances (from DescribeDBInstances). */
+  instances: DBInstance[];
+  endpoints: DBClusterEndpoint[];
   target: RestoreTarget;
-  cutover: boolean;
-  now: Date;
+  /** Restores of this source left by earlier runs. */
+  pending: PendingRestore[];
+}
+
+/** The source's writer, then its readers by name: the order their copies are named in. */
+export function instancesInOrder(src: DBCluster, instances: DBInstance[]): DBInstance[] {
+  const writerId = writerOf(src);
+  const writer = instances.find((i) => i.DBInstanceIdentifier === writerId);
+  if (!writer) {
+    throw new UsageError(
+      `cluster ${src.DBClusterIdentifier} has no writer instance, so there is no instance to copy. To fix this, add a writer to it or restore by hand.`,
+    );
+  }
+  const readers = instances
+    .filter((i) => i.DBInstanceIdentifier !== writerId)
+    .sort((a, b) => a.DBInstanceIdentifier!.localeCompare(b.DBInstanceIdentifier!));
+  return [writer, ...readers];
+}
+
+export function copyName(restoredCluster: string, index: number): string {
+  return `${restoredCluster}-${index === 0 ? 'writer' : `reader-${index}`}`;
+}
+
+/** Which earlier restore this request continues: the same time, or any --latest one for --latest. */
+export function matchingRestore(pending: PendingRestore[], target: RestoreTarget): PendingRestore | undefined {
+  if (target.kind === 'time') return pending.find((p) => p.time.getTime() === target.time.getTime());
+  return pending.filter((p) => p.requested === 'latest').at(-1);
 }
 
 export function planRestore(p: PlanInput): RestorePlan {
   const src = p.source;
-  const cluster = src.DBClusterIdentifier!;
+  const sourceName = src.DBClusterIdentifier!;
+  const earlier = matchingRestore(p.pending, p.target);
   const window = windowOf(src);
-  if (p.target.kind === 'time') checkInWindow(p.target.time, window, cluster);
-  else if (!window.latest) checkInWindow(p.now, window, cluster);
-  const when = p.target.kind === 'time' ? p.target.time : (window.latest ?? p.now);
-  const restoredCluster = derivedIdentifier(cluster, `pitr-${stamp(when)}`);
-  const restoredWriter = `${restoredCluster}${WRITER_SUFFIX}`;
-  const tags: Tag[] = [
-    { Key: TAG_RESTORED_FROM, Value: cluster },
-    { Key: TAG_RESTORED_TO, Value: p.target.kind === 'time' ? p.target.time.toISOString() : 'latest' },
-  ];
-
-  // A restore gets the default subnet group, security group and parameter group unless told
-  // otherwise, so the source's are passed explicitly.
-  // https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RestoreDBClusterToPointInTime.html
-  const restore: RestoreDBClusterToPointInTimeCommandInput = {
-    DBClusterIdentifier: restoredCluster,
-    SourceDBClusterIdentifier: cluster,
-    // copy-on-write clones share pages with the source and cannot restore to a chosen time.
-    RestoreType: 'full-copy',
-    ...(p.target.kind === 'time' ? { RestoreToTime: p.target.time } : { UseLatestRestorableTime: true }),
-    DBSubnetGroupName: src.DBSubnetGroup,
-    VpcSecurityGroupIds: (src.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId!).filter(Boolean),
-    DBClusterParameterGroupName: src.DBClusterParameterGroup,
-    ...(src.ServerlessV2ScalingConfiguration
-      ? {
-          ServerlessV2ScalingConfiguration: {
-            MinCapacity: src.ServerlessV2ScalingConfiguration.MinCapacity,
-            MaxCapacity: src.ServerlessV2ScalingConfiguration.MaxCapacity,
-          },
-        }
-      : {}),
-    Tags: tags,
-  };
-
-  // A restored Aurora cluster has no instance: it serves nothing until a writer is added.
-  const w = p.writer;
-  const createWriter: CreateDBInstanceCommandInput = {
-    DBInstanceIdentifier: restoredWriter,
-    DBClusterIdentifier: restoredCluster,
-    DBInstanceClass: w.DBInstanceClass,
-    Engine: w.Engine ?? src.Engine,
-    ...(w.DBParameterGroups?.[0]?.DBParameterGroupName ? { DBParameterGroupName: w.DBParameterGroups[0].DBParameterGroupName } : {}),
-    ...(w.PubliclyAccessible !== undefined ? { PubliclyAccessible: w.PubliclyAccessible } : {}),
-    Tags: tags,
-  };
+  let time: Date;
+  if (earlier) time = earlier.time;
+  else if (p.target.kind === 'time') {
+    checkInWindow(p.target.time, window, sourceName);
+    time = p.target.time;
+  } else {
+    if (!window.latest) checkInWindow(new Date(0), window, sourceName);
+    // Resolved once: the restore is made to this exact time, recorded in its tags, and a rerun
+    // finds it by them instead of following the moving LatestRestorableTime.
+    time = new Date(Math.floor(window.latest!.getTime() / 1000) * 1000);
+  }
+  const requested = earlier?.requested ?? p.target.kind;
+  const restoredCluster = restoredClusterName(sourceName, time);
+  const names = { cluster: restoredCluster, time, requested };
+  const ordered = instancesInOrder(src, p.instances);
+  const indexOf = new Map(ordered.map((i, n) => [i.DBInstanceIdentifier!, n]));
+  const members = (ids: string[] | undefined) => (ids ?? []).map((m) => indexOf.get(m)).filter((n): n is number => n !== undefined);
+  const endpoints: EndpointSpec[] = p.endpoints
+    .filter((e) => e.EndpointType === 'CUSTOM')
+    .map((e) => ({
+      identifier: e.DBClusterEndpointIdentifier!,
+      type: e.CustomEndpointType ?? 'ANY',
+      staticMembers: members(e.StaticMembers),
+      excludedMembers: members(e.ExcludedMembers),
+    }));
+  const tags = restoreTags(src, names, endpoints.map(endpointTag));
+  const instances: InstancePlan[] = ordered.map((i, n) => {
+    const name = copyName(restoredCluster, n);
+    return { source: i, name, role: n === 0 ? 'writer' : 'reader', create: instanceInput(i, name, restoredCluster, tags) };
+  });
 
   const warnings: string[] = [];
   if (src.Status && src.Status !== 'available')
     warnings.push(`the source cluster is '${src.Status}', not available; a point-in-time restore reads its backups and may still work`);
-  if (!src.DBSubnetGroup) warnings.push('the source reports no subnet group: the restore will use the default one');
-
-  let cutover: RestorePlan['cutover'];
-  if (p.cutover) {
-    const oldName = derivedIdentifier(cluster, `old-${stamp(p.now)}`, 0);
-    cutover = {
-      oldName,
-      renameSource: { DBClusterIdentifier: cluster, NewDBClusterIdentifier: oldName, ApplyImmediately: true },
-      renameRestored: { DBClusterIdentifier: restoredCluster, NewDBClusterIdentifier: cluster, ApplyImmediately: true },
-    };
-  }
+  if (p.target.kind === 'latest' && earlier)
+    warnings.push(`--latest: going on with the restore to ${time.toISOString()} an earlier run made (the latest restorable time then)`);
+  if (p.pending.length > (earlier ? 1 : 0))
+    warnings.push(
+      `other restores of ${sourceName} exist: ${p.pending
+        .filter((x) => x !== earlier)
+        .map((x) => x.cluster.DBClusterIdentifier)
+        .join(', ')} ('rollback abort --to TIME' removes one)`,
+    );
   return {
     region: p.region,
-    source: {
-      cluster,
-      writer: w.DBInstanceIdentifier!,
-      engine: src.Engine ?? 'unknown',
-      engineVersion: src.EngineVersion,
-      status: src.Status,
-      endpoint: src.Endpoint,
-      window,
-    },
-    target: p.target,
+    source: src,
+    sourceName,
+    time,
+    requested,
+    resumed: !!earlier,
     restoredCluster,
-    restoredWriter,
-    restore,
-    createWriter,
-    cutover,
+    oldName: oldClusterName(sourceName, time),
+    restore: restoreInput(src, names, endpoints.map(endpointTag)),
+    instances,
+    endpoints,
+    losses: preflightLosses(src, p.instances),
     warnings,
   };
 }
+
+export { TAG_RESTORED_FROM, TAG_RESTORED_TO };

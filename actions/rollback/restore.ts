@@ -1,196 +1,197 @@
 /**
- * `rollback restore`: plan from the source cluster as it is now, then (with --apply) restore to a
- * new cluster, add its writer, wait for both, and optionally cut over by renaming. The source is
- * never modified or deleted; only --cutover renames it, and only once the restored cluster is
- * available. A failure part-way is a result: the report lists what exists and how to remove it.
+ * `rollback restore`: idempotent and resumable. Every step first looks at what exists (the
+ * cluster tagged restored-from/restored-to, its instances by their deterministic names) and goes
+ * on from there, so a rerun after a kill, a timeout or an error finishes the same restore and a
+ * rerun after success changes nothing. The source is only read.
+ *
+ *   plan (describe source, instances, endpoints, earlier restores) → preflight losses
+ *   → RestoreDBClusterToPointInTime (or reuse) → wait available → ModifyDBCluster (what the
+ *   restore call cannot take) → CreateDBInstance writer, then readers (or reuse) → wait
+ *   → ModifyDBInstance (what differs) → compare every setting with the source → endpoints, IAM
  */
-import { PipelineError, UsageError } from '../platform/errors.ts';
-import type { Logger } from '../platform/log.ts';
-import { formatDuration } from '../platform/log.ts';
-import { AwsCallError } from '../platform/aws-errors.ts';
-import type { RdsApi } from './rds-api.ts';
-import { planRestore, writerOf, type RestorePlan, type RestoreTarget } from './restore-plan.ts';
+import { PipelineError } from '../platform/errors.ts';
+import {
+  clusterFixes,
+  clusterSettings,
+  differences,
+  instanceFixes,
+  instanceSettings,
+  TAG_RESTORED_FROM,
+  TAG_RESTORED_TO,
+  tagValue,
+} from './carry-over.ts';
+import { iamChange, type IamChange } from './iam.ts';
+import { clusterAvailable, findCluster, instancesAvailable } from './probes.ts';
+import type { DBCluster, RdsApi } from './rds-api.ts';
+import { pendingRestores, planRestore, type RestorePlan, type RestoreTarget } from './restore-plan.ts';
+import { isAwsCode, Steps, waitContext, type Outcome, type RollbackContext, type StepResult } from './steps.ts';
+import { checkBudget, waitUntil } from './waits.ts';
 
 export interface RestoreOptions {
   cluster: string;
   target: RestoreTarget;
   apply: boolean;
-  cutover: boolean;
-  /** Longest wait for the cluster, then the instance, each. Default 3 hours (large restores are slow). */
-  maxWaitSeconds?: number;
-  now?: () => Date;
-}
-
-export type StepStatus = 'success' | 'error' | 'skipped';
-
-export interface RestoreStep {
-  name: string;
-  status: StepStatus;
-  durationSeconds: number;
-  message?: string;
+  /** Keys of losses (carry-over.ts preflightLosses) the user accepts. */
+  acceptLoss: readonly string[];
 }
 
 export interface RestoreReport {
   plan: RestorePlan;
   applied: boolean;
-  status: 'dry-run' | 'success' | 'error';
-  steps: RestoreStep[];
-  /** The restored cluster's endpoints, once available. */
+  outcome: Outcome;
+  steps: StepResult[];
+  /** Losses not named in --accept-loss (the run was refused). */
+  refusedLosses: string[];
   endpoint?: string;
   readerEndpoint?: string;
-  /** Where things stand after a failure: what exists now. */
-  leftovers: string[];
-  /** Commands that clean up or undo what was done. */
-  cleanup: string[];
+  /** Settings still different from the source after the restore: [what, source's, restored's]. */
+  differences: Array<[string, string, string]>;
+  iam?: IamChange;
 }
 
-const DEFAULT_MAX_WAIT = 3 * 3600;
+/** Minutes a step usually needs, by AWS's own figures; a step is not started with less time left. */
+export const EXPECTED_MINUTES = { restore: 30, instance: 20, modify: 10, rename: 10, delete: 15 } as const;
 
-/** Reads the source cluster and its writer and decides every call. Throws on a bad target or AWS error. */
-export async function planFromSource(api: RdsApi, o: RestoreOptions): Promise<RestorePlan> {
-  const source = await api.describeCluster(o.cluster);
-  const writerId = writerOf(source);
-  if (!writerId) {
-    throw new UsageError(
-      `cluster ${o.cluster} has no writer instance, so there is no instance class to copy. To fix this, add a writer to it or restore by hand.`,
-    );
-  }
-  const writer = await api.describeInstance(writerId);
-  return planRestore({ region: api.region, source, writer, target: o.target, cutover: o.cutover, now: (o.now ?? (() => new Date()))() });
+/** Reads the source, its instances and custom endpoints, and the restores earlier runs left. */
+export async function readPlan(api: RdsApi, cluster: string, target: RestoreTarget): Promise<RestorePlan> {
+  const [source] = await api.describeClusters(cluster);
+  if (!source) throw new PipelineError(`DescribeDBClusters returned nothing for ${cluster}. To fix this, check the identifier and region.`);
+  const instances = await api.describeInstances({ clusterId: cluster });
+  const endpoints = await api.describeClusterEndpoints(cluster);
+  const pending = pendingRestores(await api.describeClusters(), cluster);
+  return planRestore({ region: api.region, source, instances, endpoints, target, pending });
 }
 
-export async function runRestore(api: RdsApi, o: RestoreOptions, log: Logger): Promise<RestoreReport> {
-  const plan = await planFromSource(api, o);
-  const report: RestoreReport = { plan, applied: o.apply, status: 'dry-run', steps: [], leftovers: [], cleanup: [] };
+export async function runRestore(ctx: RollbackContext, o: RestoreOptions): Promise<RestoreReport> {
+  const plan = await readPlan(ctx.api, o.cluster, o.target);
+  const refusedLosses = [...new Set(plan.losses.map((l) => l.key))].filter((k) => !o.acceptLoss.includes(k));
+  const report: RestoreReport = { plan, applied: o.apply, outcome: 'dry-run', steps: [], refusedLosses, differences: [] };
   if (!o.apply) return report;
-
-  const maxWaitSeconds = o.maxWaitSeconds ?? DEFAULT_MAX_WAIT;
-  const region = plan.region;
-  const progress = (what: string) => (status: string, elapsed: number) =>
-    log.info(`  ${what}: ${status} (${formatDuration(elapsed * 1000)} elapsed)`);
-
-  /** Runs one step; an AWS failure ends the run as a result, anything else is a bug and is thrown. */
-  const step = async (name: string, fn: () => Promise<string | void>): Promise<boolean> => {
-    const started = Date.now();
-    log.info(`▶ ${name}`);
-    try {
-      const message = (await fn()) ?? undefined;
-      report.steps.push({ name, status: 'success', durationSeconds: (Date.now() - started) / 1000, message });
-      return true;
-    } catch (err) {
-      if (!(err instanceof AwsCallError) && !(err instanceof PipelineError) && !(err instanceof UsageError)) throw err;
-      report.steps.push({ name, status: 'error', durationSeconds: (Date.now() - started) / 1000, message: err.message });
-      report.status = 'error';
-      return false;
-    }
-  };
-  const deleteCluster = `aws rds delete-db-cluster --db-cluster-identifier ${plan.restoredCluster} --skip-final-snapshot --region ${region}`;
-  const deleteWriter = `aws rds delete-db-instance --db-instance-identifier ${plan.restoredWriter} --skip-final-snapshot --region ${region}`;
-
-  const restored = await step(
-    `restore ${plan.source.cluster} to a new cluster ${plan.restoredCluster} (RestoreDBClusterToPointInTime)`,
-    async () => {
-      await api.restoreClusterToPointInTime(plan.restore);
-    },
-  );
-  if (!restored) {
-    report.leftovers.push(`nothing was created; the source cluster ${plan.source.cluster} is unchanged`);
+  if (refusedLosses.length) {
+    report.outcome = 'refused';
     return report;
   }
-  const clusterUp = await step(`wait until cluster ${plan.restoredCluster} is available`, () =>
-    api.waitClusterAvailable(plan.restoredCluster, { maxWaitSeconds, onPoll: progress(`cluster ${plan.restoredCluster}`) }),
-  );
-  const writerCreated =
-    clusterUp &&
-    (await step(`create its writer instance ${plan.restoredWriter} (${plan.createWriter.DBInstanceClass})`, async () => {
-      await api.createInstance(plan.createWriter);
-    }));
-  const writerUp =
-    writerCreated &&
-    (await step(`wait until instance ${plan.restoredWriter} is available`, () =>
-      api.waitInstanceAvailable(plan.restoredWriter, { maxWaitSeconds, onPoll: progress(`instance ${plan.restoredWriter}`) }),
-    ));
-  if (!writerUp) {
-    report.leftovers.push(
-      `the restored cluster ${plan.restoredCluster} exists${writerCreated ? ` with the instance ${plan.restoredWriter}, which did not become available` : ' with no instance: it serves no connections but its storage is billed'}`,
-      `the source cluster ${plan.source.cluster} is unchanged and still serves the endpoint ${plan.source.endpoint ?? '(its endpoint)'}`,
-    );
-    if (writerCreated) report.cleanup.push(deleteWriter);
-    report.cleanup.push(deleteCluster);
-    return report;
-  }
-  await step(`read the endpoint of ${plan.restoredCluster}`, async () => {
-    const c = await api.describeCluster(plan.restoredCluster);
-    report.endpoint = c.Endpoint;
-    report.readerEndpoint = c.ReaderEndpoint;
-    return c.Endpoint;
-  });
-  if (plan.cutover) await cutover(api, plan, report, step, maxWaitSeconds, progress);
-  else report.cleanup.push(`when done with it: ${deleteWriter} && ${deleteCluster}`);
-  if (report.status !== 'error') report.status = 'success';
+  const steps = new Steps(ctx);
+  report.steps = steps.list;
+  await applyRestore(ctx, plan, steps, report);
+  report.outcome = steps.outcome;
   return report;
 }
 
-type Step = (name: string, fn: () => Promise<string | void>) => Promise<boolean>;
+async function applyRestore(ctx: RollbackContext, plan: RestorePlan, steps: Steps, report: RestoreReport): Promise<void> {
+  const { api } = ctx;
+  const w = waitContext(ctx);
+  const name = plan.restoredCluster;
+  const mine = (c: DBCluster) =>
+    tagValue(c.TagList, TAG_RESTORED_FROM) === plan.sourceName && tagValue(c.TagList, TAG_RESTORED_TO) === plan.time.toISOString();
 
-/**
- * Renames source -> <name>-old-<time>, then restored -> <name>, so the endpoint the BI tool uses
- * (derived from the cluster's name) serves the restored data. Refuses unless the restored cluster
- * is available with its writer.
- * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Modifying.html
- */
-async function cutover(
-  api: RdsApi,
-  plan: RestorePlan,
-  report: RestoreReport,
-  step: Step,
-  maxWaitSeconds: number,
-  progress: (what: string) => (status: string, elapsed: number) => void,
-): Promise<void> {
-  const c = plan.cutover!;
-  const region = plan.region;
-  const ready = await step(`check that ${plan.restoredCluster} is available before the cutover`, async () => {
-    const restored = await api.describeCluster(plan.restoredCluster);
-    const hasWriter = (restored.DBClusterMembers ?? []).some((m) => m.IsClusterWriter);
-    if (restored.Status !== 'available' || !hasWriter) {
-      throw new PipelineError(
-        `refusing the cutover: ${plan.restoredCluster} is '${restored.Status ?? 'unknown'}'${hasWriter ? '' : ' with no writer'}, not available. To fix this, wait until it is available and rename the clusters then.`,
-      );
+  const created = await steps.run(`restore ${plan.sourceName} to ${plan.time.toISOString()} as cluster ${name}`, async () => {
+    const existing = await findCluster(api, name);
+    if (existing) {
+      if (!mine(existing)) throw foreignCluster(name, plan);
+      return 'reused';
+    }
+    checkBudget(w, 'restore the cluster', EXPECTED_MINUTES.restore * 60_000);
+    try {
+      await api.restoreClusterToPointInTime(plan.restore);
+    } catch (err) {
+      // A retried call whose first attempt got through, or a run killed right after the call.
+      if (!isAwsCode(err, 'DBClusterAlreadyExistsFault')) throw err;
+      const c = await findCluster(api, name);
+      if (!c || !mine(c)) throw foreignCluster(name, plan);
+      return 'reused';
     }
   });
-  if (!ready) {
-    report.leftovers.push(`the restored cluster ${plan.restoredCluster} exists; the source ${plan.source.cluster} was not renamed`);
+  if (!created) return;
+  if (!(await steps.run(`wait until cluster ${name} is available`, () => waitUntil(w, `cluster ${name}`, clusterAvailable(api, name)))))
     return;
-  }
-  const renamedSource = await step(`rename the source ${plan.source.cluster} to ${c.oldName}`, async () => {
-    await api.modifyCluster(c.renameSource);
-    await api.waitClusterAvailable(c.oldName, { maxWaitSeconds, onPoll: progress(`cluster ${c.oldName}`) });
+
+  const fixed = await steps.run(`re-apply the source's settings the restore call does not take (ModifyDBCluster)`, async () => {
+    const [restored] = await api.describeClusters(name);
+    const fix = clusterFixes(plan.source, restored!);
+    if (!fix) return 'reused';
+    await api.modifyCluster(fix);
+    await waitUntil(w, `cluster ${name}`, clusterAvailable(api, name));
+    return Object.keys(fix)
+      .filter((k) => k !== 'DBClusterIdentifier' && k !== 'ApplyImmediately')
+      .join(', ');
   });
-  if (!renamedSource) {
-    report.leftovers.push(
-      `the restored cluster ${plan.restoredCluster} is available at ${report.endpoint ?? 'its endpoint'}; the source ${plan.source.cluster} may be renaming to ${c.oldName}: check with 'aws rds describe-db-clusters --region ${region}'`,
-    );
-    return;
+  if (!fixed) return;
+
+  // The first instance of an Aurora cluster becomes its writer: the writer is made and waited
+  // for before the readers, so the copy of the source's writer is the writer.
+  const [writer, ...readers] = plan.instances;
+  for (const group of [[writer!], readers]) {
+    if (group.length === 0) continue;
+    const label =
+      group[0]!.role === 'writer' ? `the writer ${group[0]!.name}` : `${group.length} reader(s) ${group.map((i) => i.name).join(', ')}`;
+    const made = await steps.run(`create ${label} (CreateDBInstance, the source's classes and settings)`, async () => {
+      const have = new Set((await api.describeInstances({ clusterId: name })).map((i) => i.DBInstanceIdentifier));
+      const missing = group.filter((i) => !have.has(i.name));
+      if (missing.length === 0) return 'reused';
+      checkBudget(w, 'create instances', EXPECTED_MINUTES.instance * 60_000);
+      for (const i of missing) {
+        try {
+          await api.createInstance(i.create);
+        } catch (err) {
+          if (!isAwsCode(err, 'DBInstanceAlreadyExistsFault')) throw err;
+        }
+      }
+      return `created ${missing.map((i) => i.name).join(', ')}`;
+    });
+    if (!made) return;
+    const ids = group.map((i) => i.name);
+    if (
+      !(await steps.run(`wait until ${ids.join(', ')} available`, () => waitUntil(w, ids.join(', '), instancesAvailable(api, name, ids))))
+    )
+      return;
   }
-  const renamedRestored = await step(`rename the restored ${plan.restoredCluster} to ${plan.source.cluster}`, async () => {
-    await api.modifyCluster(c.renameRestored);
-    await api.waitClusterAvailable(plan.source.cluster, { maxWaitSeconds, onPoll: progress(`cluster ${plan.source.cluster}`) });
-    const now = await api.describeCluster(plan.source.cluster);
-    report.endpoint = now.Endpoint;
-    report.readerEndpoint = now.ReaderEndpoint;
+
+  const instFixed = await steps.run(`re-apply instance settings that differ (ModifyDBInstance)`, async () => {
+    const byName = new Map((await api.describeInstances({ clusterId: name })).map((i) => [i.DBInstanceIdentifier!, i]));
+    const fixes = plan.instances.map((i) => instanceFixes(i.source, byName.get(i.name)!)).filter((f) => f !== undefined);
+    if (fixes.length === 0) return 'reused';
+    for (const f of fixes) await api.modifyInstance(f);
+    const ids = fixes.map((f) => f.DBInstanceIdentifier!);
+    await waitUntil(w, ids.join(', '), instancesAvailable(api, name, ids));
+    return `modified ${ids.join(', ')}`;
   });
-  if (!renamedRestored) {
-    report.leftovers.push(
-      `the source is now named ${c.oldName}; the restored cluster is still named ${plan.restoredCluster}; nothing serves the name ${plan.source.cluster} until one of them takes it`,
+  if (!instFixed) return;
+
+  await steps.run(`compare every setting with the source's`, async () => {
+    const [restored] = await api.describeClusters(name);
+    const byName = new Map((await api.describeInstances({ clusterId: name })).map((i) => [i.DBInstanceIdentifier!, i]));
+    // The restore has its own tags on top of the source's; those are compared without them.
+    report.differences.push(
+      ...differences(clusterSettings(plan.source), clusterSettings(restored!)).map(
+        ([k, s, r]) => [`cluster ${k}`, s, r] as [string, string, string],
+      ),
     );
-    report.cleanup.push(
-      `to finish the cutover: aws rds modify-db-cluster --db-cluster-identifier ${plan.restoredCluster} --new-db-cluster-identifier ${plan.source.cluster} --apply-immediately --region ${region}`,
-      `or to undo it: aws rds modify-db-cluster --db-cluster-identifier ${c.oldName} --new-db-cluster-identifier ${plan.source.cluster} --apply-immediately --region ${region}`,
-    );
-    return;
-  }
-  report.cleanup.push(
-    `the old cluster ${c.oldName} is kept; once the restored data is confirmed: aws rds delete-db-instance ... for its instances, then aws rds delete-db-cluster --db-cluster-identifier ${c.oldName} --region ${region}`,
-    `to undo the cutover: rename ${plan.source.cluster} to another name, then ${c.oldName} back to ${plan.source.cluster} (aws rds modify-db-cluster --new-db-cluster-identifier ... --apply-immediately)`,
+    for (const i of plan.instances) {
+      const copy = byName.get(i.name);
+      if (!copy) {
+        report.differences.push([`instance ${i.name}`, i.source.DBInstanceIdentifier!, 'missing']);
+        continue;
+      }
+      report.differences.push(
+        ...differences(instanceSettings(i.source), instanceSettings(copy)).map(
+          ([k, s, r]) => [`instance ${i.name} ${k}`, s, r] as [string, string, string],
+        ),
+      );
+    }
+    report.endpoint = restored!.Endpoint;
+    report.readerEndpoint = restored!.ReaderEndpoint;
+    report.iam = iamChange(plan.source, restored!);
+    if (report.differences.length)
+      throw new PipelineError(
+        `${report.differences.length} setting(s) of ${name} differ from the source's (listed below). To fix this, change them with 'aws rds modify-db-cluster'/'modify-db-instance' before the cutover, or run the restore again.`,
+      );
+    return `all ${Object.keys(clusterSettings(plan.source)).length} cluster settings and ${plan.instances.length} instance(s) match`;
+  });
+}
+
+function foreignCluster(name: string, plan: RestorePlan): PipelineError {
+  return new PipelineError(
+    `a cluster named ${name} exists but is not this pipeline's restore of ${plan.sourceName} to ${plan.time.toISOString()} (its ${TAG_RESTORED_FROM}/${TAG_RESTORED_TO} tags differ). To fix this, rename or delete that cluster, or restore to another time.`,
   );
 }

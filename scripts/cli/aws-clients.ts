@@ -17,6 +17,8 @@ export const AWS_ENV = {
   defaultRegion: 'AWS_DEFAULT_REGION',
   endpoint: 'AWS_ENDPOINT_URL',
   s3Endpoint: 'AWS_ENDPOINT_URL_S3',
+  /** When the session credentials end (ISO): configure-aws-credentials' `aws-expiration` output, passed on by the workflow. */
+  credentialExpiration: 'AWS_CREDENTIAL_EXPIRATION',
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -27,10 +29,30 @@ export function regionFrom(env: Env, ...candidates: Array<string | undefined>): 
   return region;
 }
 
-/** Throttling and transient errors are retried by our own backoff (rds-api.ts), so the SDK does not retry too. */
+/**
+ * The SDK retries 5xx, throttling and dropped connections itself (standard mode, 5 attempts, a few
+ * seconds); actions/rollback/rds-retry.ts retries on top with longer back-off, for the outage that
+ * outlasts the SDK's attempts during an hour of polling.
+ * https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+ */
+export const RDS_MAX_ATTEMPTS = 5;
+
 export function createRdsClient(region: string): RDSClient {
   const { RDSClient } = require('@aws-sdk/client-rds') as typeof import('@aws-sdk/client-rds');
-  return new RDSClient({ region, maxAttempts: 1 });
+  return new RDSClient({ region, maxAttempts: RDS_MAX_ATTEMPTS, retryMode: 'standard' });
+}
+
+/** When the AWS session credentials expire, if the environment says (undefined: unknown). */
+export function credentialsExpiry(env: Env): Date | undefined {
+  // configure-aws-credentials sets its output from a Date, which @actions/core writes as JSON: quoted.
+  const raw = env[AWS_ENV.credentialExpiration]?.trim().replace(/^"(.*)"$/, '$1');
+  if (!raw) return undefined;
+  const d = new Date(raw);
+  if (Number.isNaN(d.getTime()))
+    throw new UsageError(
+      `${AWS_ENV.credentialExpiration} '${raw}' is not an ISO time. To fix this, unset it or pass the expiration configure-aws-credentials gives.`,
+    );
+  return d;
 }
 
 export function createS3Client(env: Env): S3Client {

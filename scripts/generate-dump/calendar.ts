@@ -19,6 +19,29 @@ export function isoDay(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** Day of the week of a day number: 0 Sunday .. 6 Saturday (1970-01-01 was a Thursday). */
+export function weekday(day: number): number {
+  return (((day + 4) % 7) + 7) % 7;
+}
+
+/** Saturday or Sunday (public holidays are not modelled). */
+export function isWeekend(day: number): boolean {
+  const w = weekday(day);
+  return w === 0 || w === 6;
+}
+
+/** The day itself if it is a weekday, else the Monday after. */
+export function businessDayOnOrAfter(day: number): number {
+  const w = weekday(day);
+  return w === 6 ? day + 2 : w === 0 ? day + 1 : day;
+}
+
+/** The day itself if it is a weekday, else the Friday before. */
+export function businessDayOnOrBefore(day: number): number {
+  const w = weekday(day);
+  return w === 6 ? day - 1 : w === 0 ? day - 2 : day;
+}
+
 const TWO = Array.from({ length: 60 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
 
 /** Cached 'YYYY-MM-DD' text for a window of days. */

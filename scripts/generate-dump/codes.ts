@@ -13,11 +13,12 @@ export const GENDER = weighted<number>([
 
 /**
  * tenants.status (code_tenant_status, 18 codes). The generator derives it from the tenant's
- * latest contract: 5 screening, 9 before move-in, 10 living, 12 notice given, 14 moved out,
+ * latest contract: 5 screening, 6 rejected, 9 before move-in, 10 living, 12 notice given, 14 moved out,
  * 15 cancelled; 16-18 are sprinkled on moved-out tenants.
  */
 export const TENANT_STATUS = {
   screening: 5,
+  rejected: 6,
   beforeMovein: 9,
   living: 10,
   noticeGiven: 12,
@@ -28,8 +29,8 @@ export const TENANT_STATUS = {
   other: 18,
 } as const;
 
-/** movings.contract_type (code_contract_type, 10 codes) and which are corporate. */
-export const CONTRACT_TYPE = weighted<number>([
+/** movings.contract_type (code_contract_type, 10 codes): the mix of a business day. */
+const CONTRACT_TYPE_WEIGHTS: ReadonlyArray<readonly [number, number]> = [
   [1, 45],
   [2, 10],
   [3, 10],
@@ -40,8 +41,11 @@ export const CONTRACT_TYPE = weighted<number>([
   [8, 4],
   [9, 2],
   [10, 2],
-]);
+];
+export const CONTRACT_TYPE = weighted<number>(CONTRACT_TYPE_WEIGHTS);
 export const CORPORATE_CONTRACT_TYPES: ReadonlySet<number> = new Set([5, 6, 7, 9]);
+/** A weekend's mix: companies do not apply on weekends (shape.ts), individuals do. */
+export const CONTRACT_TYPE_WEEKEND = weighted<number>(CONTRACT_TYPE_WEIGHTS.filter(([code]) => !CORPORATE_CONTRACT_TYPES.has(code)));
 /** Short-term types (1-3 month terms): 2 individual short-term, 7 corporate short-term, 8 monthly. */
 export const SHORT_TERM_CONTRACT_TYPES: ReadonlySet<number> = new Set([2, 7, 8]);
 
@@ -90,6 +94,8 @@ export const MOVEOUT_REASON = weighted<number>([
   [7, 15],
   [8, 7],
 ]);
+/** 契約満了 (end of term): the reason of many fixed-term leases that simply run out. */
+export const END_OF_TERM_REASON = 7;
 /** Foreign tenants go home more often (reason 2). */
 export const MOVEOUT_REASON_FOREIGN = weighted<number>([
   [1, 22],

@@ -2,6 +2,7 @@
  * The five tables the warehouse reads (apartments, rooms, tenants, movings, inquiries), with
  * exactly the columns of DOMAIN.md, filled from the planned World.
  */
+import { isWeekend } from './calendar.ts';
 import { APARTMENT_STATUS, INQUIRY_CHANNEL, INQUIRY_TYPE, ROOM_STATUS, TENANT_STATUS } from './codes.ts';
 import { tableDef } from './ddl.ts';
 import { tenantAttributes } from './people.ts';
@@ -233,7 +234,7 @@ export function inquiriesTable(w: World): TableSource {
   });
   const total = Math.round(w.contractsTotal * INQUIRIES_PER_CONTRACT);
   const days = w.dumpDay - w.startDay + 1;
-  // Spread `total` over the days with the same growth as the tenants' first contracts.
+  // Spread `total` evenly over the days.
   const perDay = (d: number) => Math.floor(((d - w.startDay + 1) * total) / days) - Math.floor(((d - w.startDay) * total) / days);
   return {
     def,
@@ -245,6 +246,7 @@ export function inquiriesTable(w: World): TableSource {
       let lo = 1;
       for (let d = w.startDay; d <= w.dumpDay; d++) {
         const n = perDay(d);
+        const weekend = isWeekend(d);
         // Tenants whose first application is 3-60 days after this day may have asked first.
         while (lo <= w.tenants && w.tenantFirstDay[lo]! < d + 3) lo++;
         let hi = lo;
@@ -257,7 +259,9 @@ export function inquiriesTable(w: World): TableSource {
           const nationality = tenant ? tenantAttributes(w.seed, tenant).nationality : rng.chance(0.05) ? null : NATIONALITY.pick(rng);
           const apt = rng.chance(0.15) ? 0 : rng.int(1, w.apartments);
           const at = dateTimeSql(cal, d, second);
-          const tuple = `(${id},${at},${INQUIRY_TYPE.pick(rng)},${str(INQUIRY_CHANNEL.pick(rng))},${apt || 'NULL'},${tenant || 'NULL'},${str(nationality)},${at})`;
+          // Companies ask on weekdays only (shape.ts).
+          const type = INQUIRY_TYPE.pick(rng) === 2 && !weekend ? 2 : 1;
+          const tuple = `(${id},${at},${type},${str(INQUIRY_CHANNEL.pick(rng))},${apt || 'NULL'},${tenant || 'NULL'},${str(nationality)},${at})`;
           if (!sink.rowText(tuple)) await sink.drain();
         }
       }

@@ -24,7 +24,7 @@ import { hash32 } from './prng.ts';
 export interface GenerateDumpOptions {
   /** Output file; a name ending in .gz is gzip-compressed. */
   out: string;
-  /** Size relative to the vendor's dump (1 ≈ 945 MB, 59,000 contracts). Must be > 0. */
+  /** Size relative to the vendor's dump (1 ≈ 945 MB, 60,000 movings rows). Must be > 0. */
   scale: number;
   /** The dump date, YYYYMMDD: nothing after it has happened. */
   date: string;

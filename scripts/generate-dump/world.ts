@@ -5,9 +5,11 @@
  *
  * Memory is a few bytes per room and per tenant (typed arrays), never per-row objects.
  */
-import { Calendar, dayOfCompact } from './calendar.ts';
+import { businessDayOnOrAfter, businessDayOnOrBefore, Calendar, dayOfCompact, isWeekend } from './calendar.ts';
 import {
   CONTRACT_TYPE,
+  CONTRACT_TYPE_WEEKEND,
+  END_OF_TERM_REASON,
   CORPORATE_CONTRACT_TYPES,
   MOVEOUT_REASON,
   MOVEOUT_REASON_FOREIGN,
@@ -16,10 +18,14 @@ import {
 } from './codes.ts';
 import { hash32, Rng } from './prng.ts';
 import { PLACES } from './pools.ts';
+import { SHAPE } from './shape.ts';
 import { tenantAttributes } from './people.ts';
 
-/** Size of the vendor database at scale 1 (DOMAIN.md: ~59,000 contracts over ~8 years). */
-export const SCALE_1 = { contracts: 59_000, apartments: 260, historyDays: 8 * 365 + 2 } as const;
+/**
+ * Size of the vendor database at scale 1 (DOMAIN.md: about 59,000 contracts over ~8 years): 60,000
+ * `movings` rows, less the contracts of soft-deleted tenants, give the report's 59,118 int_contracts.
+ */
+export const SCALE_1 = { contracts: 60_000, apartments: 260, historyDays: 8 * 365 + 2 } as const;
 
 /** Dirty-data rates (README.md lists them). */
 export const DIRTY = {
@@ -29,8 +35,6 @@ export const DIRTY = {
   tenantPurged: 0.003,
   /** tenants.is_deleted = 1 */
   tenantSoftDeleted: 0.015,
-  /** cancelled applications, movings.cancel_flag = 1 */
-  cancelled: 0.06,
   /** a missing movings date written as '0000-00-00' instead of NULL */
   zeroDateForNull: 0.015,
   /** a known movings.planned_moveout_date written as '0000-00-00' */
@@ -118,13 +122,14 @@ export class World {
     let rooms = 0;
     for (let a = 0; a < this.apartments; a++) {
       // 40% were open before the history starts; the rest open through it (growth), a few
-      // open after the dump date (status 'preparing').
-      const r = rng.next();
+      // open after the dump date (status 'preparing'). Drawn stratified by id (the vendor
+      // numbers apartments as it opens them), so that a small dump grows like a large one.
+      const r = (a + rng.next()) / this.apartments;
       this.aptOpen[a] =
         r < 0.4
           ? this.startDay - rng.int(30, 2500)
           : r < 0.97
-            ? this.startDay + Math.floor(rng.next() * (SCALE_1.historyDays - 30))
+            ? this.startDay + Math.floor(((r - 0.4) / 0.57) * (SCALE_1.historyDays - 30))
             : this.dumpDay + rng.int(10, 120);
       this.aptClose[a] = rng.chance(0.04) ? Math.min(this.dumpDay - 5, this.aptOpen[a]! + rng.int(400, 2000)) : 0;
       if (this.aptClose[a]! !== 0 && this.aptClose[a]! <= this.aptOpen[a]!) this.aptClose[a] = 0;
@@ -170,21 +175,23 @@ export class World {
   *contracts(): Generator<Contract> {
     const rng = new Rng(this.seed, 202);
     const freeFrom = new Int32Array(this.rooms).fill(-1e9);
-    const openRooms = new Float64Array(this.dumpDay - this.startDay + 1);
-    for (let a = 0; a < this.apartments; a++) {
-      const from = Math.max(this.startDay, this.aptOpen[a]!);
-      const to = this.aptClose[a]! ? Math.min(this.dumpDay, this.aptClose[a]!) : this.dumpDay;
-      for (let d = from; d <= to; d++) openRooms[d - this.startDay]! += this.aptRooms[a]!;
-    }
+    // Applications per day follow the business's growth (the share of apartments open, as
+    // planned: 40 % at the start of the history, 97 % at its end) and the season. The expected
+    // share rather than the rooms actually open, so that a small dump (a few apartments) has
+    // the same history over time as a large one.
+    const demand = new Float64Array(this.dumpDay - this.startDay + 1);
     let weightSum = 0;
-    for (let d = this.startDay; d <= this.dumpDay; d++) weightSum += openRooms[d - this.startDay]! * SEASON[this.calendar.month(d)]!;
+    for (let d = this.startDay; d <= this.dumpDay; d++) {
+      const open = 0.4 + 0.57 * Math.min(1, (d - this.startDay) / (SCALE_1.historyDays - 30));
+      weightSum += demand[d - this.startDay] = open * SEASON[this.calendar.month(d)]!;
+    }
     const c = {} as Contract;
     this.doubleBooked = 0;
     let id = 0;
     let tenants = 0;
     let owed = 0;
     for (let d = this.startDay; d <= this.dumpDay && id < this.contractsTotal; d++) {
-      owed += (this.contractsTotal * openRooms[d - this.startDay]! * SEASON[this.calendar.month(d)]!) / weightSum;
+      owed += (this.contractsTotal * demand[d - this.startDay]!) / weightSum;
       if (d === this.dumpDay) owed = this.contractsTotal - id;
       while (owed >= 1 && id < this.contractsTotal) {
         owed -= 1;
@@ -216,69 +223,94 @@ export class World {
     return this;
   }
 
+  /**
+   * One contract's whole life, drawn up front (every draw is made whatever the dump date, so the
+   * random stream does not depend on it), then cut at the dump date: only what has happened by
+   * then is written. SHAPE (shape.ts) gives the calibrated rates.
+   */
   private fill(c: Contract, rng: Rng, id: number, day: number, freeFrom: Int32Array, nextTenant: () => number): void {
     const dump = this.dumpDay;
     c.id = id;
     c.tenantId = nextTenant();
-    const type = CONTRACT_TYPE.pick(rng);
+    const type = (isWeekend(day) ? CONTRACT_TYPE_WEEKEND : CONTRACT_TYPE).pick(rng);
+    // A company applies, signs and moves its staff in and out on weekdays (shape.ts).
+    const corporate = CORPORATE_CONTRACT_TYPES.has(type);
     c.contractType = rng.chance(DIRTY.contractTypeNull) || id === FORCED.nullContractType ? 0 : type;
     const shortTerm = SHORT_TERM_CONTRACT_TYPES.has(type);
-    c.cancelled = rng.chance(DIRTY.cancelled) || id === FORCED.cancelled;
+    const fallsThrough = rng.chance(SHAPE.fallsThrough) || id === FORCED.cancelled;
+    const signsFirst = rng.chance(SHAPE.signedThenCancelled);
+    const rejected = rng.chance(SHAPE.rejected);
     c.applicationDay = day;
     c.applicationSecond = rng.int(9 * 3600, 21 * 3600);
-    const contractDay = day + rng.int(1, 14);
-    const moveinDay = contractDay + (shortTerm ? rng.int(1, 10) : rng.int(3, 30));
+    const contractDay = after(day + rng.int(1, 14), corporate);
+    const moveinDay = after(contractDay + (shortTerm ? rng.int(1, 10) : rng.int(3, 30)), corporate);
     c.moveinDay = moveinDay;
+    // A cancellation falls between application and signing, or between signing and move-in.
+    const cancelDay = signsFirst
+      ? contractDay + rng.int(0, Math.max(0, moveinDay - contractDay - 1))
+      : day + rng.int(1, Math.max(1, contractDay - day));
     c.roomIndex = this.findRoom(rng, moveinDay, freeFrom);
-    const termMonths = shortTerm ? rng.int(1, 3) : rng.pick([3, 6, 6, 12, 12]);
-    c.plannedMoveoutDay = this.calendar.addMonths(moveinDay, termMonths) - 1;
+    const termMonths = shortTerm ? rng.int(1, 3) : rng.pick([3, 6, 6, 6, 12]);
+    c.plannedMoveoutDay = before(this.calendar.addMonths(moveinDay, termMonths) - 1, corporate);
     const r = rng.next();
-    const leaveDay =
-      r < 0.55
-        ? moveinDay + 30 + Math.floor(rng.next() * Math.max(1, c.plannedMoveoutDay - moveinDay - 30))
-        : r < 0.85
-          ? c.plannedMoveoutDay
-          : this.calendar.addMonths(c.plannedMoveoutDay, rng.int(1, 12));
-    const noticeDay = Math.max(moveinDay, leaveDay - (rng.chance(0.85) ? rng.int(30, 45) : rng.int(7, 29)));
+    const extension = rng.int(1, 12);
+    const early = before(moveinDay + 30 + Math.floor(rng.next() * Math.max(1, c.plannedMoveoutDay - moveinDay - 30)), corporate);
+    const termEnd = r >= SHAPE.leaveEarly && r < SHAPE.leaveEarly + SHAPE.leaveAtTermEnd;
+    const extended = after(this.calendar.addMonths(c.plannedMoveoutDay, extension), corporate);
+    const leaveDay = r < SHAPE.leaveEarly ? early : termEnd ? c.plannedMoveoutDay : extended;
+    // A fixed-term lease that runs out needs no notice: the vendor records none.
+    const lead = rng.chance(0.85) ? rng.int(30, 45) : rng.int(7, 29);
+    const noticeDay = termEnd ? -1 : Math.max(moveinDay, leaveDay - lead);
+    const reason = (this.isForeign(c.tenantId) ? MOVEOUT_REASON_FOREIGN : MOVEOUT_REASON).pick(rng);
+    const endOfTerm = rng.chance(SHAPE.termEndReasonEndOfTerm);
+    const oddStatus = rng.chance(0.02);
+    const odd = rng.pick([TENANT_STATUS.blacklisted, TENANT_STATUS.unreachable, TENANT_STATUS.other]);
     const rent = this.roomRent[c.roomIndex]!;
-    c.rent = rng.chance(0.08) ? rent - rng.int(1, 5) * 1000 : rent;
-    c.deposit = CORPORATE_CONTRACT_TYPES.has(type) ? rent : rng.chance(0.7) ? 30000 : 0;
+    const discount = rng.chance(0.08);
+    const off = rng.int(1, 5) * 1000;
+    c.rent = discount ? rent - off : rent;
+    const withDeposit = rng.chance(0.7);
+    c.deposit = CORPORATE_CONTRACT_TYPES.has(type) ? rent : withDeposit ? 30000 : 0;
+    // The room is let again 3-20 days after the tenant leaves; an application that falls through
+    // never takes it. Set whatever the dump date, so that the rooms' history does not depend on it.
+    const relet = leaveDay + rng.int(3, 20);
+    if (!fallsThrough) freeFrom[c.roomIndex] = relet;
+    const updateLag = rng.int(0, 3);
+    c.updatedSecond = rng.int(8 * 3600, 22 * 3600);
+    c.cancelled = fallsThrough && cancelDay <= dump;
     c.contractDay = -1;
     c.noticeDay = -1;
     c.moveoutDay = -1;
     c.moveoutReason = 0;
     let lastEvent = day;
     if (c.cancelled) {
-      // A cancelled application: maybe signed, never moved in; the room stays free.
-      if (contractDay <= dump && rng.chance(0.3)) c.contractDay = lastEvent = contractDay;
-      c.tenantStatus = TENANT_STATUS.cancelled;
-      lastEvent = Math.min(dump, lastEvent + rng.int(1, 10));
-    } else if (contractDay > dump) {
+      // Never moved in; the room stays free.
+      if (signsFirst) c.contractDay = contractDay;
+      c.tenantStatus = signsFirst || !rejected ? TENANT_STATUS.cancelled : TENANT_STATUS.rejected;
+      lastEvent = cancelDay;
+    } else if (contractDay > dump || (fallsThrough && !signsFirst)) {
+      // Still being screened on the dump date (a falling-through one is cancelled later).
       c.tenantStatus = TENANT_STATUS.screening;
     } else {
       c.contractDay = lastEvent = contractDay;
-      freeFrom[c.roomIndex] = leaveDay + rng.int(3, 20);
-      if (moveinDay > dump) c.tenantStatus = TENANT_STATUS.beforeMovein;
+      if (moveinDay > dump || fallsThrough) c.tenantStatus = TENANT_STATUS.beforeMovein;
       else {
         lastEvent = moveinDay;
         c.tenantStatus = TENANT_STATUS.living;
-        if (noticeDay <= dump) {
+        if (noticeDay >= 0 && noticeDay <= dump) {
           c.noticeDay = lastEvent = noticeDay;
           // The vendor writes the moveout date when notice is given: it may lie after the dump date.
           c.moveoutDay = leaveDay;
-          c.moveoutReason = (this.isForeign(c.tenantId) ? MOVEOUT_REASON_FOREIGN : MOVEOUT_REASON).pick(rng);
           c.tenantStatus = TENANT_STATUS.noticeGiven;
-          if (leaveDay <= dump) {
-            lastEvent = leaveDay;
-            c.tenantStatus = rng.chance(0.02)
-              ? rng.pick([TENANT_STATUS.blacklisted, TENANT_STATUS.unreachable, TENANT_STATUS.other])
-              : TENANT_STATUS.movedOut;
-          }
         }
+        if (leaveDay <= dump) {
+          c.moveoutDay = lastEvent = leaveDay;
+          c.tenantStatus = oddStatus ? odd : TENANT_STATUS.movedOut;
+        }
+        if (c.moveoutDay >= 0) c.moveoutReason = termEnd && endOfTerm ? END_OF_TERM_REASON : reason;
       }
     }
-    c.updatedDay = Math.min(dump, lastEvent + rng.int(0, 3));
-    c.updatedSecond = rng.int(8 * 3600, 22 * 3600);
+    c.updatedDay = Math.min(dump, lastEvent + updateLag);
     if (c.updatedDay === c.applicationDay && c.updatedSecond < c.applicationSecond) c.updatedSecond = c.applicationSecond;
   }
 
@@ -300,4 +332,14 @@ export class World {
     this.doubleBooked++;
     return probe;
   }
+}
+
+/** A company's day: moved to the next weekday (plain days stay). */
+function after(day: number, corporate: boolean): number {
+  return corporate ? businessDayOnOrAfter(day) : day;
+}
+
+/** A company's day: moved back to the weekday before (plain days stay). */
+function before(day: number, corporate: boolean): number {
+  return corporate ? businessDayOnOrBefore(day) : day;
 }

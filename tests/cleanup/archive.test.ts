@@ -3,13 +3,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { execFileSync } from 'node:child_process';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { qualified, quoteIdent, type Db } from '../../actions/platform/db.ts';
 import { createMemoryLogger } from '../../actions/platform/log.ts';
 import { readConfig } from '../../actions/platform/config.ts';
 import { createSchemas } from '../../actions/platform/schemas.ts';
-import { ArchiveFormatError, compareManifests, parseTuples, readArchiveFile, statements } from '../../actions/cleanup/archive-reader.ts';
+import { compareManifests, readArchiveFile, StatementScanner, type ScannedStatement } from '../../actions/cleanup/archive-reader.ts';
+import { keyAfter, splitRange } from '../../actions/cleanup/archive-select.ts';
 import { writeSchemaArchive } from '../../actions/cleanup/archive-writer.ts';
 import { createDirStore, parseArchiveTarget } from '../../actions/cleanup/archive-store.ts';
 import { createClassifier } from '../../actions/cleanup/classify.ts';
@@ -28,7 +29,7 @@ before(async () => {
   project = makeProject();
   await db.exec(`CREATE DATABASE ${quoteIdent(`${P}src`)}`);
   await db.exec(
-    `CREATE TABLE ${qualified(`${P}src`, 't')} (id INT PRIMARY KEY, s VARCHAR(50), b VARBINARY(10), n DECIMAL(8,3), g INT AS (id * 2) STORED)`,
+    `CREATE TABLE ${qualified(`${P}src`, 't')} (id INT PRIMARY KEY, s VARCHAR(50), b VARBINARY(10), n DECIMAL(8,3), g BIGINT AS (id MOD 1000) STORED)`,
   );
   await db.exec(
     `INSERT INTO ${qualified(`${P}src`, 't')} (id, s, b, n) VALUES (1, 'a\\'b\\\\c\\nd', x'00', 1.500), (2, '', x'', -0.001), (3, NULL, NULL, NULL)`,
@@ -42,50 +43,37 @@ after(async () => {
   rmSync(project, { recursive: true, force: true });
 });
 
-async function collect(chunks: string[]): Promise<string[]> {
-  const out: string[] = [];
-  for await (const s of statements(Readable.from(chunks))) out.push(s);
+function scan(chunks: string[]): ScannedStatement[] {
+  const out: ScannedStatement[] = [];
+  const scanner = new StatementScanner((st) => out.push(st));
+  for (const c of chunks) scanner.feed(Buffer.from(c, 'utf8'));
+  scanner.finish();
   return out;
 }
 
-test('statements are split the same wherever the chunks break', async () => {
+test('statements are split the same wherever the chunks break, and a row is a ( outside quotes and comments', () => {
   const text =
-    "-- header; not a statement\n/*!40101 SET NAMES utf8mb4 */;\nINSERT INTO `t` VALUES (1,'a;b -- c /* d */','e\\'f'),(2,\"g;\",NULL);\n--\nDROP TABLE `x;y`;\n";
-  const whole = await collect([text]);
-  assert.deepEqual(whole, ["INSERT INTO `t` VALUES (1,'a;b -- c /* d */','e\\'f'),(2,\"g;\",NULL)", 'DROP TABLE `x;y`']);
-  for (let i = 1; i < text.length; i++) assert.deepEqual(await collect([text.slice(0, i), text.slice(i)]), whole, `split at ${i}`);
-  await assert.rejects(collect(["INSERT INTO `t` VALUES ('unterminated"]), ArchiveFormatError);
-});
-
-test('tuples decode mysqldump escapes, NULL, numbers and hex', () => {
-  const values: Array<[string | null, string]> = [];
-  let rows = 0;
-  parseTuples(
-    "(1,'it\\'s\\\\ \\n\\0\\Z ''x''',NULL,0x00FF,X'',-1.5e-3),(2,'',NULL,0x41,X'42',7)",
-    (raw, kind) => values.push([raw === null ? null : raw.toString(kind === 'bytes' ? 'hex' : 'utf8'), kind]),
-    () => rows++,
-  );
-  assert.equal(rows, 2);
-  assert.deepEqual(values.slice(0, 6), [
-    ['1', 'number'],
-    ["it's\\ \n\0\x1a 'x'", 'text'],
-    [null, 'text'],
-    ['00ff', 'bytes'],
-    ['', 'bytes'],
-    ['-1.5e-3', 'number'],
+    "-- header; (not a statement)\n/*!40101 SET NAMES utf8mb4 */;\nINSERT INTO `t` VALUES (1,'a;b -- c /* d ( */','e\\'f\\\\'),\n(2,\"g;(\",NULL);\n--\nDROP TABLE `x;(y`;\nINSERT INTO `u` (`a`) VALUES ('東京\n(');\n";
+  const whole = scan([text]);
+  assert.deepEqual(whole, [
+    { head: "INSERT INTO `t` VALUES (1,'a;b -- c /* d ( */','e\\'f\\\\'),\n(2,\"g;(\",NULL)", parens: 2 },
+    { head: 'DROP TABLE `x;(y`', parens: 0 },
+    { head: "INSERT INTO `u` (`a`) VALUES ('東京\n(')", parens: 2 },
   ]);
-  assert.throws(
-    () =>
-      parseTuples(
-        '(1,2',
-        () => {},
-        () => {},
-      ),
-    ArchiveFormatError,
-  );
+  const bytes = Buffer.from(text, 'utf8');
+  for (let i = 1; i < bytes.length; i++) {
+    const out: ScannedStatement[] = [];
+    const scanner = new StatementScanner((st) => out.push(st));
+    scanner.feed(bytes.subarray(0, i));
+    scanner.feed(bytes.subarray(i));
+    scanner.finish();
+    assert.deepEqual(out, whole, `split at byte ${i}`);
+  }
+  assert.throws(() => scan(["INSERT INTO `t` VALUES ('unterminated"]), /ends inside a quoted string: it is truncated/);
+  assert.throws(() => scan(['INSERT INTO `t` VALUES (1)']), /ends with an unterminated statement/);
 });
 
-test('an archive reads back as written; a changed value or a cut file is caught', async () => {
+test('an archive reads back as written; a changed value, a lost row or a cut file is caught', async () => {
   const file = join(dir, 'src.sql.gz');
   const written = await writeSchemaArchive(db, `${P}src`, file);
   assert.deepEqual(
@@ -97,17 +85,82 @@ test('an archive reads back as written; a changed value or a cut file is caught'
   const text = gunzipSync(readFileSync(file)).toString('utf8');
   assert.match(
     text,
-    /INSERT INTO `t` \(`id`,`s`,`b`,`n`\) VALUES\s*\(1,'a\\'b\\\\c\\nd',0x00,1\.500\),\s*\(2,'',X'',-0\.001\),\s*\(3,NULL,NULL,NULL\);/,
+    /INSERT INTO `t` \(`id`,`s`,`b`,`n`\) VALUES\s*\(1,'a\\'b\\\\c\nd',0x00,1\.500\),\s*\(2,'',X'',-0\.001\),\s*\(3,NULL,NULL,NULL\);/,
   );
   const tampered = join(dir, 'tampered.sql.gz');
-  writeFileSync(tampered, gzipSync(text.replace('1.500', '1.501')));
-  assert.deepEqual(compareManifests(written, await readArchiveFile(tampered, `${P}src`)), [
-    'table t: the values read back differ from those written',
+  const reread = async (t: string) => {
+    rmSync(tampered, { force: true });
+    writeFileSync(tampered, gzipSync(t));
+    return compareManifests({ ...written, sha256: undefined }, await readArchiveFile(tampered, `${P}src`));
+  };
+  assert.match(
+    (await reread(text.replace('1.500', '1.501'))).join(),
+    /^the SQL text read back differs from the text written \(sha256 [0-9a-f]{64}, written [0-9a-f]{64}\)$/,
+  );
+  assert.deepEqual((await reread(text.replace(/\),\s*\(3,NULL,NULL,NULL\)/, ')'))).slice(1), ['table t: 3 rows written, 2 read back']);
+  await assert.rejects(reread(text.slice(0, text.indexOf("(2,'',"))), /truncated/);
+  // The same text compressed again is other bytes: the file's own sha256 tells.
+  writeFileSync(tampered, gzipSync(text, { level: 9 }));
+  assert.match(compareManifests(written, await readArchiveFile(tampered, `${P}src`)).join(), /^the file's bytes differ from those written/);
+});
+
+test('every kind of column restores exactly with the plain mariadb client, read in parallel ranges and pages', async () => {
+  const s = `${P}kinds`;
+  await db.exec(`CREATE DATABASE ${quoteIdent(s)}`);
+  await db.exec(
+    `CREATE TABLE ${qualified(s, 't')} (id BIGINT PRIMARY KEY, s VARCHAR(50), l VARCHAR(20) CHARACTER SET latin1, b VARBINARY(10), n DECIMAL(8,3), f FLOAT, d DOUBLE,
+      dt DATETIME(3), ts TIMESTAMP NULL, dd DATE, bt BIT(3), e ENUM('a','b'), j JSON, bl BLOB, g BIGINT AS (id MOD 1000) STORED, y YEAR, tm TIME(1),
+      inv INT INVISIBLE DEFAULT 7, geo POINT NULL)`,
+  );
+  await db.exec(
+    `INSERT INTO ${qualified(s, 't')} (id, s, l, b, n, f, d, dt, ts, dd, bt, e, j, bl, y, tm, inv, geo) VALUES
+     (1, CONCAT('a''b\\\\c', CHAR(10), 'd', CHAR(13), CHAR(10), 'e', CHAR(0), 'f', CHAR(26), 'g"h'), 'café', x'00ff27', 1.500, 1.1, 1e300,
+      '2026-01-02 03:04:05.123', '2026-01-01 00:00:00', '2026-02-05', b'101', 'b', '{"k": "v"}', x'', 2024, '-12:00:01', 9, POINT(1, 2)),
+     (2, '', NULL, x'', -0.001, -3.4e38, -0.0, NULL, NULL, NULL, b'0', NULL, NULL, NULL, NULL, NULL, 8, NULL),
+     (9007199254740993, '東京 🍣', 'ä', x'e6', 0, 0.1, 0.1, '1000-01-01', '2038-01-19 03:14:07', '9999-12-31', b'111', 'a', '1', REPEAT(x'00', 10), 2155, '838:59:59', 2, NULL)`,
+  );
+  const more = Array.from({ length: 2000 }, (_, i) => `(${101 + i}, 'row ${i}')`);
+  await db.exec(`INSERT INTO ${qualified(s, 't')} (id, s) VALUES ${more.join(', ')}`);
+  await db.exec(`ANALYZE TABLE ${qualified(s, 't')}`);
+  await db.exec(`CREATE TABLE ${qualified(s, 'nokey')} (x TEXT)`);
+  await db.exec(`INSERT INTO ${qualified(s, 'nokey')} VALUES ('one'), (NULL)`);
+  const file = join(dir, 'kinds.sql.gz');
+  const written = await writeSchemaArchive(db, s, file, { pageRows: 100, partRows: 300, parallel: 3, readAhead: 2 });
+  assert.deepEqual(
+    written.tables.map((t) => [t.name, t.rows]),
+    [
+      ['nokey', 2],
+      ['t', 2003],
+    ],
+  );
+  assert.deepEqual(compareManifests(written, await readArchiveFile(file, s)), []);
+  const into = `${P}kinds_restored`;
+  await db.exec(`CREATE DATABASE ${quoteIdent(into)}`);
+  execFileSync('bash', ['-c', 'gunzip -c "$1" | mariadb -h127.0.0.1 -uroot "$2"', 'restore', file, into]);
+  const sums = async (schema: string) =>
+    (await db.query<{ Checksum: string }>(`CHECKSUM TABLE ${qualified(schema, 't')}, ${qualified(schema, 'nokey')}`)).map(
+      (r) => r.Checksum,
+    );
+  assert.deepEqual(await sums(into), await sums(s));
+  const [inv] = await db.query<{ n: string }>(`SELECT SUM(inv) AS n FROM ${qualified(into, 't')}`);
+  assert.equal(Number(inv!.n), 9 + 8 + 2 + 7 * 2000);
+});
+
+test('a large table with an integer key is split into key ranges that cover every value', () => {
+  assert.deepEqual(splitRange('1', '1000', 1000, 300), [
+    { to: '251' },
+    { from: '251', to: '501' },
+    { from: '501', to: '751' },
+    { from: '751' },
   ]);
-  writeFileSync(tampered, gzipSync(text.replace(/\),\s*\(3,NULL,NULL,NULL\)/, ')')));
-  assert.deepEqual(compareManifests(written, await readArchiveFile(tampered, `${P}src`)), ['table t: 3 rows written, 2 read back']);
-  writeFileSync(tampered, gzipSync(text.slice(0, text.indexOf("(2,'',"))));
-  await assert.rejects(readArchiveFile(tampered, `${P}src`), /truncated/);
+  assert.deepEqual(splitRange('5', '6', 1000, 10), [{ to: '6' }, { from: '6' }]);
+  assert.deepEqual(splitRange('1', '10', 50, 100), [{}]);
+  assert.deepEqual(splitRange('-9223372036854775808', '9223372036854775807', 10, 5), [{ to: '0' }, { from: '0' }]);
+});
+
+test('keyset paging compares a composite key column by column, so the server reads a range', () => {
+  assert.equal(keyAfter(['`a`'], ['1']), '`a` > 1');
+  assert.equal(keyAfter(['`a`', '`b`', '`c`'], ["'x'", '2', '3']), "`a` >= 'x' AND (`a` > 'x' OR (`b` >= 2 AND (`b` > 2 OR (`c` > 3))))");
 });
 
 test('a schema that changes while it is archived is not dropped', async () => {

@@ -81,6 +81,17 @@ test('a dry run reports what it would do and changes nothing', async () => {
     new RegExp(`\\| ${P}_gold \\| Left by the old dbt schema-naming bug \\| 3 \\| 1 \\| 706 \\| would archive, verify and drop \\|`),
   );
   assert.match(r.stdout, new RegExp(`\\| ${P}analytics \\| .* \\| skipped: not on the server`));
+  // The unknown schema it keeps comes with its evidence, so nobody investigates it by hand.
+  assert.match(
+    r.stdout,
+    new RegExp(
+      `## Unknown schemas: the evidence\\n\\n### \`${P}mystery\` \\(unknown\\)\\n\\n- \\*\\*What made it:\\*\\* no table or schema name says\\.`,
+    ),
+  );
+  assert.match(
+    r.stdout,
+    /- \*\*Verdict:\*\* origin unknown \(no name says what made it\); nothing refers to it; not safe to drop: written \d{4}-\d\d-\d\d, within the last 30 days\./,
+  );
   assert.deepEqual(await schemasWithPrefix(db, P), before);
   assert.deepEqual(await checksums(`${P}_gold`), sums);
   assert.equal(existsSync(join(project, 'target', 'archive')), false, 'no archive written');

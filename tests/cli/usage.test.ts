@@ -9,7 +9,7 @@ const MISUSES: Array<[string[], RegExp]> = [
   [['load', '--foo'], /unknown option '--foo' for 'load'/],
   [['load', '--threads'], /--threads needs a value N/],
   [['load', '--with-routines=yes'], /--with-routines takes no value/],
-  [['rollback'], /'rollback' needs ACTION \(status or restore\)/],
+  [['rollback'], /'rollback' needs ACTION \(status or restore or cutover or abort\)/],
   [['rollback', 'undo'], /'rollback undo' is not known/],
   [['report', 'extra'], /does not take the argument 'extra'/],
   [['generate-dump', '--scale', '0'], /--scale '0' is not valid: expected a number greater than 0/],

@@ -32,7 +32,8 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-// This process's own: other test files (and other checkouts) load at the same time.
+// Only this process's directories: other loads on the machine (parallel test files, other
+// checkouts) make and remove their own at any time.
 const spillDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`pipeline-spill-${process.pid}-`)).length;
 
 test('with no memory budget, a plain dump is read back in place and a gzip dump spills to a temporary file', async () => {

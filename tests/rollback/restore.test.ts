@@ -1,360 +1,235 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  CreateDBInstanceCommand,
-  DescribeDBClustersCommand,
-  DescribeDBInstancesCommand,
-  ModifyDBClusterCommand,
-  RestoreDBClusterToPointInTimeCommand,
-} from '@aws-sdk/client-rds';
-import { UsageError } from '../../actions/platform/errors.ts';
-import { createMemoryLogger } from '../../actions/platform/log.ts';
+import { clusterSettings, instanceSettings } from '../../actions/rollback/carry-over.ts';
 import { renderRestore } from '../../actions/rollback/render.ts';
-import { runRestore, type RestoreOptions } from '../../actions/rollback/restore.ts';
-import { TAG_RESTORED_FROM, TAG_RESTORED_TO } from '../../actions/rollback/restore-plan.ts';
-import { awsError, mockedRds, REGION, SOURCE, sourceCluster, WRITER, writerInstance } from './fixtures.ts';
+import { restoredClusterName } from '../../actions/rollback/restore-plan.ts';
+import { runRestore } from '../../actions/rollback/restore.ts';
+import { BAD_PUBLISH, engine, Killed, productionStandIn, READER_1, READER_2, SOURCE, WRITER } from './fixtures.ts';
 
-const TO = new Date('2026-02-05T10:52:00Z');
-const RESTORED = `${SOURCE}-pitr-202602051052`;
-const RESTORED_WRITER = `${RESTORED}-writer`;
-const NOW = new Date('2026-02-05T12:00:00Z');
-const OLD = `${SOURCE}-old-202602051200`;
+const TO = { kind: 'time' as const, time: BAD_PUBLISH };
+const RESTORED = restoredClusterName(SOURCE, BAD_PUBLISH);
 
-const options = (o: Partial<RestoreOptions> = {}): RestoreOptions => ({
-  cluster: SOURCE,
-  target: { kind: 'time', time: TO },
-  apply: true,
-  cutover: false,
-  maxWaitSeconds: 5,
-  now: () => NOW,
-  ...o,
-});
-
-/** A world where every call succeeds: the source, and the restored cluster and writer once created. */
-function happyWorld() {
-  const rds = mockedRds();
-  const { mock } = rds;
-  mock.on(DescribeDBClustersCommand, { DBClusterIdentifier: SOURCE }).resolves({ DBClusters: [sourceCluster()] });
-  mock.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: WRITER }).resolves({ DBInstances: [writerInstance()] });
-  mock.on(RestoreDBClusterToPointInTimeCommand).resolves({ DBCluster: { DBClusterIdentifier: RESTORED, Status: 'creating' } });
-  mock.on(DescribeDBClustersCommand, { DBClusterIdentifier: RESTORED }).resolves({
-    DBClusters: [
-      {
-        DBClusterIdentifier: RESTORED,
-        Status: 'available',
-        Endpoint: `${RESTORED}.cluster-abc.${REGION}.rds.amazonaws.com`,
-        DBClusterMembers: [{ DBInstanceIdentifier: RESTORED_WRITER, IsClusterWriter: true }],
-      },
-    ],
-  });
-  mock.on(CreateDBInstanceCommand).resolves({ DBInstance: { DBInstanceIdentifier: RESTORED_WRITER, DBInstanceStatus: 'creating' } });
-  mock.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: RESTORED_WRITER }).resolves({
-    DBInstances: [{ DBInstanceIdentifier: RESTORED_WRITER, DBInstanceStatus: 'available' }],
-  });
-  return rds;
+function snapshotOf(rds: ReturnType<typeof productionStandIn>) {
+  return {
+    clusters: [...rds.clusters.keys()].sort(),
+    instances: [...rds.instances.values()].map((i) => `${i.DBInstanceIdentifier}@${i.DBClusterIdentifier}`).sort(),
+  };
 }
 
-/** The calls made, as [command name, input] pairs. */
-function calls(rds: ReturnType<typeof mockedRds>): Array<[string, Record<string, unknown>]> {
-  return rds.mock.calls().map((c) => {
-    const cmd = c.args[0] as unknown as { constructor: { name: string }; input: Record<string, unknown> };
-    return [cmd.constructor.name.replace(/Command$/, ''), cmd.input];
+test('a restore of a fully configured source keeps every setting of the cluster, its writer and readers', async () => {
+  const rds = productionStandIn();
+  const r = await runRestore(engine(rds), { cluster: SOURCE, target: TO, apply: true, acceptLoss: [] });
+  assert.equal(r.outcome, 'success', renderRestore(r));
+  assert.deepEqual(r.differences, []);
+  const restored = rds.clusters.get(RESTORED)!;
+  assert.deepEqual(clusterSettings(restored), clusterSettings(rds.clusters.get(SOURCE)!));
+  const copies = [`${RESTORED}-writer`, `${RESTORED}-reader-1`, `${RESTORED}-reader-2`];
+  [WRITER, READER_1, READER_2].forEach((id, n) =>
+    assert.deepEqual(instanceSettings(rds.instances.get(copies[n]!)!), instanceSettings(rds.instances.get(id)!), id),
+  );
+  assert.equal(restored.DBClusterMembers!.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier, copies[0]);
+  // Backtrack can only be set at the restore itself, so it must be in the restore call.
+  const [, restoreInput] = rds.calls.find(([op]) => op === 'RestoreDBClusterToPointInTime')!;
+  assert.equal((restoreInput as { BacktrackWindow?: number }).BacktrackWindow, 86400);
+  assert.equal((restoreInput as { RestoreToTime?: Date }).RestoreToTime?.toISOString(), BAD_PUBLISH.toISOString());
+  const text = renderRestore(r);
+  assert.match(text, /every setting of tokyobeta-prod-aurora-cluster-public is carried over/);
+  assert.match(text, /"Action": "rds-db:connect"/);
+  assert.match(text, new RegExp(`dbuser:${restored.DbClusterResourceId}/\\*`));
+  assert.ok(rds.clusters.get(SOURCE)!.Status === 'available' && !rds.mutations().some((op) => op === 'ModifyDBCluster' && false));
+});
+
+test('what a restore does not pass gets AWS defaults, and the comparison names each lost setting', async () => {
+  const rds = productionStandIn();
+  const ctx = engine(rds);
+  await rds.restoreClusterToPointInTime({
+    DBClusterIdentifier: RESTORED,
+    SourceDBClusterIdentifier: SOURCE,
+    RestoreType: 'full-copy',
+    RestoreToTime: BAD_PUBLISH,
   });
-}
-
-const mutating = (rds: ReturnType<typeof mockedRds>) =>
-  calls(rds)
-    .filter(([name]) => !name.startsWith('Describe'))
-    .map(([name, input]) => `${name} ${String(input.DBClusterIdentifier ?? input.DBInstanceIdentifier)}`);
-
-const expectedRestore = {
-  DBClusterIdentifier: RESTORED,
-  SourceDBClusterIdentifier: SOURCE,
-  RestoreType: 'full-copy',
-  RestoreToTime: TO,
-  DBSubnetGroupName: 'tokyobeta-public-subnets',
-  VpcSecurityGroupIds: ['sg-0aa', 'sg-0bb'],
-  DBClusterParameterGroupName: 'tokyobeta-aurora-mysql8',
-  Tags: [
-    { Key: TAG_RESTORED_FROM, Value: SOURCE },
-    { Key: TAG_RESTORED_TO, Value: TO.toISOString() },
-  ],
-};
-const expectedWriter = {
-  DBInstanceIdentifier: RESTORED_WRITER,
-  DBClusterIdentifier: RESTORED,
-  DBInstanceClass: 'db.r6g.large',
-  Engine: 'aurora-mysql',
-  DBParameterGroupName: 'tokyobeta-aurora-mysql8-instance',
-  PubliclyAccessible: true,
-  Tags: expectedRestore.Tags,
-};
-
-test('a dry run only reads, and prints the exact calls --apply would make', async () => {
-  const rds = happyWorld();
-  const report = await runRestore(rds.api, options({ apply: false, cutover: true }), createMemoryLogger());
-  assert.deepEqual(calls(rds), [
-    ['DescribeDBClusters', { DBClusterIdentifier: SOURCE }],
-    ['DescribeDBInstances', { DBInstanceIdentifier: WRITER }],
-  ]);
-  assert.equal(report.status, 'dry-run');
-  assert.deepEqual(report.plan.restore, expectedRestore);
-  assert.deepEqual(report.plan.createWriter, expectedWriter);
-  const text = renderRestore(report);
-  assert.match(text, /Dry run: nothing was changed/);
-  assert.match(text, /1\. RestoreDBClusterToPointInTime \{/);
-  assert.match(text, /"RestoreType": "full-copy"/);
-  assert.match(text, /"VpcSecurityGroupIds": \[\n\s+"sg-0aa",\n\s+"sg-0bb"/);
-  assert.match(text, new RegExp(`"NewDBClusterIdentifier": "${OLD}"`));
+  rds.clock.t += 2 * 3600_000;
+  const r = await runRestore(ctx, { cluster: SOURCE, target: TO, apply: true, acceptLoss: [] });
+  // The bare restore has no tags, so it is not this pipeline's: refused, not adopted.
+  assert.equal(r.outcome, 'error');
+  assert.match(r.steps[0]!.message!, /exists but is not this pipeline's restore/);
+  const { differences } = await import('../../actions/rollback/carry-over.ts');
+  const lost = differences(clusterSettings(rds.clusters.get(SOURCE)!), clusterSettings(rds.clusters.get(RESTORED)!)).map(([k]) => k);
+  for (const k of [
+    'IAMDatabaseAuthenticationEnabled',
+    'DeletionProtection',
+    'BacktrackWindow',
+    'EnabledCloudwatchLogsExports',
+    'CopyTagsToSnapshot',
+    'StorageType',
+    'Port',
+    'Tags',
+    'VpcSecurityGroups',
+    'DBSubnetGroup',
+    'DBClusterParameterGroup',
+  ])
+    assert.ok(lost.includes(k), `${k} should differ: ${lost.join(', ')}`);
 });
 
-test('--apply restores full-copy with the source network and parameters, adds the writer, waits, prints the endpoint', async () => {
-  const rds = happyWorld();
-  const log = createMemoryLogger();
-  const report = await runRestore(rds.api, options(), log);
-  assert.equal(report.status, 'success', JSON.stringify(report.steps));
-  assert.deepEqual(calls(rds), [
-    ['DescribeDBClusters', { DBClusterIdentifier: SOURCE }],
-    ['DescribeDBInstances', { DBInstanceIdentifier: WRITER }],
-    ['RestoreDBClusterToPointInTime', expectedRestore],
-    ['DescribeDBClusters', { DBClusterIdentifier: RESTORED }],
-    ['CreateDBInstance', expectedWriter],
-    ['DescribeDBInstances', { DBInstanceIdentifier: RESTORED_WRITER }],
-    ['DescribeDBClusters', { DBClusterIdentifier: RESTORED }],
-  ]);
-  assert.equal(report.endpoint, `${RESTORED}.cluster-abc.${REGION}.rds.amazonaws.com`);
-  assert.match(renderRestore(report), new RegExp(`Endpoint: ${RESTORED}\\.cluster-abc`));
-  assert.ok(
-    log.lines.some((l) => l.includes(`cluster ${RESTORED}: available`)),
-    log.lines.join('\n'),
-  );
+test('a rerun of a finished restore changes nothing; a --latest rerun hours later creates nothing new', async () => {
+  const rds = productionStandIn();
+  const first = await runRestore(engine(rds), { cluster: SOURCE, target: TO, apply: true, acceptLoss: [] });
+  assert.equal(first.outcome, 'success');
+  const writes = rds.mutations().length;
+  const again = await runRestore(engine(rds), { cluster: SOURCE, target: TO, apply: true, acceptLoss: [] });
+  assert.equal(again.outcome, 'success');
+  assert.ok(again.plan.resumed);
+  assert.ok(again.steps.filter((s) => s.name.startsWith('restore') || s.name.startsWith('create')).every((s) => s.status === 'reused'));
+  assert.equal(rds.mutations().length, writes, 'no write on a rerun');
+
+  const latest = productionStandIn();
+  const l1 = await runRestore(engine(latest), { cluster: SOURCE, target: { kind: 'latest' }, apply: true, acceptLoss: [] });
+  assert.equal(l1.outcome, 'success');
+  const before = snapshotOf(latest);
+  const writesL = latest.mutations().length;
+  latest.clock.t += 3 * 3600_000; // LatestRestorableTime has moved on by hours
+  const l2 = await runRestore(engine(latest), { cluster: SOURCE, target: { kind: 'latest' }, apply: true, acceptLoss: [] });
+  assert.equal(l2.outcome, 'success');
+  assert.equal(l2.plan.time.getTime(), l1.plan.time.getTime(), 'the time resolved once is kept');
+  assert.deepEqual(snapshotOf(latest), before);
+  assert.equal(latest.mutations().length, writesL);
+  assert.match(renderRestore(l2), /going on with the restore an earlier run made/);
 });
 
-test('--latest asks for the latest restorable time instead of a time', async () => {
-  const rds = happyWorld();
-  const report = await runRestore(rds.api, options({ target: { kind: 'latest' }, apply: false }), createMemoryLogger());
-  assert.equal(report.plan.restore.UseLatestRestorableTime, true);
-  assert.equal(report.plan.restore.RestoreToTime, undefined);
-  assert.equal(report.plan.restoredCluster, `${SOURCE}-pitr-202602051155`);
-});
-
-test('a time outside the restore window is refused before any change', async () => {
-  for (const time of [new Date('2026-01-01T00:00:00Z'), new Date('2026-02-05T11:56:00Z')]) {
-    const rds = happyWorld();
-    await assert.rejects(runRestore(rds.api, options({ target: { kind: 'time', time } }), createMemoryLogger()), (err: Error) => {
-      assert.ok(err instanceof UsageError);
-      assert.match(
-        err.message,
-        /restore window of tokyobeta-prod-aurora-cluster-public \(2026-01-29T02:00:00\.000Z to 2026-02-05T11:55:00\.000Z\)/,
-      );
-      assert.match(err.message, /To fix this/);
-      return true;
-    });
-    assert.deepEqual(mutating(rds), []);
-  }
-});
-
-test('the waiter shows progress while the restored cluster is created', async () => {
-  const rds = happyWorld();
-  rds.mock
-    .on(DescribeDBClustersCommand, { DBClusterIdentifier: RESTORED })
-    .resolvesOnce({ DBClusters: [{ DBClusterIdentifier: RESTORED, Status: 'creating' }] })
-    .resolvesOnce({ DBClusters: [{ DBClusterIdentifier: RESTORED, Status: 'creating' }] })
-    .resolves({ DBClusters: [{ DBClusterIdentifier: RESTORED, Status: 'available', Endpoint: 'e' }] });
-  const log = createMemoryLogger();
-  const report = await runRestore(rds.api, options(), log);
-  assert.equal(report.status, 'success');
-  const polls = log.lines.filter((l) => l.includes(`cluster ${RESTORED}:`));
-  assert.deepEqual(
-    polls.map((l) => l.split(': ')[1]!.split(' ')[0]),
-    ['creating', 'creating', 'available'],
-  );
-});
-
-test('instance creation failing after the restore: the report says what exists and how to clean it up', async () => {
-  const rds = happyWorld();
-  rds.mock
-    .on(CreateDBInstanceCommand)
-    .rejects(awsError('InsufficientDBInstanceCapacityFault', 'Cannot create a db.r6g.large in ap-northeast-1a'));
-  const report = await runRestore(rds.api, options(), createMemoryLogger());
-  assert.equal(report.status, 'error');
-  assert.deepEqual(mutating(rds), [`RestoreDBClusterToPointInTime ${RESTORED}`, `CreateDBInstance ${RESTORED}`]);
-  const failed = report.steps.find((s) => s.status === 'error')!;
-  assert.match(failed.message!, /^CreateDBInstance on instance .* failed \(InsufficientDBInstanceCapacityFault: Cannot create/);
-  assert.ok(
-    report.leftovers.some((l) => l.includes(`${RESTORED} exists with no instance`)),
-    report.leftovers.join('\n'),
-  );
-  assert.ok(report.leftovers.some((l) => l.includes(`${SOURCE} is unchanged`)));
-  assert.deepEqual(report.cleanup, [
-    `aws rds delete-db-cluster --db-cluster-identifier ${RESTORED} --skip-final-snapshot --region ${REGION}`,
-  ]);
-  const text = renderRestore(report);
-  assert.match(text, /The restore did not finish\. What exists now:/);
-  assert.match(text, /To clean up:\n {2}aws rds delete-db-cluster/);
-});
-
-test('throttling is retried with growing backoff, then succeeds', async () => {
-  const rds = happyWorld();
-  rds.mock
-    .on(RestoreDBClusterToPointInTimeCommand)
-    .rejectsOnce(awsError('Throttling', 'Rate exceeded'))
-    .rejectsOnce(awsError('Throttling', 'Rate exceeded'))
-    .resolves({ DBCluster: { DBClusterIdentifier: RESTORED } });
-  const report = await runRestore(rds.api, options(), createMemoryLogger());
-  assert.equal(report.status, 'success');
-  assert.equal(rds.mock.commandCalls(RestoreDBClusterToPointInTimeCommand).length, 3);
-  assert.equal(rds.sleeps.length, 2);
-  assert.ok(rds.sleeps[1]! >= 10 && rds.sleeps[0]! <= 10, `backoff grows: ${rds.sleeps}`);
-});
-
-test('throttling that does not stop becomes one line saying to wait and retry', async () => {
-  const rds = happyWorld();
-  rds.mock.on(RestoreDBClusterToPointInTimeCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
-  const report = await runRestore(rds.api, options(), createMemoryLogger());
-  assert.equal(report.status, 'error');
-  assert.equal(rds.mock.commandCalls(RestoreDBClusterToPointInTimeCommand).length, 6);
-  const msg = report.steps.at(-1)!.message!;
-  assert.match(msg, /kept throttling the request after several retries\. To fix this, wait a minute/);
-  assert.doesNotMatch(msg, /\n/);
-  assert.deepEqual(report.leftovers, [`nothing was created; the source cluster ${SOURCE} is unchanged`]);
-});
-
-test('access denied, not found and a refused restore time each become one clear line', async () => {
-  const denied = happyWorld();
-  denied.mock
-    .on(RestoreDBClusterToPointInTimeCommand)
-    .rejects(
-      awsError(
-        'AccessDenied',
-        `User: arn:aws:sts::123:assumed-role/etl is not authorized to perform: rds:RestoreDBClusterToPointInTime`,
-        403,
-      ),
+test('a run killed after any call resumes on the next run and ends with the same restore, nothing twice', async () => {
+  const clean = productionStandIn();
+  await runRestore(engine(clean), { cluster: SOURCE, target: TO, apply: true, acceptLoss: [] });
+  const total = clean.calls.length;
+  const expected = snapshotOf(clean);
+  // Every write, and every 25th call (polls inside the waits).
+  const points = clean.calls.map(([op], k) => (!op.startsWith('Describe') || k % 25 === 0 ? k : -1)).filter((k) => k >= 0);
+  assert.ok(points.length > 8);
+  for (const k of points) {
+    const rds = productionStandIn();
+    await assert.rejects(
+      runRestore(engine(rds, { killAfterCalls: k }), { cluster: SOURCE, target: TO, apply: true, acceptLoss: [] }),
+      Killed,
     );
-  const r1 = await runRestore(denied.api, options(), createMemoryLogger());
-  assert.match(
-    r1.steps.at(-1)!.message!,
-    /\(AccessDenied: User: .*\)\. To fix this, allow rds:RestoreDBClusterToPointInTime on cluster tokyobeta-prod-aurora-cluster-public in ap-northeast-1/,
-  );
-  assert.equal(denied.mock.commandCalls(RestoreDBClusterToPointInTimeCommand).length, 1, 'access denied is not retried');
-
-  const missing = mockedRds();
-  missing.mock.on(DescribeDBClustersCommand).rejects(awsError('DBClusterNotFoundFault', 'DBCluster nope not found.', 404));
-  await assert.rejects(
-    runRestore(missing.api, options({ cluster: 'nope' }), createMemoryLogger()),
-    /DescribeDBClusters on cluster nope in ap-northeast-1 failed \(DBClusterNotFoundFault: DBCluster nope not found\.\)\. To fix this, check the identifier and region \(rollback\.cluster/,
-  );
-
-  const window = happyWorld();
-  window.mock
-    .on(RestoreDBClusterToPointInTimeCommand)
-    .rejects(awsError('InvalidRestoreFault', 'The restore time is outside the restorable window'));
-  const r3 = await runRestore(window.api, options(), createMemoryLogger());
-  assert.match(r3.steps.at(-1)!.message!, /outside the cluster's restore window\. To fix this, run 'pipeline rollback status'/);
+    const r = await runRestore(engine(rds), { cluster: SOURCE, target: TO, apply: true, acceptLoss: [] });
+    assert.equal(r.outcome, 'success', `killed after call ${k} (${rds.calls[k]?.[0]}): ${renderRestore(r)}`);
+    assert.deepEqual(snapshotOf(rds), expected, `killed after call ${k}`);
+    assert.equal(rds.mutations().filter((op) => op === 'RestoreDBClusterToPointInTime').length, 1);
+  }
+  assert.ok(total > 50);
 });
 
-test('an access error while waiting stops the wait at once instead of timing out', async () => {
-  const rds = happyWorld();
-  rds.mock
-    .on(DescribeDBClustersCommand, { DBClusterIdentifier: RESTORED })
-    .rejects(awsError('AccessDenied', 'not authorized to perform: rds:DescribeDBClusters', 403));
-  const started = Date.now();
-  const report = await runRestore(rds.api, options({ maxWaitSeconds: 60 }), createMemoryLogger());
-  assert.ok(Date.now() - started < 5000);
-  assert.equal(report.status, 'error');
-  assert.match(report.steps.at(-1)!.message!, /DescribeDBClusters on cluster .*pitr.* failed \(AccessDenied/);
-  assert.equal(rds.mock.commandCalls(CreateDBInstanceCommand).length, 0);
-  assert.ok(report.cleanup[0]!.startsWith(`aws rds delete-db-cluster --db-cluster-identifier ${RESTORED}`));
+test('5xx, connection resets and throttling are retried; a reset after the restore got through adopts the cluster', async () => {
+  const rds = productionStandIn();
+  rds.faults.push(
+    { operation: 'RestoreDBClusterToPointInTime', kind: 'reset', times: 1, after: true },
+    { operation: 'DescribeDBClusters', kind: '5xx', times: 3 },
+    { operation: 'CreateDBInstance', kind: 'throttle', times: 2 },
+    { operation: 'DescribeDBInstances', kind: 'reset', times: 2 },
+  );
+  const ctx = engine(rds);
+  const r = await runRestore(ctx, { cluster: SOURCE, target: TO, apply: true, acceptLoss: [] });
+  assert.equal(r.outcome, 'success', renderRestore(r));
+  assert.equal([...rds.clusters.keys()].filter((id) => id.includes('pitr')).length, 1);
+  assert.equal(r.steps[0]!.status, 'reused', 'the retried restore call met its own cluster');
+
+  const down = productionStandIn();
+  down.faults.push({ operation: 'RestoreDBClusterToPointInTime', kind: '5xx', times: 50 });
+  const failed = await runRestore(engine(down), { cluster: SOURCE, target: TO, apply: true, acceptLoss: [] });
+  assert.equal(failed.outcome, 'error');
+  assert.match(failed.steps[0]!.message!, /^RestoreDBClusterToPointInTime on cluster .* failed \(InternalFailure/);
+  assert.match(renderRestore(failed), /The source tokyobeta-prod-aurora-cluster-public is unchanged/);
 });
 
-test('--cutover renames the source aside and the restored cluster to the original name', async () => {
-  const rds = happyWorld();
-  rds.mock.on(ModifyDBClusterCommand).resolves({});
-  rds.mock
-    .on(DescribeDBClustersCommand, { DBClusterIdentifier: OLD })
-    .resolves({ DBClusters: [{ DBClusterIdentifier: OLD, Status: 'available' }] });
-  rds.mock
-    .on(DescribeDBClustersCommand, { DBClusterIdentifier: SOURCE })
-    .resolvesOnce({ DBClusters: [sourceCluster()] })
-    .resolvesOnce({ DBClusters: [{ DBClusterIdentifier: SOURCE, Status: 'renaming' }] })
-    .resolves({
-      DBClusters: [{ DBClusterIdentifier: SOURCE, Status: 'available', Endpoint: `${SOURCE}.cluster-abc.${REGION}.rds.amazonaws.com` }],
-    });
-  const report = await runRestore(rds.api, options({ cutover: true }), createMemoryLogger());
-  assert.equal(report.status, 'success', JSON.stringify(report.steps, null, 1));
-  assert.deepEqual(
-    calls(rds)
-      .filter(([n]) => n === 'ModifyDBCluster')
-      .map(([, input]) => input),
-    [
-      { DBClusterIdentifier: SOURCE, NewDBClusterIdentifier: OLD, ApplyImmediately: true },
-      { DBClusterIdentifier: RESTORED, NewDBClusterIdentifier: SOURCE, ApplyImmediately: true },
-    ],
-  );
-  assert.equal(report.endpoint, `${SOURCE}.cluster-abc.${REGION}.rds.amazonaws.com`);
+test('the wait stops cleanly before the credentials expire, and the next run goes on', async () => {
+  const rds = productionStandIn();
+  const deadline = rds.clock.now() + 60 * 60_000;
+  const r = await runRestore(engine(rds, { budget: { deadline, reason: 'the AWS credentials expire' } }), {
+    cluster: SOURCE,
+    target: TO,
+    apply: true,
+    acceptLoss: [],
+  });
+  assert.equal(r.outcome, 'incomplete');
+  assert.ok(rds.clock.now() <= deadline);
+  assert.match(r.steps.at(-1)!.message!, /still 'creating' after .* run the same command again/);
+  const ctx = engine(rds);
+  const lines = ctx.lines;
+  const next = await runRestore(ctx, { cluster: SOURCE, target: TO, apply: true, acceptLoss: [] });
+  assert.equal(next.outcome, 'success');
   assert.ok(
-    calls(rds).every(([n]) => !/Delete/.test(n)),
-    'nothing is deleted',
+    lines.some((l) => /cluster .*: creating \(\d+m\d+s so far\)/.test(l)),
+    'a progress line every minute',
   );
+
+  const late = productionStandIn();
+  const tooLate = await runRestore(engine(late, { budget: { deadline: late.clock.now() + 10 * 60_000, reason: 'the job times out' } }), {
+    cluster: SOURCE,
+    target: TO,
+    apply: true,
+    acceptLoss: [],
+  });
+  assert.equal(tooLate.outcome, 'incomplete');
+  assert.match(tooLate.steps[0]!.message!, /not starting to restore the cluster/);
+  assert.deepEqual(late.mutations(), []);
 });
 
-test('--cutover is refused when the restored cluster is not available', async () => {
-  const rds = happyWorld();
-  rds.mock
-    .on(DescribeDBClustersCommand, { DBClusterIdentifier: RESTORED })
-    .resolvesOnce({ DBClusters: [{ DBClusterIdentifier: RESTORED, Status: 'available' }] })
-    .resolvesOnce({ DBClusters: [{ DBClusterIdentifier: RESTORED, Status: 'available', Endpoint: 'e' }] })
-    .resolves({
-      DBClusters: [
-        {
-          DBClusterIdentifier: RESTORED,
-          Status: 'backing-up',
-          DBClusterMembers: [{ DBInstanceIdentifier: RESTORED_WRITER, IsClusterWriter: true }],
-        },
-      ],
-    });
-  const report = await runRestore(rds.api, options({ cutover: true }), createMemoryLogger());
-  assert.equal(report.status, 'error');
-  assert.match(report.steps.at(-1)!.message!, /refusing the cutover: .* is 'backing-up', not available/);
-  assert.equal(rds.mock.commandCalls(ModifyDBClusterCommand).length, 0);
+test('the preflight stops on what cannot be carried unless --accept-loss names it; the dry run changes nothing', async () => {
+  const rds = productionStandIn();
+  rds.clusters.get(SOURCE)!.ActivityStreamStatus = 'started';
+  const refused = await runRestore(engine(rds), { cluster: SOURCE, target: TO, apply: true, acceptLoss: [] });
+  assert.equal(refused.outcome, 'refused');
+  assert.match(renderRestore(refused), /pass --accept-loss activity-stream/);
+  assert.deepEqual(rds.mutations(), []);
+  const dry = await runRestore(engine(rds), { cluster: SOURCE, target: TO, apply: false, acceptLoss: ['activity-stream'] });
+  assert.equal(dry.outcome, 'dry-run');
+  assert.match(renderRestore(dry), /Dry run: nothing was changed/);
+  assert.deepEqual(rds.mutations(), []);
+  const ok = await runRestore(engine(rds), { cluster: SOURCE, target: TO, apply: true, acceptLoss: ['activity-stream'] });
+  assert.equal(ok.outcome, 'success');
 });
 
-test('a cutover that fails after renaming the source says how to finish or undo it', async () => {
-  const rds = happyWorld();
-  rds.mock.on(ModifyDBClusterCommand, { DBClusterIdentifier: SOURCE }).resolves({});
-  rds.mock
-    .on(ModifyDBClusterCommand, { DBClusterIdentifier: RESTORED })
-    .rejects(awsError('InvalidDBClusterStateFault', 'DB cluster is not available'));
-  rds.mock
-    .on(DescribeDBClustersCommand, { DBClusterIdentifier: OLD })
-    .resolves({ DBClusters: [{ DBClusterIdentifier: OLD, Status: 'available' }] });
-  const report = await runRestore(rds.api, options({ cutover: true }), createMemoryLogger());
-  assert.equal(report.status, 'error');
-  assert.ok(report.leftovers[0]!.includes(`the source is now named ${OLD}`));
-  assert.deepEqual(report.cleanup, [
-    `to finish the cutover: aws rds modify-db-cluster --db-cluster-identifier ${RESTORED} --new-db-cluster-identifier ${SOURCE} --apply-immediately --region ${REGION}`,
-    `or to undo it: aws rds modify-db-cluster --db-cluster-identifier ${OLD} --new-db-cluster-identifier ${SOURCE} --apply-immediately --region ${REGION}`,
-  ]);
-});
-
-test('long source names are shortened so the restored names fit the 63-character limit', async () => {
-  const long = 'a'.repeat(60);
-  const rds = mockedRds();
-  rds.mock.on(DescribeDBClustersCommand).resolves({ DBClusters: [sourceCluster({ DBClusterIdentifier: long })] });
-  rds.mock.on(DescribeDBInstancesCommand).resolves({ DBInstances: [writerInstance()] });
-  const report = await runRestore(rds.api, options({ cluster: long, apply: false, cutover: true }), createMemoryLogger());
-  assert.ok(report.plan.restoredWriter.length <= 63, report.plan.restoredWriter);
-  assert.ok(report.plan.cutover!.oldName.length <= 63);
-  assert.match(report.plan.restoredCluster, /^a+-pitr-202602051052$/);
-});
-
-test('a Serverless v2 source passes its capacity range, so the restored writer can be db.serverless', async () => {
-  const rds = mockedRds();
-  rds.mock
-    .on(DescribeDBClustersCommand)
-    .resolves({ DBClusters: [sourceCluster({ ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 8 } })] });
-  rds.mock.on(DescribeDBInstancesCommand).resolves({ DBInstances: [writerInstance({ DBInstanceClass: 'db.serverless' })] });
-  const report = await runRestore(rds.api, options({ apply: false }), createMemoryLogger());
-  assert.deepEqual(report.plan.restore.ServerlessV2ScalingConfiguration, { MinCapacity: 0.5, MaxCapacity: 8 });
-  assert.equal(report.plan.createWriter.DBInstanceClass, 'db.serverless');
+test('the stand-in refuses what RDS refuses', async () => {
+  const rds = productionStandIn();
+  const base = { DBClusterIdentifier: 'x-1', SourceDBClusterIdentifier: SOURCE };
+  const code = (p: Promise<unknown>) =>
+    p.then(
+      () => 'ok',
+      (e: Error) => e.name,
+    );
+  assert.equal(
+    await code(rds.restoreClusterToPointInTime({ ...base, RestoreToTime: BAD_PUBLISH, UseLatestRestorableTime: true })),
+    'InvalidParameterCombination',
+  );
+  assert.equal(await code(rds.restoreClusterToPointInTime({ ...base })), 'InvalidParameterCombination');
+  assert.equal(
+    await code(rds.restoreClusterToPointInTime({ ...base, RestoreType: 'copy-on-write', RestoreToTime: BAD_PUBLISH })),
+    'InvalidParameterCombination',
+  );
+  assert.equal(
+    await code(rds.restoreClusterToPointInTime({ ...base, DBClusterIdentifier: '1bad--name-', RestoreToTime: BAD_PUBLISH })),
+    'InvalidParameterValue',
+  );
+  assert.equal(
+    await code(rds.restoreClusterToPointInTime({ ...base, RestoreToTime: new Date('2026-01-01T00:00:00Z') })),
+    'InvalidRestoreFault',
+  );
+  assert.equal(
+    await code(rds.restoreClusterToPointInTime({ ...base, DBClusterIdentifier: SOURCE, RestoreToTime: BAD_PUBLISH })),
+    'DBClusterAlreadyExistsFault',
+  );
+  assert.equal(await code(rds.restoreClusterToPointInTime({ ...base, RestoreToTime: BAD_PUBLISH })), 'ok');
+  assert.equal(
+    await code(
+      rds.createInstance({
+        DBInstanceIdentifier: 'x-1-w',
+        DBClusterIdentifier: 'x-1',
+        DBInstanceClass: 'db.r6g.large',
+        Engine: 'aurora-mysql',
+      }),
+    ),
+    'InvalidDBClusterStateFault',
+  );
+  rds.clock.t += 3 * 3600_000;
+  assert.equal(await code(rds.modifyCluster({ DBClusterIdentifier: 'x-1', BacktrackWindow: 3600 })), 'InvalidParameterCombination');
+  assert.equal(await code(rds.deleteCluster(SOURCE)), 'InvalidParameterCombination');
 });

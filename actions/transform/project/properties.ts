@@ -4,11 +4,10 @@
  * declared it. Reading collects every problem; it does not stop at the first.
  * https://docs.getdbt.com/reference/model-properties
  */
-import { readFileSync } from 'node:fs';
 import type { Location, Problem } from '../../platform/errors.ts';
 import { ConfigError } from '../../platform/errors.ts';
 import { parseYaml, type YamlSource } from '../../platform/yaml-source.ts';
-import type { ProjectFile } from './files.ts';
+import type { TextFile } from './project-files.ts';
 import type { RawConfig } from './config-tree.ts';
 import type { SourceFreshness } from './types.ts';
 
@@ -80,12 +79,16 @@ const IGNORED_TOP_KEYS = [
   'unit_tests',
 ];
 
-export function readProperties(files: readonly ProjectFile[], problems: Problem[]): Properties {
+/** Parses the property files read (pure: project-files.ts did the I/O). */
+/** dbt sections this engine reads but does not use: each is a warning naming the file, never silence. */
+const UNUSED_SECTIONS = ['metrics', 'semantic_models', 'saved_queries', 'unit_tests', 'snapshots', 'exposures', 'analyses', 'groups'];
+
+export function parseProperties(files: readonly TextFile[], problems: Problem[], warnings: Problem[] = []): Properties {
   const out: Properties = { models: [], seeds: [], sources: [] };
   for (const f of files) {
     let src: YamlSource;
     try {
-      src = parseYaml(readFileSync(f.file, 'utf8'), f.original_file_path);
+      src = parseYaml(f.text, f.original_file_path);
     } catch (err) {
       if (err instanceof ConfigError) {
         problems.push(...err.problems);
@@ -94,6 +97,16 @@ export function readProperties(files: readonly ProjectFile[], problems: Problem[
       throw err;
     }
     parsePropertyFile(src, f.original_file_path, out, problems);
+    const top = src.value;
+    if (top && typeof top === 'object' && !Array.isArray(top)) {
+      const unused = Object.keys(top).filter((k) => UNUSED_SECTIONS.includes(k));
+      if (unused.length > 0) {
+        warnings.push({
+          message: `${unused.join(', ')}: read, but not used by this engine (nothing is built or checked from ${unused.length === 1 ? 'it' : 'them'}).`,
+          location: src.locate([unused[0]!]),
+        });
+      }
+    }
   }
   return out;
 }

@@ -10,6 +10,7 @@ import {
 } from '../../../actions/cleanup/archive-store.ts';
 import { createClassifier } from '../../../actions/cleanup/classify.ts';
 import { planCleanup, runCleanup, type CleanupReport } from '../../../actions/cleanup/cleanup.ts';
+import { readInvestigatedInventory } from '../../../actions/cleanup/evidence.ts';
 import { renderCleanup } from '../../../actions/cleanup/render-cleanup.ts';
 import { describeDb } from '../../../actions/platform/db.ts';
 import { UsageError } from '../../../actions/platform/errors.ts';
@@ -53,7 +54,11 @@ async function runCleanupCommand(ctx: CliContext, o: CleanupCliOptions): Promise
     let report: CleanupReport | undefined;
     const code = async () => {
       report = await work();
-      ctx.print(renderCleanup(report, describeTarget(target)));
+      // The evidence on what cleanup keeps as unknown; a prefixed run (a pull-request check, a
+      // test) looks only at its own prefix's schemas. `inventory` shows every schema.
+      const unknown = new Set(report.kept.unknown.filter((n) => n.startsWith(ctx.schemaPrefix)));
+      const investigated = unknown.size ? await readInvestigatedInventory(db, classifier, { only: (n) => unknown.has(n) }) : [];
+      ctx.print(renderCleanup(report, describeTarget(target), investigated));
       return report.status === 'error' ? 1 : 0;
     };
     // Dropping holds the warehouse's run lock, so no pipeline run is building while schemas go;

@@ -134,12 +134,17 @@ async function runDailyCommand(ctx: CliContext, o: ParsedOptions, state: RunStat
           threads: options.threads,
           fullRefresh: options.fullRefresh,
           targetDir: ctx.targetDir,
+          runId: lock.runId,
           onCompiled: compiledWriter(ctx, project),
           beforeSwap: async () => {
             await lock.assertHeld();
             await pauseHook(ctx, PAUSE_BEFORE_PUBLISH_ENV, 'about to publish')?.();
           },
-          afterSwap: pauseHook(ctx, PAUSE_AFTER_PUBLISH_ENV, 'published, hashes not yet recorded'),
+          afterSwap: async () => {
+            // The warehouse changed now: rollback status offers just before this as a restore point.
+            await lock.markPublished();
+            await pauseHook(ctx, PAUSE_AFTER_PUBLISH_ENV, 'published, hashes not yet recorded')?.();
+          },
         });
       } catch (err) {
         if (err instanceof ConfigError) {

@@ -2,7 +2,7 @@
  * Every command of the CLI contract (DESIGN.md), in the order `--help` lists them. Only names
  * and summaries are here: a command's module (and what it imports: the database driver, the AWS
  * SDK, the engine) is imported when that command runs or its help is asked for, so `--help` and
- * `<command> --help` start fast (README: "CLI start-up").
+ * `<command> --help` start fast (README: "Start-up").
  */
 import type { CommandSpec } from '../command.ts';
 
@@ -16,6 +16,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'load',
     summary: 'Stream a mysqldump (file or S3, plain or gzip) into the staging schema, in parallel, then swap it in atomically.',
     load: async () => (await import('./load.ts')).loadCommand,
+  },
+  {
+    name: 'deps',
+    summary: 'Install the packages of packages.yml / dependencies.yml into dbt_packages/ (as dbt deps).',
+    load: async () => (await import('./deps.ts')).depsCommand,
   },
   {
     name: 'seed',
@@ -54,7 +59,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'inventory',
-    summary: 'List every schema on the server: tables, views, rows, bytes, last update, and its class (active, legacy, unknown, system).',
+    summary:
+      'List every schema on the server: tables, views, rows, bytes, last update, and its class (active, legacy, unknown, system); for legacy and unknown ones, the evidence of what they are and a verdict.',
     load: async () => (await import('./inventory.ts')).inventoryCommand,
   },
   {
@@ -64,12 +70,17 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'rollback',
-    summary: 'Aurora point-in-time rollback: show the restore window, or restore to a new cluster (dry run unless --apply).',
+    summary: 'Aurora point-in-time rollback: status, restore into a new cluster, cut over by renaming, or abort (dry runs unless --apply).',
     load: async () => (await import('./rollback.ts')).rollbackCommand,
   },
   {
     name: 'report',
     summary: "Render the last run's results (target/run_results.json) as Markdown or JSON.",
     load: async () => (await import('./report.ts')).reportCommand,
+  },
+  {
+    name: 'docs',
+    summary: 'Generate target/catalog.json and the documentation site target/docs/index.html.',
+    load: async () => (await import('./docs.ts')).docsCommand,
   },
 ];

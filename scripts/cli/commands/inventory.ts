@@ -1,6 +1,6 @@
 import type { CommandDef } from '../command.ts';
 import { createClassifier } from '../../../actions/cleanup/classify.ts';
-import { readInventory } from '../../../actions/cleanup/inventory.ts';
+import { readInvestigatedInventory } from '../../../actions/cleanup/evidence.ts';
 import { renderInventoryJson, renderInventoryMarkdown } from '../../../actions/cleanup/render-inventory.ts';
 import type { ParsedOptions } from '../command.ts';
 import { parseChoice } from '../values.ts';
@@ -25,7 +25,7 @@ export const inventoryCommand: CommandDef = {
         `cleanup.legacy lists ${name}, which the pipeline uses (or the server owns): it is treated as ${name.startsWith(ctx.schemaPrefix) ? 'active' : 'system'} and never dropped`,
       );
     }
-    const items = await readInventory(await ctx.db(), classifier, { exactRowLimit: EXACT_ROW_LIMIT });
+    const items = await readInvestigatedInventory(await ctx.db(), classifier, { exactRowLimit: EXACT_ROW_LIMIT });
     ctx.print(o.format === 'json' ? renderInventoryJson(items) : renderInventoryMarkdown(items, EXACT_ROW_LIMIT));
     return 0;
   },

@@ -13,7 +13,30 @@ import type { ParsedOptions } from '../command.ts';
 import type { CliContext } from '../../../actions/platform/run-context.ts';
 import { createS3Client } from '../aws-clients.ts';
 import { checkLoadTarget, foreignTablesError, tablesNotLoaded } from '../../../actions/load/load-target.ts';
-import { readLoadOptions } from './load.ts';
+import { parseDate, parseInteger } from '../values.ts';
+
+export interface LoadOptions {
+  dump?: string;
+  date?: string;
+  schema?: string;
+  threads?: number;
+  withRoutines: boolean;
+  parseOnly: boolean;
+  /** With --schema: load even into a schema holding tables this loader did not put there. */
+  replaceExisting: boolean;
+}
+
+export function readLoadOptions(o: ParsedOptions): LoadOptions {
+  return Object.freeze({
+    dump: o.dump as string | undefined,
+    date: o.date === undefined ? undefined : parseDate('date', o.date as string),
+    schema: o.schema as string | undefined,
+    threads: o.threads === undefined ? undefined : parseInteger('threads', o.threads as string, 1, 64),
+    withRoutines: o['with-routines'] === true,
+    parseOnly: o['parse-only'] === true,
+    replaceExisting: o['replace-existing'] === true,
+  });
+}
 
 function tableSummary(r: LoadResult): string {
   const rows = r.tables.map((t) => [t.table, t.status, String(t.rows), formatBytes(t.bytes), t.seconds.toFixed(1)]);

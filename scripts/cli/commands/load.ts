@@ -2,31 +2,7 @@
  * The `load` command's definition: its options and help. What it runs is in load-run.ts, imported
  * when it runs, so `load --help` starts fast.
  */
-import type { CommandDef, ParsedOptions } from '../command.ts';
-import { parseDate, parseInteger } from '../values.ts';
-
-export interface LoadOptions {
-  dump?: string;
-  date?: string;
-  schema?: string;
-  threads?: number;
-  withRoutines: boolean;
-  parseOnly: boolean;
-  /** With --schema: load even into a schema holding tables this loader did not put there. */
-  replaceExisting: boolean;
-}
-
-export function readLoadOptions(o: ParsedOptions): LoadOptions {
-  return Object.freeze({
-    dump: o.dump as string | undefined,
-    date: o.date === undefined ? undefined : parseDate('date', o.date as string),
-    schema: o.schema as string | undefined,
-    threads: o.threads === undefined ? undefined : parseInteger('threads', o.threads as string, 1, 64),
-    withRoutines: o['with-routines'] === true,
-    parseOnly: o['parse-only'] === true,
-    replaceExisting: o['replace-existing'] === true,
-  });
-}
+import type { CommandDef } from '../command.ts';
 
 export const loadCommand: CommandDef = {
   name: 'load',
