@@ -164,7 +164,7 @@ async function benchShape(db: Db, shape: string): Promise<void> {
       `  speed-up vs the plain client: ${(plainSeconds / oursSeconds).toFixed(2)}x; ceiling ${(plainSeconds / ceiling.seconds).toFixed(2)}x`,
     );
     console.log(
-      `  biggest table ${big.table} (${(big.bytes / 1e6).toFixed(0)} MB): ${big.seconds.toFixed(1)} s in our load, ${ceiling.biggest.seconds.toFixed(1)} s as one LOAD DATA (${(big.seconds / ceiling.biggest.seconds).toFixed(2)}x)`,
+      `  biggest table ${big.table} (${(big.bytes / 1e6).toFixed(0)} MB): its statements ran ${big.serverSeconds!.toFixed(1)} s in our load (${big.seconds.toFixed(1)} s from its CREATE to its end), ${ceiling.biggest.seconds.toFixed(1)} s as one LOAD DATA of a ready file (${(big.serverSeconds! / ceiling.biggest.seconds).toFixed(2)}x)`,
     );
     if (ceiling.skippedRows) console.log(`  (the ceiling leaves out ${ceiling.skippedRows} rows LOAD DATA cannot read as they are)`);
     if (insertSeconds !== undefined) console.log(`  LOAD DATA vs INSERTs: ${(insertSeconds / oursSeconds).toFixed(2)}x`);

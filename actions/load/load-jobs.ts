@@ -60,6 +60,8 @@ export interface TableState {
   finished?: number;
   /** Bytes of rows in one LOAD DATA at most (server-probe.ts loadChunkBytes). */
   chunkBytes: number;
+  /** Seconds its statements ran on the server (not waiting in the queue). */
+  serverSeconds: number;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -109,7 +111,8 @@ export class JobSender {
     // Read into a reused buffer, the statement's bytes are kept by offset, or copied.
     if (this.dumpFile !== undefined && job.dumpOffset === undefined && typeof job.sql !== 'string')
       job = { ...job, sql: Buffer.from(job.sql) };
-    const { done } = await this.pool.submit({ ...job, session: job.session ?? this.session(), after });
+    const timed = (s: number) => void (t.serverSeconds += s);
+    const { done } = await this.pool.submit({ ...job, session: job.session ?? this.session(), after, timed });
     t.tail = Promise.all([t.tail, done]).then(
       () => void (t.finished = Date.now()),
       () => {},

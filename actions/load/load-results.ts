@@ -23,6 +23,7 @@ export function tableResults(
       rows: isUnchanged ? previous.get(name)!.rows : t.rows,
       bytes: t.bytes,
       seconds: isUnchanged ? 0 : round(((t.finished ?? Date.now()) - t.started) / 1000),
+      ...(isUnchanged ? {} : { serverSeconds: round(t.serverSeconds) }),
       status: isUnchanged ? 'unchanged' : 'loaded',
       hash: hashes.get(name),
     });

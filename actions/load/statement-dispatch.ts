@@ -142,6 +142,7 @@ export class StatementDispatch {
       tail: Promise.resolve(),
       firstLine: stmt.line,
       keys: split.keys,
+      serverSeconds: 0,
       chunkBytes: this.c.chunkBytes(/\bAUTO_INCREMENT\b/i.test(sql)),
     };
     const s = sender.session();

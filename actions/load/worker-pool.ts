@@ -38,6 +38,8 @@ export interface Job {
   offset: number;
   line: number;
   what: string;
+  /** Told how long the statement ran (seconds, retries included), once it succeeded. */
+  timed?: (seconds: number) => void;
 }
 
 /**
@@ -286,7 +288,9 @@ export class WorkerPool {
           await w.session.exec(job.session.sql);
           w.version = job.session.version;
         }
+        const ran = Date.now();
         await this.execWithRetry(w, job, item.parts);
+        job.timed?.((Date.now() - ran) / 1000);
         item.resolve();
       } catch (err) {
         const failure = err instanceof PipelineError ? err : describeFailure(err, job, this.o.schema);
