@@ -21,7 +21,7 @@ import { decideSpooled, type PreviousLoad, replaySpooled } from './unchanged-tab
 import { checkDeferredValues } from './value-checks.ts';
 
 /** Part of every content hash: a loader change that alters what is loaded bumps it (reloads all). */
-export const LOADER_HASH_VERSION = 'load-v8';
+export const LOADER_HASH_VERSION = 'load-v9';
 
 export interface DispatchContext {
   classifier: StatementClassifier;
@@ -134,7 +134,9 @@ export class StatementDispatch {
     const t: TableState = {
       name,
       raw,
-      hash: createHash('sha256'),
+      // SHA-512/256: as strong as SHA-256 with the same 64-hex digest, and 1.6x faster on 64-bit
+      // CPUs (595 against 376 MB/s here): the unchanged reload of a 258 MB dump hashes every byte.
+      hash: createHash('sha512-256'),
       rows: 0,
       bytes: stmt.sql.length,
       started: Date.now(),

@@ -47,7 +47,7 @@ export interface LoadTableResult {
   serverSeconds?: number;
   status: 'loaded' | 'unchanged' | 'dropped' | 'error';
   message?: string;
-  /** sha256 of the table's statements in the dump (what decides "unchanged" next time). */
+  /** SHA-512/256 of the table's statements in the dump (what decides "unchanged" next time). */
   hash?: string;
 }
 
