@@ -19,14 +19,14 @@ import { DigestStream } from './digest-stream.ts';
 
 export class ArchiveFormatError extends Error {}
 
-const enum S {
-  Normal,
-  SQuote,
-  DQuote,
-  Backtick,
-  LineComment,
-  BlockComment,
-}
+/** The scanner's states (constants, not an enum: the code stays erasable TypeScript). */
+const S_Normal = 0;
+const S_SQuote = 1;
+const S_DQuote = 2;
+const S_Backtick = 3;
+const S_LineComment = 4;
+const S_BlockComment = 5;
+type S = number;
 
 const QUOTE = 0x27;
 const DQUOTE = 0x22;
@@ -51,7 +51,7 @@ export interface ScannedStatement {
  * archive needs is kept of each statement; see {@link ScannedStatement}.
  */
 export class StatementScanner {
-  private state = S.Normal;
+  private state = S_Normal;
   /** A backslash ended the last chunk inside a string: the next byte is escaped. */
   private escaped = false;
   /** The last byte seen in Normal or BlockComment state, for the two-byte tokens `--`, `/*`, `* /`. */
@@ -62,7 +62,10 @@ export class StatementScanner {
   private headLength = 0;
   private parens = 0;
 
-  constructor(private readonly onStatement: (s: ScannedStatement) => void) {}
+  private readonly onStatement: (s: ScannedStatement) => void;
+  constructor(onStatement: (s: ScannedStatement) => void) {
+    this.onStatement = onStatement;
+  }
 
   feed(b: Buffer): void {
     const n = b.length;
@@ -77,14 +80,14 @@ export class StatementScanner {
     while (i < n) {
       const c = b[i]!;
       switch (state) {
-        case S.Normal:
+        case S_Normal:
           if (this.dashes) {
             this.dashes = false;
             if (c <= 0x20) {
               // `--` and a space: a comment to the line's end (which may be this very byte).
               // Take back the first `-`, kept as text.
               this.unkeep();
-              if (c !== 0x0a) state = S.LineComment;
+              if (c !== 0x0a) state = S_LineComment;
               break;
             }
             this.keep(DASH);
@@ -94,7 +97,7 @@ export class StatementScanner {
             this.prev = 0;
           } else if (c === STAR && this.prev === SLASH) {
             this.unkeep();
-            state = S.BlockComment;
+            state = S_BlockComment;
             this.prev = 0;
           } else if (c === SEMI) {
             this.parens = parens;
@@ -102,18 +105,18 @@ export class StatementScanner {
             parens = 0;
             this.prev = 0;
           } else {
-            if (c === QUOTE) state = S.SQuote;
+            if (c === QUOTE) state = S_SQuote;
             else if (c === PAREN) parens++;
-            else if (c === DQUOTE) state = S.DQuote;
-            else if (c === BACKTICK) state = S.Backtick;
+            else if (c === DQUOTE) state = S_DQuote;
+            else if (c === BACKTICK) state = S_Backtick;
             this.keep(c);
             this.prev = c;
           }
           break;
-        case S.SQuote:
-        case S.DQuote: {
+        case S_SQuote:
+        case S_DQuote: {
           // The hot loop: string contents, copied into the head only while it has room.
-          const close = state === S.SQuote ? QUOTE : DQUOTE;
+          const close = state === S_SQuote ? QUOTE : DQUOTE;
           const start = i;
           while (i < n) {
             const d = b[i]!;
@@ -127,24 +130,24 @@ export class StatementScanner {
             i = n;
             continue;
           }
-          state = S.Normal;
+          state = S_Normal;
           this.prev = 0;
           break;
         }
-        case S.Backtick:
+        case S_Backtick:
           this.keep(c);
-          if (c === BACKTICK) state = S.Normal;
+          if (c === BACKTICK) state = S_Normal;
           this.prev = 0;
           break;
-        case S.LineComment:
+        case S_LineComment:
           if (c === 0x0a) {
-            state = S.Normal;
+            state = S_Normal;
             this.prev = 0;
           }
           break;
-        case S.BlockComment:
+        case S_BlockComment:
           if (c === SLASH && this.prev === STAR) {
-            state = S.Normal;
+            state = S_Normal;
             this.prev = 0;
           } else this.prev = c;
           break;
@@ -157,7 +160,7 @@ export class StatementScanner {
 
   /** Call at the end of the text: throws if it ends inside a string or a statement. */
   finish(): void {
-    if (this.state === S.SQuote || this.state === S.DQuote || this.state === S.Backtick) {
+    if (this.state === S_SQuote || this.state === S_DQuote || this.state === S_Backtick) {
       throw new ArchiveFormatError('the archive ends inside a quoted string: it is truncated');
     }
     if (this.head.subarray(0, this.headLength).toString('latin1').trim()) {

@@ -215,12 +215,16 @@ type Page = Array<Array<Buffer | null>>;
  */
 class ReadAhead {
   private readonly readers = new Map<number, TableReader>();
-  constructor(
-    private readonly pool: Db,
-    private readonly schema: string,
-    private readonly units: Unit[],
-    private readonly o: ArchiveWriteOptions & { parallel: number },
-  ) {}
+  private readonly pool: Db;
+  private readonly schema: string;
+  private readonly units: Unit[];
+  private readonly o: ArchiveWriteOptions & { parallel: number };
+  constructor(pool: Db, schema: string, units: Unit[], o: ArchiveWriteOptions & { parallel: number }) {
+    this.pool = pool;
+    this.schema = schema;
+    this.units = units;
+    this.o = o;
+  }
 
   /** The next page of part `i`, or undefined when it has no more. */
   async next(i: number): Promise<Page | undefined> {

@@ -2,10 +2,13 @@
  * `daily`: the scheduled job. Load the dump into the staging shadow (the loader's own swap
  * deferred), build every layer in shadow schemas reading that staging, test there, and publish
  * staging, seeds, silver and gold in ONE RENAME TABLE — only when nothing failed. The caller
- * writes the results (target/run_results.json) in every case.
+ * writes the results (target/run_results.json) in every case: a stage that fails with an
+ * operational error (the dump, the database, a failing test) gives a failed result, not an
+ * exception, so the stages that ran and their timings are in the results too.
  */
 import type { Db } from '../platform/db.ts';
-import { errorMessage } from '../platform/errors.ts';
+import { explainDbFailure } from '../platform/db-errors.ts';
+import { ConfigError, errorMessage, PipelineError } from '../platform/errors.ts';
 import type { Logger } from '../platform/log.ts';
 import type { Project, TestNode } from '../transform/project/types.ts';
 import type { LoadResult, NodeResult, PublishResult, StageResult, TableCount } from '../platform/run-results.ts';
@@ -14,6 +17,7 @@ import type { Schemas } from '../platform/schemas.ts';
 import type { DumpSource } from '../load/dump-source.ts';
 import { loadDump } from '../load/load-dump.ts';
 import { recordLoadHashes } from '../platform/load-hashes.ts';
+import type { SwapPlan } from '../platform/shadow-swap.ts';
 import { recordRunHistory } from '../platform/run-history.ts';
 import { planRun, runBuild, runLayers } from './build-run.ts';
 import { cleanLeftovers, notPublished } from '../publish/publish.ts';
@@ -77,16 +81,15 @@ export async function runDaily(o: DailyOptions): Promise<DailyResult> {
   const layers = runLayers(project, schemas, plan.build, true);
   // Leftovers of an earlier run (a failed run's shadow kept for inspection, a killed run's
   // old schemas) go first, staging's included: the load below fills a fresh shadow.
-  const cleaned = await cleanLeftovers(db, layers);
-  if (cleaned.length > 0) log.info(`removed leftovers of an earlier run: ${cleaned.join(', ')}`);
-
   let outcome;
   try {
     outcome = await timed(
       stages,
       'load',
-      () =>
-        log.stage(`load ${o.source.name} into the shadow of ${schemas.staging}`, () =>
+      async () => {
+        const cleaned = await cleanLeftovers(db, layers);
+        if (cleaned.length > 0) log.info(`removed leftovers of an earlier run: ${cleaned.join(', ')}`);
+        return log.stage(`load ${o.source.name} into the shadow of ${schemas.staging}`, () =>
           loadDump(
             db,
             {
@@ -101,11 +104,12 @@ export async function runDaily(o: DailyOptions): Promise<DailyResult> {
             },
             log,
           ),
-        ),
+        );
+      },
       () => 'success',
     );
   } catch (err) {
-    const message = errorMessage(err);
+    const message = operational(err);
     log.error(message);
     return {
       stages,
@@ -122,13 +126,53 @@ export async function runDaily(o: DailyOptions): Promise<DailyResult> {
         published: false,
         error: message,
       } as LoadResult,
-      publish: await notPublished(db, layers, `the load failed: ${message}`),
+      publish: await notPublishedSafely(db, layers, `the ${stages.at(-1)?.name ?? 'load'} failed: ${message}`),
       tables: [],
       failed: true,
     };
   }
   const { plan: swap, ...load } = outcome;
+  try {
+    return await buildAndPublish(o, stages, swap, load, outcome.tables);
+  } catch (err) {
+    const message = operational(err);
+    log.error(message);
+    return {
+      stages,
+      load: { ...load, published: false },
+      results: [],
+      publish: await notPublishedSafely(db, layers, `the ${stages.at(-1)?.name ?? 'build'} failed: ${message}`),
+      tables: [],
+      failed: true,
+    };
+  }
+}
 
+/** An operational error's message; a project error or a bug is thrown on (the caller reports those). */
+function operational(err: unknown): string {
+  if (err instanceof ConfigError) throw err;
+  const known = err instanceof PipelineError ? err : explainDbFailure(err);
+  if (!known) throw err;
+  return errorMessage(known);
+}
+
+/** Why nothing was published, and which shadow schemas are kept; the database may be what failed. */
+async function notPublishedSafely(db: Db, layers: Parameters<typeof notPublished>[1], reason: string): Promise<PublishResult> {
+  try {
+    return await notPublished(db, layers, reason);
+  } catch {
+    return { published: false, tables: 0, reason: `${reason}. Nothing was published.` };
+  }
+}
+
+async function buildAndPublish(
+  o: DailyOptions,
+  stages: StageResult[],
+  swap: SwapPlan,
+  load: LoadResult,
+  loaded: LoadResult['tables'],
+): Promise<DailyResult> {
+  const { project, db, schemas, log } = o;
   const run = await timed(
     stages,
     o.dryRun ? 'build (dry run)' : 'build and publish',
@@ -151,10 +195,10 @@ export async function runDaily(o: DailyOptions): Promise<DailyResult> {
   );
   const publish = run.publish!;
   // Before the hashes move on: the previous counts are the last published load's.
-  const staging = await stagingCounts(db, schemas.meta, schemas.staging, outcome.tables);
+  const staging = await stagingCounts(db, schemas.meta, schemas.staging, loaded);
   if (publish.published) {
     // What is published now is described by these hashes (the next load skips unchanged tables).
-    await recordLoadHashes(db, schemas.meta, schemas.staging, outcome.tables);
+    await recordLoadHashes(db, schemas.meta, schemas.staging, loaded);
   }
   if (o.runId) {
     const history = { results: run.results, tables: publish.published ? [...staging, ...run.tables] : [] };

@@ -8,7 +8,8 @@
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { classifyAwsError, describeAwsError, isRetryable } from '../platform/aws-errors.ts';
 import { PipelineError, UsageError } from '../platform/errors.ts';
 
 export interface DumpSource {
@@ -36,10 +37,23 @@ export interface ResolveOptions {
   log?: (message: string) => void;
 }
 
+/** A dump a prefix listing may pick: `gghouse_YYYYMMDD.sql` or `.sql.gz`, nothing else. */
 const DUMP_NAME = /(?:^|\/)gghouse_(\d{8})\.sql(?:\.gz)?$/;
+/** The date of a dump's name: `gghouse_YYYYMMDD` at the start of the file name, whatever follows. */
+const DATED_NAME = /(?:^|\/)gghouse_(\d{4})(\d{2})(\d{2})(?!\d)[^/]*$/;
 
+/** YYYYMMDD from a name starting `gghouse_YYYYMMDD` (`gghouse_20260205_trunc.sql.gz` too), if a real date. */
 export function dateOfName(name: string): string | undefined {
-  return DUMP_NAME.exec(name)?.[1];
+  const m = DATED_NAME.exec(name);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
+  return `${m[1]}${m[2]}${m[3]}`;
+}
+
+function dumpDateOfKey(key: string): string | undefined {
+  return DUMP_NAME.test(key) ? dateOfName(key) : undefined;
 }
 
 export async function resolveDumpSource(spec: string, o: ResolveOptions = {}): Promise<DumpSource> {
@@ -74,6 +88,8 @@ export async function resolveDumpSource(spec: string, o: ResolveOptions = {}): P
 
 /** Lists every object under the prefix (paged: 1,000 keys a page) and picks the dump to load. */
 async function newestUnder(client: S3Client, bucket: string, prefix: string, date?: string): Promise<{ key: string; size?: number }> {
+  // The SDK is imported when an S3 dump is read, not when the loader is (a local load never needs it).
+  const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
   let token: string | undefined;
   let best: { key: string; size?: number; date: string } | undefined;
   let seen = 0;
@@ -82,13 +98,11 @@ async function newestUnder(client: S3Client, bucket: string, prefix: string, dat
     try {
       page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
     } catch (err) {
-      throw new PipelineError(
-        `cannot list s3://${bucket}/${prefix}: ${(err as Error).message}. To fix this, check the bucket name and the credentials' s3:ListBucket permission.`,
-      );
+      throw describeAwsError(err, 's3:ListBucket', `s3://${bucket}/${prefix}`);
     }
     for (const obj of page.Contents ?? []) {
       seen++;
-      const d = obj.Key ? dateOfName(obj.Key) : undefined;
+      const d = obj.Key ? dumpDateOfKey(obj.Key) : undefined;
       if (!d || (date !== undefined && d !== date)) continue;
       // Same date twice (.sql and .sql.gz): prefer the later key name for a stable choice.
       if (!best || d > best.date || (d === best.date && obj.Key! > best.key)) best = { key: obj.Key!, size: obj.Size, date: d };
@@ -110,6 +124,7 @@ async function* s3Bytes(client: S3Client, bucket: string, key: string, name: str
   let offset = 0;
   let total: number | undefined;
   let etag: string | undefined;
+  const { GetObjectCommand } = await import('@aws-sdk/client-s3');
   for (let attempt = 0; ; attempt++) {
     try {
       const res = await client.send(
@@ -130,21 +145,25 @@ async function* s3Bytes(client: S3Client, bucket: string, key: string, name: str
         throw Object.assign(new Error(`connection closed after ${offset} of ${total} bytes`), { retriable: true });
       return;
     } catch (err) {
-      const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; message?: string };
-      const status = e.$metadata?.httpStatusCode;
-      if (e.name === 'NoSuchKey' || status === 404) {
+      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      const kind = classifyAwsError(err);
+      if (kind === 'not-found' || status === 404) {
         throw new PipelineError(`the dump ${name} does not exist. To fix this, check the bucket and key (or pass a prefix ending in '/').`);
       }
       if (status === 412)
         throw new PipelineError(
           `the dump ${name} was replaced while it was being read (its ETag changed). To fix this, run the load again.`,
         );
-      if ((status !== undefined && status < 500 && status !== 429) || attempt >= retries) {
-        throw new PipelineError(
-          `reading ${name} failed at byte ${offset}${attempt > 0 ? ` after ${attempt + 1} attempts` : ''}: ${e.message}. To fix this, check the network and the credentials, then run the load again.`,
-        );
+      // Worth another try: throttling, a 5xx, or the network breaking (no HTTP answer at all). Never
+      // missing or refused credentials, nor any other answer of S3: those fail at once.
+      const transient = isRetryable(err) || (status === undefined && kind === 'other');
+      if (!transient || attempt >= retries) {
+        const e = describeAwsError(err, 's3:GetObject', name);
+        const tries = attempt > 0 ? ` after ${attempt + 1} attempts` : '';
+        throw new PipelineError(`reading ${name} failed at byte ${offset}${tries}: ${e.message}`, { cause: err });
       }
-      o.log?.(`reading ${name} broke at byte ${offset} (${e.message}); resuming (attempt ${attempt + 2} of ${retries + 1})`);
+      const message = (err as Error).message;
+      o.log?.(`reading ${name} broke at byte ${offset} (${message}); resuming (attempt ${attempt + 2} of ${retries + 1})`);
       await new Promise((r) => setTimeout(r, backoff(attempt)));
     }
   }

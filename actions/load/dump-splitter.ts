@@ -15,7 +15,7 @@
  * only a few bytes of look-ahead are carried between chunks.
  */
 
-import { ESCAPE_SAME, loadChunk, scanValues, V_DUE, VStop, type ValuesState } from './scan-values.ts';
+import { ESCAPE_SAME, loadChunk, scanValues, V_DUE, VSTOP_END, VSTOP_NEED_MORE, VSTOP_SEMI, type ValuesState } from './scan-values.ts';
 
 export interface Statement {
   /** The statement's bytes, without the delimiter and without plain comments. */
@@ -34,7 +34,7 @@ export interface Statement {
   readonly contiguous?: boolean;
   /**
    * For an `INSERT … VALUES` whose list the splitter checked while splitting (one pass over the
-   * bytes, see `S.Values`): the result, valid when the classifier finds VALUES ending at `at`.
+   * bytes, see `S_Values`): the result, valid when the classifier finds VALUES ending at `at`.
    * Absent when the list held anything unusual: the classifier then checks it with checkValues.
    */
   values?: FusedValues;
@@ -49,18 +49,21 @@ export interface FusedValues {
   last: number;
 }
 
-const enum S {
-  Normal,
-  Single,
-  Double,
-  Backtick,
-  LineComment,
-  BlockComment,
-  /** Inside the VALUES list of an INSERT: splitting and the literal-only check in one pass. */
-  Values,
-  /** A single-quoted string inside a VALUES list. */
-  VString,
-}
+/**
+ * The scanner's states. Plain numeric constants, not an enum: the code stays erasable TypeScript
+ * (Node runs it without a transpiler), and V8 folds top-level constants into the hot loop.
+ */
+const S_Normal = 0;
+const S_Single = 1;
+const S_Double = 2;
+const S_Backtick = 3;
+const S_LineComment = 4;
+const S_BlockComment = 5;
+/** Inside the VALUES list of an INSERT: splitting and the literal-only check in one pass. */
+const S_Values = 6;
+/** A single-quoted string inside a VALUES list. */
+const S_VString = 7;
+type S = number;
 
 const SEMI = 0x3b;
 const NL = 0x0a;
@@ -86,14 +89,20 @@ class SplitStatement implements Statement {
   values?: FusedValues;
   private joined: Buffer | undefined;
 
-  constructor(
-    private pieces: Buffer[],
-    readonly size: number,
-    readonly offset: number,
-    readonly line: number,
-    readonly terminated: boolean,
-    readonly contiguous: boolean,
-  ) {}
+  private pieces: Buffer[];
+  readonly size: number;
+  readonly offset: number;
+  readonly line: number;
+  readonly terminated: boolean;
+  readonly contiguous: boolean;
+  constructor(pieces: Buffer[], size: number, offset: number, line: number, terminated: boolean, contiguous: boolean) {
+    this.pieces = pieces;
+    this.size = size;
+    this.offset = offset;
+    this.line = line;
+    this.terminated = terminated;
+    this.contiguous = contiguous;
+  }
 
   get sql(): Buffer {
     if (this.joined === undefined) {
@@ -123,7 +132,7 @@ export interface SplitterStats {
  * Feed chunks with `push`, then call `end`. Statements come out of both as arrays, in order.
  */
 export class DumpSplitter {
-  private state = S.Normal;
+  private state = S_Normal;
   private escaped = false;
   private inConditional = false;
   private delimiter = Buffer.from(';');
@@ -143,7 +152,7 @@ export class DumpSplitter {
   private commentIsTrailer = false;
   private sawTrailer = false;
   private bytesIn = 0;
-  // The VALUES list being checked in S.Values (offsets relative to the statement's first byte).
+  // The VALUES list being checked in S_Values (offsets relative to the statement's first byte).
   private vActive = false;
   private vAt = 0;
   private readonly v: ValuesState = { depth: 0, expect: V_DUE, plain: true, closed: false, rows: 0 };
@@ -186,7 +195,7 @@ export class DumpSplitter {
       this.carry = null;
       this.scan(data, true, out);
     }
-    if (this.state === S.LineComment && this.commentIsTrailer && !this.started) this.sawTrailer = true;
+    if (this.state === S_LineComment && this.commentIsTrailer && !this.started) this.sawTrailer = true;
     if (this.started) {
       const st = this.take(Buffer.alloc(0), 0, 0, false);
       if (st) out.push(st);
@@ -246,7 +255,7 @@ export class DumpSplitter {
     let counted = 0;
     let line = this.line;
     // Start of the current statement's piece in `data`, or -1 when the statement has no open piece.
-    let seg = this.started && state !== S.LineComment && state !== S.BlockComment ? 0 : -1;
+    let seg = this.started && state !== S_LineComment && state !== S_BlockComment ? 0 : -1;
     // Next backslash at or after the scan position (cached: backslashes are rare).
     let nextBackslash = -1;
     let i = 0;
@@ -256,7 +265,7 @@ export class DumpSplitter {
     // deoptimized this function at every chunk for it ("wrong call target").
     while (i < n) {
       switch (state) {
-        case S.Normal: {
+        case S_Normal: {
           if (this.started) {
             // Skip the bytes that cannot change the state (digits, commas, letters, spaces).
             while (i < n && special[data[i]!] === 0) i++;
@@ -273,19 +282,19 @@ export class DumpSplitter {
               continue;
             }
             if (b === DASH && data[i + 1] === DASH && (i + 2 >= n || data[i + 2]! <= 0x20)) {
-              state = S.LineComment;
+              state = S_LineComment;
               this.commentIsTrailer = data.subarray(i, i + 17).toString('latin1') === '-- Dump completed';
               i += 2;
               continue;
             }
             if (b === HASH) {
-              state = S.LineComment;
+              state = S_LineComment;
               this.commentIsTrailer = false;
               i++;
               continue;
             }
             if (b === SLASH && data[i + 1] === STAR && !isConditional(data, i)) {
-              state = S.BlockComment;
+              state = S_BlockComment;
               i += 2;
               continue;
             }
@@ -326,7 +335,7 @@ export class DumpSplitter {
                 Object.assign(this.v, { depth: 0, expect: V_DUE, plain: true, closed: false, rows: 0 });
                 this.vFirst = -1;
                 this.vLast = -1;
-                state = S.Values;
+                state = S_Values;
                 i = v;
                 continue;
               }
@@ -339,16 +348,16 @@ export class DumpSplitter {
             continue;
           }
           i++;
-          if (b === QUOTE) state = S.Single;
-          else if (b === DQUOTE) state = S.Double;
-          else if (b === BACKTICK) state = S.Backtick;
+          if (b === QUOTE) state = S_Single;
+          else if (b === DQUOTE) state = S_Double;
+          else if (b === BACKTICK) state = S_Backtick;
           else if (b === HASH || (b === DASH && data[i] === DASH && (i + 1 >= n || data[i + 1]! <= 0x20))) {
             // `# …` or `-- …`: a comment to the end of the line, taken out of the statement.
             this.pieces.push(data.subarray(seg, i - 1));
             this.gap = true;
             this.piecesLength += i - 1 - seg;
             seg = -1;
-            state = S.LineComment;
+            state = S_LineComment;
             this.commentIsTrailer = false;
           } else if (b === SLASH) {
             if (data[i] === STAR) {
@@ -360,7 +369,7 @@ export class DumpSplitter {
                 this.gap = true;
                 this.piecesLength += i - seg;
                 seg = -1;
-                state = S.BlockComment;
+                state = S_BlockComment;
                 i++;
               }
             }
@@ -370,7 +379,7 @@ export class DumpSplitter {
           }
           break;
         }
-        case S.Values: {
+        case S_Values: {
           // The hot path: rows of an extended INSERT, scanned in WebAssembly (scan-values.ts).
           if (!this.chunkLoaded) {
             loadChunk(data);
@@ -381,37 +390,37 @@ export class DumpSplitter {
           if (r.last >= 0) this.vLast = this.base + r.last - this.stmtOffset;
           i = r.at;
           const stop = r.stop;
-          if (stop === VStop.End) {
+          if (stop === VSTOP_END) {
             if (r.inString) {
-              state = S.VString;
+              state = S_VString;
               this.escaped = r.escaped;
             }
             break;
           }
-          if (stop === VStop.Semi) {
+          if (stop === VSTOP_SEMI) {
             if (!this.v.closed || this.v.depth !== 0) this.vActive = false;
             this.emit(data, seg, i, out);
             seg = -1;
-            state = S.Normal;
+            state = S_Normal;
             i++;
             continue;
           }
-          if (stop === VStop.NeedMore && !final) {
+          if (stop === VSTOP_NEED_MORE && !final) {
             this.finishChunk(data, i, seg, state, line + countNewlines(data, counted, i)); // look-ahead for NULL / a minus sign
             return;
           }
           // Anything else: the generic scanner decides; checkValues will check the list.
           this.vActive = false;
-          state = S.Normal;
+          state = S_Normal;
           continue;
         }
-        case S.Single:
-        case S.Double:
-        case S.VString: {
+        case S_Single:
+        case S_Double:
+        case S_VString: {
           // The hot path: most of a dump is string contents. Find the closing quote with memchr,
           // unless a backslash comes first (it escapes the next byte, possibly a quote).
-          const q = state === S.Double ? DQUOTE : QUOTE;
-          const back = state === S.VString ? S.Values : S.Normal;
+          const q = state === S_Double ? DQUOTE : QUOTE;
+          const back = state === S_VString ? S_Values : S_Normal;
           if (this.escaped) {
             this.escaped = false;
             if (ESCAPE_SAME[data[i]!] === 0) this.v.plain = false;
@@ -462,29 +471,29 @@ export class DumpSplitter {
           i = close + 1;
           break;
         }
-        case S.Backtick: {
+        case S_Backtick: {
           const j = data.indexOf(BACKTICK, i);
           if (j < 0) {
             i = n;
             break;
           }
-          state = S.Normal;
+          state = S_Normal;
           i = j + 1;
           break;
         }
-        case S.LineComment: {
+        case S_LineComment: {
           const j = data.indexOf(NL, i);
           if (j < 0) {
             i = n;
             break;
           }
           if (this.commentIsTrailer) this.sawTrailer = true;
-          state = S.Normal;
+          state = S_Normal;
           if (this.started) seg = j;
           i = j;
           break;
         }
-        case S.BlockComment: {
+        case S_BlockComment: {
           const j = data.indexOf('*/', i, 'latin1');
           if (j < 0) {
             // A '*' at the very end may start the '*/' of the next chunk: carry it.
@@ -495,7 +504,7 @@ export class DumpSplitter {
             i = n;
             break;
           }
-          state = S.Normal;
+          state = S_Normal;
           i = j + 2;
           if (this.started) seg = i;
           break;

@@ -32,16 +32,15 @@ export const V_DUE = 0;
 export const ESCAPE_SAME = new Uint8Array(256);
 for (const c of '0\'"bnrtZ\\') ESCAPE_SAME[c.charCodeAt(0)] = 1;
 
-export const enum VStop {
-  /** The chunk ended. */
-  End,
-  /** At the statement's ';'. */
-  Semi,
-  /** Something the one-pass check does not follow. */
-  Bail,
-  /** Near the chunk's end: the rest goes with the next chunk. */
-  NeedMore,
-}
+/** Why the WebAssembly loop returned (numbers the module returns; constants keep the code erasable). */
+/** The chunk ended. */
+export const VSTOP_END = 0;
+/** At the statement's ';'. */
+export const VSTOP_SEMI = 1;
+/** Something the one-pass check does not follow. */
+export const VSTOP_BAIL = 2;
+/** Near the chunk's end: the rest goes with the next chunk. */
+export const VSTOP_NEED_MORE = 3;
 
 /** Where a VALUES list being scanned stands, carried from one call (and chunk) to the next. */
 export interface ValuesState {
@@ -55,7 +54,7 @@ export interface ValuesState {
 export interface ScanResult {
   /** Where the scan stopped. */
   at: number;
-  stop: VStop;
+  stop: number;
   /** The list's first '(' when it was found in this call, else -1. */
   first: number;
   /** The last ')' of this call, else -1. */

@@ -39,7 +39,10 @@ export class SessionSettings {
   /** Bumped whenever `values` changes, so connections re-apply them. */
   version = 0;
 
-  constructor(private readonly mapCollation: (name: string) => string) {}
+  private readonly mapCollation: (name: string) => string;
+  constructor(mapCollation: (name: string) => string) {
+    this.mapCollation = mapCollation;
+  }
 
   /** One SET statement: 'changed', a skip reason, or a refusal. */
   apply(text: string, tokens: Token[]): SetOutcome {
@@ -133,4 +136,21 @@ export class SessionSettings {
     if (t.type === 'word' && t.value === 'DEFAULT') return undefined;
     return text.slice(t.start, t.end);
   }
+}
+
+/**
+ * The SET statement that gives a load connection the dump's session settings where a statement
+ * stood: what the dump set, utf8mb4 for the character sets it did not set, the server's default
+ * for the rest.
+ */
+export function sessionSqlOf(session: ReadonlyMap<string, string>): string {
+  const parts: string[] = [];
+  for (const v of SESSION_VARS) {
+    const value = session.get(v);
+    if (value !== undefined) parts.push(`${v} = ${value}`);
+    else if (v === 'character_set_client' || v === 'character_set_results' || v === 'character_set_connection')
+      parts.push(`${v} = utf8mb4`);
+    else if (v !== 'collation_connection') parts.push(`${v} = DEFAULT`);
+  }
+  return `SET SESSION ${parts.join(', ')}`;
 }

@@ -78,8 +78,11 @@ export class SpillFile {
     return { at, length: data.length };
   }
 
-  /** The bytes of `s` (each is read back once), in `scratch` when it is big enough. */
-  read(s: Spilled, scratch?: Buffer): Buffer {
+  /**
+   * The bytes of `s`, in `scratch` when it is big enough. Read once and released, unless `release`
+   * is false (a LOAD DATA that may run again reads its parts again; release them after).
+   */
+  read(s: Spilled, scratch?: Buffer, release = true): Buffer {
     const out = scratch && scratch.length >= s.length ? scratch.subarray(0, s.length) : Buffer.allocUnsafe(s.length);
     const fd = s.inDump ? this.dumpFd! : this.fd!;
     for (let done = 0; done < s.length; ) {
@@ -87,7 +90,7 @@ export class SpillFile {
       if (n === 0) throw new Error(`the ${s.inDump ? 'dump' : 'spill'} file ended early at byte ${s.at + done}`);
       done += n;
     }
-    this.release(s);
+    if (release) this.release(s);
     return out;
   }
 

@@ -141,19 +141,30 @@ export function isName(t: Token | undefined): t is Token {
   return t !== undefined && (t.type === 'ident' || t.type === 'word');
 }
 
-/** A possibly qualified name at tokens[i]: `a` or `a`.`b`; returns the parts and the next index. */
-export function readQualifiedName(
-  sql: string,
-  tokens: Token[],
-  i: number,
-): { schema?: string; name: string; start: number; end: number; next: number } | undefined {
+/**
+ * A possibly qualified name at tokens[i]: `a` or `a`.`b`; returns the parts and the next index.
+ * The parts are raw (the dump's bytes): decode them with dump-charset.ts where they leave the text.
+ */
+export function readQualifiedName(sql: string, tokens: Token[], i: number): QualifiedName | undefined {
   const a = tokens[i];
   if (!isName(a)) return undefined;
   if (tokens[i + 1]?.value === '.' && isName(tokens[i + 2])) {
     const b = tokens[i + 2]!;
-    return { schema: nameOf(sql, a), name: nameOf(sql, b), start: a.start, end: b.end, next: i + 3 };
+    return { schema: nameOf(sql, a), name: nameOf(sql, b), start: a.start, nameStart: b.start, end: b.end, next: i + 3 };
   }
-  return { name: nameOf(sql, a), start: a.start, end: a.end, next: i + 1 };
+  return { name: nameOf(sql, a), start: a.start, nameStart: a.start, end: a.end, next: i + 1 };
+}
+
+/** A name as the dump spells it (raw bytes as latin1 characters), with where it is in the text. */
+export interface QualifiedName {
+  schema?: string;
+  name: string;
+  /** Where the whole `schema`.`name` starts, and where `name` starts (equal when unqualified). */
+  start: number;
+  nameStart: number;
+  end: number;
+  /** The token after it. */
+  next: number;
 }
 
 /** Replaces [start, end) ranges of `sql` (non-overlapping) with texts. */

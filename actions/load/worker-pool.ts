@@ -16,6 +16,7 @@
  */
 import { Readable } from 'node:stream';
 import { openDb, quoteIdent, type Db, type DbSession, type DbSettings } from '../platform/db.ts';
+import { dbErrorClass, explainDbFailure } from '../platform/db-errors.ts';
 import { PipelineError } from '../platform/errors.ts';
 import { SpillFile, type Spilled } from './spill-file.ts';
 
@@ -25,11 +26,11 @@ export interface Job {
   /** The statement: a Buffer of raw dump bytes, or DDL text (latin1, byte-preserving). */
   sql: Buffer | string;
   table?: string;
-  /** For LOAD DATA LOCAL INFILE: the bytes served as the file `infile.name`. */
-  infile?: { name: string; data: Buffer };
+  /** For LOAD DATA LOCAL INFILE: the bytes served as the file `infile.name`, part after part. */
+  infile?: { name: string; parts: InfilePart[] };
   /** Session settings the statement needs (`SET SESSION …`) and their version. */
   session: { version: number; sql: string };
-  /** Where the bytes of `infile.data` (or of a Buffer `sql`) are in a plain dump file, if they are its own. */
+  /** Where the bytes of a Buffer `sql` are in a plain dump file, if they are its own. */
   dumpOffset?: number;
   /** Jobs that must be done first. */
   after?: Promise<unknown>;
@@ -37,7 +38,16 @@ export interface Job {
   offset: number;
   line: number;
   what: string;
+  /** Told how long the statement ran (seconds, retries included), once it succeeded. */
+  timed?: (seconds: number) => void;
 }
+
+/**
+ * A piece of a LOAD DATA's input: bytes (with where they are in a plain dump file, if they are its
+ * own), or bytes already waiting on disk. The parts are streamed one after the other, read back
+ * only when the server asks for them, so a table's rows go in one statement in constant memory.
+ */
+export type InfilePart = { data: Buffer; dumpOffset?: number } | { spilled: Spilled };
 
 export interface PoolOptions {
   threads: number;
@@ -68,8 +78,25 @@ interface Item {
   ready: boolean;
   /** Where its bytes wait on disk, when the memory budget was spent. */
   spilled?: Spilled;
+  /** A LOAD DATA's input: each part in memory or on disk. */
+  parts?: Array<Buffer | Spilled>;
   resolve: () => void;
   reject: (e: unknown) => void;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The server's message as text: on these latin1 connections mysql2 reads its bytes as latin1,
+ * but the server wrote them in the dump's character_set_results (utf8mb4 almost always).
+ */
+function serverText(message: string): string {
+  if (!/[\u0080-\u00ff]/.test(message) || /[^\u0000-\u00ff]/.test(message)) return message;
+  try {
+    return UTF8.decode(Buffer.from(message, 'latin1'));
+  } catch {
+    return message;
+  }
 }
 
 /** A connection lost or killed under us: the message says so. */
@@ -83,8 +110,13 @@ function describeFailure(err: unknown, job: Job, shadow: string): PipelineError 
       `lost the database connection while running the ${job.what}${table} (${where}): ${e.message}. The published schema is unchanged; the half-loaded shadow schema ${shadow} is removed by the next run. To fix this, check the server and run the load again.`,
     );
   }
+  // An operational class (read-only server, missing grant, packet too big, …): its own advice.
+  if (dbErrorClass(err) !== 'server') {
+    const explained = explainDbFailure(Object.assign(err as object, { sqlMessage: serverText(e.sqlMessage ?? e.message ?? '') }))!;
+    return new PipelineError(`the ${job.what}${table} at ${where} failed: ${explained.message}`, { cause: err });
+  }
   return new PipelineError(
-    `the server rejected the ${job.what}${table} at ${where}: ${e.sqlMessage ?? e.message} (error ${e.errno ?? e.code}). The published schema is unchanged. To fix this, look at that statement in the dump; if the dump is right, report it with this message.`,
+    `the server rejected the ${job.what}${table} at ${where}: ${serverText(e.sqlMessage ?? e.message ?? '')} (error ${e.errno ?? e.code}). The published schema is unchanged. To fix this, look at that statement in the dump; if the dump is right, report it with this message.`,
   );
 }
 
@@ -102,10 +134,12 @@ export class WorkerPool {
   private running: Promise<void>[] = [];
   private db: Db | undefined;
   private pending: Promise<void>[] = [];
-  private readonly infiles = new Map<string, Buffer>();
+  private readonly infiles = new Map<string, () => Readable>();
   private workers: Worker[] = [];
 
-  private constructor(private readonly o: PoolOptions) {
+  private readonly o: PoolOptions;
+  private constructor(o: PoolOptions) {
+    this.o = o;
     this.spill = new SpillFile(o.dumpFile);
   }
 
@@ -115,13 +149,13 @@ export class WorkerPool {
     // LOAD DATA LOCAL reads only the buffers this pool registered: a file name the server asks
     // for that is not one of them is refused (never a real file).
     const infileStreamFactory = (name: string) => {
-      const data = pool.infiles.get(name);
-      if (!data)
+      const open = pool.infiles.get(name);
+      if (!open)
         return Readable.from([])
           .on('data', () => {})
           .destroy(new Error(`not a load buffer: ${name}`));
       pool.infiles.delete(name);
-      return Readable.from([data]);
+      return open();
     };
     pool.db = await openDb(settings, {
       connections: 1,
@@ -153,7 +187,7 @@ export class WorkerPool {
    */
   async submit(job: Job): Promise<{ done: Promise<void> }> {
     if (this.failure) throw this.failure;
-    const size = job.sql.length + (job.infile?.data.length ?? 0);
+    const size = job.sql.length + (job.infile?.parts.reduce((a, p) => a + ('data' in p ? p.data.length : 0), 0) ?? 0);
     const maxQueued = this.o.maxQueuedBytes ?? 32 << 20;
     while (this.queuedBytes > maxQueued && this.spill.held > (this.o.maxSpilledBytes ?? 4 * 2 ** 30) && !this.failure) {
       await new Promise<void>((r) => this.waiters.push(r));
@@ -171,15 +205,23 @@ export class WorkerPool {
     // The bulk of a job (LOAD DATA's rows, or an INSERT's bytes) waits on disk beyond the memory
     // budget, and always when it is the dump file's own bytes (nothing to copy then); DDL text stays.
     const inDump = job.dumpOffset !== undefined && this.o.dumpFile !== undefined;
-    if ((inDump || this.queuedBytes + size > maxQueued) && (job.infile || typeof job.sql !== 'string')) {
-      if (job.infile) {
-        item.spilled = this.spill.keep(job.infile.data, job.dumpOffset);
-        item.job = { ...job, infile: { name: job.infile.name, data: EMPTY } };
-      } else {
-        item.spilled = this.spill.keep(job.sql as Buffer, job.dumpOffset);
-        item.job = { ...job, sql: EMPTY };
-      }
-      item.size = job.sql.length - (job.infile ? 0 : (job.sql as Buffer).length);
+    if (job.infile) {
+      // Each part: the dump's own bytes are read back from it; the rest stays in memory within
+      // the budget, else waits in the temporary file.
+      let inMemory = 0;
+      item.parts = job.infile.parts.map((p) => {
+        if ('spilled' in p) return p.spilled;
+        if (p.dumpOffset !== undefined && this.o.dumpFile !== undefined) return this.spill.keep(p.data, p.dumpOffset);
+        if (this.queuedBytes + inMemory + p.data.length > maxQueued) return this.spill.keep(p.data);
+        inMemory += p.data.length;
+        return p.data;
+      });
+      item.job = { ...job, infile: { name: job.infile.name, parts: [] } };
+      item.size = job.sql.length + inMemory;
+    } else if ((inDump || this.queuedBytes + size > maxQueued) && typeof job.sql !== 'string') {
+      item.spilled = this.spill.keep(job.sql, job.dumpOffset);
+      item.job = { ...job, sql: EMPTY };
+      item.size = 0;
     }
     if (!item.ready) {
       const settled = () => {
@@ -237,8 +279,7 @@ export class WorkerPool {
         if (item.spilled) {
           if (w.scratch.length < item.spilled.length)
             w.scratch = Buffer.allocUnsafeSlow(Math.max(item.spilled.length, 2 * w.scratch.length));
-          const data = this.spill.read(item.spilled, w.scratch);
-          job = job.infile ? { ...job, infile: { name: job.infile.name, data } } : { ...job, sql: data };
+          job = { ...job, sql: this.spill.read(item.spilled, w.scratch) };
           for (const r of this.waiters.splice(0)) r();
         }
         if (job.after) await job.after;
@@ -247,7 +288,9 @@ export class WorkerPool {
           await w.session.exec(job.session.sql);
           w.version = job.session.version;
         }
-        await this.execWithRetry(w, job);
+        const ran = Date.now();
+        await this.execWithRetry(w, job, item.parts);
+        job.timed?.((Date.now() - ran) / 1000);
         item.resolve();
       } catch (err) {
         const failure = err instanceof PipelineError ? err : describeFailure(err, job, this.o.schema);
@@ -255,6 +298,8 @@ export class WorkerPool {
         item.reject(failure);
         return;
       } finally {
+        for (const p of item.parts ?? []) if (!Buffer.isBuffer(p)) this.spill.release(p);
+        if (item.parts) for (const r of this.waiters.splice(0)) r();
         if (table !== undefined) this.active.set(table, this.active.get(table)! - 1);
         this.wake();
       }
@@ -266,10 +311,10 @@ export class WorkerPool {
    * (1205); the statement was rolled back whole (autocommit), so it is simply run again.
    * https://dev.mysql.com/doc/refman/8.0/en/innodb-deadlocks-handling.html
    */
-  private async execWithRetry(w: Worker, job: Job): Promise<void> {
+  private async execWithRetry(w: Worker, job: Job, parts?: Array<Buffer | Spilled>): Promise<void> {
     const sql = typeof job.sql === 'string' ? job.sql : job.sql.toString('latin1');
     for (let attempt = 0; ; attempt++) {
-      if (job.infile) this.infiles.set(job.infile.name, job.infile.data);
+      if (job.infile && parts) this.infiles.set(job.infile.name, () => Readable.from(this.readParts(parts)));
       try {
         await w.session.exec(sql);
         return;
@@ -279,6 +324,17 @@ export class WorkerPool {
         await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
       }
     }
+  }
+
+  /** A LOAD DATA's parts in order, each read from disk only when the server wants more. */
+  private *readParts(parts: Array<Buffer | Spilled>): Generator<Buffer> {
+    // A fresh buffer per part: the socket may still hold the previous one when the next is read.
+    for (const p of parts) yield Buffer.isBuffer(p) ? p : this.spill.read(p, undefined, false);
+  }
+
+  /** Bytes kept for a part that waits on disk now (the sender's memory budget is spent). */
+  keep(data: Buffer): Spilled {
+    return this.spill.keep(data);
   }
 
   private fail(e: PipelineError): void {

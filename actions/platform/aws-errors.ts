@@ -19,14 +19,14 @@ export type AwsErrorKind =
 
 /** A failed AWS call: which operation, on what, the error's name, and one line of advice. */
 export class AwsCallError extends PipelineError {
-  constructor(
-    message: string,
-    readonly operation: string,
-    readonly code: string,
-    readonly kind: AwsErrorKind,
-    options?: { cause?: unknown },
-  ) {
+  readonly operation: string;
+  readonly code: string;
+  readonly kind: AwsErrorKind;
+  constructor(message: string, operation: string, code: string, kind: AwsErrorKind, options?: { cause?: unknown }) {
     super(message, options);
+    this.operation = operation;
+    this.code = code;
+    this.kind = kind;
     this.name = 'AwsCallError';
   }
 }

@@ -7,6 +7,7 @@ import mysql from 'mysql2/promise';
 import { PipelineError, UsageError } from './errors.ts';
 import { registerSecret } from './secrets.ts';
 import { iamDriverOptions } from './iam-auth.ts';
+import { dbErrorClass, explainDbFailure } from './db-errors.ts';
 
 export const DEFAULT_DATABASE_URL = 'mysql://root@127.0.0.1:3306';
 
@@ -179,75 +180,25 @@ function driverOptions(s: DbSettings, extra: Record<string, unknown> = {}): mysq
   };
 }
 
-/** Turns a driver error into one line that says what failed and what to do. */
+/** Turns a driver error at connect time into one line that says what failed and what to do. */
 export function describeDbError(err: unknown, s: DbSettings): Error {
-  const e = err as { code?: string; message?: string };
+  const e = err as { code?: string; errno?: number };
   const where = describeDb(s);
-  switch (e.code) {
-    case 'ECONNREFUSED':
-    case 'ENOTFOUND':
-    case 'ETIMEDOUT':
-    case 'EHOSTUNREACH':
-      return new PipelineError(
-        `cannot reach the database at ${where} (${e.code}). To fix this, start the server or set DATABASE_URL to one that answers.`,
-      );
-    case 'ER_ACCESS_DENIED_ERROR':
-      if (s.auth === 'iam') {
-        return new PipelineError(
-          `the database at ${where} refused the IAM token. To fix this, ` +
-            `check that the role allows rds-db:connect on this cluster's resource id and user, ` +
-            `that IAM database authentication is enabled on the cluster, and that the user was created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'.`,
-        );
-      }
-      return new PipelineError(`the database at ${where} refused the user or password. To fix this, check DATABASE_URL.`);
-    default:
-      return err instanceof Error ? err : new Error(String(err));
-  }
-}
-
-/** True for a driver error meaning the connection is gone (killed, server restarted, network cut). */
-export function isConnectionLost(err: unknown): boolean {
-  const e = err as { code?: string; errno?: number; fatal?: boolean };
-  return (
-    e?.code === 'PROTOCOL_CONNECTION_LOST' ||
-    e?.code === 'ECONNRESET' ||
-    e?.code === 'EPIPE' ||
-    e?.code === 'ER_CONNECTION_KILLED' ||
-    e?.errno === 2013 ||
-    e?.errno === 1927
-  );
-}
-
-const ACCESS_DENIED = new Set([
-  'ER_DBACCESS_DENIED_ERROR',
-  'ER_TABLEACCESS_DENIED_ERROR',
-  'ER_SPECIFIC_ACCESS_DENIED_ERROR',
-  'ER_ACCESS_DENIED_ERROR',
-]);
-
-/**
- * A database error that escaped every stage (the server went away, the user lacks a grant) as one
- * line saying what to do, or undefined when the error is not one of those (then it is a bug).
- */
-export function explainDbFailure(err: unknown): PipelineError | undefined {
-  const e = err as { code?: string; message?: string };
-  const message = e?.message ?? String(err);
-  if (isConnectionLost(err) || e?.code === 'ECONNREFUSED' || /connection is in closed state|Connection lost/i.test(message)) {
+  if (s.auth === 'iam' && dbErrorClass(err) === 'access-denied') {
     return new PipelineError(
-      `lost the database connection (${message}). Published data is unchanged unless the output above says it was published; ` +
-        `the next run removes what this one left. To fix this, check that the server is up and run again.`,
+      `the database at ${where} refused the IAM token. To fix this, check that the role allows rds-db:connect on this cluster's resource id and user, that IAM database authentication is enabled on the cluster, and that the user was created IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'.`,
       { cause: err },
     );
   }
-  if (e?.code && ACCESS_DENIED.has(e.code)) {
+  if (dbErrorClass(err) === 'unreachable')
     return new PipelineError(
-      `the database user is not allowed to do this: ${message}. To fix this, ` +
-        `grant the user rights on the schemas of this run (all start with the schema prefix), or run with a --schema-prefix it may write.`,
+      `cannot reach the database at ${where} (${e.code ?? e.errno}). To fix this, start the server or set DATABASE_URL to one that answers.`,
       { cause: err },
     );
-  }
-  return undefined;
+  return explainDbFailure(err, where) ?? (err instanceof Error ? err : new Error(String(err)));
 }
+
+export { explainDbFailure, isConnectionLost } from './db-errors.ts';
 
 function wrapSession(conn: mysql.Connection | mysql.PoolConnection): DbSession {
   return {

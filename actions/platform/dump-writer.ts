@@ -150,10 +150,9 @@ export class DumpWriter {
   private statements = 0;
   private tableStart = 0;
 
-  constructor(
-    private readonly out: Writable,
-    options: DumpWriterOptions = {},
-  ) {
+  private readonly out: Writable;
+  constructor(out: Writable, options: DumpWriterOptions = {}) {
+    this.out = out;
     this.f = FLAVORS[options.flavor ?? 'mysql8'];
     if (!this.f) throw new Error(`unknown dump flavor '${options.flavor}': expected mysql8 or mariadb`);
     this.host = options.host ?? 'localhost';

@@ -33,22 +33,20 @@ export function formatProblem(p: Problem): string {
 /** The user asked for something wrong (CLI misuse, bad configuration, a project error). Exit 2. */
 export class UsageError extends Error {
   readonly exitCode = 2 as const;
-  constructor(
-    message: string,
-    readonly hint?: string,
-  ) {
+  readonly hint?: string;
+  constructor(message: string, hint?: string) {
     super(message);
+    this.hint = hint;
     this.name = 'UsageError';
   }
 }
 
 /** A configuration or project file is wrong; carries every problem found, not only the first. */
 export class ConfigError extends UsageError {
-  constructor(
-    readonly problems: Problem[],
-    summary?: string,
-  ) {
+  readonly problems: Problem[];
+  constructor(problems: Problem[], summary?: string) {
     super(summary ?? problems.map(formatProblem).join('\n'));
+    this.problems = problems;
     this.name = 'ConfigError';
   }
 }

@@ -8,8 +8,13 @@
  * A token is valid for 15 minutes, and a pool opens connections throughout a long run, so the
  * token is produced per connection (cached for a few minutes), never once at start.
  */
-import { Signer } from '@aws-sdk/rds-signer';
+import { createRequire } from 'node:module';
+import type { Signer as SignerType } from '@aws-sdk/rds-signer';
 import { registerSecret } from './secrets.ts';
+
+// The signer pulls in the AWS SDK's credential chain: required when IAM authentication is used,
+// not when the database module loads (every command imports it; README: "CLI start-up").
+const require = createRequire(import.meta.url);
 
 /** Tokens live 15 minutes; reuse one for at most this long. */
 export const TOKEN_REUSE_MS = 10 * 60 * 1000;
@@ -29,8 +34,10 @@ export interface TokenSigner {
 
 export type SignerFactory = (target: IamAuthTarget) => TokenSigner;
 
-export const defaultSignerFactory: SignerFactory = (t) =>
-  new Signer({ hostname: t.host, port: t.port, username: t.user, region: t.region });
+export const defaultSignerFactory: SignerFactory = (t) => {
+  const { Signer } = require('@aws-sdk/rds-signer') as { Signer: typeof SignerType };
+  return new Signer({ hostname: t.host, port: t.port, username: t.user, region: t.region });
+};
 
 /** A token source that signs at most once per TOKEN_REUSE_MS. */
 export function createTokenSource(

@@ -41,10 +41,13 @@ export interface LoadTableResult {
   table: string;
   rows: number;
   bytes: number;
+  /** From its CREATE TABLE to its last statement done (reading the dump and waiting included). */
   seconds: number;
+  /** Seconds its statements ran on the server, summed. */
+  serverSeconds?: number;
   status: 'loaded' | 'unchanged' | 'dropped' | 'error';
   message?: string;
-  /** sha256 of the table's statements in the dump (what decides "unchanged" next time). */
+  /** SHA-512/256 of the table's statements in the dump (what decides "unchanged" next time). */
   hash?: string;
 }
 

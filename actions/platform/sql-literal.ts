@@ -15,7 +15,10 @@ export type DumpValue = null | undefined | number | bigint | boolean | string | 
  * would print `12.5`). The caller vouches that `text` is a valid SQL literal.
  */
 export class SqlText {
-  constructor(readonly text: string) {}
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
 }
 
 /** Wraps a DECIMAL (or any numeric) value that must keep its exact text, e.g. `decimal('12.50')`. */

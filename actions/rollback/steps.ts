@@ -40,7 +40,10 @@ export class Steps {
   readonly list: StepResult[] = [];
   outcome: Outcome = 'success';
 
-  constructor(private readonly ctx: RollbackContext) {}
+  private readonly ctx: RollbackContext;
+  constructor(ctx: RollbackContext) {
+    this.ctx = ctx;
+  }
 
   /** Runs one step. `fn` returns 'reused' when it found the work done, or a message (a string), or nothing. Returns false when the command must stop. */
   async run(name: string, fn: () => Promise<unknown>): Promise<boolean> {

@@ -3,9 +3,14 @@
  * from the SDK's default chain (in Actions: the OIDC-assumed role). An S3-compatible endpoint
  * (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, e.g. a local test server) switches to path-style URLs.
  */
-import { RDSClient } from '@aws-sdk/client-rds';
-import { S3Client } from '@aws-sdk/client-s3';
+import { createRequire } from 'node:module';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { UsageError } from '../../actions/platform/errors.ts';
+
+// The SDK costs 0.3-0.7 s to import (README: "CLI start-up"): loaded when a client is made, not
+// when the CLI starts. require() keeps the factories synchronous (the SDK ships CommonJS too).
+const require = createRequire(import.meta.url);
 
 export const AWS_ENV = {
   region: 'AWS_REGION',
@@ -33,6 +38,7 @@ export function regionFrom(env: Env, ...candidates: Array<string | undefined>): 
 export const RDS_MAX_ATTEMPTS = 5;
 
 export function createRdsClient(region: string): RDSClient {
+  const { RDSClient } = require('@aws-sdk/client-rds') as typeof import('@aws-sdk/client-rds');
   return new RDSClient({ region, maxAttempts: RDS_MAX_ATTEMPTS, retryMode: 'standard' });
 }
 
@@ -50,6 +56,7 @@ export function credentialsExpiry(env: Env): Date | undefined {
 }
 
 export function createS3Client(env: Env): S3Client {
+  const { S3Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
   const endpoint = env[AWS_ENV.s3Endpoint] || env[AWS_ENV.endpoint] || undefined;
   return new S3Client({
     // The vendor's bucket is in Tokyo; AWS_REGION overrides.

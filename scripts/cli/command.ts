@@ -25,9 +25,15 @@ export interface PositionalDef {
 
 export type ParsedOptions = Record<string, string | boolean | string[] | undefined>;
 
-export interface CommandDef {
+/** A command as `--help` lists it; its definition is imported only when it is used. */
+export interface CommandSpec {
   name: string;
   summary: string;
+  load(): Promise<CommandDef>;
+}
+
+export interface CommandDef {
+  name: string;
   /** Longer text shown by `<command> --help`. */
   description?: string;
   options: Record<string, OptionDef>;
@@ -137,8 +143,8 @@ export function commandUsage(cmd: CommandDef): string {
   return ['pipeline', cmd.name, ...pos, ...opts].join(' ');
 }
 
-export function commandHelp(cmd: CommandDef): string {
-  const lines = [`Usage: ${commandUsage(cmd)}`, '', cmd.summary];
+export function commandHelp(cmd: CommandDef, summary: string): string {
+  const lines = [`Usage: ${commandUsage(cmd)}`, '', summary];
   if (cmd.description) lines.push('', cmd.description.trim());
   if (cmd.positionals?.length) {
     lines.push('', 'Arguments:');

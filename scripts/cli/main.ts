@@ -2,14 +2,17 @@
  * The CLI: finds the command, parses its options, runs it, and maps every error to one clear
  * line and an exit code (0 success, 1 pipeline failed, 2 usage or configuration error). It takes
  * argv and streams as arguments; only scripts/pipeline.ts touches the process.
+ *
+ * Start-up is kept short: what every run needs is imported here; a command's module, the run
+ * context (the database driver, config, YAML) and the AWS SDK only when a command runs.
  */
 import { ConfigError, exitCodeOf, formatProblem, isExpected, errorMessage } from '../../actions/platform/errors.ts';
 import { createLogger } from '../../actions/platform/log.ts';
-import { explainDbFailure } from '../../actions/platform/db.ts';
+import { explainDbFailure } from '../../actions/platform/db-errors.ts';
 import { redact, registerSecretsFromEnv } from '../../actions/platform/secrets.ts';
 import { commandHelp, parseCommandArgs } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
-import { createContext, type CliContext, type CliIo } from '../../actions/platform/run-context.ts';
+import type { CliContext, CliIo } from '../../actions/platform/run-context.ts';
 
 export function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -44,12 +47,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
-    const cmd = topic ? COMMANDS.find((c) => c.name === topic) : undefined;
-    io.stdout.write(cmd ? commandHelp(cmd) : mainHelp());
+    const spec = topic ? COMMANDS.find((c) => c.name === topic) : undefined;
+    io.stdout.write(spec ? commandHelp(await spec.load(), spec.summary) : mainHelp());
     return name === undefined ? 2 : 0;
   }
-  const cmd = COMMANDS.find((c) => c.name === name);
-  if (!cmd) {
+  const spec = COMMANDS.find((c) => c.name === name);
+  if (!spec) {
     return fail(
       name.startsWith('-')
         ? `error: expected a command before '${name}'. Run 'pipeline --help' for the commands.`
@@ -59,12 +62,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   let ctx: CliContext | undefined;
   try {
+    const cmd = await spec.load();
     const { options, positionals } = parseCommandArgs(cmd, rest);
     if (options.help) {
-      io.stdout.write(commandHelp(cmd));
+      io.stdout.write(commandHelp(cmd, spec.summary));
       return 0;
     }
     const log = createLogger(io.stderr, { verbose: options.verbose === true });
+    const { createContext } = await import('../../actions/platform/run-context.ts');
     ctx = createContext(io, log, options);
     return await cmd.run(ctx, options, positionals);
   } catch (err) {

@@ -50,10 +50,11 @@ export class Calendar {
   private readonly months: Uint8Array;
   private readonly years: Uint16Array;
 
-  constructor(
-    readonly firstDay: number,
-    readonly lastDay: number,
-  ) {
+  readonly firstDay: number;
+  readonly lastDay: number;
+  constructor(firstDay: number, lastDay: number) {
+    this.firstDay = firstDay;
+    this.lastDay = lastDay;
     const n = lastDay - firstDay + 1;
     this.text = new Array<string>(n);
     this.months = new Uint8Array(n);

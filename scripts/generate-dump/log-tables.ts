@@ -18,10 +18,11 @@ const TWO = Array.from({ length: 60 }, (_, i) => (i < 10 ? `0${i}` : String(i)))
 /** Streams `rows` timestamps spread over the history, denser towards the dump date (growth). */
 class LogClock {
   private readonly span: number;
-  constructor(
-    private readonly w: World,
-    private readonly rows: number,
-  ) {
+  private readonly w: World;
+  private readonly rows: number;
+  constructor(w: World, rows: number) {
+    this.w = w;
+    this.rows = rows;
     this.span = (w.dumpDay - w.startDay + 1) * 86400;
   }
 

@@ -92,10 +92,9 @@ export class Weighted<T> {
   private readonly cumulative: Float64Array;
   private readonly total: number;
 
-  constructor(
-    readonly items: readonly T[],
-    weights: readonly number[],
-  ) {
+  readonly items: readonly T[];
+  constructor(items: readonly T[], weights: readonly number[]) {
+    this.items = items;
     if (items.length !== weights.length || items.length === 0) throw new Error('Weighted: items and weights differ in length');
     this.cumulative = new Float64Array(weights.length);
     let sum = 0;

@@ -104,11 +104,11 @@ export class World {
   tenantFirstDay: Int32Array = new Int32Array(0);
   tenantStatus: Uint8Array = new Uint8Array(0);
 
-  constructor(
-    readonly seed: number,
-    readonly scale: number,
-    dumpDate: string,
-  ) {
+  readonly seed: number;
+  readonly scale: number;
+  constructor(seed: number, scale: number, dumpDate: string) {
+    this.seed = seed;
+    this.scale = scale;
     this.dumpDay = dayOfCompact(dumpDate);
     this.startDay = this.dumpDay - SCALE_1.historyDays;
     this.calendar = new Calendar(this.startDay - 366 * 62, this.dumpDay + 366 * 4);

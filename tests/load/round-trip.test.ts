@@ -193,7 +193,8 @@ test('by default plain batches go as LOAD DATA LOCAL INFILE, with the same resul
   const loads = async () => Number((await db.query<{ Value: string }>("SHOW GLOBAL STATUS LIKE 'Com_load'"))[0]!.Value);
   const before = await loads();
   const r = await loadFile(db, file, target, { metaSchema: meta, withRoutines: true });
-  assert.ok(r.batches!.loadData >= 10, 'LOAD DATA was used');
+  // Each table's plain batches are gathered into one LOAD DATA (load-jobs.ts).
+  assert.ok(r.batches!.loadData >= 1 && r.batches!.loadData <= r.tables.length, `LOAD DATA was used (${JSON.stringify(r.batches)})`);
   assert.ok((await loads()) - before >= r.batches!.loadData, 'the server ran the LOAD DATA statements');
   assert.deepEqual(await checksums(db, target), await checksums(db, src));
 });

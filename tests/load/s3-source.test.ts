@@ -81,6 +81,41 @@ test('a missing key is a clear error', async () => {
   await assert.rejects(loadDump(db, { source, schema: `${prefix}missing`, metaSchema: meta }, createMemoryLogger()), /does not exist/);
 });
 
+test('missing AWS credentials fail at once, without retries, and say what to do', async () => {
+  let asked = 0;
+  const noCredentials = new S3Client({
+    endpoint,
+    forcePathStyle: true,
+    region: 'ap-northeast-1',
+    credentials: async () => {
+      asked++;
+      throw Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    },
+  });
+  const log = createMemoryLogger();
+  const source = await resolveDumpSource(`s3://${BUCKET}/gghouse/plain-big.sql`, { s3: () => noCredentials, log: (m) => log.warn(m) });
+  const started = Date.now();
+  await assert.rejects(loadDump(db, { source, schema: `${prefix}nocreds`, metaSchema: meta }, log), (err: Error) =>
+    /failed at byte 0: s3:GetObject .*CredentialsProviderError.*provide AWS credentials/.test(err.message),
+  );
+  assert.ok(!log.lines.some((l) => /resuming/.test(l)), log.lines.join('\n'));
+  assert.ok(asked <= 2, `credentials asked ${asked} times`);
+  assert.ok(Date.now() - started < 3000);
+  await assert.rejects(
+    resolveDumpSource(`s3://${BUCKET}/gghouse/`, { s3: () => noCredentials }),
+    /s3:ListBucket on s3:\/\/vendor-drop\/gghouse\/ failed \(CredentialsProviderError.*provide AWS credentials/,
+  );
+});
+
+test('a dump named gghouse_YYYYMMDD gives its date whatever follows; a prefix listing picks only .sql and .sql.gz', async () => {
+  const { dateOfName } = await import('../../actions/load/dump-source.ts');
+  assert.equal(dateOfName('gghouse_20260205_trunc.sql.gz'), '20260205');
+  assert.equal(dateOfName('/tmp/x/gghouse_20260205.sql'), '20260205');
+  assert.equal(dateOfName('gghouse_20261399.sql'), undefined);
+  assert.equal(dateOfName('gghouse_202602051.sql'), undefined);
+  assert.equal(dateOfName('old_gghouse_20260205.sql'), undefined);
+});
+
 /** Forwards to the S3 server; the first connection that sends more than `cutAfter` bytes back is cut. */
 function cuttingProxy(target: number, cutAfter: number): Promise<{ server: Server; port: number; cuts: () => number }> {
   let cuts = 0;

@@ -52,7 +52,10 @@ export class RdsStandInState {
   /** host → the name it is a CNAME of, and when that changed. */
   private dnsRecords = new Map<string, Array<{ at: number; target: string }>>();
 
-  constructor(readonly clock: FakeClock) {}
+  readonly clock: FakeClock;
+  constructor(clock: FakeClock) {
+    this.clock = clock;
+  }
 
   readonly dns: Dns = {
     resolve: async (host) => {

@@ -7,7 +7,9 @@ import type { Clock } from '../../actions/rollback/clock.ts';
 
 export class FakeClock implements Clock {
   private readonly start: number;
-  constructor(public t: number) {
+  t: number;
+  constructor(t: number) {
+    this.t = t;
     this.start = t;
   }
   now(): number {

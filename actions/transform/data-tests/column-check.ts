@@ -11,7 +11,10 @@ import { attachedNode } from './compile-tests.ts';
 
 export class ColumnCache {
   private readonly cache = new Map<string, Promise<Set<string> | undefined>>();
-  constructor(private readonly db: Db) {}
+  private readonly db: Db;
+  constructor(db: Db) {
+    this.db = db;
+  }
 
   /** Lower-cased column names of a relation, or undefined when it does not exist. */
   columns(schema: string, table: string): Promise<Set<string> | undefined> {

@@ -21,13 +21,16 @@ export class DbtRelation implements Relation {
   readonly name: string;
   /** What dbt_utils' `_is_relation` looks for (`obj.get('metadata').get('type')` ends with Relation). */
   readonly metadata = { type: 'MySQLRelation' };
-  constructor(
-    readonly schema: string,
-    readonly identifier: string,
-    readonly type: RelationType = null,
-    /** Set for a relation that is a query (a test's `where` subquery): what it renders as. */
-    private readonly sql?: string,
-  ) {
+  readonly schema: string;
+  readonly identifier: string;
+  readonly type: RelationType;
+  /** Set for a relation that is a query (a test's `where` subquery): what it renders as. */
+  private readonly sql?: string;
+  constructor(schema: string, identifier: string, type: RelationType = null, sql?: string) {
+    this.schema = schema;
+    this.identifier = identifier;
+    this.type = type;
+    this.sql = sql;
     this.database = schema;
     this.name = identifier;
     Object.freeze(this);
@@ -87,13 +90,23 @@ const NUMBER_TYPES = /^(tiny|small|medium|big)?int|integer|decimal|numeric|float
 
 export class DbtColumn {
   readonly column: string;
+  readonly name: string;
+  readonly dtype: string;
+  readonly char_size: number | null;
+  readonly numeric_precision: number | null;
+  readonly numeric_scale: number | null;
   constructor(
-    readonly name: string,
-    readonly dtype: string,
-    readonly char_size: number | null = null,
-    readonly numeric_precision: number | null = null,
-    readonly numeric_scale: number | null = null,
+    name: string,
+    dtype: string,
+    char_size: number | null = null,
+    numeric_precision: number | null = null,
+    numeric_scale: number | null = null,
   ) {
+    this.name = name;
+    this.dtype = dtype;
+    this.char_size = char_size;
+    this.numeric_precision = numeric_precision;
+    this.numeric_scale = numeric_scale;
     this.column = name;
   }
   get quoted(): string {

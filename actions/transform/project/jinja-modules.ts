@@ -13,10 +13,12 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 
 /** Python's datetime (UTC), with strftime/isoformat/date/replace. */
 export class PyDateTime {
-  constructor(
-    readonly ms: number,
-    private readonly dateOnly = false,
-  ) {}
+  readonly ms: number;
+  private readonly dateOnly: boolean;
+  constructor(ms: number, dateOnly = false) {
+    this.ms = ms;
+    this.dateOnly = dateOnly;
+  }
   private get d(): Date {
     return new Date(this.ms);
   }
@@ -110,7 +112,10 @@ export class PyDateTime {
 }
 
 export class PyTimeDelta {
-  constructor(readonly ms: number) {}
+  readonly ms: number;
+  constructor(ms: number) {
+    this.ms = ms;
+  }
   get days() {
     return Math.floor(this.ms / 86400000);
   }

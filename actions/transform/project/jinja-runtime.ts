@@ -21,7 +21,10 @@ import { pythonMember } from './python-methods.ts';
 
 /** Thrown by `return(value)`; the macro being run catches it and returns the value. */
 export class MacroReturn {
-  constructor(readonly value: unknown) {}
+  readonly value: unknown;
+  constructor(value: unknown) {
+    this.value = value;
+  }
 }
 
 type Runtime = {

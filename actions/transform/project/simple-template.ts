@@ -20,7 +20,10 @@ export interface SimpleTemplate {
 
 class LiteralParser {
   private i = 0;
-  constructor(private readonly s: string) {}
+  private readonly s: string;
+  constructor(s: string) {
+    this.s = s;
+  }
   ws() {
     while (this.i < this.s.length && /\s/.test(this.s[this.i]!)) this.i++;
   }
@@ -132,11 +135,12 @@ export function parseSimple(source: string): Part[] | undefined {
 
 /** An error raised by a call in a simple template, with the template line it came from. */
 export class SimpleTemplateError extends Error {
-  constructor(
-    readonly original: unknown,
-    readonly line: number,
-  ) {
+  readonly original: unknown;
+  readonly line: number;
+  constructor(original: unknown, line: number) {
     super(original instanceof Error ? original.message : String(original));
+    this.original = original;
+    this.line = line;
   }
 }
 

@@ -85,11 +85,10 @@ function errorText(err: unknown): string {
 
 /** A template that failed to compile or render: a project problem with file and line. */
 export class TemplateError extends Error {
-  constructor(
-    message: string,
-    readonly location: Location,
-  ) {
+  readonly location: Location;
+  constructor(message: string, location: Location) {
     super(message);
+    this.location = location;
     this.name = 'TemplateError';
   }
 }
@@ -118,7 +117,9 @@ export class TemplateEngine {
   /** Accepted but not run (materialization blocks), for the project's warnings. */
   readonly warnings: { message: string; location: Location }[] = [];
 
-  constructor(private readonly options: TemplateOptions) {
+  private readonly options: TemplateOptions;
+  constructor(options: TemplateOptions) {
+    this.options = options;
     this.rootPackage = options.rootPackage ?? 'root';
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
     installFilters(this.env);

@@ -24,8 +24,13 @@ export function asOfTime(project: Project, now = new Date()): Date {
   if (v === undefined || v === null || v === '') return now;
   const text = v instanceof Date ? v.toISOString().slice(0, 10) : String(v);
   const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(text);
-  if (!m) throw new UsageError(`the var as_of_date '${text}' is not a date: expected YYYY-MM-DD`);
-  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
+  // A real calendar day, not only its shape: the value goes into the models' SQL.
+  if (!date || date.toISOString().slice(0, 10) !== `${m![1]}-${m![2]}-${m![3]}`)
+    throw new UsageError(
+      `the var as_of_date '${text}' is not a date. To fix this, pass a day as YYYY-MM-DD, e.g. --vars "{as_of_date: '2026-02-05'}".`,
+    );
+  return date;
 }
 
 /** Writes a test's compiled SQL under target/compiled/<project>/<declaring file's folder>/<name>.sql. */
@@ -66,8 +71,22 @@ export function stage(
   };
 }
 
-/** The selected unique_ids; undefined when no --select/--exclude/--state was given (every node). */
-export function selectedIds(ctx: CliContext, project: Project, o: ModelCommandOptions): ReadonlySet<string> | undefined {
+/**
+ * The selected unique_ids; undefined when no --select/--exclude/--state was given (every node).
+ * `required`: a selection that matches nothing is a usage error (daily and build would otherwise
+ * load or publish with no model at all), where dbt's run and test only warn.
+ */
+export function selectedIds(ctx: CliContext, project: Project, o: ModelCommandOptions, required = false): ReadonlySet<string> | undefined {
   if (o.select === undefined && o.exclude === undefined) return undefined;
-  return new Set(selectFor(ctx, project, o).ids);
+  const ids = new Set(selectFor(ctx, project, o).ids);
+  if (required && ids.size === 0) {
+    const what = [
+      o.select !== undefined ? `--select ${[o.select].flat().join(' ')}` : '',
+      o.exclude !== undefined ? `--exclude ${[o.exclude].flat().join(' ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    throw new UsageError(`${what} selects no node of the project. To fix this, check the names ('pipeline ls' lists them).`);
+  }
+  return ids;
 }

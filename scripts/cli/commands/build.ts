@@ -9,7 +9,6 @@ import { SELECTION_OPTIONS } from './selection-options.ts';
 
 export const buildCommand: CommandDef = {
   name: 'build',
-  summary: 'Seeds, models and tests in DAG order; with --publish, build beside the warehouse and publish atomically.',
   description: `Each node's tests run right after it; an error-severity failure skips the node's
 descendants (warnings do not). With --publish every table is built in shadow schemas
 (<schema>__shadow), tested there, and all layers are published in one RENAME TABLE only when
@@ -27,7 +26,8 @@ inspection until the next run. Exit 1 when anything failed.`,
     const options = readModelOptions(o);
     const publish = o.publish === true;
     const project = loadProject(ctx, options);
-    const selected = selectedIds(ctx, project, options);
+    const selected = selectedIds(ctx, project, options, true);
+    asOfTime(project); // a bad as_of_date is a usage error before anything runs
     writeManifest(ctx.targetDir, buildManifest(project, { resolver: publishedResolver(ctx.schemas()) }));
     const db = await ctx.db({ connections: options.threads + 2 });
     return ctx.withRunLock(publish ? 'build --publish' : 'build', async (lock) => {

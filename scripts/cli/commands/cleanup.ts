@@ -71,7 +71,6 @@ async function runCleanupCommand(ctx: CliContext, o: CleanupCliOptions): Promise
 
 export const cleanupCommand: CommandDef = {
   name: 'cleanup',
-  summary: 'Drop the legacy schemas listed in pipeline.yml (cleanup.legacy); a dry run unless --apply.',
   description: `A legacy schema that holds any row is archived first (a mysqldump-format .sql.gz,
 verified by reading it back), then dropped. Active, system and unknown schemas are never dropped.`,
   options: {

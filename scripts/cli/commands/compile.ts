@@ -7,7 +7,6 @@ import { modelCommand } from './model-command.ts';
 export const compileCommand = modelCommand(
   {
     name: 'compile',
-    summary: 'Render the selected models to SQL in target/compiled/ without running them.',
   },
   async (ctx, { project, selection, resolver, startedAt }) => {
     const problems: Problem[] = [];

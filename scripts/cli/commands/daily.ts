@@ -1,41 +1,12 @@
-import { runDaily } from '../../../actions/daily/daily-run.ts';
-import { planRun } from '../../../actions/daily/build-run.ts';
-import { customTestNames } from '../../../actions/transform/data-tests/test-templating.ts';
-import { validateTests } from '../../../actions/transform/data-tests/validate-tests.ts';
-import { resolveDumpSource } from '../../../actions/load/dump-source.ts';
-import { ConfigError, UsageError } from '../../../actions/platform/errors.ts';
-import { buildManifest, writeManifest } from '../../../actions/transform/project/artifacts.ts';
-import { publishedResolver } from '../../../actions/transform/project/resolver.ts';
-import type { TestNode } from '../../../actions/transform/project/types.ts';
-import type { CommandDef } from '../command.ts';
-import type { CliContext } from '../../../actions/platform/run-context.ts';
-import { parseDate, parseInteger } from '../values.ts';
-import { asOfTime, compiledWriter, finish, selectedIds } from './build-common.ts';
-import { createS3Client } from '../aws-clients.ts';
-import { writeRunReport } from './report.ts';
-import { loadProject, readModelOptions } from './model-options.ts';
-import { SELECTION_OPTIONS } from './selection-options.ts';
-
 /**
- * Test hook: milliseconds to wait right before the publishing RENAME, after logging that it is
- * about to happen (the fault tests kill the process in that window). Unset in real runs.
+ * The `daily` command's definition: its options and help. What it runs is in daily-run.ts,
+ * imported when it runs, so `daily --help` starts fast.
  */
-export const PAUSE_BEFORE_PUBLISH_ENV = 'PIPELINE_PAUSE_BEFORE_PUBLISH_MS';
-/** Test hook: the same, right after the publishing RENAME (before the load's hashes are recorded). */
-export const PAUSE_AFTER_PUBLISH_ENV = 'PIPELINE_PAUSE_AFTER_PUBLISH_MS';
-
-function pauseHook(ctx: CliContext, variable: string, what: string): (() => Promise<void>) | undefined {
-  const ms = Number(ctx.io.env[variable] ?? 0);
-  if (!(ms > 0)) return undefined;
-  return async () => {
-    ctx.log.info(`${what}: pausing ${ms} ms (${variable})`);
-    await new Promise((resolve) => setTimeout(resolve, ms));
-  };
-}
+import type { CommandDef } from '../command.ts';
+import { SELECTION_OPTIONS } from './selection-options.ts';
 
 export const dailyCommand: CommandDef = {
   name: 'daily',
-  summary: 'The scheduled job: load the dump into shadow staging, build and test every layer, publish all at once, report.',
   description: `Nothing is published unless every error-severity test passes; the previous day's
 warehouse then stays exactly as it was and the shadow is kept for inspection. The report is
 written in every case (target/run_results.json); exit 1 when anything failed.
@@ -49,102 +20,5 @@ The models' as_of_date var is the dump's date (from gghouse_YYYYMMDD in its name
     ...SELECTION_OPTIONS,
   },
   examples: ['pipeline daily --dump s3://vendor-drop/gghouse/', 'pipeline daily --dump gghouse_20260205.sql.gz --dry-run'],
-  async run(ctx, o) {
-    const options = readModelOptions(o);
-    const date = o.date === undefined ? undefined : parseDate('date', o.date as string);
-    const dryRun = o['dry-run'] === true;
-    const loadThreads = o['load-threads'] === undefined ? undefined : parseInteger('load-threads', o['load-threads'] as string, 1, 64);
-    const config = ctx.config();
-    const spec = (o.dump as string | undefined) ?? config.staging.dump;
-    if (!spec)
-      throw new UsageError("'daily' needs --dump SOURCE (or staging.dump in pipeline.yml). Run 'pipeline daily --help' for its usage.");
-    const source = await resolveDumpSource(spec, { date, s3: () => createS3Client(ctx.io.env), log: (m) => ctx.log.warn(m) });
-    const dumpDate = date ?? source.date;
-    const asOfVar = dumpDate ? { as_of_date: `${dumpDate.slice(0, 4)}-${dumpDate.slice(4, 6)}-${dumpDate.slice(6, 8)}` } : {};
-    if (!dumpDate)
-      ctx.log.warn(
-        `the dump's name ${source.name} has no date (gghouse_YYYYMMDD): as_of_date comes from pipeline.yml; pass --date to set it`,
-      );
-    // The dump's date is the as-of date; an explicit --vars as_of_date still wins.
-    const project = loadProject(ctx, { ...options, vars: { ...asOfVar, ...options.vars } });
-    const selected = selectedIds(ctx, project, options);
-    // Wrong test arguments are a project error before anything is loaded.
-    const plan = planRun(project, 'build', selected);
-    const problems = validateTests(
-      project,
-      [...plan.tests].map((id) => project.nodes.get(id) as TestNode),
-      customTestNames(project),
-    );
-    if (problems.length > 0) throw new ConfigError(problems);
-    writeManifest(ctx.targetDir, buildManifest(project, { resolver: publishedResolver(ctx.schemas()) }));
-    const db = await ctx.db({ connections: Math.max(options.threads + 2, (loadThreads ?? 8) + 1) });
-    return ctx.withRunLock(
-      dryRun ? 'daily --dry-run' : 'daily',
-      async (lock) => {
-        const startedAt = new Date();
-        const args = { ...options, dump: source.name, as_of_date: project.vars.as_of_date, dry_run: dryRun };
-        let r;
-        try {
-          r = await runDaily({
-            project,
-            db,
-            schemas: ctx.schemas(),
-            log: ctx.log,
-            source,
-            asOf: asOfTime(project),
-            selected,
-            dryRun,
-            loadThreads: loadThreads ?? config.staging.threads,
-            withRoutines: o['with-routines'] === true,
-            threads: options.threads,
-            fullRefresh: options.fullRefresh,
-            targetDir: ctx.targetDir,
-            runId: lock.runId,
-            onCompiled: compiledWriter(ctx, project),
-            beforeSwap: async () => {
-              await lock.assertHeld();
-              await pauseHook(ctx, PAUSE_BEFORE_PUBLISH_ENV, 'about to publish')?.();
-            },
-            afterSwap: async () => {
-              // The warehouse changed now: rollback status offers just before this as a restore point.
-              await lock.markPublished();
-              await pauseHook(ctx, PAUSE_AFTER_PUBLISH_ENV, 'published, hashes not yet recorded')?.();
-            },
-          });
-        } catch (err) {
-          if (err instanceof ConfigError) {
-            // A project error found once the dump was loaded (a tested column the dump lacks):
-            // the results still say so, then the CLI exits 2.
-            finish(ctx, {
-              invocationId: lock.runId,
-              command: 'daily',
-              startedAt,
-              args,
-              results: [],
-              stages: [{ name: 'build', status: 'error', startedAt: startedAt.toISOString(), durationSeconds: 0, message: err.message }],
-              failed: true,
-            });
-            await writeRunReport(ctx);
-          }
-          throw err;
-        }
-        const code = finish(ctx, {
-          invocationId: lock.runId,
-          command: 'daily',
-          startedAt,
-          args,
-          results: r.results,
-          stages: r.stages,
-          load: r.load,
-          publish: r.publish,
-          tables: r.tables,
-          failed: r.failed,
-        });
-        // The report is written whatever happened: it is how a failed morning is explained.
-        await writeRunReport(ctx);
-        return code;
-      },
-      source.name,
-    );
-  },
+  run: async (ctx, o) => (await import('./daily-run.ts')).runDailyCommandWithResults(ctx, o),
 };

@@ -4,7 +4,6 @@ import type { CommandDef } from '../command.ts';
 
 export const depsCommand: CommandDef = {
   name: 'deps',
-  summary: 'Install the packages of packages.yml / dependencies.yml into dbt_packages/ (as dbt deps).',
   description:
     'Hub packages with version ranges, git (revision, subdirectory), tarball and local packages, with their own\n' +
     'packages, each installed under its own name. package-lock.yml is written, and used while it matches.\n' +

@@ -14,7 +14,6 @@ import { loadProject, readModelOptions } from './model-options.ts';
 
 export const docsCommand: CommandDef = {
   name: 'docs',
-  summary: 'Generate target/catalog.json and the documentation site target/docs/index.html.',
   description: `The site shows every model, source, seed, snapshot and exposure by layer: descriptions,
 columns with their types and tests, SQL, lineage, and the history of the last 30 runs (row
 counts, test results, source freshness, snapshot versions) from the metadata schema. It is one

@@ -25,7 +25,6 @@ export function readGenerateDumpOptions(o: ParsedOptions): GenerateDumpOptions {
 
 export const generateDumpCommand: CommandDef = {
   name: 'generate-dump',
-  summary: "Write a synthetic mysqldump of the vendor's gghouse database (81 tables), deterministic for a seed.",
   description: `Same seed, scale and date give byte-identical output. --scale 1 is about 945 MB and
 59,000 contracts; --scale 0.01 a few MB. A name ending in .gz is gzip-compressed.`,
   options: {

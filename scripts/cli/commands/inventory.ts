@@ -14,8 +14,6 @@ const EXACT_ROW_LIMIT = 100_000;
 
 export const inventoryCommand: CommandDef = {
   name: 'inventory',
-  summary:
-    'List every schema on the server: tables, views, rows, bytes, last update, and its class (active, legacy, unknown, system); for legacy and unknown ones, the evidence of what they are and a verdict.',
   options: {
     format: { type: 'string', value: 'FORMAT', help: 'md (default) or json' },
   },

@@ -1,139 +1,11 @@
-import { UsageError, errorMessage } from '../../../actions/platform/errors.ts';
-import { formatBytes } from '../../../actions/platform/progress.ts';
-import { writeRunResults, type LoadResult, type RunResults } from '../../../actions/platform/run-results.ts';
-import { resolveDumpSource } from '../../../actions/load/dump-source.ts';
-import { loadDump } from '../../../actions/load/load-dump.ts';
-import { parseDump } from '../../../actions/load/parse-dump.ts';
-import type { CommandDef, ParsedOptions } from '../command.ts';
-import type { CliContext } from '../../../actions/platform/run-context.ts';
-import { parseDate, parseInteger } from '../values.ts';
-import { createS3Client } from '../aws-clients.ts';
-
-export interface LoadOptions {
-  dump?: string;
-  date?: string;
-  schema?: string;
-  threads?: number;
-  withRoutines: boolean;
-  parseOnly: boolean;
-}
-
-export function readLoadOptions(o: ParsedOptions): LoadOptions {
-  return Object.freeze({
-    dump: o.dump as string | undefined,
-    date: o.date === undefined ? undefined : parseDate('date', o.date as string),
-    schema: o.schema as string | undefined,
-    threads: o.threads === undefined ? undefined : parseInteger('threads', o.threads as string, 1, 64),
-    withRoutines: o['with-routines'] === true,
-    parseOnly: o['parse-only'] === true,
-  });
-}
-
-function tableSummary(r: LoadResult): string {
-  const rows = r.tables.map((t) => [t.table, t.status, String(t.rows), formatBytes(t.bytes), t.seconds.toFixed(1)]);
-  const head = ['table', 'status', 'rows', 'bytes', 'seconds'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
-  const out = [line(head), ...rows.map(line)];
-  const total = r.tables.reduce((a, t) => a + (t.status === 'loaded' ? t.rows : 0), 0);
-  out.push(
-    '',
-    `${r.published ? 'published to' : 'loaded into'} ${r.schema}: ${r.tables.filter((t) => t.status === 'loaded').length} tables loaded (${total} rows), ${r.tables.filter((t) => t.status === 'unchanged').length} unchanged, ${r.tables.filter((t) => t.status === 'dropped').length} dropped; ${formatBytes(r.bytes)} in ${r.seconds.toFixed(1)}s with ${r.threads} connections`,
-  );
-  for (const c of r.collationMappings) out.push(`collation ${c.from} mapped to ${c.to} (${c.count}x): the server does not have it`);
-  if (r.skippedRoutines) out.push(`${r.skippedRoutines} triggers/routines/events skipped (load them with --with-routines)`);
-  for (const s of r.skipped ?? []) out.push(`skipped ${s.count}x: ${s.reason}`);
-  for (const x of r.refused) out.push(`REFUSED line ${x.line} (byte ${x.offset}): ${x.reason}: ${x.statement}`);
-  return out.join('\n');
-}
-
-async function runLoad(ctx: CliContext, options: ParsedOptions): Promise<number> {
-  const o = readLoadOptions(options);
-  const config = ctx.config();
-  const spec = o.dump ?? config.staging.dump;
-  if (!spec)
-    throw new UsageError("'load' needs --dump SOURCE (or staging.dump in pipeline.yml). Run 'pipeline load --help' for its usage.");
-  const source = await resolveDumpSource(spec, { date: o.date, s3: () => createS3Client(ctx.io.env), log: (m) => ctx.log.warn(m) });
-  if (o.parseOnly) {
-    const r = await parseDump(source, { withRoutines: o.withRoutines }, ctx.log);
-    const rows = r.tables.reduce((a, t) => a + t.rows, 0);
-    for (const t of r.tables) ctx.print(`${t.table}\t${t.rows} rows\t${formatBytes(t.bytes)}`);
-    for (const x of r.refused) ctx.print(`REFUSED line ${x.line} (byte ${x.offset}): ${x.reason}: ${x.statement}`);
-    for (const s of r.skipped) ctx.print(`skipped ${s.count}x: ${s.reason}`);
-    ctx.print(
-      `parsed ${source.name}: ${r.statements} statements, ${r.tables.length} tables, ${rows} rows, ${r.views} views, ${r.routines} routines, ${r.refused.length} refused; ${formatBytes(r.bytes)} in ${r.seconds.toFixed(2)}s (${(r.bytes / 1e6 / Math.max(r.seconds, 0.001)).toFixed(0)} MB/s); ${r.complete ? 'complete (trailer present)' : 'INCOMPLETE: no -- Dump completed trailer'}`,
-    );
-    return r.complete ? 0 : 1;
-  }
-  const schemas = ctx.schemas();
-  const target = o.schema ? schemas.physical(o.schema) : schemas.staging;
-  const db = await ctx.db();
-  const started = new Date();
-  return ctx.withRunLock(
-    'load',
-    async (lock) => {
-      const write = (status: 'success' | 'error', load: LoadResult, message?: string) => {
-        const results: RunResults = {
-          metadata: { generated_at: new Date().toISOString(), invocation_id: lock.runId, command: 'load', pipeline_version: '0.1.0' },
-          status,
-          elapsed_time: (Date.now() - started.getTime()) / 1000,
-          args: { dump: source.name, schema: target, threads: o.threads, with_routines: o.withRoutines },
-          stages: [
-            { name: 'load', status, startedAt: started.toISOString(), durationSeconds: (Date.now() - started.getTime()) / 1000, message },
-          ],
-          results: [],
-          load,
-        };
-        writeRunResults(ctx.targetDir, results);
-      };
-      try {
-        const r = await ctx.log.stage(`load ${source.name} into ${target}`, () =>
-          loadDump(
-            db,
-            {
-              source,
-              schema: target,
-              shadowSchema: `${target}__shadow`,
-              oldSchema: `${target}__old`,
-              metaSchema: schemas.meta,
-              threads: o.threads ?? config.staging.threads,
-              withRoutines: o.withRoutines,
-            },
-            ctx.log,
-          ),
-        );
-        const { plan: _plan, ...result } = r;
-        write('success', result);
-        ctx.print(tableSummary(result));
-        return 0;
-      } catch (err) {
-        const message = errorMessage(err);
-        write(
-          'error',
-          {
-            source: source.name,
-            schema: target,
-            bytes: 0,
-            seconds: (Date.now() - started.getTime()) / 1000,
-            tables: [],
-            refused: [],
-            skippedRoutines: 0,
-            collationMappings: [],
-            published: false,
-            error: message,
-          },
-          message,
-        );
-        throw err;
-      }
-    },
-    source.name,
-  );
-}
+/**
+ * The `load` command's definition: its options and help. What it runs is in load-run.ts, imported
+ * when it runs, so `load --help` starts fast.
+ */
+import type { CommandDef } from '../command.ts';
 
 export const loadCommand: CommandDef = {
   name: 'load',
-  summary: 'Stream a mysqldump (file or S3, plain or gzip) into the staging schema, in parallel, then swap it in atomically.',
   description: `SOURCE is a local file, s3://bucket/key, or s3://bucket/prefix/ (the newest
 gghouse_YYYYMMDD.sql[.gz] under it, or the one of --date). The dump is untrusted: only tables
 and views in the target schema are created; anything else is refused and reported.
@@ -141,11 +13,16 @@ S3: the AWS default credential chain; AWS_ENDPOINT_URL_S3 points at an S3-compat
   options: {
     dump: { type: 'string', value: 'SOURCE', help: 'FILE, s3://bucket/key or s3://bucket/prefix/ (default: staging.dump in pipeline.yml)' },
     date: { type: 'string', value: 'YYYYMMDD', help: 'under an S3 prefix, load the dump of this date instead of the newest' },
-    schema: { type: 'string', value: 'NAME', help: 'load into this schema instead of the configured staging schema' },
+    schema: {
+      type: 'string',
+      value: 'NAME',
+      help: "load into this schema instead of the configured staging schema (not a system schema nor one of the pipeline's own)",
+    },
+    'replace-existing': { type: 'boolean', help: 'with --schema: replace tables this loader did not put there' },
     threads: { type: 'string', value: 'N', help: 'load connections (default: one per server CPU, 2 to 8)' },
     'with-routines': { type: 'boolean', help: 'also load triggers, routines and events (skipped and counted otherwise)' },
     'parse-only': { type: 'boolean', help: 'parse the dump and report what it holds, without touching the database' },
   },
   examples: ['pipeline load --dump gghouse_20260205.sql.gz', 'pipeline load --dump s3://vendor-drop/gghouse/ --date 20260205'],
-  run: runLoad,
+  run: async (ctx, o) => (await import('./load-run.ts')).runLoad(ctx, o),
 };

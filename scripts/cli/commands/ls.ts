@@ -14,7 +14,6 @@ function kindOf(n: GraphNode): string {
 
 export const lsCommand: CommandDef = {
   name: 'ls',
-  summary: 'List the selected nodes with their type and materialization.',
   options: {
     ...SELECTION_OPTIONS,
     output: { type: 'string', value: 'FORMAT', help: 'text (default) or json' },

@@ -30,7 +30,7 @@ export interface SelectedProject {
 
 /** A command with the selection options whose `body` runs on the project read and selected. */
 export function modelCommand(
-  def: Pick<CommandDef, 'name' | 'summary' | 'description'>,
+  def: Pick<CommandDef, 'name' | 'description'>,
   body: (ctx: CliContext, selected: SelectedProject) => Promise<number>,
 ): CommandDef {
   return {

@@ -27,7 +27,6 @@ export async function writeRunReport(ctx: CliContext): Promise<void> {
 
 export const reportCommand: CommandDef = {
   name: 'report',
-  summary: "Render the last run's results (target/run_results.json) as Markdown or JSON.",
   description: `Markdown (the default) is also written to target/report.md: the same text the job summary
 of a workflow shows. When the run's results have no row counts, the published tables are counted
 (and the counts recorded, for the next report's "change since the previous run"); without a

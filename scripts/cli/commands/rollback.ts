@@ -121,7 +121,6 @@ export function readRollbackOptions(o: ParsedOptions, positionals: string[]): Ro
 
 export const rollbackCommand: CommandDef = {
   name: 'rollback',
-  summary: 'Aurora point-in-time rollback: status, restore into a new cluster, cut over by renaming, or abort (dry runs unless --apply).',
   positionals: [{ name: 'ACTION', help: 'status, restore, cutover or abort', choices: [...ACTIONS], required: true }],
   options: {
     cluster: { type: 'string', value: 'ID', help: 'Aurora cluster identifier (default: rollback.cluster in pipeline.yml)' },

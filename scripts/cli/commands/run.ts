@@ -4,7 +4,6 @@ import { modelCommand, runSelectedNodes } from './model-command.ts';
 export const runCommand = modelCommand(
   {
     name: 'run',
-    summary: 'Build the selected models in DAG order: views, tables (swapped atomically), incremental and ephemeral.',
   },
   (ctx, s) => {
     const o = s.options;

@@ -4,7 +4,6 @@ import { modelCommand, runSelectedNodes } from './model-command.ts';
 export const seedCommand = modelCommand(
   {
     name: 'seed',
-    summary: 'Load the CSV seeds into their tables (unchanged seeds are skipped), each swapped in atomically.',
   },
   (ctx, s) => {
     const o = s.options;

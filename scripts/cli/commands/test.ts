@@ -7,7 +7,6 @@ import { SELECTION_OPTIONS } from './selection-options.ts';
 
 export const testCommand: CommandDef = {
   name: 'test',
-  summary: 'Run the data tests of the selected nodes: generic tests from YAML, singular SQL tests, source checks.',
   description: `Tests read the published warehouse. A test on a column that does not exist, an
 accepted_values test without values or a relationships test whose target does not exist is a
 project error (exit 2) before anything runs. Exit 1 when a check or an error-severity test fails.`,

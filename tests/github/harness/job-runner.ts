@@ -110,15 +110,23 @@ export class JobRunner {
   private readonly state: JobState;
   private readonly base: Record<string, string>;
   private readonly github: Record<string, unknown>;
+  private readonly repo: HarnessRepo;
+  private readonly wf: WorkflowDef;
+  private readonly job: JobDef;
+  private readonly o: RunOptions;
 
   constructor(
-    private readonly repo: HarnessRepo,
-    private readonly wf: WorkflowDef,
-    private readonly job: JobDef,
-    private readonly o: RunOptions,
+    repo: HarnessRepo,
+    wf: WorkflowDef,
+    job: JobDef,
+    o: RunOptions,
     /** Directories of the runner image's tools put first on PATH (the npm stand-in). */
     toolDirs: string[] = [],
   ) {
+    this.repo = repo;
+    this.wf = wf;
+    this.job = job;
+    this.o = o;
     checkBinShIsDash();
     const home = mkdtempSync(join(tmpdir(), 'harness-runner-'));
     repo.tempDirs.push(home);
