@@ -69,8 +69,8 @@ export interface StageOptions {
   printedInSummary?: 'markdown' | 'text';
   /**
    * 'short': the status line and failures; default 'report': nothing unless the stage failed
-   * without results; 'quiet': nothing unless the stage failed (a step after the report, such as
-   * the docs site, whose success the report already stands for).
+   * without results; 'quiet': on success only what the step printed, no status line (a step
+   * after the report, such as the docs site, whose status the report already gives).
    */
   summary?: 'short' | 'report' | 'quiet';
   /** CLI wording in the printed text and what an Actions user does instead (inputs, not flags). */
@@ -128,7 +128,7 @@ export async function runStage(
   setStageOutputs(exitCode, results, targetDir);
   if (results) annotate(results, relative(cwd, projectDir));
   const quiet = options.summary === 'quiet' && exitCode === 0;
-  if (!quiet && (options.summary === 'short' || !results)) {
+  if (quiet || options.summary === 'short' || !results) {
     for (const [cli, actions] of options.actionsWording ?? []) printed = printed.split(cli).join(actions);
     const extra =
       !printed.trim() || !options.printedInSummary
@@ -136,7 +136,10 @@ export async function runStage(
         : options.printedInSummary === 'markdown'
           ? printed
           : `\`\`\`text\n${printed.replace(/```/g, "'''")}\n\`\`\``;
-    await writeShortSummary(stage, exitCode, results, errors, extra);
+    // Quiet: what the step printed, without a second status line (the report has the run's).
+    if (quiet) {
+      if (extra) await writeSummary(`### pipeline ${stage}\n\n${extra.trimEnd()}\n`);
+    } else await writeShortSummary(stage, exitCode, results, errors, extra);
   }
   if (exitCode !== 0) {
     core.setFailed(redact(errors.length ? errors.join('\n') : `pipeline ${stage} failed (exit ${exitCode}); see the log above`));

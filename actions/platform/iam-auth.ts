@@ -8,13 +8,8 @@
  * A token is valid for 15 minutes, and a pool opens connections throughout a long run, so the
  * token is produced per connection (cached for a few minutes), never once at start.
  */
-import { createRequire } from 'node:module';
-import type { Signer as SignerType } from '@aws-sdk/rds-signer';
+import type { Signer } from '@aws-sdk/rds-signer';
 import { registerSecret } from './secrets.ts';
-
-// The signer pulls in the AWS SDK's credential chain: required when IAM authentication is used,
-// not when the database module loads (every command imports it; README: "CLI start-up").
-const require = createRequire(import.meta.url);
 
 /** Tokens live 15 minutes; reuse one for at most this long. */
 export const TOKEN_REUSE_MS = 10 * 60 * 1000;
@@ -34,9 +29,21 @@ export interface TokenSigner {
 
 export type SignerFactory = (target: IamAuthTarget) => TokenSigner;
 
+/**
+ * The SDK's signer. It pulls in the AWS SDK's credential chain, so it is imported when the first
+ * token is asked for, not when the database module loads (every command imports that; README:
+ * "CLI start-up"). A literal dynamic import, so that the actions' bundles carry it.
+ */
 export const defaultSignerFactory: SignerFactory = (t) => {
-  const { Signer } = require('@aws-sdk/rds-signer') as { Signer: typeof SignerType };
-  return new Signer({ hostname: t.host, port: t.port, username: t.user, region: t.region });
+  let signer: Promise<Signer> | undefined;
+  return {
+    async getAuthToken() {
+      signer ??= import('@aws-sdk/rds-signer').then(
+        (sdk) => new sdk.Signer({ hostname: t.host, port: t.port, username: t.user, region: t.region }),
+      );
+      return (await signer).getAuthToken();
+    },
+  };
 };
 
 /** A token source that signs at most once per TOKEN_REUSE_MS. */

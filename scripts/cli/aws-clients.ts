@@ -3,14 +3,29 @@
  * from the SDK's default chain (in Actions: the OIDC-assumed role). An S3-compatible endpoint
  * (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, e.g. a local test server) switches to path-style URLs.
  */
-import { createRequire } from 'node:module';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { UsageError } from '../../actions/platform/errors.ts';
 
-// The SDK costs 0.3-0.7 s to import (README: "CLI start-up"): loaded when a client is made, not
-// when the CLI starts. require() keeps the factories synchronous (the SDK ships CommonJS too).
-const require = createRequire(import.meta.url);
+// The SDK costs 0.3-0.7 s to import (README: "CLI start-up"): a command that needs it loads it
+// first (loadS3Sdk, loadRdsSdk), not the CLI at start. A literal dynamic import, so that the
+// actions' bundles (esbuild) carry the SDK: a require() made by createRequire is left to run time,
+// where a bundle has no node_modules. The factories stay synchronous.
+let s3Sdk: typeof import('@aws-sdk/client-s3') | undefined;
+let rdsSdk: typeof import('@aws-sdk/client-rds') | undefined;
+
+export async function loadS3Sdk(): Promise<void> {
+  s3Sdk ??= await import('@aws-sdk/client-s3');
+}
+
+export async function loadRdsSdk(): Promise<void> {
+  rdsSdk ??= await import('@aws-sdk/client-rds');
+}
+
+function loaded<T>(sdk: T | undefined, name: string): T {
+  if (!sdk) throw new Error(`${name} was used before it was loaded (a bug: call its load function first)`);
+  return sdk;
+}
 
 export const AWS_ENV = {
   region: 'AWS_REGION',
@@ -38,7 +53,7 @@ export function regionFrom(env: Env, ...candidates: Array<string | undefined>): 
 export const RDS_MAX_ATTEMPTS = 5;
 
 export function createRdsClient(region: string): RDSClient {
-  const { RDSClient } = require('@aws-sdk/client-rds') as typeof import('@aws-sdk/client-rds');
+  const { RDSClient } = loaded(rdsSdk, '@aws-sdk/client-rds');
   return new RDSClient({ region, maxAttempts: RDS_MAX_ATTEMPTS, retryMode: 'standard' });
 }
 
@@ -56,7 +71,7 @@ export function credentialsExpiry(env: Env): Date | undefined {
 }
 
 export function createS3Client(env: Env): S3Client {
-  const { S3Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+  const { S3Client } = loaded(s3Sdk, '@aws-sdk/client-s3');
   const endpoint = env[AWS_ENV.s3Endpoint] || env[AWS_ENV.endpoint] || undefined;
   return new S3Client({
     // The vendor's bucket is in Tokyo; AWS_REGION overrides.

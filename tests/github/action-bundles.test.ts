@@ -21,6 +21,17 @@ for (const stage of STAGES) {
     const text = readFileSync(join(ROOT, 'actions', stage, 'dist', 'index.mjs'), 'utf8');
     assert.ok(!text.includes(ROOT), 'an absolute path of the checkout is in the bundle');
     assert.doesNotMatch(text, /from ['"]tsx(\/|['"])/);
+    // A require() the bundler could not see (one made by createRequire: esbuild renames it
+    // require2, require3, …; or its own __require) is left to run time, where the action has no
+    // node_modules: every dependency of ours must be inside the bundle.
+    const ours = Object.keys(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).dependencies as object);
+    for (const dep of ours) {
+      assert.ok(
+        !new RegExp(`(__require|require\\d+)\\(["']${dep.replace(/[/.]/g, '\\$&')}(/[^"']*)?["']\\)`).test(text),
+        `${dep} is required at run time`,
+      );
+      assert.ok(!new RegExp(`import\\(["']${dep.replace(/[/.]/g, '\\$&')}(/[^"']*)?["']\\)`).test(text), `${dep} is imported at run time`);
+    }
     assert.ok(
       readFileSync(join(ROOT, 'actions', stage, 'dist', 'scan-values.wasm')).equals(
         readFileSync(join(ROOT, 'actions', 'load', 'scan-values.wasm')),

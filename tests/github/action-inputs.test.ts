@@ -32,6 +32,7 @@ const VALUES: Record<string, string> = {
   'full-refresh': 'false',
   'dry-run': 'true',
   'with-routines': 'false',
+  deps: 'false',
   'wait-lock': 'false',
   publish: 'false',
   threads: '3',

@@ -21001,6 +21001,85 @@ var require_promise = __commonJS({
 // scripts/generate-dump/segment-worker.ts
 import { parentPort, workerData } from "node:worker_threads";
 
+// scripts/generate-dump/calendar.ts
+var DAY_MS = 864e5;
+function dayOf(y, m, d) {
+  return Math.floor(Date.UTC(y, m - 1, d) / DAY_MS);
+}
+function dayOfCompact(yyyymmdd) {
+  return dayOf(Number(yyyymmdd.slice(0, 4)), Number(yyyymmdd.slice(4, 6)), Number(yyyymmdd.slice(6, 8)));
+}
+function isoDay(day) {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+function weekday(day) {
+  return ((day + 4) % 7 + 7) % 7;
+}
+function isWeekend(day) {
+  const w = weekday(day);
+  return w === 0 || w === 6;
+}
+function businessDayOnOrAfter(day) {
+  const w = weekday(day);
+  return w === 6 ? day + 2 : w === 0 ? day + 1 : day;
+}
+function businessDayOnOrBefore(day) {
+  const w = weekday(day);
+  return w === 6 ? day - 1 : w === 0 ? day - 2 : day;
+}
+var TWO = Array.from({ length: 60 }, (_, i) => i < 10 ? `0${i}` : String(i));
+var Calendar = class {
+  text;
+  months;
+  years;
+  firstDay;
+  lastDay;
+  constructor(firstDay, lastDay) {
+    this.firstDay = firstDay;
+    this.lastDay = lastDay;
+    const n = lastDay - firstDay + 1;
+    this.text = new Array(n);
+    this.months = new Uint8Array(n);
+    this.years = new Uint16Array(n);
+    for (let i = 0; i < n; i++) {
+      const d = new Date((firstDay + i) * DAY_MS);
+      this.text[i] = d.toISOString().slice(0, 10);
+      this.months[i] = d.getUTCMonth() + 1;
+      this.years[i] = d.getUTCFullYear();
+    }
+  }
+  index(day) {
+    const i = day - this.firstDay;
+    if (i < 0 || i >= this.text.length)
+      throw new Error(`day ${isoDay(day)} is outside the calendar ${isoDay(this.firstDay)}..${isoDay(this.lastDay)}`);
+    return i;
+  }
+  /** 'YYYY-MM-DD' */
+  date(day) {
+    return this.text[this.index(day)];
+  }
+  /** 'YYYY-MM-DD HH:MM:SS' for a day and a second of that day. */
+  dateTime(day, second) {
+    const s = second % 60;
+    const m = Math.floor(second / 60) % 60;
+    const h = Math.floor(second / 3600);
+    return `${this.text[this.index(day)]} ${TWO[h]}:${TWO[m]}:${TWO[s]}`;
+  }
+  month(day) {
+    return this.months[this.index(day)];
+  }
+  year(day) {
+    return this.years[this.index(day)];
+  }
+  /** The same day of the month `months` later (clamped to the month's end). */
+  addMonths(day, months) {
+    const d = new Date(day * DAY_MS);
+    const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1));
+    const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+    return dayOf(target.getUTCFullYear(), target.getUTCMonth() + 1, Math.min(d.getUTCDate(), last));
+  }
+};
+
 // scripts/generate-dump/prng.ts
 function hash32(...parts) {
   let h = 2654435769;
@@ -21067,6 +21146,9 @@ var Rng = class {
   }
 };
 var Weighted = class {
+  cumulative;
+  total;
+  items;
   constructor(items, weights) {
     this.items = items;
     if (items.length !== weights.length || items.length === 0) throw new Error("Weighted: items and weights differ in length");
@@ -21075,9 +21157,6 @@ var Weighted = class {
     weights.forEach((w, i) => this.cumulative[i] = sum += w);
     this.total = sum;
   }
-  items;
-  cumulative;
-  total;
   pick(rng2) {
     const x = rng2.next() * this.total;
     let lo = 0;
@@ -21105,6 +21184,7 @@ var GENDER = weighted([
 ]);
 var TENANT_STATUS = {
   screening: 5,
+  rejected: 6,
   beforeMovein: 9,
   living: 10,
   noticeGiven: 12,
@@ -21114,7 +21194,7 @@ var TENANT_STATUS = {
   unreachable: 17,
   other: 18
 };
-var CONTRACT_TYPE = weighted([
+var CONTRACT_TYPE_WEIGHTS = [
   [1, 45],
   [2, 10],
   [3, 10],
@@ -21125,8 +21205,10 @@ var CONTRACT_TYPE = weighted([
   [8, 4],
   [9, 2],
   [10, 2]
-]);
+];
+var CONTRACT_TYPE = weighted(CONTRACT_TYPE_WEIGHTS);
 var CORPORATE_CONTRACT_TYPES = /* @__PURE__ */ new Set([5, 6, 7, 9]);
+var CONTRACT_TYPE_WEEKEND = weighted(CONTRACT_TYPE_WEIGHTS.filter(([code]) => !CORPORATE_CONTRACT_TYPES.has(code)));
 var SHORT_TERM_CONTRACT_TYPES = /* @__PURE__ */ new Set([2, 7, 8]);
 var PERSONAL_IDENTITY = weighted([
   [1, 42],
@@ -21168,6 +21250,7 @@ var MOVEOUT_REASON = weighted([
   [7, 15],
   [8, 7]
 ]);
+var END_OF_TERM_REASON = 7;
 var MOVEOUT_REASON_FOREIGN = weighted([
   [1, 22],
   [2, 40],
@@ -21199,6 +21282,30 @@ var import_promise = __toESM(require_promise(), 1);
 
 // actions/platform/iam-auth.ts
 var TOKEN_REUSE_MS = 10 * 60 * 1e3;
+
+// actions/platform/db-errors.ts
+var CLASSES = [
+  // 1045 wrong user or password, 1698 a user the server knows only without a password (unix_socket),
+  // 1251/1524 an authentication plugin the client or server lacks, 1130 host not allowed, 1131/1133 no such user.
+  ["access-denied", [1045, 1698, 1251, 1524, 1130, 1131, 1133, 1275, 1862, 3118]],
+  // 1044 schema, 1142 table, 1143 column, 1227 privilege (SUPER, …), 1370 routine, 1449 definer, 1410 GRANT.
+  ["missing-grant", [1044, 1142, 1143, 1227, 1370, 1449, 1410, 1419]],
+  // 1290 --read-only (Aurora's reader endpoint), 1792 read-only transaction, 1836 read-only mode, 1015 locked table file.
+  ["read-only", [1290, 1792, 1836, 1874]],
+  ["unknown-database", [1049]],
+  ["unknown-object", [1146, 1051, 1054, 1305, 1356, 4092]],
+  ["lost-connection", [2006, 2013, 1927, 1053, 1158, 1159, 1160, 1161, 4031]],
+  ["unreachable", [2002, 2003, 2005]],
+  ["packet-too-big", [1153, 1301, 2020]],
+  ["too-many-connections", [1040, 1203, 1226]],
+  ["no-space", [1021, 1114, 1030, 3, 28]],
+  ["out-of-memory", [1037, 1038, 1041, 1135]],
+  ["lock", [1205, 1213, 1099, 1100]],
+  ["interrupted", [1317, 1969, 3024, 1028]],
+  // LOAD DATA LOCAL refused: local_infile off on the server (1148, MySQL 8: 3948) or the client (2068).
+  ["local-infile", [1148, 3948, 2068]]
+];
+var BY_ERRNO = new Map(CLASSES.flatMap(([c, ns]) => ns.map((n) => [n, c])));
 
 // scripts/generate-dump/ddl.ts
 var FLAGS = /^(NN|AI|ONUPD|=.*|~.*|#.*)$/;
@@ -21579,72 +21686,33 @@ function dateTimeSql(cal, day, second) {
   return `'${cal.dateTime(day, second)}'`;
 }
 
-// scripts/generate-dump/calendar.ts
-var DAY_MS = 864e5;
-function dayOf(y, m, d) {
-  return Math.floor(Date.UTC(y, m - 1, d) / DAY_MS);
-}
-function dayOfCompact(yyyymmdd) {
-  return dayOf(Number(yyyymmdd.slice(0, 4)), Number(yyyymmdd.slice(4, 6)), Number(yyyymmdd.slice(6, 8)));
-}
-function isoDay(day) {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
-}
-var TWO = Array.from({ length: 60 }, (_, i) => i < 10 ? `0${i}` : String(i));
-var Calendar = class {
-  constructor(firstDay, lastDay) {
-    this.firstDay = firstDay;
-    this.lastDay = lastDay;
-    const n = lastDay - firstDay + 1;
-    this.text = new Array(n);
-    this.months = new Uint8Array(n);
-    this.years = new Uint16Array(n);
-    for (let i = 0; i < n; i++) {
-      const d = new Date((firstDay + i) * DAY_MS);
-      this.text[i] = d.toISOString().slice(0, 10);
-      this.months[i] = d.getUTCMonth() + 1;
-      this.years[i] = d.getUTCFullYear();
-    }
-  }
-  firstDay;
-  lastDay;
-  text;
-  months;
-  years;
-  index(day) {
-    const i = day - this.firstDay;
-    if (i < 0 || i >= this.text.length)
-      throw new Error(`day ${isoDay(day)} is outside the calendar ${isoDay(this.firstDay)}..${isoDay(this.lastDay)}`);
-    return i;
-  }
-  /** 'YYYY-MM-DD' */
-  date(day) {
-    return this.text[this.index(day)];
-  }
-  /** 'YYYY-MM-DD HH:MM:SS' for a day and a second of that day. */
-  dateTime(day, second) {
-    const s = second % 60;
-    const m = Math.floor(second / 60) % 60;
-    const h = Math.floor(second / 3600);
-    return `${this.text[this.index(day)]} ${TWO[h]}:${TWO[m]}:${TWO[s]}`;
-  }
-  month(day) {
-    return this.months[this.index(day)];
-  }
-  year(day) {
-    return this.years[this.index(day)];
-  }
-  /** The same day of the month `months` later (clamped to the month's end). */
-  addMonths(day, months) {
-    const d = new Date(day * DAY_MS);
-    const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1));
-    const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-    return dayOf(target.getUTCFullYear(), target.getUTCMonth() + 1, Math.min(d.getUTCDate(), last));
-  }
+// scripts/generate-dump/shape.ts
+var SHAPE = {
+  /**
+   * Share of applications (movings rows) that never become a live contract: withdrawn or
+   * rejected during screening, or, rarely, cancelled after signing. new_contracts / int_contracts
+   * in the report is 16,508 / 59,118 = 27.9 % live, so 72 % fall through (a few of the last
+   * days' applications are still being screened on the dump date).
+   */
+  fallsThrough: 0.72,
+  /** Of those, the share cancelled after signing (contract date written, never moved in). */
+  signedThenCancelled: 0.1,
+  /** Of those that do not sign, the share the vendor rejects at screening (status 6) instead of the applicant withdrawing (15). */
+  rejected: 0.25,
+  /**
+   * How a live stay ends: before the planned date (with notice), on the planned date (a fixed-term
+   * lease that simply runs out: no notice is recorded), or after one to twelve months' extension
+   * (with notice). The term-end share is the share of contracts without a notice: it sets
+   * moveout_notices (3,635 / 16,508 = 22 % of contracts have a notice in the last 24 months).
+   */
+  leaveEarly: 0.55,
+  leaveAtTermEnd: 0.3,
+  /** Of term-end leavers, the share whose reason the vendor records as 7 (契約満了, end of term). */
+  termEndReasonEndOfTerm: 0.5
 };
 
 // scripts/generate-dump/world.ts
-var SCALE_1 = { contracts: 59e3, apartments: 260, historyDays: 8 * 365 + 2 };
+var SCALE_1 = { contracts: 6e4, apartments: 260, historyDays: 8 * 365 + 2 };
 var DIRTY = {
   /** movings.contract_type NULL */
   contractTypeNull: 5e-3,
@@ -21652,8 +21720,6 @@ var DIRTY = {
   tenantPurged: 3e-3,
   /** tenants.is_deleted = 1 */
   tenantSoftDeleted: 0.015,
-  /** cancelled applications, movings.cancel_flag = 1 */
-  cancelled: 0.06,
   /** a missing movings date written as '0000-00-00' instead of NULL */
   zeroDateForNull: 0.015,
   /** a known movings.planned_moveout_date written as '0000-00-00' */
@@ -21668,6 +21734,28 @@ var FORCED = {
 };
 var SEASON = [0, 1.1, 1.35, 1.6, 1.3, 0.9, 0.85, 0.9, 0.95, 1.1, 1, 0.85, 0.7];
 var World = class {
+  dumpDay;
+  startDay;
+  calendar;
+  apartments;
+  aptOpen;
+  aptClose;
+  aptPlace;
+  aptFirstRoom;
+  aptRooms;
+  rooms;
+  roomApartment;
+  roomType;
+  roomRent;
+  contractsTotal;
+  /** Filled by the planning pass. */
+  tenants = 0;
+  /** Contracts that found every room taken on their move-in day (the last pass). */
+  doubleBooked = 0;
+  tenantFirstDay = new Int32Array(0);
+  tenantStatus = new Uint8Array(0);
+  seed;
+  scale;
   constructor(seed, scale, dumpDate) {
     this.seed = seed;
     this.scale = scale;
@@ -21683,8 +21771,8 @@ var World = class {
     this.aptRooms = new Int32Array(this.apartments);
     let rooms = 0;
     for (let a = 0; a < this.apartments; a++) {
-      const r = rng2.next();
-      this.aptOpen[a] = r < 0.4 ? this.startDay - rng2.int(30, 2500) : r < 0.97 ? this.startDay + Math.floor(rng2.next() * (SCALE_1.historyDays - 30)) : this.dumpDay + rng2.int(10, 120);
+      const r = (a + rng2.next()) / this.apartments;
+      this.aptOpen[a] = r < 0.4 ? this.startDay - rng2.int(30, 2500) : r < 0.97 ? this.startDay + Math.floor((r - 0.4) / 0.57 * (SCALE_1.historyDays - 30)) : this.dumpDay + rng2.int(10, 120);
       this.aptClose[a] = rng2.chance(0.04) ? Math.min(this.dumpDay - 5, this.aptOpen[a] + rng2.int(400, 2e3)) : 0;
       if (this.aptClose[a] !== 0 && this.aptClose[a] <= this.aptOpen[a]) this.aptClose[a] = 0;
       this.aptPlace[a] = rng2.int(0, PLACES.length - 1);
@@ -21710,28 +21798,6 @@ var World = class {
     }
     this.contractsTotal = Math.max(10, Math.round(SCALE_1.contracts * scale));
   }
-  seed;
-  scale;
-  dumpDay;
-  startDay;
-  calendar;
-  apartments;
-  aptOpen;
-  aptClose;
-  aptPlace;
-  aptFirstRoom;
-  aptRooms;
-  rooms;
-  roomApartment;
-  roomType;
-  roomRent;
-  contractsTotal;
-  /** Filled by the planning pass. */
-  tenants = 0;
-  /** Contracts that found every room taken on their move-in day (the last pass). */
-  doubleBooked = 0;
-  tenantFirstDay = new Int32Array(0);
-  tenantStatus = new Uint8Array(0);
   isForeign(tenantId) {
     return tenantAttributes(this.seed, tenantId).nationality !== "日本";
   }
@@ -21747,21 +21813,19 @@ var World = class {
   *contracts() {
     const rng2 = new Rng(this.seed, 202);
     const freeFrom = new Int32Array(this.rooms).fill(-1e9);
-    const openRooms = new Float64Array(this.dumpDay - this.startDay + 1);
-    for (let a = 0; a < this.apartments; a++) {
-      const from = Math.max(this.startDay, this.aptOpen[a]);
-      const to = this.aptClose[a] ? Math.min(this.dumpDay, this.aptClose[a]) : this.dumpDay;
-      for (let d = from; d <= to; d++) openRooms[d - this.startDay] += this.aptRooms[a];
-    }
+    const demand = new Float64Array(this.dumpDay - this.startDay + 1);
     let weightSum = 0;
-    for (let d = this.startDay; d <= this.dumpDay; d++) weightSum += openRooms[d - this.startDay] * SEASON[this.calendar.month(d)];
+    for (let d = this.startDay; d <= this.dumpDay; d++) {
+      const open = 0.4 + 0.57 * Math.min(1, (d - this.startDay) / (SCALE_1.historyDays - 30));
+      weightSum += demand[d - this.startDay] = open * SEASON[this.calendar.month(d)];
+    }
     const c = {};
     this.doubleBooked = 0;
     let id = 0;
     let tenants = 0;
     let owed = 0;
     for (let d = this.startDay; d <= this.dumpDay && id < this.contractsTotal; d++) {
-      owed += this.contractsTotal * openRooms[d - this.startDay] * SEASON[this.calendar.month(d)] / weightSum;
+      owed += this.contractsTotal * demand[d - this.startDay] / weightSum;
       if (d === this.dumpDay) owed = this.contractsTotal - id;
       while (owed >= 1 && id < this.contractsTotal) {
         owed -= 1;
@@ -21791,60 +21855,84 @@ var World = class {
     this.tenantStatus = status;
     return this;
   }
+  /**
+   * One contract's whole life, drawn up front (every draw is made whatever the dump date, so the
+   * random stream does not depend on it), then cut at the dump date: only what has happened by
+   * then is written. SHAPE (shape.ts) gives the calibrated rates.
+   */
   fill(c, rng2, id, day, freeFrom, nextTenant) {
     const dump = this.dumpDay;
     c.id = id;
     c.tenantId = nextTenant();
-    const type = CONTRACT_TYPE.pick(rng2);
+    const type = (isWeekend(day) ? CONTRACT_TYPE_WEEKEND : CONTRACT_TYPE).pick(rng2);
+    const corporate = CORPORATE_CONTRACT_TYPES.has(type);
     c.contractType = rng2.chance(DIRTY.contractTypeNull) || id === FORCED.nullContractType ? 0 : type;
     const shortTerm = SHORT_TERM_CONTRACT_TYPES.has(type);
-    c.cancelled = rng2.chance(DIRTY.cancelled) || id === FORCED.cancelled;
+    const fallsThrough = rng2.chance(SHAPE.fallsThrough) || id === FORCED.cancelled;
+    const signsFirst = rng2.chance(SHAPE.signedThenCancelled);
+    const rejected = rng2.chance(SHAPE.rejected);
     c.applicationDay = day;
     c.applicationSecond = rng2.int(9 * 3600, 21 * 3600);
-    const contractDay = day + rng2.int(1, 14);
-    const moveinDay = contractDay + (shortTerm ? rng2.int(1, 10) : rng2.int(3, 30));
+    const contractDay = after(day + rng2.int(1, 14), corporate);
+    const moveinDay = after(contractDay + (shortTerm ? rng2.int(1, 10) : rng2.int(3, 30)), corporate);
     c.moveinDay = moveinDay;
+    const cancelDay = signsFirst ? contractDay + rng2.int(0, Math.max(0, moveinDay - contractDay - 1)) : day + rng2.int(1, Math.max(1, contractDay - day));
     c.roomIndex = this.findRoom(rng2, moveinDay, freeFrom);
-    const termMonths = shortTerm ? rng2.int(1, 3) : rng2.pick([3, 6, 6, 12, 12]);
-    c.plannedMoveoutDay = this.calendar.addMonths(moveinDay, termMonths) - 1;
+    const termMonths = shortTerm ? rng2.int(1, 3) : rng2.pick([3, 6, 6, 6, 12]);
+    c.plannedMoveoutDay = before(this.calendar.addMonths(moveinDay, termMonths) - 1, corporate);
     const r = rng2.next();
-    const leaveDay = r < 0.55 ? moveinDay + 30 + Math.floor(rng2.next() * Math.max(1, c.plannedMoveoutDay - moveinDay - 30)) : r < 0.85 ? c.plannedMoveoutDay : this.calendar.addMonths(c.plannedMoveoutDay, rng2.int(1, 12));
-    const noticeDay = Math.max(moveinDay, leaveDay - (rng2.chance(0.85) ? rng2.int(30, 45) : rng2.int(7, 29)));
+    const extension = rng2.int(1, 12);
+    const early = before(moveinDay + 30 + Math.floor(rng2.next() * Math.max(1, c.plannedMoveoutDay - moveinDay - 30)), corporate);
+    const termEnd = r >= SHAPE.leaveEarly && r < SHAPE.leaveEarly + SHAPE.leaveAtTermEnd;
+    const extended = after(this.calendar.addMonths(c.plannedMoveoutDay, extension), corporate);
+    const leaveDay = r < SHAPE.leaveEarly ? early : termEnd ? c.plannedMoveoutDay : extended;
+    const lead = rng2.chance(0.85) ? rng2.int(30, 45) : rng2.int(7, 29);
+    const noticeDay = termEnd ? -1 : Math.max(moveinDay, leaveDay - lead);
+    const reason = (this.isForeign(c.tenantId) ? MOVEOUT_REASON_FOREIGN : MOVEOUT_REASON).pick(rng2);
+    const endOfTerm = rng2.chance(SHAPE.termEndReasonEndOfTerm);
+    const oddStatus = rng2.chance(0.02);
+    const odd = rng2.pick([TENANT_STATUS.blacklisted, TENANT_STATUS.unreachable, TENANT_STATUS.other]);
     const rent = this.roomRent[c.roomIndex];
-    c.rent = rng2.chance(0.08) ? rent - rng2.int(1, 5) * 1e3 : rent;
-    c.deposit = CORPORATE_CONTRACT_TYPES.has(type) ? rent : rng2.chance(0.7) ? 3e4 : 0;
+    const discount = rng2.chance(0.08);
+    const off = rng2.int(1, 5) * 1e3;
+    c.rent = discount ? rent - off : rent;
+    const withDeposit = rng2.chance(0.7);
+    c.deposit = CORPORATE_CONTRACT_TYPES.has(type) ? rent : withDeposit ? 3e4 : 0;
+    const relet = leaveDay + rng2.int(3, 20);
+    if (!fallsThrough) freeFrom[c.roomIndex] = relet;
+    const updateLag = rng2.int(0, 3);
+    c.updatedSecond = rng2.int(8 * 3600, 22 * 3600);
+    c.cancelled = fallsThrough && cancelDay <= dump;
     c.contractDay = -1;
     c.noticeDay = -1;
     c.moveoutDay = -1;
     c.moveoutReason = 0;
     let lastEvent = day;
     if (c.cancelled) {
-      if (contractDay <= dump && rng2.chance(0.3)) c.contractDay = lastEvent = contractDay;
-      c.tenantStatus = TENANT_STATUS.cancelled;
-      lastEvent = Math.min(dump, lastEvent + rng2.int(1, 10));
-    } else if (contractDay > dump) {
+      if (signsFirst) c.contractDay = contractDay;
+      c.tenantStatus = signsFirst || !rejected ? TENANT_STATUS.cancelled : TENANT_STATUS.rejected;
+      lastEvent = cancelDay;
+    } else if (contractDay > dump || fallsThrough && !signsFirst) {
       c.tenantStatus = TENANT_STATUS.screening;
     } else {
       c.contractDay = lastEvent = contractDay;
-      freeFrom[c.roomIndex] = leaveDay + rng2.int(3, 20);
-      if (moveinDay > dump) c.tenantStatus = TENANT_STATUS.beforeMovein;
+      if (moveinDay > dump || fallsThrough) c.tenantStatus = TENANT_STATUS.beforeMovein;
       else {
         lastEvent = moveinDay;
         c.tenantStatus = TENANT_STATUS.living;
-        if (noticeDay <= dump) {
+        if (noticeDay >= 0 && noticeDay <= dump) {
           c.noticeDay = lastEvent = noticeDay;
           c.moveoutDay = leaveDay;
-          c.moveoutReason = (this.isForeign(c.tenantId) ? MOVEOUT_REASON_FOREIGN : MOVEOUT_REASON).pick(rng2);
           c.tenantStatus = TENANT_STATUS.noticeGiven;
-          if (leaveDay <= dump) {
-            lastEvent = leaveDay;
-            c.tenantStatus = rng2.chance(0.02) ? rng2.pick([TENANT_STATUS.blacklisted, TENANT_STATUS.unreachable, TENANT_STATUS.other]) : TENANT_STATUS.movedOut;
-          }
         }
+        if (leaveDay <= dump) {
+          c.moveoutDay = lastEvent = leaveDay;
+          c.tenantStatus = oddStatus ? odd : TENANT_STATUS.movedOut;
+        }
+        if (c.moveoutDay >= 0) c.moveoutReason = termEnd && endOfTerm ? END_OF_TERM_REASON : reason;
       }
     }
-    c.updatedDay = Math.min(dump, lastEvent + rng2.int(0, 3));
-    c.updatedSecond = rng2.int(8 * 3600, 22 * 3600);
+    c.updatedDay = Math.min(dump, lastEvent + updateLag);
     if (c.updatedDay === c.applicationDay && c.updatedSecond < c.applicationSecond) c.updatedSecond = c.applicationSecond;
   }
   findRoom(rng2, day, freeFrom) {
@@ -21865,6 +21953,12 @@ var World = class {
     return probe;
   }
 };
+function after(day, corporate) {
+  return corporate ? businessDayOnOrAfter(day) : day;
+}
+function before(day, corporate) {
+  return corporate ? businessDayOnOrBefore(day) : day;
+}
 
 // scripts/generate-dump/core-tables.ts
 var TIMESTAMPS = ["created_at timestamp #作成日時", "updated_at timestamp #更新日時"];
@@ -22072,6 +22166,7 @@ function inquiriesTable(w) {
       let lo = 1;
       for (let d = w.startDay; d <= w.dumpDay; d++) {
         const n = perDay(d);
+        const weekend = isWeekend(d);
         while (lo <= w.tenants && w.tenantFirstDay[lo] < d + 3) lo++;
         let hi = lo;
         while (hi <= w.tenants && w.tenantFirstDay[hi] <= d + 60) hi++;
@@ -22083,7 +22178,8 @@ function inquiriesTable(w) {
           const nationality = tenant ? tenantAttributes(w.seed, tenant).nationality : rng2.chance(0.05) ? null : NATIONALITY.pick(rng2);
           const apt = rng2.chance(0.15) ? 0 : rng2.int(1, w.apartments);
           const at = dateTimeSql(cal, d, second);
-          const tuple = `(${id},${at},${INQUIRY_TYPE.pick(rng2)},${str(INQUIRY_CHANNEL.pick(rng2))},${apt || "NULL"},${tenant || "NULL"},${str(nationality)},${at})`;
+          const type = INQUIRY_TYPE.pick(rng2) === 2 && !weekend ? 2 : 1;
+          const tuple = `(${id},${at},${type},${str(INQUIRY_CHANNEL.pick(rng2))},${apt || "NULL"},${tenant || "NULL"},${str(nationality)},${at})`;
           if (!sink.rowText(tuple)) await sink.drain();
         }
       }
@@ -22092,17 +22188,17 @@ function inquiriesTable(w) {
 }
 
 // scripts/generate-dump/log-tables.ts
-var LOG_ROWS_SCALE_1 = { access_logs: 224e4, operation_logs: 52e4 };
+var LOG_ROWS_SCALE_1 = { access_logs: 217e4, operation_logs: 52e4 };
 var TWO2 = Array.from({ length: 60 }, (_, i) => i < 10 ? `0${i}` : String(i));
 var LogClock = class {
+  span;
+  w;
+  rows;
   constructor(w, rows) {
     this.w = w;
     this.rows = rows;
     this.span = (w.dumpDay - w.startDay + 1) * 86400;
   }
-  w;
-  rows;
-  span;
   /** `'YYYY-MM-DD HH:MM:SS'` of row `i` (1-based), non-decreasing in i. */
   at(i) {
     const t = Math.floor(this.span * Math.sqrt((i - 0.5) / this.rows));
@@ -22244,9 +22340,9 @@ function operationLogsTable(w) {
         const field = FIELDS[u >>> 3 & 7];
         const v1 = rng2.u32() % 1e5;
         const v2 = rng2.u32() % 1e5;
-        const before = action === "'update'" || action === "'delete'" ? `'{\\"id\\":${v1},\\"${field}\\":\\"${v2}\\",\\"updated_by\\":${1 + (u >>> 6 & 63)},\\"note\\":\\"変更前の値\\"}'` : "NULL";
-        const after = action === "'update'" || action === "'create'" ? `'{\\"id\\":${v1},\\"${field}\\":\\"${v2 + 1}\\",\\"updated_by\\":${1 + (u >>> 12 & 63)},\\"note\\":\\"担当者により更新\\"}'` : "NULL";
-        const tuple = `(${i},${1 + (u >>> 6 & 63)},${action},${TARGETS[u >>> 18 & 7]},${v1 + 1},${before},${after},${ips[u >>> 21 & 63]},${clock.at(i)})`;
+        const before2 = action === "'update'" || action === "'delete'" ? `'{\\"id\\":${v1},\\"${field}\\":\\"${v2}\\",\\"updated_by\\":${1 + (u >>> 6 & 63)},\\"note\\":\\"変更前の値\\"}'` : "NULL";
+        const after2 = action === "'update'" || action === "'create'" ? `'{\\"id\\":${v1},\\"${field}\\":\\"${v2 + 1}\\",\\"updated_by\\":${1 + (u >>> 12 & 63)},\\"note\\":\\"担当者により更新\\"}'` : "NULL";
+        const tuple = `(${i},${1 + (u >>> 6 & 63)},${action},${TARGETS[u >>> 18 & 7]},${v1 + 1},${before2},${after2},${ips[u >>> 21 & 63]},${clock.at(i)})`;
         if (!sink.rowText(tuple)) await sink.drain();
       }
     }

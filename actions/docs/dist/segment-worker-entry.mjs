@@ -21029,6 +21029,11 @@ function businessDayOnOrBefore(day) {
 }
 var TWO = Array.from({ length: 60 }, (_, i) => i < 10 ? `0${i}` : String(i));
 var Calendar = class {
+  text;
+  months;
+  years;
+  firstDay;
+  lastDay;
   constructor(firstDay, lastDay) {
     this.firstDay = firstDay;
     this.lastDay = lastDay;
@@ -21043,11 +21048,6 @@ var Calendar = class {
       this.years[i] = d.getUTCFullYear();
     }
   }
-  firstDay;
-  lastDay;
-  text;
-  months;
-  years;
   index(day) {
     const i = day - this.firstDay;
     if (i < 0 || i >= this.text.length)
@@ -21146,6 +21146,9 @@ var Rng = class {
   }
 };
 var Weighted = class {
+  cumulative;
+  total;
+  items;
   constructor(items, weights) {
     this.items = items;
     if (items.length !== weights.length || items.length === 0) throw new Error("Weighted: items and weights differ in length");
@@ -21154,9 +21157,6 @@ var Weighted = class {
     weights.forEach((w, i) => this.cumulative[i] = sum += w);
     this.total = sum;
   }
-  items;
-  cumulative;
-  total;
   pick(rng2) {
     const x = rng2.next() * this.total;
     let lo = 0;
@@ -21282,6 +21282,30 @@ var import_promise = __toESM(require_promise(), 1);
 
 // actions/platform/iam-auth.ts
 var TOKEN_REUSE_MS = 10 * 60 * 1e3;
+
+// actions/platform/db-errors.ts
+var CLASSES = [
+  // 1045 wrong user or password, 1698 a user the server knows only without a password (unix_socket),
+  // 1251/1524 an authentication plugin the client or server lacks, 1130 host not allowed, 1131/1133 no such user.
+  ["access-denied", [1045, 1698, 1251, 1524, 1130, 1131, 1133, 1275, 1862, 3118]],
+  // 1044 schema, 1142 table, 1143 column, 1227 privilege (SUPER, …), 1370 routine, 1449 definer, 1410 GRANT.
+  ["missing-grant", [1044, 1142, 1143, 1227, 1370, 1449, 1410, 1419]],
+  // 1290 --read-only (Aurora's reader endpoint), 1792 read-only transaction, 1836 read-only mode, 1015 locked table file.
+  ["read-only", [1290, 1792, 1836, 1874]],
+  ["unknown-database", [1049]],
+  ["unknown-object", [1146, 1051, 1054, 1305, 1356, 4092]],
+  ["lost-connection", [2006, 2013, 1927, 1053, 1158, 1159, 1160, 1161, 4031]],
+  ["unreachable", [2002, 2003, 2005]],
+  ["packet-too-big", [1153, 1301, 2020]],
+  ["too-many-connections", [1040, 1203, 1226]],
+  ["no-space", [1021, 1114, 1030, 3, 28]],
+  ["out-of-memory", [1037, 1038, 1041, 1135]],
+  ["lock", [1205, 1213, 1099, 1100]],
+  ["interrupted", [1317, 1969, 3024, 1028]],
+  // LOAD DATA LOCAL refused: local_infile off on the server (1148, MySQL 8: 3948) or the client (2068).
+  ["local-infile", [1148, 3948, 2068]]
+];
+var BY_ERRNO = new Map(CLASSES.flatMap(([c, ns]) => ns.map((n) => [n, c])));
 
 // scripts/generate-dump/ddl.ts
 var FLAGS = /^(NN|AI|ONUPD|=.*|~.*|#.*)$/;
@@ -21710,6 +21734,28 @@ var FORCED = {
 };
 var SEASON = [0, 1.1, 1.35, 1.6, 1.3, 0.9, 0.85, 0.9, 0.95, 1.1, 1, 0.85, 0.7];
 var World = class {
+  dumpDay;
+  startDay;
+  calendar;
+  apartments;
+  aptOpen;
+  aptClose;
+  aptPlace;
+  aptFirstRoom;
+  aptRooms;
+  rooms;
+  roomApartment;
+  roomType;
+  roomRent;
+  contractsTotal;
+  /** Filled by the planning pass. */
+  tenants = 0;
+  /** Contracts that found every room taken on their move-in day (the last pass). */
+  doubleBooked = 0;
+  tenantFirstDay = new Int32Array(0);
+  tenantStatus = new Uint8Array(0);
+  seed;
+  scale;
   constructor(seed, scale, dumpDate) {
     this.seed = seed;
     this.scale = scale;
@@ -21752,28 +21798,6 @@ var World = class {
     }
     this.contractsTotal = Math.max(10, Math.round(SCALE_1.contracts * scale));
   }
-  seed;
-  scale;
-  dumpDay;
-  startDay;
-  calendar;
-  apartments;
-  aptOpen;
-  aptClose;
-  aptPlace;
-  aptFirstRoom;
-  aptRooms;
-  rooms;
-  roomApartment;
-  roomType;
-  roomRent;
-  contractsTotal;
-  /** Filled by the planning pass. */
-  tenants = 0;
-  /** Contracts that found every room taken on their move-in day (the last pass). */
-  doubleBooked = 0;
-  tenantFirstDay = new Int32Array(0);
-  tenantStatus = new Uint8Array(0);
   isForeign(tenantId) {
     return tenantAttributes(this.seed, tenantId).nationality !== "日本";
   }
@@ -22167,14 +22191,14 @@ function inquiriesTable(w) {
 var LOG_ROWS_SCALE_1 = { access_logs: 217e4, operation_logs: 52e4 };
 var TWO2 = Array.from({ length: 60 }, (_, i) => i < 10 ? `0${i}` : String(i));
 var LogClock = class {
+  span;
+  w;
+  rows;
   constructor(w, rows) {
     this.w = w;
     this.rows = rows;
     this.span = (w.dumpDay - w.startDay + 1) * 86400;
   }
-  w;
-  rows;
-  span;
   /** `'YYYY-MM-DD HH:MM:SS'` of row `i` (1-based), non-decreasing in i. */
   at(i) {
     const t = Math.floor(this.span * Math.sqrt((i - 0.5) / this.rows));

@@ -14,7 +14,7 @@ import { readInvestigatedInventory } from '../../../actions/cleanup/evidence.ts'
 import { renderCleanup } from '../../../actions/cleanup/render-cleanup.ts';
 import { describeDb } from '../../../actions/platform/db.ts';
 import { UsageError } from '../../../actions/platform/errors.ts';
-import { createS3Client } from '../aws-clients.ts';
+import { createS3Client, loadS3Sdk } from '../aws-clients.ts';
 
 export interface CleanupCliOptions {
   apply: boolean;
@@ -35,6 +35,7 @@ async function runCleanupCommand(ctx: CliContext, o: CleanupCliOptions): Promise
   const target: ArchiveTarget = o.archiveTo
     ? parseArchiveTarget(o.archiveTo, (dir) => resolve(ctx.io.cwd, dir))
     : { kind: 'dir', dir: join(ctx.targetDir, 'archive') };
+  if (target.kind === 's3') await loadS3Sdk();
   const s3 = target.kind === 's3' ? createS3Client(ctx.io.env) : undefined;
   const store = target.kind === 's3' ? createS3Store(s3!, target.bucket, target.prefix) : createDirStore(target.dir);
   try {

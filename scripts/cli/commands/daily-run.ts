@@ -17,7 +17,7 @@ import type { ParsedOptions } from '../command.ts';
 import type { CliContext } from '../../../actions/platform/run-context.ts';
 import { parseDate, parseInteger } from '../values.ts';
 import { asOfTime, compiledWriter, finish, selectedIds, stage } from './build-common.ts';
-import { createS3Client } from '../aws-clients.ts';
+import { createS3Client, loadS3Sdk } from '../aws-clients.ts';
 import { writeRunReport } from './report.ts';
 import { loadProject, readModelOptions } from './model-options.ts';
 
@@ -90,6 +90,7 @@ async function runDailyCommand(ctx: CliContext, o: ParsedOptions, state: RunStat
   if (!spec)
     throw new UsageError("'daily' needs --dump SOURCE (or staging.dump in pipeline.yml). Run 'pipeline daily --help' for its usage.");
   state.stage = 'load';
+  if (spec.startsWith('s3://')) await loadS3Sdk();
   const source = await resolveDumpSource(spec, { date, s3: () => createS3Client(ctx.io.env), log: (m) => ctx.log.warn(m) });
   const dumpDate = date ?? source.date;
   const asOfVar = dumpDate ? { as_of_date: `${dumpDate.slice(0, 4)}-${dumpDate.slice(4, 6)}-${dumpDate.slice(6, 8)}` } : {};

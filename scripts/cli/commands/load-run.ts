@@ -11,7 +11,7 @@ import { loadDump } from '../../../actions/load/load-dump.ts';
 import { parseDump } from '../../../actions/load/parse-dump.ts';
 import type { ParsedOptions } from '../command.ts';
 import type { CliContext } from '../../../actions/platform/run-context.ts';
-import { createS3Client } from '../aws-clients.ts';
+import { createS3Client, loadS3Sdk } from '../aws-clients.ts';
 import { checkLoadTarget, foreignTablesError, tablesNotLoaded } from '../../../actions/load/load-target.ts';
 import { parseDate, parseInteger } from '../values.ts';
 
@@ -62,6 +62,7 @@ export async function runLoad(ctx: CliContext, options: ParsedOptions): Promise<
   const spec = o.dump ?? config.staging.dump;
   if (!spec)
     throw new UsageError("'load' needs --dump SOURCE (or staging.dump in pipeline.yml). Run 'pipeline load --help' for its usage.");
+  if (spec.startsWith('s3://')) await loadS3Sdk();
   const source = await resolveDumpSource(spec, { date: o.date, s3: () => createS3Client(ctx.io.env), log: (m) => ctx.log.warn(m) });
   if (o.parseOnly) {
     const r = await parseDump(source, { withRoutines: o.withRoutines }, ctx.log);

@@ -19,7 +19,7 @@ import type { DailySchedule, Dns } from '../../../actions/rollback/schedule.ts';
 import { readRecentRuns, readRollbackStatus } from '../../../actions/rollback/status.ts';
 import type { Outcome, RollbackContext } from '../../../actions/rollback/steps.ts';
 import { budgetFrom } from '../../../actions/rollback/waits.ts';
-import { createRdsClient, credentialsExpiry, regionFrom } from '../aws-clients.ts';
+import { createRdsClient, credentialsExpiry, loadRdsSdk, regionFrom } from '../aws-clients.ts';
 import type { CliContext } from '../../../actions/platform/run-context.ts';
 import { UsageError } from '../../../actions/platform/errors.ts';
 import { parseInteger, parseIsoTime } from '../values.ts';
@@ -172,6 +172,7 @@ async function runRollback(ctx: CliContext, o: RollbackOptions): Promise<number>
   if (!cluster) throw new UsageError('no cluster to roll back: pass --cluster ID or set rollback.cluster in pipeline.yml');
   const region = regionFrom(ctx.io.env, o.region, config.rollback.region);
   const s = services;
+  if (!s.rds) await loadRdsSdk();
   const client = s.rds ? s.rds(region) : sdkRds(region);
   try {
     const started = s.clock.now();

@@ -1,9 +1,13 @@
 /**
  * `${{ }}` for the workflow harness, evaluated by GitHub's own expression engine
  * (@actions/expressions: the lexer, parser and evaluator the Actions language services use), over
- * template tokens parsed by @actions/workflow-parser. Only the runner's job-status functions
- * (success, always, failure, cancelled) are added here, as the runner adds them.
+ * template tokens parsed by @actions/workflow-parser. Only the runner's own functions are added
+ * here, as the runner adds them: the job-status ones (success, always, failure, cancelled) and
+ * hashFiles (the SHA-256 of the matching files' SHA-256s, in path order; '' when none matches).
  */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
 import type { FunctionDefinition } from '@actions/expressions/funcs/info';
 import { truthy } from '@actions/expressions/result';
@@ -21,12 +25,73 @@ export interface Status {
 
 export type Contexts = Record<string, unknown>;
 
-function statusFunctions(status: Status): Map<string, FunctionDefinition> {
+/** A glob of hashFiles (`*`, `**`, `?`) as a regular expression over paths relative to the workspace. */
+function globPattern(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*' && glob[i + 1] === '*') {
+      re += '.*';
+      i += glob[i + 2] === '/' ? 2 : 1;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+function filesUnder(dir: string, root: string, out: string[]): string[] {
+  for (const name of readdirSync(dir)) {
+    if (name === '.git' || name === 'node_modules') continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) filesUnder(path, root, out);
+    else out.push(relative(root, path));
+  }
+  return out;
+}
+
+/** The runner's hashFiles over the job's workspace. */
+function hashFiles(workspace: string, globs: string[]): string {
+  const patterns = globs.map(globPattern);
+  const files = filesUnder(workspace, workspace, [])
+    .filter((f) => patterns.some((p) => p.test(f)))
+    .sort();
+  if (files.length === 0) return '';
+  const all = createHash('sha256');
+  for (const f of files)
+    all.update(
+      createHash('sha256')
+        .update(readFileSync(join(workspace, f)))
+        .digest(),
+    );
+  return all.digest('hex');
+}
+
+function statusFunctions(status: Status, workspace?: string): Map<string, FunctionDefinition> {
   const fn = (name: string, value: () => boolean): [string, FunctionDefinition] => [
     name,
     { name, minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(value()) },
   ];
+  // The evaluator looks functions up by their lower-cased name.
+  const hash: [string, FunctionDefinition] = [
+    'hashfiles',
+    {
+      name: 'hashFiles',
+      minArgs: 1,
+      maxArgs: 255,
+      call: (...args: data.ExpressionData[]) => {
+        if (!workspace) throw new Error('hashFiles needs the job workspace (github.workspace)');
+        return new data.StringData(
+          hashFiles(
+            workspace,
+            args.map((a) => String(toPlain(a))),
+          ),
+        );
+      },
+    },
+  ];
   return new Map([
+    hash,
     fn('success', () => !status.failed && !status.cancelled),
     fn('always', () => true),
     fn('failure', () => status.failed),
@@ -44,7 +109,8 @@ function toPlain(d: data.ExpressionData): unknown {
 
 /** Evaluates one expression (without `${{ }}`) to its expression data. */
 export function evaluateExpression(expression: string, contexts: Contexts, status: Status = { failed: false }): data.ExpressionData {
-  const functions = statusFunctions(status);
+  const workspace = (contexts.github as { workspace?: string } | undefined)?.workspace;
+  const functions = statusFunctions(status, workspace);
   const tokens = new Lexer(expression).lex().tokens;
   const ast = new Parser(tokens, CONTEXT_NAMES, [...functions.values()]).parse();
   const dict = new data.Dictionary();
