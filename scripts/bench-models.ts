@@ -3,12 +3,13 @@
  * (seeds, staging views, intermediate views using {% set %}/{% for %} and a macro, tables and
  * incremental marts), then measures
  *   1. parse + compile of the whole project (goal: under 2 s), per model;
- *   2. `run` of all models on the server (--threads), against a reference: the same compiled
+ *   2. the same for dbt-utils' integration project, when ../shared has it;
+ *   3. `run` of all models on the server (--threads), against a reference: the same compiled
  *      statements run one after the other by the plain `mariadb` client (no atomic swaps).
  * Usage: npm run bench:models -- [--models 500] [--threads 4] [--keep]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,6 +19,10 @@ import { DEFAULT_DATABASE_URL, openDb, parseDatabaseUrl, quoteIdent } from '../a
 import { silentLogger } from '../actions/platform/log.ts';
 import { compileNode } from '../actions/transform/project/compile.ts';
 import { readProject } from '../actions/transform/project/read-project.ts';
+import { makeRelation } from '../actions/transform/project/resolver.ts';
+import { installPackages } from '../actions/transform/packages/install-packages.ts';
+import { networkSources } from '../actions/transform/packages/network-sources.ts';
+import { FIXTURES, SHARED_DIR, sharedFixture } from '../tests/conformance/fixtures.ts';
 import { topoOrder } from '../actions/transform/project/graph.ts';
 import { publishedResolver } from '../actions/transform/project/resolver.ts';
 import type { ModelNode } from '../actions/transform/project/types.ts';
@@ -122,6 +127,34 @@ function generate(dir: string, n: number): void {
   w('models/staging/schema.yml', yml.join('\n') + '\n');
 }
 
+/**
+ * dbt-utils' integration project (../shared, when present): `deps` (its local package), then
+ * parse in a fresh process without a template cache and compile every model (no database:
+ * `execute` is false, as in a parse).
+ */
+async function benchDbtUtils(): Promise<void> {
+  const source = sharedFixture(FIXTURES.dbtUtils);
+  if (!source) return console.log(`dbt-utils integration project: not measured (no ${FIXTURES.dbtUtils} in ${SHARED_DIR})`);
+  const copy = mkdtempSync(join(tmpdir(), 'bench-dbt-utils-'));
+  try {
+    cpSync(source, join(copy, 'dbt-utils'), { recursive: true });
+    const project = join(copy, 'dbt-utils', 'integration_tests');
+    await installPackages(project, { sources: networkSources(), log: () => {} });
+    const cold = parseInFreshProcess(project);
+    const p = readProject(project, readConfig(project));
+    const resolver = { resolve: (n: { name: string }) => makeRelation('bench', n.name) };
+    const ids = [...p.nodes.values()].filter((n) => n.resource_type === 'model').map((n) => n.unique_id);
+    const t = performance.now();
+    for (const id of ids) compileNode(p, id, resolver);
+    const tCompile = performance.now() - t;
+    console.log(
+      `dbt-utils integration project (${ids.length} models, ${p.nodes.size} nodes, ${p.macros.size} macros): parse cold wall ${cold.wall.toFixed(0)} ms (CPU ${cold.cpu.toFixed(0)} ms) + compile ${tCompile.toFixed(0)} ms`,
+    );
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'bench-models-'));
 generate(dir, total);
 const prefix = `bench_${process.pid}_`;
@@ -159,6 +192,7 @@ try {
     `parse + compile, cached: wall ${per(tCachedFresh.wall + tCompile)} — ${verdict(tCachedFresh.wall + tCompile)} (CPU ${(tCachedFresh.cpu + tCompile).toFixed(0)} ms)`,
   );
   console.log(`machine load average: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores (wall times stretch with it)`);
+  await benchDbtUtils();
 
   const seedIds = [...project.nodes.keys()].filter((id) => id.startsWith('seed.'));
   await runSeeds(project, db, { select: seedIds, resolver, metaSchema: schemas.meta, log: silentLogger, threads });

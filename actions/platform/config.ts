@@ -40,6 +40,12 @@ export interface PipelineConfig {
   readonly rollback: { readonly cluster?: string; readonly region?: string };
   /** Legacy schemas that `cleanup` may drop, each with the reason. */
   readonly cleanup: { readonly legacy: Readonly<Record<string, string>> };
+  /** dbt's `dispatch:`: the packages searched, in order, for a macro namespace's implementations. */
+  readonly dispatch: readonly { readonly macro_namespace: string; readonly search_order: readonly string[] }[];
+  /** Where `deps` installs packages and where they are read from. Default `dbt_packages`. */
+  readonly packagesInstallPath: string;
+  /** What dbt only warns about (deprecated keys): accepted and honoured, reported as warnings. */
+  readonly warnings: readonly Problem[];
   /** Where each top-level field was written, for later problems (project validation). */
   readonly source: YamlSource;
 }
@@ -64,8 +70,13 @@ const PIPELINE_KEYS = [
   'version',
 ] as const;
 
-/** dbt_project.yml fields that mean nothing here; accepted so an existing dbt project runs as is. */
+/**
+ * dbt_project.yml fields that mean nothing here; accepted so an existing dbt project runs as is.
+ * https://docs.getdbt.com/reference/dbt_project.yml
+ */
 const DBT_IGNORED_KEYS = [
+  'dbt-cloud',
+  'unit_tests',
   'config-version',
   'profile',
   'target-path',
@@ -91,7 +102,15 @@ const DBT_IGNORED_KEYS = [
   'exposures',
   'analyses',
   'restrict-access',
+  'packages-install-path',
 ] as const;
+
+/** Deprecated dbt keys, honoured as the key that replaced them (dbt warns about them too). */
+const DEPRECATED_KEYS: Record<string, string> = {
+  'source-paths': 'model-paths',
+  'data-paths': 'seed-paths',
+  'modules-path': 'packages-install-path',
+};
 
 export const IDENTIFIER = /^[A-Za-z0-9_]{1,48}$/;
 
@@ -130,12 +149,26 @@ export function validateConfig(source: YamlSource, kind: 'pipeline' | 'dbt'): { 
     problems.push({ message: 'expected a mapping of settings (name: ..., schema: ...)', location: { file: source.file, line: 1 } });
     return { problems };
   }
-  const top = raw as Record<string, unknown>;
-  const allowed = new Set<string>([...PIPELINE_KEYS, ...(kind === 'dbt' ? DBT_IGNORED_KEYS : [])]);
+  const top = { ...(raw as Record<string, unknown>) };
+  const allowed = new Set<string>([...PIPELINE_KEYS, ...(kind === 'dbt' ? DBT_IGNORED_KEYS : []), ...Object.keys(DEPRECATED_KEYS)]);
   for (const key of Object.keys(top)) {
     if (!allowed.has(key)) {
       problem([key], `unknown field '${key}'. Known fields: ${[...PIPELINE_KEYS].join(', ')}.`);
     }
+  }
+  const warnings: Problem[] = [];
+  for (const [old, current] of Object.entries(DEPRECATED_KEYS)) {
+    if (top[old] === undefined) continue;
+    if (top[current] !== undefined) {
+      problem([old], `'${old}' and '${current}' are both set. To fix this, keep only '${current}' ('${old}' is deprecated).`);
+      continue;
+    }
+    warnings.push({
+      message: `'${old}' is deprecated; it is read as '${current}'. To fix this, rename the key to '${current}'.`,
+      path: old,
+      location: source.locate([old]),
+    });
+    top[current] = top[old];
   }
 
   const str = (path: (string | number)[], value: unknown, opts: { required?: boolean; identifier?: boolean } = {}) => {
@@ -207,6 +240,19 @@ export function validateConfig(source: YamlSource, kind: 'pipeline' | 'dbt'): { 
   const seeds = mapping(['seeds'], top.seeds);
   const tests = mapping([top.data_tests !== undefined ? 'data_tests' : 'tests'], top.data_tests ?? top.tests);
 
+  const dispatch: { macro_namespace: string; search_order: string[] }[] = [];
+  if (top.dispatch !== undefined && top.dispatch !== null) {
+    if (!Array.isArray(top.dispatch)) problem(['dispatch'], 'expected a list of {macro_namespace: ..., search_order: [...]}');
+    else
+      top.dispatch.forEach((d, i) => {
+        const entry = (d ?? {}) as Record<string, unknown>;
+        const order = entry.search_order;
+        if (typeof entry.macro_namespace !== 'string' || !Array.isArray(order) || order.some((p) => typeof p !== 'string')) {
+          problem(['dispatch', i], 'expected macro_namespace: <package> and search_order: [<package>, ...]');
+        } else dispatch.push({ macro_namespace: entry.macro_namespace, search_order: order as string[] });
+      });
+  }
+
   const config: PipelineConfig = {
     file: source.file,
     kind,
@@ -228,6 +274,9 @@ export function validateConfig(source: YamlSource, kind: 'pipeline' | 'dbt'): { 
       region: str(['rollback', 'region'], rollbackRaw.region),
     },
     cleanup: { legacy },
+    dispatch,
+    packagesInstallPath: str(['packages-install-path'], top['packages-install-path']) ?? 'dbt_packages',
+    warnings,
     source,
   };
   return { config: deepFreeze(config), problems };

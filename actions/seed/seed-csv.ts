@@ -1,7 +1,8 @@
 /**
  * Reading a seed CSV: a header row, comma or the configured delimiter, quoted fields (with
- * doubled quotes and line breaks inside), CRLF line ends and a UTF-8 byte-order mark. A row with
- * the wrong number of fields is a problem naming the file and line.
+ * doubled quotes and line breaks inside), CRLF line ends and a UTF-8 byte-order mark. A row shorter
+ * than the header is padded with empty values (NULL), as dbt does; a longer one is a problem naming
+ * the file and line.
  * https://csv.js.org/parse/options/
  */
 import { parse } from 'csv-parse/sync';
@@ -57,6 +58,8 @@ export function parseSeedCsv(bytes: Buffer | string, file: string, delimiter = '
     extra += record.reduce((n, f) => n + (f.match(/\r\n/g)?.length ?? 0), 0);
     const breaks = record.reduce((n, f) => n + (f.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
     const line = info.lines - extra - breaks;
+    // dbt (agate) fills a short row's missing values with NULL.
+    while (record.length < header.length) record.push('');
     if (record.length !== header.length) {
       problems.push({
         message: `row has ${record.length} fields but the header has ${header.length} (${header.join(', ')}). To fix this, quote values that contain '${delimiter}' or correct the row.`,

@@ -22,7 +22,7 @@ const INTEGER = /^[+-]?(0|[1-9]\d*)$/;
 // Values with leading zeros ('007') are codes, not numbers: they stay text.
 const DECIMAL = /^[+-]?(0|[1-9]\d*)(?:\.(\d+))?$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATETIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/;
+const DATETIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.(\d{1,6}))?$/;
 const BOOLEAN = /^(true|false)$/i;
 
 function realDate(y: string, m: string, d: string): boolean {

@@ -9,12 +9,14 @@ import { errorMessage } from '../platform/errors.ts';
 import type { Logger } from '../platform/log.ts';
 import { CONTENT_HASHES_TABLE, ensureMetaSchema } from '../platform/meta.ts';
 import { writeCompiled } from './project/artifacts.ts';
-import { compileNode } from './project/compile.ts';
+import { compileNodeRunning } from './project/compile.ts';
+import { queryRunner } from './project/warehouse.ts';
 import type { ModelNode, Project, Relation, RelationResolver, SeedNode } from './project/types.ts';
 import type { NodeResult } from '../platform/run-results.ts';
 import { loadSeed } from '../seed/load-seed.ts';
 import { prepareSeeds } from '../seed/run-seeds.ts';
 import { materialize } from './materialize.ts';
+import { runtimeOf } from './project/project-runtime.ts';
 import { nodeResult } from '../platform/node-result.ts';
 import { relationKind } from '../platform/relations.ts';
 import type { NodeExecutor } from './run-nodes.ts';
@@ -108,7 +110,8 @@ export function engineExecutor(o: EngineExecutorOptions): NodeExecutor & { prepa
       const r = await o.db.withSession((session) =>
         materialize(session, node, relation, {
           fullRefresh: o.fullRefresh,
-          compile: (isIncremental) => compileNode(o.project, node.unique_id, resolver, { isIncremental }),
+          targetSchema: runtimeOf(o.project).engine.targetSchema,
+          compile: (isIncremental) => compileNodeRunning(o.project, node.unique_id, resolver, queryRunner(session), { isIncremental }),
           onCompiled: (sql) => {
             compiledAt = new Date();
             if (o.targetDir) compiledPath = writeCompiled(o.targetDir, o.project, node, sql);

@@ -23,19 +23,35 @@ export interface MaterializeResult {
 
 export interface MaterializeOptions {
   fullRefresh?: boolean;
+  /** Selected on the connection before the model compiles and runs (dbt-mysql's behaviour). Default: none. */
+  targetSchema?: string;
   /** Compiles the model; `isIncremental` is what is_incremental() answers. */
-  compile(isIncremental: boolean): string;
+  compile(isIncremental: boolean): Promise<string>;
   /** Called with the SQL before it runs (to write target/compiled). */
   onCompiled?(sql: string): void;
 }
 
+/**
+ * dbt-mysql selects the target schema on the connection (`USE`), so a model may name a table
+ * without its schema. A target schema that does not exist yet is not selected: nothing
+ * unqualified could be read from it anyway.
+ */
+export async function useTargetSchema(db: DbSession, schema: string): Promise<void> {
+  if (!schema) return;
+  const [row] = await db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [
+    schema,
+  ]);
+  if (Number(row?.n ?? 0) > 0) await db.exec(`USE ${quoteIdent(schema)}`);
+}
+
 export async function materialize(db: DbSession, node: ModelNode, relation: Relation, o: MaterializeOptions): Promise<MaterializeResult> {
   const { schema, identifier } = relation;
+  if (o.targetSchema) await useTargetSchema(db, o.targetSchema);
   switch (node.config.materialized) {
     case 'ephemeral':
-      return { rows: 0, message: 'EPHEMERAL', sql: o.compile(false) };
+      return { rows: 0, message: 'EPHEMERAL', sql: await o.compile(false) };
     case 'view': {
-      const sql = o.compile(false);
+      const sql = await o.compile(false);
       o.onCompiled?.(sql);
       await ensureSchema(db, schema);
       if ((await relationKind(db, schema, identifier)) === 'table') {
@@ -49,12 +65,12 @@ export async function materialize(db: DbSession, node: ModelNode, relation: Rela
       return { rows: 0, message: 'CREATE VIEW', sql };
     }
     case 'table':
-      return buildTable(db, schema, identifier, o.compile(false), o);
+      return buildTable(db, schema, identifier, await o.compile(false), o);
     case 'incremental': {
       const existing = await relationKind(db, schema, identifier);
       const refresh = o.fullRefresh === true && node.config.full_refresh !== false;
-      if (existing !== 'table' || refresh) return buildTable(db, schema, identifier, o.compile(false), o);
-      return mergeIncremental(db, node, schema, identifier, o.compile(true), o);
+      if (existing !== 'table' || refresh) return buildTable(db, schema, identifier, await o.compile(false), o);
+      return mergeIncremental(db, node, schema, identifier, await o.compile(true), o);
     }
   }
 }

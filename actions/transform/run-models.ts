@@ -8,11 +8,13 @@ import type { Db } from '../platform/db.ts';
 import { errorMessage } from '../platform/errors.ts';
 import type { Logger } from '../platform/log.ts';
 import { formatDuration } from '../platform/log.ts';
-import { compileNode } from './project/compile.ts';
+import { compileNodeRunning } from './project/compile.ts';
+import { queryRunner } from './project/warehouse.ts';
 import { writeCompiled } from './project/artifacts.ts';
 import type { ModelNode, Project, RelationResolver } from './project/types.ts';
 import type { NodeResult } from '../platform/run-results.ts';
 import { materialize } from './materialize.ts';
+import { runtimeOf } from './project/project-runtime.ts';
 import { nodeResult } from '../platform/node-result.ts';
 
 export interface RunModelsOptions {
@@ -124,7 +126,8 @@ async function buildOne(project: Project, db: Db, node: ModelNode, o: RunModelsO
     const r = await db.withSession((session) =>
       materialize(session, node, relation, {
         fullRefresh: o.fullRefresh,
-        compile: (isIncremental) => compileNode(project, node.unique_id, o.resolver, { isIncremental }),
+        targetSchema: runtimeOf(project).engine.targetSchema,
+        compile: (isIncremental) => compileNodeRunning(project, node.unique_id, o.resolver, queryRunner(session), { isIncremental }),
         onCompiled: (sql) => {
           compiledAt = new Date();
           if (o.targetDir) compiledPath = writeCompiled(o.targetDir, project, node, sql);

@@ -11,6 +11,7 @@ import type { ModelNode, Project, RelationResolver, SeedNode, SourceNode, TestNo
 import type { NodeResult } from '../platform/run-results.ts';
 import { ColumnCache, checkColumns, missingColumn } from './data-tests/column-check.ts';
 import { compileTest } from './data-tests/compile-tests.ts';
+import { queryRunner } from './project/warehouse.ts';
 import { runSourceChecks, type SourceCheck } from './data-tests/source-checks.ts';
 import { runTest } from './data-tests/test-runner.ts';
 import { customTestNames, projectTestTemplating } from './data-tests/test-templating.ts';
@@ -110,7 +111,7 @@ export function isBlocking(r: NodeResult): boolean {
 export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> {
   const { project, db, resolver, log } = options;
   const results: NodeResult[] = [];
-  const templating = projectTestTemplating(project, resolver);
+  const templating = projectTestTemplating(project, resolver, queryRunner(db));
   const columns = new ColumnCache(db);
   const items: QueueItem[] = [
     ...[...options.sources].map((id) => ({ id, kind: 'source' as const })),
@@ -145,7 +146,7 @@ export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> 
     if (missing) return [errorResult(test.unique_id, missing, test)];
     let compiled;
     try {
-      compiled = compileTest(project, test, resolver, templating);
+      compiled = await compileTest(project, test, resolver, templating);
     } catch (err) {
       return [errorResult(test.unique_id, `compiling the test failed: ${errorMessage(err)}`, test)];
     }

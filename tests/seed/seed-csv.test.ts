@@ -27,17 +27,18 @@ test('a configured delimiter is used', () => {
   assert.deepEqual(table!.rows, [['1', 'x;y']]);
 });
 
-test('a row with the wrong number of fields names the file and line', () => {
+test('a row longer than the header names the file and line; a shorter one is padded with NULL, as in dbt', () => {
   const { table, problems } = parse('code,name\n1,a\n2,b,extra\n3\n');
   assert.equal(table, undefined);
   assert.deepEqual(
     problems.map((p) => p.location),
-    [
-      { file: 'seeds/x.csv', line: 3 },
-      { file: 'seeds/x.csv', line: 4 },
-    ],
+    [{ file: 'seeds/x.csv', line: 3 }],
   );
   assert.match(problems[0]!.message, /row has 3 fields but the header has 2 \(code, name\)/);
+  assert.deepEqual(parse('code,name\n1,a\n3\n').table?.rows, [
+    ['1', 'a'],
+    ['3', ''],
+  ]);
 });
 
 test('an unclosed quote and a bad header are problems', () => {

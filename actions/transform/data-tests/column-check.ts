@@ -50,6 +50,8 @@ export async function missingColumn(
   const column = testedColumn(test);
   const node = attachedNode(project, test);
   if (test.kind !== 'generic' || !column || !node) return undefined;
+  // An ephemeral model has no relation on the server: the test reads its query.
+  if (node.resource_type === 'model' && node.config.materialized === 'ephemeral') return undefined;
   const rel = resolver.resolve(node);
   const cols = await cache.columns(rel.schema, rel.identifier);
   if (!cols) {

@@ -4,17 +4,22 @@
  * generic tests become the SQL of generic-sql.ts; a custom generic test calls its
  * `test_<name>` macro through the engine's templating; a singular test is its own rendered SQL.
  */
-import type { Project, RelationNode, RelationResolver, TestNode } from '../project/types.ts';
+import type { ModelNode, Project, RelationNode, RelationResolver, TestNode } from '../project/types.ts';
 import { BUILTIN_TESTS, acceptedValuesSql, fromItem, notNullSql, relationshipsSql, uniqueSql } from './generic-sql.ts';
 import { parseThreshold, type Threshold } from './thresholds.ts';
+import { EPHEMERAL_PREFIX } from '../project/compile.ts';
+import { subqueryRelation } from '../project/dbt-relation.ts';
+import { makeRelation } from '../project/resolver.ts';
 import type { CompiledTest } from './test-runner.ts';
 
 /** Renders the SQL of what the engine's templating owns: custom test macros and singular tests. */
 export interface TestTemplating {
   /** Calls the macro `test_<name>` with keyword arguments; returns the rendered SQL. */
-  renderTestMacro(test: TestNode, macro: string, kwargs: Record<string, unknown>): string;
+  renderTestMacro(test: TestNode, macro: string, kwargs: Record<string, unknown>): Promise<{ sql: string; failCalc?: string }>;
+  /** Renders an ephemeral model's SQL (a test on it reads it as a subquery, as dbt inlines it). */
+  renderEphemeral(node: ModelNode): Promise<string>;
   /** Renders a singular test's SQL (ref/source/var resolved by the run's resolver). */
-  renderSingular(test: TestNode): string;
+  renderSingular(test: TestNode): Promise<string>;
 }
 
 const REF_CALL = /^\s*ref\(\s*(['"])([^'"]+)\1\s*(?:,\s*(['"])([^'"]+)\3\s*)?\)\s*$/;
@@ -53,7 +58,12 @@ function threshold(text: string): Threshold {
   return t;
 }
 
-export function compileTest(project: Project, test: TestNode, resolver: RelationResolver, templating: TestTemplating): CompiledTest {
+export async function compileTest(
+  project: Project,
+  test: TestNode,
+  resolver: RelationResolver,
+  templating: TestTemplating,
+): Promise<CompiledTest> {
   const base = {
     uniqueId: test.unique_id,
     name: test.name,
@@ -65,12 +75,15 @@ export function compileTest(project: Project, test: TestNode, resolver: Relation
     file: test.original_file_path,
     line: test.location.line,
   };
-  if (test.kind === 'singular') return { ...base, sql: templating.renderSingular(test) };
+  if (test.kind === 'singular') return { ...base, sql: await templating.renderSingular(test) };
   const meta = test.test_metadata!;
   const node = attachedNode(project, test);
   if (!node) throw new Error(`test ${test.unique_id} has no attached node`);
-  const rel = resolver.resolve(node);
-  const from = fromItem({ schema: rel.schema, table: rel.identifier }, test.config.where);
+  const ephemeral = node.resource_type === 'model' && node.config.materialized === 'ephemeral';
+  const rel = ephemeral ? makeRelation('', EPHEMERAL_PREFIX + node.name) : resolver.resolve(node);
+  const from = ephemeral
+    ? ephemeralFrom(await templating.renderEphemeral(node), test.config.where)
+    : fromItem({ schema: rel.schema, table: rel.identifier }, test.config.where);
   const column = test.column_name ?? (meta.kwargs.column_name as string | undefined);
   const kwargs = meta.kwargs;
   switch (meta.name) {
@@ -86,13 +99,21 @@ export function compileTest(project: Project, test: TestNode, resolver: Relation
       return { ...base, sql: relationshipsSql(from, column!, String(to), String(kwargs.field)) };
     }
     default: {
-      // dbt passes `model` as the relation (the filtered subquery under `where`, aliased as dbt does).
-      const model = test.config.where ? `${from} AS dbt_subquery` : from;
+      // dbt passes `model` as a relation (under `where`, the filtered subquery, aliased as dbt does).
+      const model =
+        test.config.where || ephemeral ? subqueryRelation(rel, `${from} AS ${ephemeral ? rel.identifier : 'dbt_subquery'}`) : rel;
       const args: Record<string, unknown> = { ...kwargs, model };
       if (column !== undefined) args.column_name = column;
-      return { ...base, sql: templating.renderTestMacro(test, `test_${meta.name}`, args) };
+      const rendered = await templating.renderTestMacro(test, `test_${meta.name}`, args);
+      const failCalc = rendered.failCalc ?? test.config.fail_calc;
+      return { ...base, sql: rendered.sql, ...(failCalc ? { failCalc } : {}) };
     }
   }
+}
+
+/** An ephemeral model as a FROM item: its query in parentheses (filtered by `where`). */
+function ephemeralFrom(sql: string, where?: string): string {
+  return where ? `(SELECT * FROM (${sql}) AS e WHERE ${where})` : `(${sql})`;
 }
 
 export function isBuiltin(name: string): boolean {

@@ -17,6 +17,8 @@ export interface CompiledTest {
   readonly name: string;
   /** SELECT returning the failing rows. */
   readonly sql: string;
+  /** dbt's `fail_calc`: the failure count computed over those rows. Default `count(*)`. */
+  readonly failCalc?: string;
   readonly severity: Severity;
   readonly warnIf: Threshold;
   readonly errorIf: Threshold;
@@ -78,7 +80,7 @@ export async function runTest(db: Db, test: CompiledTest, options: RunTestOption
       await storeFailures(db, options.auditSchema, auditTableName(test.name), failingRowsBody(test.sql, test.limit));
       source = relation;
     }
-    const [row] = await db.query<{ failures: string | number }>(`SELECT COUNT(*) AS failures FROM ${source}`);
+    const [row] = await db.query<{ failures: string | number }>(`SELECT ${test.failCalc ?? 'COUNT(*)'} AS failures FROM ${source}`);
     const failures = Number(row?.failures ?? 0);
     const status = testStatus(failures, test);
     let samples: Row[] | undefined;

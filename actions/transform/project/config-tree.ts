@@ -2,7 +2,9 @@
  * Node configs, merged the way dbt merges them: the `models:`/`seeds:`/`tests:` tree of
  * pipeline.yml (matched against the node's fqn, keys with or without `+`), then a property file's
  * `config:`, then `config()` inside the model. Tags and meta accumulate; everything else: the most
- * specific setting wins. Unknown keys are project errors that list the known ones.
+ * specific setting wins. Unknown keys are kept on the node (a macro may read them with
+ * `config.get`, as adapter configs such as `transient` are in dbt) and warned about, since a typo
+ * (`+materialised`) would otherwise do nothing unnoticed.
  * https://docs.getdbt.com/reference/define-configs
  */
 import type { Location, Problem } from '../../platform/errors.ts';
@@ -14,8 +16,24 @@ const COMMON_KEYS = ['enabled', 'tags', 'schema', 'alias', 'meta', 'docs', 'pers
 export const KNOWN_CONFIG_KEYS: Record<Kind, readonly string[]> = {
   model: [...COMMON_KEYS, 'materialized', 'unique_key', 'full_refresh', 'incremental_strategy', 'on_schema_change'],
   seed: [...COMMON_KEYS, 'column_types', 'delimiter', 'quote_columns', 'full_refresh'],
-  test: ['enabled', 'tags', 'meta', 'severity', 'warn_if', 'error_if', 'where', 'limit', 'store_failures', 'schema', 'alias', 'database'],
+  test: [
+    'enabled',
+    'tags',
+    'meta',
+    'severity',
+    'warn_if',
+    'error_if',
+    'where',
+    'limit',
+    'store_failures',
+    'fail_calc',
+    'schema',
+    'alias',
+    'database',
+  ],
 };
+/** Hooks are read but not run yet by this engine: a node that sets one gets a warning. */
+export const HOOK_KEYS = ['pre-hook', 'post-hook', 'pre_hook', 'post_hook'];
 /** Config values that are themselves mappings (so a mapping under them is not a folder). */
 const MAPPING_KEYS = new Set(['meta', 'docs', 'persist_docs', 'column_types']);
 
@@ -58,7 +76,7 @@ export function treeLayers(
 }
 
 function isConfigValue(kind: Kind, key: string, value: unknown): boolean {
-  if (!KNOWN_CONFIG_KEYS[kind].includes(key)) return false;
+  if (!KNOWN_CONFIG_KEYS[kind].includes(key) && !HOOK_KEYS.includes(key)) return false;
   return MAPPING_KEYS.has(key) || value === null || typeof value !== 'object' || Array.isArray(value);
 }
 
@@ -81,9 +99,9 @@ export function checkTree(
       const key = k.startsWith('+') ? k.slice(1) : k;
       const here = [...path, k];
       if (k.startsWith('+') || isConfigValue(kind, key, v)) {
-        if (!known.includes(key)) {
-          problems.push({
-            message: `unknown ${kind} config '${k}'. Known configs: ${known.join(', ')}. To fix this, correct the key or remove it.`,
+        if (!known.includes(key) && !HOOK_KEYS.includes(key)) {
+          warnings.push({
+            message: `'${k}' is not a ${kind} config this engine knows (${known.join(', ')}); it is kept on the node for macros that read it (config.get).`,
             path: here.join('.'),
             location: locate(here),
           });
@@ -102,7 +120,7 @@ export function checkTree(
         });
       } else {
         problems.push({
-          message: `unknown ${kind} config '${k}'. Known configs: ${known.join(', ')}. To fix this, correct the key (configs may be written with a leading +).`,
+          message: `unknown ${kind} config '${k}'. Known configs: ${known.join(', ')}. To fix this, correct the key, or write a config of an adapter with a leading + (+${k}).`,
           path: here.join('.'),
           location: locate(here),
         });
@@ -138,12 +156,16 @@ export function mergeConfig(layers: readonly RawConfig[]): RawConfig {
   return out;
 }
 
-/** Checks the known keys' values; returns problems (each with the location the key came from). */
+/**
+ * Checks the known keys' values: problems (each with the location the key came from); warnings
+ * for hooks (read, not run yet).
+ */
 export function validateConfigValues(
   kind: Kind,
   config: RawConfig,
   where: (key: string) => Location | undefined,
   label: string,
+  warnings?: Problem[],
 ): Problem[] {
   const problems: Problem[] = [];
   const bad = (key: string, expected: string) =>
@@ -152,11 +174,8 @@ export function validateConfigValues(
       location: where(key),
     });
   for (const key of Object.keys(config)) {
-    if (!KNOWN_CONFIG_KEYS[kind].includes(key)) {
-      problems.push({
-        message: `${label}: unknown ${kind} config '${key}'. Known configs: ${KNOWN_CONFIG_KEYS[kind].join(', ')}. To fix this, correct the key or remove it.`,
-        location: where(key),
-      });
+    if (HOOK_KEYS.includes(key) && config[key] !== undefined && config[key] !== null && String(config[key]) !== '') {
+      warnings?.push({ message: `${label}: its ${key} is not run (this engine does not run hooks yet).`, location: where(key) });
     }
   }
   const v = config;

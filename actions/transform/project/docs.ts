@@ -3,17 +3,16 @@
  * `{{ doc('name') }}` in descriptions. Anything else in a .md file is left alone.
  * https://docs.getdbt.com/reference/resource-properties/description#use-a-docs-block-in-a-description
  */
-import { readFileSync } from 'node:fs';
 import type { Problem } from '../../platform/errors.ts';
-import { findFiles, type ProjectFile } from './files.ts';
+import type { TextFile } from './project-files.ts';
 import type { DocBlock } from './types.ts';
 
-export function readDocs(rootDir: string, dirs: readonly string[], problems: Problem[]): Map<string, DocBlock> {
+/** The docs blocks of the .md files read (pure: the files were read by project-files.ts). */
+export function parseDocs(files: readonly TextFile[], problems: Problem[]): Map<string, DocBlock> {
   const docs = new Map<string, DocBlock>();
-  const files: ProjectFile[] = findFiles(rootDir, dirs, ['.md']);
   const block = /\{%-?\s*docs\s+([A-Za-z_][\w]*)\s*-?%\}([\s\S]*?)\{%-?\s*enddocs\s*-?%\}/g;
   for (const f of files) {
-    const text = readFileSync(f.file, 'utf8');
+    const text = f.text;
     for (const m of text.matchAll(block)) {
       const name = m[1]!;
       if (docs.has(`doc.${name}`)) {

@@ -124,6 +124,7 @@ export function testConfig(raw: RawConfig): TestConfig {
     where: typeof raw.where === 'string' ? raw.where : undefined,
     limit: typeof raw.limit === 'number' ? raw.limit : undefined,
     store_failures: raw.store_failures === true,
+    fail_calc: typeof raw.fail_calc === 'string' ? raw.fail_calc : undefined,
     tags: (raw.tags as string[]) ?? [],
     meta: (raw.meta as Record<string, unknown>) ?? {},
   };

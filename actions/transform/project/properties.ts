@@ -4,11 +4,10 @@
  * declared it. Reading collects every problem; it does not stop at the first.
  * https://docs.getdbt.com/reference/model-properties
  */
-import { readFileSync } from 'node:fs';
 import type { Location, Problem } from '../../platform/errors.ts';
 import { ConfigError } from '../../platform/errors.ts';
 import { parseYaml, type YamlSource } from '../../platform/yaml-source.ts';
-import type { ProjectFile } from './files.ts';
+import type { TextFile } from './project-files.ts';
 import type { RawConfig } from './config-tree.ts';
 import type { SourceFreshness } from './types.ts';
 
@@ -80,12 +79,13 @@ const IGNORED_TOP_KEYS = [
   'unit_tests',
 ];
 
-export function readProperties(files: readonly ProjectFile[], problems: Problem[]): Properties {
+/** Parses the property files read (pure: project-files.ts did the I/O). */
+export function parseProperties(files: readonly TextFile[], problems: Problem[]): Properties {
   const out: Properties = { models: [], seeds: [], sources: [] };
   for (const f of files) {
     let src: YamlSource;
     try {
-      src = parseYaml(readFileSync(f.file, 'utf8'), f.original_file_path);
+      src = parseYaml(f.text, f.original_file_path);
     } catch (err) {
       if (err instanceof ConfigError) {
         problems.push(...err.problems);

@@ -2,13 +2,13 @@
  * Relation resolvers: where a node's logical schema lives on the server. The engine compiles and
  * builds with whatever resolver it is given; these are the two every run needs.
  */
-import { qualified } from '../../platform/db.ts';
+import { DbtRelation, type RelationType } from './dbt-relation.ts';
 import { SHADOW_SUFFIX, type Schemas } from '../../platform/schemas.ts';
 import type { Relation, RelationNode, RelationResolver } from './types.ts';
 
-export function makeRelation(schema: string, identifier: string): Relation {
-  const quoted = qualified(schema, identifier);
-  return Object.freeze({ schema, identifier, name: identifier, toString: () => quoted });
+/** A relation as templates see it: dbt's Relation (see dbt-relation.ts). */
+export function makeRelation(schema: string, identifier: string, type: RelationType = null): Relation {
+  return new DbtRelation(schema, identifier, type);
 }
 
 /** The table/view name of a node on the server. */

@@ -1,26 +1,45 @@
 /**
- * Jinja as dbt models use it, on nunjucks: `ref`, `source`, `config`, `var`, `this`,
- * `is_incremental`, `doc`, `env_var`, `target`, macros from macro-paths (global, as in dbt), with
- * nunjucks' Jinja compatibility (`.items()`, slices, `~`). Templates are compiled once and
- * rendered synchronously; the functions a template calls dispatch to the hooks of the render in
- * progress, so the same compiled template serves the parse render (which records refs and
- * config) and the compile render (which resolves relations).
+ * dbt's Jinja on nunjucks. Why nunjucks and not MiniJinja: measured in the README (the
+ * conformance table): minijinja-js copies values into WebAssembly, so lists cannot be appended
+ * to (`{% do cols.append(c) %}`, everywhere in dbt packages), objects lose their methods
+ * (`relation.render()`), keyword arguments do not reach JavaScript callbacks and macros cannot
+ * take varargs; nunjucks runs in JavaScript and needs only the rewrites of dbt-syntax.ts, the
+ * runtime members of jinja-runtime.ts and dbt's context (dbt-context.ts).
+ *
+ * Templates are compiled once and rendered synchronously; the context's functions answer from
+ * the render in progress, so the same compiled template serves the parse render (which records
+ * refs, config and macros) and the compile render (which resolves relations and, while running,
+ * asks the warehouse: see warehouse.ts for how a synchronous render gets query results).
+ * Macros live in packages (the root project, installed packages, and `dbt`, the engine's own
+ * macros): each package is a namespace (`dbt_utils.star`), and unqualified names resolve to the
+ * root project's macro, else a package's, else dbt's, as in dbt.
  * https://mozilla.github.io/nunjucks/templating.html
  */
 import { createHash } from 'node:crypto';
 import nunjucks from 'nunjucks';
 import type { Location } from '../../platform/errors.ts';
+import { CompilerError, installDbtContext, type RenderState, type Warehouse } from './dbt-context.ts';
+import { rewriteDbtJinja } from './dbt-syntax.ts';
+import { installFilters } from './jinja-filters.ts';
+import { installDbtRuntime, patchCompiledCode } from './jinja-runtime.ts';
 import { parseSimple, simpleTemplate, SimpleTemplateError, type SimpleTemplate } from './simple-template.ts';
 import type { Relation } from './types.ts';
 
-nunjucks.installJinjaCompat();
+installDbtRuntime();
 
+/** How a render answers ref/source/config/is_incremental, and what it may run. */
 export interface RenderHooks {
   ref(name: string, pkg?: string): unknown;
   source(source: string, table: string): unknown;
   config(values: Record<string, unknown>): void;
   isIncremental(): boolean;
+  /** Told the unique_id of each macro the render calls (the parse render records them). */
+  macroCalled?(uniqueId: string): void;
   this?: Relation;
+  /** The database, while running (`execute` is true). Default: none (parsing: `execute` is false). */
+  warehouse?: Warehouse;
+  /** dbt's `model`: the node being rendered (config.get reads its config). */
+  model?: Record<string, unknown>;
 }
 
 /** Compiled JavaScript of templates by `templateKey`, kept between runs (template-cache.json). */
@@ -33,10 +52,11 @@ const NUNJUCKS = nunjucks as unknown as {
   compiler: { compile(src: string, asyncFilters: string[], extensions: unknown[], name: string, opts: object): string };
   lib: { _prettifyError(path: string, withInternals: boolean, err: unknown): Error };
 };
-const NUNJUCKS_VERSION = '3';
+/** Bumped when the rewrites or the compiled-code patch change, so cached templates are recompiled. */
+const ENGINE_VERSION = 'dbt-3';
 
 export function templateKey(source: string, name: string): string {
-  return createHash('sha256').update(`${NUNJUCKS_VERSION}\0${name}\0${source}`).digest('hex');
+  return createHash('sha256').update(`${ENGINE_VERSION}\0${name}\0${source}`).digest('hex');
 }
 
 export interface TemplateOptions {
@@ -48,6 +68,12 @@ export interface TemplateOptions {
   docs?: ReadonlyMap<string, string>;
   /** `target.schema`, `target.name`. */
   target?: { name: string; schema: string };
+  /** The root project's name: its macros win over packages' and dbt's. Default `root`. */
+  rootPackage?: string;
+  /** `dispatch:` of dbt_project.yml: the search order of a macro namespace. */
+  dispatch?: readonly { macro_namespace: string; search_order: readonly string[] }[];
+  /** Where log() and print() go. Default: nowhere. */
+  log?: (message: string) => void;
 }
 
 /** A compiled template: nunjucks', or the fast path for plain SQL with simple calls. */
@@ -55,10 +81,6 @@ export type CompiledTemplate = nunjucks.Template | SimpleTemplate;
 
 function errorText(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).replace(/\.$/, '');
-}
-
-function fail(err: Error): never {
-  throw err;
 }
 
 /** A template that failed to compile or render: a project problem with file and line. */
@@ -72,9 +94,6 @@ export class TemplateError extends Error {
   }
 }
 
-/** Thrown by `exceptions.raise_compiler_error` and `var()` without a value: shown without nunjucks' wrapping. */
-class CompilerError extends Error {}
-
 const NOOP_HOOKS: RenderHooks = {
   ref: () => '',
   source: () => '',
@@ -82,71 +101,47 @@ const NOOP_HOOKS: RenderHooks = {
   isIncremental: () => false,
 };
 
-function positional(args: unknown[]): unknown[] {
-  return args.filter((a) => !(a && typeof a === 'object' && (a as { __keywords?: boolean }).__keywords));
-}
-
-function keywords(args: unknown[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const a of args) {
-    if (a && typeof a === 'object' && !Array.isArray(a)) Object.assign(out, a);
-  }
-  delete out.__keywords;
-  return out;
-}
+/** Adapter prefixes dispatch tries, in order (dbt-mysql's adapter type, then dbt's default). */
+const DISPATCH_PREFIXES = ['mysql', 'default'];
+const RANK = { dbt: 1, package: 2, root: 3 } as const;
 
 export class TemplateEngine {
   readonly env: nunjucks.Environment;
-  private hooks: RenderHooks = NOOP_HOOKS;
-  /** Macro name -> file that defines it. */
+  private current: RenderState & { hooks: RenderHooks } = { ...NOOP_HOOKS, hooks: NOOP_HOOKS, results: new Map() };
+  /** Macro name -> file that defines it (the global, unqualified one). */
   readonly macroFiles = new Map<string, string>();
+  /** Package -> its macros (a namespace object templates call: `dbt_utils.star(...)`). */
+  private readonly namespaces = new Map<string, Record<string, unknown>>();
+  private readonly globalRank = new Map<string, number>();
+  private readonly rootPackage: string;
+  private graphValue: Record<string, unknown> = { nodes: {}, sources: {}, macros: {} };
+  /** Accepted but not run (materialization blocks), for the project's warnings. */
+  readonly warnings: { message: string; location: Location }[] = [];
 
   constructor(private readonly options: TemplateOptions) {
+    this.rootPackage = options.rootPackage ?? 'root';
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
-    const g = (name: string, fn: unknown) => this.env.addGlobal(name, fn);
-    g('ref', (...args: unknown[]) => {
-      const p = positional(args).map(String);
-      return p.length >= 2 ? this.hooks.ref(p[1]!, p[0]) : this.hooks.ref(p[0] ?? '');
+    installFilters(this.env);
+    installDbtContext(this.env, {
+      state: () => this.current,
+      vars: options.vars,
+      envVars: options.envVars,
+      docs: options.docs,
+      target: options.target ?? { name: 'default', schema: '' },
+      dispatch: (name, namespace) => this.dispatch(name, namespace),
+      graph: () => (this.current.warehouse ? this.graphValue : { nodes: {}, sources: {}, macros: {} }),
+      log: (m) => options.log?.(m),
     });
-    g('source', (...args: unknown[]) => {
-      const p = positional(args).map(String);
-      return this.hooks.source(p[0] ?? '', p[1] ?? '');
-    });
-    g('config', (...args: unknown[]) => {
-      this.hooks.config(keywords(args));
-      return '';
-    });
-    g('var', (...args: unknown[]) => {
-      const [name, fallback] = positional(args);
-      const key = String(name);
-      if (Object.hasOwn(this.options.vars, key)) return this.options.vars[key];
-      if (args.length >= 2) return fallback;
-      throw new CompilerError(
-        `required var '${key}' is not set. To fix this, set it under vars: in pipeline.yml, pass --vars "{${key}: ...}", or give var() a default`,
-      );
-    });
-    g('env_var', (...args: unknown[]) => {
-      const [name, fallback] = positional(args);
-      const value = this.options.envVars?.[String(name)];
-      if (value !== undefined) return value;
-      if (args.length >= 2) return fallback;
-      throw new CompilerError(`env_var('${String(name)}') is not set and has no default`);
-    });
-    g('is_incremental', () => this.hooks.isIncremental());
-    g('doc', (name: unknown) => {
-      const text = this.options.docs?.get(String(name));
-      if (text === undefined) throw new CompilerError(`doc('${String(name)}') names no {% docs %} block in the project's .md files`);
-      return text;
-    });
-    g('log', () => '');
-    g('exceptions', {
-      raise_compiler_error: (msg: unknown) => {
-        throw new CompilerError(String(msg));
-      },
-      warn: () => '',
-    });
-    g('target', { name: options.target?.name ?? 'default', schema: options.target?.schema ?? '', type: 'mysql', threads: 1 });
-    g('run_started_at', new Date());
+  }
+
+  /** `target.schema`: the schema dbt-mysql selects on the connection. */
+  get targetSchema(): string {
+    return this.options.target?.schema ?? '';
+  }
+
+  /** dbt's `graph` while running: set once the project is read. */
+  setGraph(graph: Record<string, unknown>): void {
+    this.graphValue = graph;
   }
 
   /**
@@ -159,10 +154,12 @@ export class TemplateEngine {
     let code = this.options.cache?.get(key);
     try {
       if (code === undefined) {
-        code = NUNJUCKS.compiler.compile(source, [], [], name, {}) as string;
+        const rewritten = rewriteDbtJinja(source);
+        for (const w of rewritten.warnings) this.warnings.push({ message: w.message, location: { file: name, line: w.line } });
+        code = patchCompiledCode(NUNJUCKS.compiler.compile(rewritten.text, [], [], name, {}) as string);
         this.options.cache?.set(key, code);
       }
-      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- nunjucks' own way of loading compiled templates
+      // biome-ignore lint/security/noGlobalEval: nunjucks' own way of loading compiled templates
       const props = new Function(code)() as object;
       return new nunjucks.Template({ type: 'code', obj: props } as unknown as string, this.env, name, true);
     } catch (err) {
@@ -179,31 +176,60 @@ export class TemplateEngine {
 
   /** Renders synchronously with `hooks` answering ref/source/config/is_incremental. */
   render(template: CompiledTemplate, name: string, hooks: RenderHooks, context: Record<string, unknown> = {}): string {
-    const previous = this.hooks;
-    this.hooks = hooks;
+    const previous = this.current;
+    this.current = {
+      ref: (n, p) => hooks.ref(n, p),
+      source: (s, t) => hooks.source(s, t),
+      config: (v) => hooks.config(v),
+      isIncremental: () => hooks.isIncremental(),
+      this: hooks.this,
+      warehouse: hooks.warehouse,
+      model: hooks.model,
+      results: new Map(),
+      hooks,
+    };
     try {
       return template.render({ ...context, this: hooks.this });
     } catch (err) {
       if (err instanceof SimpleTemplateError) {
         const message = errorText(err.original);
-        return fail(
-          new TemplateError(
-            `template error: ${message}${message.includes('To fix this') ? '' : '. To fix this, correct the template at that line.'}`,
-            { file: name, line: err.line },
-          ),
+        throw new TemplateError(
+          `template error: ${message}${message.includes('To fix this') ? '' : '. To fix this, correct the template at that line.'}`,
+          { file: name, line: err.line },
         );
       }
       throw toTemplateError(err, name, 1);
     } finally {
-      this.hooks = previous;
+      this.current = previous;
+    }
+  }
+
+  private register(pkg: string, rank: number, macroName: string, fn: (...args: unknown[]) => unknown, file: string): void {
+    let ns = this.namespaces.get(pkg);
+    if (!ns) {
+      ns = {};
+      this.namespaces.set(pkg, ns);
+      if (!this.globalRank.has(pkg)) this.env.addGlobal(pkg, ns);
+    }
+    const uniqueId = `macro.${pkg}.${macroName}`;
+    const wrapped = (...args: unknown[]) => {
+      this.current.hooks.macroCalled?.(uniqueId);
+      return fn(...args);
+    };
+    ns[macroName] = wrapped;
+    if ((this.globalRank.get(macroName) ?? 0) <= rank) {
+      this.globalRank.set(macroName, rank);
+      this.env.addGlobal(macroName, wrapped);
+      this.macroFiles.set(macroName, file);
     }
   }
 
   /**
-   * Loads the macros of one macro file and makes them global (dbt's macros are callable from every
-   * model without an import). Returns the names defined.
+   * Loads the macros of one macro file of package `pkg` (default: the root project) into its
+   * namespace, and makes them global where no higher-ranked package defines the name. Returns the
+   * names defined.
    */
-  loadMacros(source: string, name: string): string[] {
+  loadMacros(source: string, name: string, pkg: string = this.rootPackage): string[] {
     const template = this.compile(source, name);
     let exported: Record<string, unknown> = {};
     try {
@@ -214,14 +240,36 @@ export class TemplateEngine {
     } catch (err) {
       throw toTemplateError(err, name, 1);
     }
+    const rank = pkg === this.rootPackage ? RANK.root : pkg === 'dbt' ? RANK.dbt : RANK.package;
     const names: string[] = [];
     for (const [macroName, fn] of Object.entries(exported)) {
       if (typeof fn !== 'function') continue;
-      this.env.addGlobal(macroName, fn);
-      this.macroFiles.set(macroName, name);
+      this.register(pkg, rank, macroName, fn as (...args: unknown[]) => unknown, name);
       names.push(macroName);
     }
     return names;
+  }
+
+  /** The macro `adapter.dispatch(name, namespace)` resolves to: `mysql__name`, else `default__name`, by package search order. */
+  dispatch(name: string, namespace?: string): unknown {
+    const configured = this.options.dispatch?.find((d) => d.macro_namespace === namespace)?.search_order;
+    const packages = configured
+      ? [...configured]
+      : namespace
+        ? [this.rootPackage, namespace]
+        : [this.rootPackage, ...[...this.namespaces.keys()].filter((p) => p !== this.rootPackage && p !== 'dbt'), 'dbt'];
+    // dbt's own macros are always the last resort of the `dbt` namespace.
+    if (namespace === 'dbt' && !packages.includes('dbt')) packages.push('dbt');
+    for (const pkg of packages) {
+      const ns = this.namespaces.get(pkg);
+      for (const prefix of DISPATCH_PREFIXES) {
+        const fn = ns?.[`${prefix}__${name}`];
+        if (fn) return fn;
+      }
+    }
+    throw new CompilerError(
+      `adapter.dispatch('${name}'${namespace ? `, '${namespace}'` : ''}) found no ${DISPATCH_PREFIXES.map((p) => `${p}__${name}`).join(' or ')} in ${packages.join(', ')}. To fix this, define one of them in macro-paths or install the package that does (pipeline deps)`,
+    );
   }
 
   /** Renders a description that may use `{{ doc('name') }}`; plain text is returned as is. */

@@ -150,6 +150,8 @@ export interface TestConfig {
   readonly limit?: number;
   /** Keep failing rows in the audit schema. Default false. */
   readonly store_failures: boolean;
+  /** dbt's `fail_calc`: how failures are counted over the failing rows. Default `count(*)`. */
+  readonly fail_calc?: string;
   readonly tags: readonly string[];
   readonly meta: Readonly<Record<string, unknown>>;
 }

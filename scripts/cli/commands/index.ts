@@ -2,6 +2,7 @@
 import type { CommandDef } from '../command.ts';
 import { generateDumpCommand } from './generate-dump.ts';
 import { loadCommand } from './load.ts';
+import { depsCommand } from './deps.ts';
 import { seedCommand } from './seed.ts';
 import { runCommand } from './run.ts';
 import { testCommand } from './test.ts';
@@ -17,6 +18,7 @@ import { reportCommand } from './report.ts';
 export const COMMANDS: readonly CommandDef[] = [
   generateDumpCommand,
   loadCommand,
+  depsCommand,
   seedCommand,
   runCommand,
   testCommand,

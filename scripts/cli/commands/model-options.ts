@@ -3,9 +3,10 @@
  * object, and the project read with them (vars overridden by --vars, env_var() from the CLI's
  * environment), then the selection.
  */
-import { UsageError } from '../../../actions/platform/errors.ts';
+import { formatProblem, UsageError } from '../../../actions/platform/errors.ts';
 import { readStateManifest } from '../../../actions/transform/project/artifacts.ts';
 import { join, resolve } from 'node:path';
+import { runtimeOf } from '../../../actions/transform/project/project-runtime.ts';
 import { readProject } from '../../../actions/transform/project/read-project.ts';
 import { TEMPLATE_CACHE_FILE } from '../../../actions/transform/project/template-cache.ts';
 import { selectNodes, type Selection } from '../../../actions/transform/project/selection.ts';
@@ -45,12 +46,16 @@ export function readModelOptions(o: ParsedOptions): ModelCommandOptions {
 }
 
 export function loadProject(ctx: CliContext, o: ModelCommandOptions): Project {
-  return readProject(ctx.projectDir, ctx.config(), {
+  const project = readProject(ctx.projectDir, ctx.config(), {
     vars: o.vars,
     envVars: ctx.io.env,
     targetSchema: ctx.schemas().defaultSchema,
     templateCacheFile: join(ctx.targetDir, TEMPLATE_CACHE_FILE),
+    log: (message) => ctx.log.info(message),
   });
+  // What dbt only warns about (deprecated keys, unknown configs, properties naming no node).
+  for (const w of runtimeOf(project).warnings) ctx.log.warn(formatProblem(w));
+  return project;
 }
 
 export function selectFor(ctx: CliContext, project: Project, o: ModelCommandOptions): Selection {

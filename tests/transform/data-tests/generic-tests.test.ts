@@ -5,7 +5,7 @@ import { qualified, quoteIdent } from '../../../actions/platform/db.ts';
 import { acceptedValuesSql, fromItem, notNullSql, relationshipsSql, uniqueSql } from '../../../actions/transform/data-tests/generic-sql.ts';
 import { parseThreshold, testStatus, type Threshold } from '../../../actions/transform/data-tests/thresholds.ts';
 import { auditTableName, runTest, type CompiledTest } from '../../../actions/transform/data-tests/test-runner.ts';
-import { rewriteTestBlocks } from '../../../actions/transform/data-tests/test-macros.ts';
+import { rewriteDbtJinja } from '../../../actions/transform/project/dbt-syntax.ts';
 import { dropSchemasWithPrefix, openTestDb, testPrefix } from '../../helpers/db.ts';
 
 const prefix = testPrefix('generic');
@@ -180,8 +180,7 @@ test('a singular test ending in a comment and a semicolon still runs', async () 
 test('a {% test %} block becomes a callable test_<name> macro, with lines kept', () => {
   const src =
     'x\n{% test is_positive(model, column_name, strict=true) -%}\nselect * from {{ model }} where {{ column_name }} <{% if not strict %}={% endif %} 0\n{%- endtest %}\n';
-  const { text, tests } = rewriteTestBlocks(src, 'macros/t.sql');
-  assert.deepEqual(tests, [{ name: 'is_positive', params: ['model', 'column_name', 'strict'], file: 'macros/t.sql', line: 2 }]);
+  const { text } = rewriteDbtJinja(src);
   assert.equal(text.split('\n').length, src.split('\n').length);
   const env = new nunjucks.Environment(null, { autoescape: false });
   const out = env.renderString(`${text}{{ test_is_positive(model='\`s\`.\`t\`', column_name='rent') }}`, {});

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readConfig } from '../../../actions/platform/config.ts';
 import { ConfigError } from '../../../actions/platform/errors.ts';
+import { compileNode } from '../../../actions/transform/project/compile.ts';
+import { runtimeOf } from '../../../actions/transform/project/project-runtime.ts';
 import { readProject } from '../../../actions/transform/project/read-project.ts';
+import { makeRelation } from '../../../actions/transform/project/resolver.ts';
 import type { ModelNode, SeedNode, SourceNode, TestNode } from '../../../actions/transform/project/types.ts';
 import { ROOT } from '../../helpers/cli.ts';
 import { BASIC_CONFIG, projectOf, writeProject } from '../../helpers/temp-project.ts';
@@ -124,17 +127,27 @@ test('config precedence: tree, then property file config:, then config() in the 
   assert.deepEqual(m.tags, ['nightly', 'deep', 'inline']);
 });
 
-test('an unknown config key is a project error that lists the known keys, with file and line', () => {
-  const err = problemsOf(() =>
-    projectOf({
-      'pipeline.yml': `${BASIC_CONFIG}models:\n  demo:\n    +materialised: table\n`,
-      'models/a.sql': "{{ config(colour='blue') }}select 1",
-    }),
-  );
-  const tree = err.problems.find((p) => p.message.includes("'+materialised'"))!;
-  assert.match(tree.message, /Known configs: enabled, tags, schema, alias/);
+test('an unknown config key is kept on the node (config.get reads it) and warned about with file and line, as dbt accepts any config', () => {
+  const p = projectOf({
+    'pipeline.yml': `${BASIC_CONFIG}models:\n  demo:\n    +materialised: table\n    +transient: false\n`,
+    'models/a.sql': "{{ config(colour='blue') }}select '{{ config.get('colour') }}' as c",
+  });
+  const { warnings } = runtimeOf(p);
+  const tree = warnings.find((w) => w.message.includes("'+materialised'"))!;
+  assert.match(tree.message, /not a model config this engine knows \(enabled, tags, schema, alias/);
   assert.equal(tree.location?.line, 9);
-  assert.ok(err.problems.some((p) => p.message.includes("unknown model config 'colour'")));
+  assert.ok(warnings.some((w) => w.message.includes("'colour' is not a model config")));
+  const a = p.nodes.get('model.demo.a') as ModelNode;
+  assert.equal(a.config.transient, false);
+  assert.equal(a.config.colour, 'blue');
+  assert.match(compileNode(p, 'model.demo.a', { resolve: (n) => makeRelation('s', n.name) }), /select 'blue' as c/);
+});
+
+test('a word under models: that is neither a folder nor a config (no +) is still a project error', () => {
+  const err = problemsOf(() =>
+    projectOf({ 'pipeline.yml': `${BASIC_CONFIG}models:\n  demo:\n    materialised: table\n`, 'models/a.sql': 'select 1' }),
+  );
+  assert.match(err.message, /unknown model config 'materialised'/);
 });
 
 test('an unknown materialization is a project error', () => {
@@ -223,11 +236,9 @@ test('a disabled model is left out, and a ref to it says so', () => {
   assert.match(err.message, /'a' is disabled/);
 });
 
-test('properties for a model that does not exist are reported', () => {
-  const err = problemsOf(() =>
-    projectOf({ 'models/stg_rooms.sql': 'select 1', 'models/x.yml': 'version: 2\nmodels:\n  - name: stg_room\n' }),
-  );
-  assert.match(err.message, /properties for model 'stg_room'.*Did you mean 'stg_rooms'/);
+test('properties for a model that does not exist are a warning, as in dbt', () => {
+  const p = projectOf({ 'models/stg_rooms.sql': 'select 1', 'models/x.yml': 'version: 2\nmodels:\n  - name: stg_room\n' });
+  assert.ok(runtimeOf(p).warnings.some((w) => /properties for model 'stg_room'.*Did you mean 'stg_rooms'/.test(w.message)));
 });
 
 test('the repository pipeline.yml project reads (whatever models it has today)', () => {
@@ -244,4 +255,47 @@ test('two nodes building the same relation are a project error', () => {
     }),
   );
   assert.match(err.message, /model 'b' and model 'a' \(models\/a\.sql\) would both build x\.same/);
+});
+
+test('dbt_project.yml is read as dbt reads it: dbt-cloud:, deprecated paths (warned, honoured), Jinja in config values, adapter configs kept', () => {
+  const dir = writeProject({
+    'dbt_project.yml': [
+      'name: legacy',
+      'config-version: 2',
+      'profile: x',
+      'dbt-cloud:',
+      '  project-id: 12',
+      'source-paths: [sql]',
+      'data-paths: [data]',
+      'vars:',
+      '  load_source_data: false',
+      'models:',
+      '  legacy:',
+      '    +transient: false',
+      '    off:',
+      '      +enabled: "{{ var(\'load_source_data\', true) }}"',
+      '    on:',
+      "      +schema: \"{{ env_var('MART_SCHEMA', 'marts') }}\"",
+      '',
+    ].join('\n'),
+    'sql/off/a.sql': 'select 1 as x',
+    'sql/on/b.sql': "select '{{ config.get('transient') }}' as t",
+    'data/codes.csv': 'code,name,extra\n1,a\n2,b,c\n',
+    'sql/schema.yml': 'version: 2\nmodels:\n  - name: codes\n    description: a seed described under models\n',
+  });
+  const cfg = readConfig(dir);
+  assert.deepEqual(cfg.modelPaths, ['sql']);
+  assert.deepEqual(cfg.seedPaths, ['data']);
+  assert.deepEqual(
+    cfg.warnings.map((w) => w.path),
+    ['source-paths', 'data-paths'],
+  );
+  const p = readProject(dir, cfg, { envVars: { MART_SCHEMA: 'mart_x' } });
+  assert.equal(p.nodes.has('model.legacy.a'), false, 'enabled rendered from var() to false');
+  const b = p.nodes.get('model.legacy.b') as ModelNode;
+  assert.equal(b.schema, 'mart_x');
+  assert.equal(b.config.transient, false);
+  assert.match(compileNode(p, 'model.legacy.b', { resolve: (n) => makeRelation('s', n.name) }), /select 'false' as t/);
+  assert.equal((p.nodes.get('seed.legacy.codes') as SeedNode).description, 'a seed described under models');
+  assert.ok(runtimeOf(p).warnings.some((w) => /'codes' is described under models:, but it is a seed/.test(w.message)));
 });

@@ -1,0 +1,60 @@
+/**
+ * Checks across a project's nodes, once they are all built: property-file entries that name no
+ * node, two nodes building the same relation, and config-tree paths of pipeline.yml that match
+ * no folder or node. Pure: problems and warnings go to the caller's lists.
+ */
+import type { PipelineConfig } from '../../platform/config.ts';
+import type { Problem } from '../../platform/errors.ts';
+import { checkTree, fqnPrefixes } from './config-tree.ts';
+import { didYouMean } from './graph.ts';
+import type { NodeProps } from './properties.ts';
+import type { ModelNode, SeedNode } from './types.ts';
+
+/** Property entries left after every model and seed took its own: each names no node (dbt warns). */
+export function checkLeftoverProperties(
+  left: { model: Iterable<NodeProps>; seed: Iterable<NodeProps> },
+  named: readonly (ModelNode | SeedNode)[],
+  disabled: ReadonlySet<string>,
+  warnings: Problem[],
+): void {
+  for (const kind of ['model', 'seed'] as const) {
+    for (const p of left[kind]) {
+      if (disabled.has(p.name)) continue;
+      const known = named.filter((n) => n.resource_type === kind).map((n) => n.name);
+      warnings.push({
+        message: `properties for ${kind} '${p.name}', but the project has no ${kind} of that name; they apply to nothing.${didYouMean(p.name, known)} To fix this, correct the name or add the ${kind === 'model' ? '.sql' : '.csv'} file.`,
+        location: p.location,
+      });
+    }
+  }
+}
+
+/** Two nodes may not land on the same relation (dbt refuses this too): one would overwrite the other. */
+export function checkRelationClashes(named: readonly (ModelNode | SeedNode)[], problems: Problem[]): void {
+  const relations = new Map<string, ModelNode | SeedNode>();
+  for (const n of named) {
+    if (n.resource_type === 'model' && n.config.materialized === 'ephemeral') continue;
+    const key = `${n.schema ?? ''}.${n.alias}`;
+    const other = relations.get(key);
+    if (other) {
+      problems.push({
+        message: `${n.resource_type} '${n.name}' and ${other.resource_type} '${other.name}' (${other.original_file_path}) would both build ${n.schema ?? '<default schema>'}.${n.alias}. To fix this, give one another alias or schema.`,
+        location: n.location,
+      });
+    } else relations.set(key, n);
+  }
+}
+
+/** Keys of the models:/seeds: trees that are neither configs nor paths of existing nodes. */
+export function checkConfigTrees(
+  config: PipelineConfig,
+  named: readonly (ModelNode | SeedNode)[],
+  problems: Problem[],
+  warnings: Problem[],
+): void {
+  const locate = (path: (string | number)[]) => config.source.locate(path);
+  for (const kind of ['model', 'seed'] as const) {
+    const fqns = named.filter((n) => n.resource_type === kind).map((n) => n.fqn);
+    checkTree(kind === 'model' ? config.models : config.seeds, kind, fqnPrefixes(fqns), locate, `${kind}s`, problems, warnings);
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * Validating a project: the files read by project-files.ts (the root project's, then each
+ * installed package's) become a frozen Project. No I/O: every problem is collected and returned at
+ * once, each with its file and line, the way platform/config.ts's validateConfig does it.
+ */
+import { relative } from 'node:path';
+import type { Problem } from '../../platform/errors.ts';
+import { parseDocs } from './docs.ts';
+import { buildGenericTest, type TestOwner } from './generic-tests.ts';
+import { checkConfigTrees, checkLeftoverProperties, checkRelationClashes } from './project-checks.ts';
+import { resolveDependencies } from './project-dependencies.ts';
+import type { ProjectFiles, TextFile } from './project-files.ts';
+import { buildModel, buildSeed, buildSingularTest, buildSource, catchTemplate, type BuildContext } from './project-nodes.ts';
+import type { ProjectRuntime } from './project-runtime.ts';
+import { parseProperties, type NodeProps } from './properties.ts';
+import { TemplateEngine, type CompiledTemplate, type TemplateCache } from './templating.ts';
+import type { ExecutableNode, MacroNode, ModelNode, Project, SeedNode, SourceNode, TestNode } from './types.ts';
+
+export interface ValidateProjectOptions {
+  /** Overrides of pipeline.yml's vars (`--vars`). */
+  vars?: Readonly<Record<string, unknown>>;
+  /** What `env_var()` may read. Default: nothing. */
+  envVars?: Readonly<Record<string, string | undefined>>;
+  /** `target.schema` in templates. Default: the config's schema. */
+  targetSchema?: string;
+  /** Compiled templates kept between runs. Default: none. */
+  cache?: TemplateCache;
+  /** Where `log()` and `print()` write. Default: nowhere. */
+  log?: (message: string) => void;
+  /** Installed packages (dbt_packages/), read. Default: none. */
+  packages?: readonly ProjectFiles[];
+  /** The engine's own macros (the `dbt` namespace: cross-database macros). Default: none. */
+  builtinMacros?: readonly TextFile[];
+}
+
+export interface ValidatedProject {
+  /** Undefined when there are problems. */
+  readonly project?: Project;
+  readonly runtime?: ProjectRuntime;
+  readonly problems: readonly Problem[];
+  readonly warnings: readonly Problem[];
+}
+
+function byNameOnce(list: readonly NodeProps[], kind: string, problems: Problem[]): Map<string, NodeProps> {
+  const map = new Map<string, NodeProps>();
+  for (const p of list) {
+    const other = map.get(p.name);
+    if (other) {
+      problems.push({
+        message: `${kind} '${p.name}' is described twice (also in ${other.file}). To fix this, keep one entry.`,
+        location: p.location,
+      });
+    } else map.set(p.name, p);
+  }
+  return map;
+}
+
+export function validateProject(files: ProjectFiles, options: ValidateProjectOptions = {}): ValidatedProject {
+  const problems: Problem[] = [];
+  const warnings: Problem[] = [];
+  const config = files.config;
+  const vars = Object.freeze({ ...config.vars, ...(options.vars ?? {}) });
+  const all = [...(options.packages ?? []), files];
+  const docs = parseDocs(
+    all.flatMap((p) => p.docs),
+    problems,
+  );
+  warnings.push(...config.warnings);
+  const engine = new TemplateEngine({
+    cache: options.cache,
+    vars,
+    envVars: options.envVars,
+    docs: new Map([...docs.values()].map((d) => [d.name, d.block_contents])),
+    target: { name: 'default', schema: options.targetSchema ?? config.schema },
+    rootPackage: config.name,
+    dispatch: config.dispatch,
+    log: options.log,
+  });
+  const templates = new Map<string, CompiledTemplate>();
+  /** A package's file as named in problems: relative to the root project. */
+  const shown = (f: TextFile) => relative(files.rootDir, f.file).split('\\').join('/');
+
+  const macros = new Map<string, MacroNode>();
+  const loadMacros = (pkg: string, list: readonly TextFile[], where: (f: TextFile) => string) => {
+    for (const f of list) {
+      // `{% test %}` blocks (custom generic tests) become `test_<name>` macros: see dbt-syntax.ts.
+      for (const name of catchTemplate(problems, () => engine.loadMacros(f.text, where(f), pkg)) ?? []) {
+        const test = name.startsWith('test_') ? `(?:macro\\s+${name}|test\\s+${name.slice(5)})` : `macro\\s+${name}`;
+        const line = f.text.slice(0, Math.max(0, f.text.search(new RegExp(`${test}\\b`)))).split('\n').length;
+        const macro = { unique_id: `macro.${pkg}.${name}`, name, file: f.file, original_file_path: f.original_file_path, line };
+        macros.set(macro.unique_id, macro);
+      }
+    }
+  };
+  loadMacros('dbt', options.builtinMacros ?? [], (f) => f.original_file_path);
+  for (const p of options.packages ?? []) loadMacros(p.config.name, p.macros, shown);
+  loadMacros(config.name, files.macros, (f) => f.original_file_path);
+
+  const nodes = new Map<string, ExecutableNode>();
+  const byName = new Map<string, ModelNode | SeedNode>();
+  const disabled = new Set<string>();
+  const sources = new Map<string, SourceNode>();
+  const addNamed = (node: ModelNode | SeedNode | 'disabled' | undefined, name: string) => {
+    if (node === 'disabled') return void disabled.add(name);
+    if (!node) return;
+    const other = byName.get(node.name);
+    if (other) {
+      return void problems.push({
+        message: `two nodes are named '${node.name}': ${other.original_file_path} and ${node.original_file_path}. To fix this, rename one (ref() finds nodes by name).`,
+        location: node.location,
+      });
+    }
+    byName.set(node.name, node);
+    nodes.set(node.unique_id, node);
+  };
+  const addTest = (t: TestNode | undefined) => {
+    if (!t || !t.config.enabled) return;
+    if (nodes.has(t.unique_id))
+      return problems.push({ message: `test '${t.name}' is declared twice. To fix this, remove one.`, location: t.location });
+    nodes.set(t.unique_id, t);
+  };
+
+  for (const pkg of all) {
+    const pkgConfig = pkg.config;
+    const props = parseProperties(pkg.properties, problems);
+    const describe = (text: string, where: string) => catchTemplate(problems, () => engine.renderText(text, where)) ?? text;
+    const ctx: BuildContext = {
+      config: pkgConfig,
+      packageName: pkgConfig.name,
+      engine,
+      problems,
+      warnings,
+      templates,
+      describe,
+      columnsOf: (p) =>
+        Object.fromEntries(
+          (p?.columns ?? []).map((c) => [
+            c.name,
+            { name: c.name, description: describe(c.description, p!.file), data_type: c.data_type, tags: c.tags, meta: c.meta },
+          ]),
+        ),
+    };
+    const modelProps = byNameOnce(props.models, 'model', problems);
+    const seedProps = byNameOnce(props.seeds, 'seed', problems);
+    const own: (ModelNode | SeedNode)[] = [];
+    const add = (node: ModelNode | SeedNode | 'disabled' | undefined, name: string) => {
+      addNamed(node, name);
+      if (node && node !== 'disabled') own.push(node);
+    };
+    for (const f of pkg.models) {
+      const name = f.path.replace(/^.*\//, '').replace(/\.sql$/, '');
+      add(buildModel(ctx, f, modelProps.get(name)), name);
+      modelProps.delete(name);
+    }
+    for (const f of pkg.seeds) {
+      const name = f.path.replace(/^.*\//, '').replace(/\.csv$/, '');
+      // A models: entry naming a seed is only a warning in dbt.
+      const misplaced = modelProps.get(name);
+      if (misplaced) {
+        warnings.push({
+          message: `'${name}' is described under models:, but it is a seed. To fix this, move the entry under seeds:.`,
+          location: misplaced.location,
+        });
+        modelProps.delete(name);
+      }
+      add(buildSeed(ctx, f, seedProps.get(name) ?? misplaced), name);
+      seedProps.delete(name);
+    }
+    checkLeftoverProperties({ model: modelProps.values(), seed: seedProps.values() }, own, disabled, warnings);
+    checkConfigTrees(pkgConfig, own, problems, warnings);
+
+    for (const s of props.sources) {
+      if (!s.enabled) continue;
+      const node = buildSource(ctx, s);
+      if (sources.has(node.unique_id)) {
+        problems.push({
+          message: `source table ${s.sourceName}.${s.name} is declared twice. To fix this, keep one entry.`,
+          location: s.location,
+        });
+      } else sources.set(node.unique_id, node);
+    }
+    const testCtx = {
+      projectName: pkgConfig.name,
+      testsTree: pkgConfig.tests,
+      locateInConfig: (path: (string | number)[]) => pkgConfig.source.locate(path),
+    };
+    for (const p of props.models.concat(props.seeds)) {
+      const owner = byName.get(p.name);
+      if (!owner) continue;
+      const o: TestOwner = { unique_id: owner.unique_id, resource_type: owner.resource_type, name: owner.name };
+      for (const spec of [...p.tests, ...p.columns.flatMap((c) => c.tests)]) addTest(buildGenericTest(spec, o, testCtx, problems));
+    }
+    for (const s of props.sources) {
+      const id = `source.${pkgConfig.name}.${s.sourceName}.${s.name}`;
+      if (!sources.has(id)) continue;
+      const o: TestOwner = { unique_id: id, resource_type: 'source', name: s.name, source_name: s.sourceName };
+      for (const spec of [...s.tests, ...s.columns.flatMap((c) => c.tests)]) addTest(buildGenericTest(spec, o, testCtx, problems));
+    }
+    for (const f of pkg.tests) addTest(buildSingularTest(ctx, f));
+  }
+  checkRelationClashes([...byName.values()], problems);
+
+  for (const w of engine.warnings) warnings.push(w);
+  const graph = resolveDependencies({ nodes, byName, disabled, sources, macros }, problems);
+  if (problems.length > 0) return { problems, warnings };
+  engine.setGraph({
+    nodes: Object.fromEntries(graph.nodes),
+    sources: Object.fromEntries(sources),
+    macros: Object.fromEntries(macros),
+  });
+  const project: Project = {
+    config,
+    rootDir: files.rootDir,
+    name: config.name,
+    nodes: graph.nodes,
+    sources,
+    macros,
+    docs,
+    parent_map: graph.parent_map,
+    child_map: graph.child_map,
+    vars,
+  };
+  return { project, runtime: { engine, templates, warnings }, problems, warnings };
+}
