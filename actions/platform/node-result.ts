@@ -11,7 +11,7 @@ export function nodeResult(
   unique_id: string,
   status: NodeResult['status'],
   t: Timed,
-  o: { message?: string | null; rows?: number; file?: string; relation?: string } = {},
+  o: { message?: string | null; rows?: number; file?: string; relation?: string; compiledCode?: string } = {},
 ): NodeResult {
   const iso = (d: Date) => d.toISOString();
   const timing: NodeResult['timing'] = [];
@@ -31,6 +31,7 @@ export function nodeResult(
     adapter_response: o.rows === undefined ? {} : { rows_affected: o.rows },
     ...(o.file ? { file: o.file } : {}),
     ...(o.relation ? { relation: o.relation } : {}),
+    ...(o.compiledCode !== undefined ? { compiled_code: o.compiledCode } : {}),
   };
 }
 

@@ -105,6 +105,7 @@ export function engineExecutor(o: EngineExecutorOptions): NodeExecutor & { prepa
     const startedAt = new Date();
     let compiledAt: Date | undefined;
     let compiledPath: string | undefined;
+    let compiledCode: string | undefined;
     const relation = resolver.resolve(node);
     try {
       const r = await o.db.withSession((session) =>
@@ -114,6 +115,7 @@ export function engineExecutor(o: EngineExecutorOptions): NodeExecutor & { prepa
           compile: (isIncremental) => compileNodeRunning(o.project, node.unique_id, resolver, queryRunner(session), { isIncremental }),
           onCompiled: (sql) => {
             compiledAt = new Date();
+            compiledCode = sql;
             if (o.targetDir) compiledPath = writeCompiled(o.targetDir, o.project, node, sql);
           },
         }),
@@ -127,6 +129,7 @@ export function engineExecutor(o: EngineExecutorOptions): NodeExecutor & { prepa
           rows: r.rows,
           file: node.original_file_path,
           relation: `${relation.schema}.${relation.identifier}`,
+          compiledCode,
         },
       );
     } catch (err) {
@@ -140,6 +143,7 @@ export function engineExecutor(o: EngineExecutorOptions): NodeExecutor & { prepa
           message,
           file: node.original_file_path,
           relation: `${relation.schema}.${relation.identifier}`,
+          compiledCode,
         },
       );
     }

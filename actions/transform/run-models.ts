@@ -121,6 +121,7 @@ async function buildOne(project: Project, db: Db, node: ModelNode, o: RunModelsO
   const startedAt = new Date();
   let compiledAt: Date | undefined;
   let compiledPath: string | undefined;
+  let compiledCode: string | undefined;
   const relation = o.resolver.resolve(node);
   try {
     const r = await db.withSession((session) =>
@@ -130,6 +131,7 @@ async function buildOne(project: Project, db: Db, node: ModelNode, o: RunModelsO
         compile: (isIncremental) => compileNodeRunning(project, node.unique_id, o.resolver, queryRunner(session), { isIncremental }),
         onCompiled: (sql) => {
           compiledAt = new Date();
+          compiledCode = sql;
           if (o.targetDir) compiledPath = writeCompiled(o.targetDir, project, node, sql);
         },
       }),
@@ -144,6 +146,7 @@ async function buildOne(project: Project, db: Db, node: ModelNode, o: RunModelsO
         rows: r.rows,
         file: node.original_file_path,
         relation: `${relation.schema}.${relation.identifier}`,
+        compiledCode: compiledCode ?? r.sql,
       },
     );
   } catch (err) {
@@ -154,7 +157,7 @@ async function buildOne(project: Project, db: Db, node: ModelNode, o: RunModelsO
       node.unique_id,
       'error',
       { startedAt, compiledAt, completedAt: new Date() },
-      { message, file: node.original_file_path, relation: `${relation.schema}.${relation.identifier}` },
+      { message, file: node.original_file_path, relation: `${relation.schema}.${relation.identifier}`, compiledCode },
     );
   }
 }

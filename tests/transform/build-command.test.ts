@@ -23,7 +23,7 @@ after(async () => {
   await db.close();
 });
 
-const results = (dir: string) => JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as RunResults;
+const results = (dir: string) => JSON.parse(readFileSync(join(dir, 'target', 'pipeline_results.json'), 'utf8')) as RunResults;
 const statusOf = (rr: RunResults, prefixId: string) => rr.results.find((r) => r.unique_id.startsWith(prefixId))?.status;
 
 test("build runs seeds, models and tests in DAG order, each node's tests right after it", async () => {

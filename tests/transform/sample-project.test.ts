@@ -62,7 +62,7 @@ test('the sample dbt project seeds and runs with --project-dir and gives the val
   assert.match(manifest.nodes['model.shop.customer_orders'].checksum.checksum, /^[0-9a-f]{64}$/);
   assert.equal(manifest.nodes['model.shop.customer_orders'].relation_name, `\`${prefix}shop_marts\`.\`customer_orders\``);
   assert.equal(manifest.sources['source.shop.raw.orders'].identifier, 'raw_orders');
-  const results = JSON.parse(readFileSync(join(target, 'run_results.json'), 'utf8')) as RunResults;
+  const results = JSON.parse(readFileSync(join(target, 'pipeline_results.json'), 'utf8')) as RunResults;
   assert.equal(results.status, 'success');
   const co = results.results.find((r) => r.unique_id === 'model.shop.customer_orders')!;
   assert.equal(co.status, 'success');
@@ -113,7 +113,7 @@ test('project errors exit 2 with every problem; a SQL error exits 1 naming file,
     failed.stderr,
     /model broken \(models\/marts\/broken\.sql\) failed: Unknown column 'no_such_col'.*Compiled SQL: .*compiled\/shop\/models\/marts\/broken\.sql/,
   );
-  const results = JSON.parse(readFileSync(join(target, 'run_results.json'), 'utf8')) as RunResults;
+  const results = JSON.parse(readFileSync(join(target, 'pipeline_results.json'), 'utf8')) as RunResults;
   assert.equal(results.status, 'error');
 });
 

@@ -73,6 +73,19 @@ function isModified(node: GraphNode, state: Manifest, kind: 'modified' | 'new'):
   const old = node.resource_type === 'source' ? state.sources?.[node.unique_id] : state.nodes?.[node.unique_id];
   if (!old) return true;
   if (kind === 'new') return false;
+  if (node.resource_type === 'source') {
+    // dbt's manifest has no checksum for a source: as dbt, compare what defines it (identifier,
+    // loaded_at_field, freshness, config).
+    const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+    const f = node.freshness;
+    const freshness = f ? { warn_after: f.warn_after ?? null, error_after: f.error_after ?? null, filter: f.filter ?? null } : null;
+    return !(
+      same(old.identifier, node.identifier) &&
+      same(old.loaded_at_field, node.loaded_at_field) &&
+      same(old.freshness, freshness) &&
+      same(old.config, node.config)
+    );
+  }
   const oldSum = (old.checksum as { checksum?: string } | undefined)?.checksum;
   return oldSum !== node.checksum.checksum;
 }

@@ -21,19 +21,22 @@ export const compileCommand: CommandDef = {
     const selection = selectFor(ctx, project, o);
     const problems: Problem[] = [];
     let count = 0;
+    const compiled = new Map<string, string>();
     for (const id of selection.ids) {
       const node = project.nodes.get(id);
       const compilable = node?.resource_type === 'model' || (node?.resource_type === 'test' && node.kind === 'singular');
       if (!node || !compilable) continue;
       try {
-        writeCompiled(ctx.targetDir, project, node, compileNode(project, id, resolver));
+        const sql = compileNode(project, id, resolver);
+        writeCompiled(ctx.targetDir, project, node, sql);
+        compiled.set(id, sql);
         count++;
       } catch (err) {
         if (err instanceof TemplateError) problems.push({ message: err.message, location: err.location });
         else problems.push({ message: `${node.name}: ${(err as Error).message}`, location: node.location });
       }
     }
-    writeManifest(ctx.targetDir, buildManifest(project, { resolver }));
+    writeManifest(ctx.targetDir, buildManifest(project, { resolver, compiled }));
     if (problems.length > 0) throw new ConfigError(problems);
     ctx.log.info(`compiled ${count} node(s) to ${ctx.targetDir}/compiled in ${Date.now() - started}ms`);
     return 0;

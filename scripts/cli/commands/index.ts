@@ -9,6 +9,7 @@ import { testCommand } from './test.ts';
 import { buildCommand } from './build.ts';
 import { compileCommand } from './compile.ts';
 import { lsCommand } from './ls.ts';
+import { sourceCommand } from './source.ts';
 import { dailyCommand } from './daily.ts';
 import { inventoryCommand } from './inventory.ts';
 import { cleanupCommand } from './cleanup.ts';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly CommandDef[] = [
   buildCommand,
   compileCommand,
   lsCommand,
+  sourceCommand,
   dailyCommand,
   inventoryCommand,
   cleanupCommand,
