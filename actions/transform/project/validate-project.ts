@@ -100,8 +100,32 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
   const byName = new Map<string, ModelNode | SeedNode>();
   const disabled = new Set<string>();
   const sources = new Map<string, SourceNode>();
-  const addNamed = (node: ModelNode | SeedNode | 'disabled' | undefined, name: string) => {
-    if (node === 'disabled') return void disabled.add(name);
+  /**
+   * dbt's naming: the node's schema and alias come from generate_schema_name / generate_alias_name
+   * (the project's or a package's, else dbt's default in the engine), called with its custom
+   * `schema` / `alias` config. The default schema stays `undefined` (the resolver's default schema).
+   */
+  const named = (node: ModelNode | SeedNode): ModelNode | SeedNode | undefined => {
+    const custom = (node.config.schema as string | undefined) ?? null;
+    const where = `generate_schema_name for ${node.original_file_path}`;
+    const schema = catchTemplate(problems, () => engine.callMacro('generate_schema_name', [custom, node], where, config.schema));
+    const alias = catchTemplate(problems, () =>
+      engine.callMacro('generate_alias_name', [(node.config.alias as string | undefined) ?? null, node], where, config.schema),
+    );
+    if (schema === undefined || alias === undefined) return undefined;
+    if (!schema || !alias) {
+      problems.push({
+        message: `generate_${!schema ? 'schema' : 'alias'}_name returned nothing for ${node.original_file_path}. To fix this, make the macro return a name for every node.`,
+        location: node.location,
+      });
+      return undefined;
+    }
+    return { ...node, schema: custom === null && schema === config.schema ? undefined : schema, alias };
+  };
+  const addNamed = (built: ModelNode | SeedNode | 'disabled' | undefined, name: string) => {
+    if (built === 'disabled') return void disabled.add(name);
+    if (!built) return;
+    const node = named(built);
     if (!node) return;
     const other = byName.get(node.name);
     if (other) {
