@@ -2,40 +2,19 @@
  * dbt's artifacts as tools read them: the daily job over the golden dump writes manifest.json and
  * run_results.json, `pipeline source freshness` writes sources.json, and each must validate against
  * dbt's own published JSON Schema (copies in ../shared/reference/dbt-schemas/: manifest v12,
- * run_results v6, sources v3). The v12 and v6 schemas are JSON Schema 2020-12, sources v3 is
- * draft-07: ajv has a class for each.
+ * run_results v6, sources v3); dbt-utils.test.ts checks a real dbt project's the same way.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Ajv2020 from 'ajv/dist/2020.js';
-import AjvDraft7 from 'ajv';
-import addFormats from 'ajv-formats';
 import { ROOT, runPipelineInProcess } from '../helpers/cli.ts';
 import { dropSchemasWithPrefix, openTestDb, testPrefix } from '../helpers/db.ts';
-import { FIXTURES, sharedFixture } from './fixtures.ts';
+import { assertValid, SCHEMAS } from './dbt-schemas.ts';
+import { FIXTURES } from './fixtures.ts';
 
-const SCHEMAS = sharedFixture(FIXTURES.dbtSchemas);
 const GOLDEN_DUMP = join(ROOT, 'tests', 'fixtures', 'golden', 'gghouse_20260205.sql');
-
-type Validator = { errors?: unknown[] | null } & ((data: unknown) => boolean);
-
-function validator(file: string): Validator {
-  const schema = JSON.parse(readFileSync(join(SCHEMAS!, file), 'utf8')) as { $schema?: string };
-  const is2020 = schema.$schema?.includes('2020-12') ?? false;
-  // strict: false — dbt's schemas use keywords (title, description, default on refs) ajv's strict mode flags.
-  const ajv = is2020 ? new Ajv2020.default({ strict: false, allErrors: true }) : new AjvDraft7.default({ strict: false, allErrors: true });
-  addFormats.default(ajv);
-  return ajv.compile(schema) as Validator;
-}
-
-function assertValid(file: string, artifact: unknown): void {
-  const validate = validator(file);
-  const ok = validate(artifact);
-  assert.ok(ok, `${file}: ${JSON.stringify((validate.errors ?? []).slice(0, 8), null, 1)}`);
-}
 
 describe("dbt's artifacts validate against dbt's JSON Schemas", { skip: SCHEMAS ? false : `no ${FIXTURES.dbtSchemas}` }, () => {
   const prefix = testPrefix('dbtart');

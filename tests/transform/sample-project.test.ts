@@ -87,7 +87,54 @@ test('ls lists the selected nodes with type and materialization; compile writes 
     ],
   );
   const json = await cli(['ls', '--select', 'order_totals', '--output', 'json']);
-  assert.equal(JSON.parse(json.stdout.split('\n')[0]!).materialized, 'incremental');
+  const entry = JSON.parse(json.stdout.split('\n')[0]!);
+  assert.equal(entry.config.materialized, 'incremental');
+  assert.deepEqual(Object.keys(entry).sort(), [
+    'alias',
+    'config',
+    'depends_on',
+    'name',
+    'original_file_path',
+    'package_name',
+    'resource_type',
+    'tags',
+    'unique_id',
+  ]);
+  const keys = await cli([
+    'ls',
+    '--select',
+    '+customer_orders',
+    '--resource-type',
+    'model',
+    '--output',
+    'json',
+    '--output-keys',
+    'name resource_type',
+  ]);
+  assert.deepEqual(
+    keys.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l)),
+    ['customer_orders', 'stg_customers', 'stg_orders'].map((name) => ({ name, resource_type: 'model' })),
+  );
+  const sel = await cli([
+    'ls',
+    '--select',
+    '+customer_orders',
+    '--resource-type',
+    'seed',
+    '--resource-type',
+    'source',
+    '--output',
+    'selector',
+  ]);
+  assert.deepEqual(sel.stdout.trim().split('\n'), ['shop.raw_customers', 'source:shop.raw.orders']);
+  const paths = await cli(['ls', '--select', 'customer_orders', '--resource-type', 'model', '--output', 'path']);
+  assert.equal(paths.stdout.trim(), 'models/marts/customer_orders.sql');
+  const bad = await cli(['ls', '--resource-type', 'widget']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--resource-type widget is not one of/);
   const compiled = await runPipelineInProcess(['compile', '--project-dir', SHOP, '--target-dir', target, '--schema-prefix', prefix], {
     DATABASE_URL: 'mysql://nobody@127.0.0.1:1',
   });

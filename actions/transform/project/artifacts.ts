@@ -65,6 +65,23 @@ const DATABASE = null;
 /** The node's SQL after compilation, when this run compiled it (target/compiled/ holds it). */
 export type CompiledCode = ReadonlyMap<string, string>;
 
+/** dbt's hook list: a string or a list of strings / `{sql, transaction}` as `[{sql, transaction, index}]`. */
+function hooks(value: unknown): Array<{ sql: string; transaction: boolean; index: number }> {
+  const list = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+  return list.map((h, index) =>
+    typeof h === 'object' && h !== null && 'sql' in h
+      ? { sql: String((h as { sql: unknown }).sql), transaction: (h as { transaction?: unknown }).transaction !== false, index }
+      : { sql: String(h), transaction: true, index },
+  );
+}
+
+/** A node's config in the manifest's shape (hooks as dbt's Hook objects). */
+function manifestConfig(config: object): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...config };
+  for (const key of ['pre-hook', 'post-hook']) if (key in out) out[key] = hooks(out[key]);
+  return out;
+}
+
 function nodeEntry(
   n: ExecutableNode,
   resolver: RelationResolver | undefined,
@@ -83,7 +100,7 @@ function nodeEntry(
     fqn: n.fqn,
     alias: n.name,
     checksum: n.checksum,
-    config: n.config,
+    config: manifestConfig(n.config),
     tags: n.tags,
     description: n.description,
     columns: n.columns,
