@@ -131,7 +131,7 @@ export async function runBuild(o: BuildRunOptions): Promise<BuildRunResult> {
           published: wap ? { resolver: publishedResolver(schemas), keep: (id) => keptPublished.add(id) } : undefined,
         })
       : undefined;
-  await preflight({ project, db, resolver, tests: plan.tests });
+  await preflight({ project, db, resolver, tests: plan.tests, build: plan.build });
   await executor?.prepare();
 
   const layers = wap ? runLayers(project, schemas, plan.build, stagingInShadow) : [];
