@@ -146,6 +146,8 @@ function adapterOf(host: ContextHost) {
     },
     expand_target_column_types: () => '',
     already_exists: (schema: unknown, identifier: unknown) => getRelation(null, schema, identifier) !== NONE,
+    load_relation: (relation: unknown) =>
+      relation ? getRelation(null, (relation as Relation).schema, (relation as Relation).identifier) : NONE,
   };
 }
 

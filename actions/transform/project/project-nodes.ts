@@ -36,6 +36,8 @@ export function stableJson(value: unknown): string {
 /** What building nodes shares: the project's config, its engine, and where problems go. */
 export interface BuildContext {
   readonly config: PipelineConfig;
+  /** The root project's config: its models:/seeds:/tests: trees apply to packages' nodes too (after their own). */
+  readonly rootConfig: PipelineConfig;
   readonly packageName: string;
   readonly engine: TemplateEngine;
   readonly problems: Problem[];
@@ -148,6 +150,18 @@ function renderLayers(ctx: BuildContext, layers: ConfigLayer[]): ConfigLayer[] {
   });
 }
 
+/** The config layers for a node: its package's tree, then (for a package's node) the root project's. */
+function layersFor(
+  ctx: BuildContext,
+  tree: 'models' | 'seeds' | 'tests',
+  fqn: readonly string[],
+  kind: 'model' | 'seed' | 'test',
+): ConfigLayer[] {
+  const own = treeLayers(ctx.config[tree], fqn, kind, locateIn(ctx.config), tree);
+  const root = ctx.rootConfig === ctx.config ? [] : treeLayers(ctx.rootConfig[tree], fqn, kind, locateIn(ctx.rootConfig), tree);
+  return renderLayers(ctx, [...own, ...root]);
+}
+
 const locateIn = (config: PipelineConfig) => (path: (string | number)[]) => config.source.locate(path);
 
 /** A model, or undefined when disabled or broken (its problems reported). `disabled` is told its name. */
@@ -155,7 +169,7 @@ export function buildModel(ctx: BuildContext, f: TextFile, p: NodeProps | undefi
   const name = baseName(f.path);
   const fqn = [ctx.packageName, ...foldersOf(f.path), name];
   const { template, captured } = parseTemplate(ctx, f);
-  const layers = renderLayers(ctx, treeLayers(ctx.config.models, fqn, 'model', locateIn(ctx.config), 'models'));
+  const layers = layersFor(ctx, 'models', fqn, 'model');
   const merged = mergeConfig([{ materialized: 'view' }, ...layers.map((l) => l.values), p?.config ?? {}, captured.config]);
   const where = (key: string): Location | undefined =>
     key in captured.config
@@ -200,7 +214,7 @@ export function buildModel(ctx: BuildContext, f: TextFile, p: NodeProps | undefi
 export function buildSeed(ctx: BuildContext, f: BinaryFile, p: NodeProps | undefined): SeedNode | 'disabled' {
   const name = baseName(f.path);
   const fqn = [ctx.packageName, ...foldersOf(f.path), name];
-  const layers = renderLayers(ctx, treeLayers(ctx.config.seeds, fqn, 'seed', locateIn(ctx.config), 'seeds'));
+  const layers = layersFor(ctx, 'seeds', fqn, 'seed');
   const merged = mergeConfig([...layers.map((l) => l.values), p?.config ?? {}]);
   const where = (key: string) =>
     p && key in p.config
@@ -239,7 +253,7 @@ export function buildSingularTest(ctx: BuildContext, f: TextFile): TestNode | un
   const name = baseName(f.path);
   const { template, captured } = parseTemplate(ctx, f);
   const fqn = [ctx.packageName, ...foldersOf(f.path), name];
-  const layers = renderLayers(ctx, treeLayers(ctx.config.tests, fqn, 'test', locateIn(ctx.config), 'tests'));
+  const layers = layersFor(ctx, 'tests', fqn, 'test');
   const merged = mergeConfig([...layers.map((l) => l.values), captured.config]);
   ctx.problems.push(...validateConfigValues('test', merged, () => ({ file: f.original_file_path }), `test ${name}`, ctx.warnings));
   const cfg = testConfig(merged);

@@ -80,7 +80,10 @@ const IGNORED_TOP_KEYS = [
 ];
 
 /** Parses the property files read (pure: project-files.ts did the I/O). */
-export function parseProperties(files: readonly TextFile[], problems: Problem[]): Properties {
+/** dbt sections this engine reads but does not use: each is a warning naming the file, never silence. */
+const UNUSED_SECTIONS = ['metrics', 'semantic_models', 'saved_queries', 'unit_tests', 'snapshots', 'exposures', 'analyses', 'groups'];
+
+export function parseProperties(files: readonly TextFile[], problems: Problem[], warnings: Problem[] = []): Properties {
   const out: Properties = { models: [], seeds: [], sources: [] };
   for (const f of files) {
     let src: YamlSource;
@@ -94,6 +97,16 @@ export function parseProperties(files: readonly TextFile[], problems: Problem[])
       throw err;
     }
     parsePropertyFile(src, f.original_file_path, out, problems);
+    const top = src.value;
+    if (top && typeof top === 'object' && !Array.isArray(top)) {
+      const unused = Object.keys(top).filter((k) => UNUSED_SECTIONS.includes(k));
+      if (unused.length > 0) {
+        warnings.push({
+          message: `${unused.join(', ')}: read, but not used by this engine (nothing is built or checked from ${unused.length === 1 ? 'it' : 'them'}).`,
+          location: src.locate([unused[0]!]),
+        });
+      }
+    }
   }
   return out;
 }

@@ -152,6 +152,10 @@ export class TemplateEngine {
   compile(source: string, name: string): nunjucks.Template {
     const key = this.options.cache ? templateKey(source, name) : '';
     let code = this.options.cache?.get(key);
+    // A cached template skips the rewrite; what it warns about is found again (it is rare and cheap).
+    if (code !== undefined && source.includes('materialization')) {
+      for (const w of rewriteDbtJinja(source).warnings) this.warnings.push({ message: w.message, location: { file: name, line: w.line } });
+    }
     try {
       if (code === undefined) {
         const rewritten = rewriteDbtJinja(source);

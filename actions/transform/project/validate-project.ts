@@ -146,10 +146,11 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
 
   for (const pkg of all) {
     const pkgConfig = pkg.config;
-    const props = parseProperties(pkg.properties, problems);
+    const props = parseProperties(pkg.properties, problems, warnings);
     const describe = (text: string, where: string) => catchTemplate(problems, () => engine.renderText(text, where)) ?? text;
     const ctx: BuildContext = {
       config: pkgConfig,
+      rootConfig: config,
       packageName: pkgConfig.name,
       engine,
       problems,
@@ -191,7 +192,7 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
       seedProps.delete(name);
     }
     checkLeftoverProperties({ model: modelProps.values(), seed: seedProps.values() }, own, disabled, warnings);
-    checkConfigTrees(pkgConfig, own, problems, warnings);
+    if (pkg !== files) checkConfigTrees(pkgConfig, own, problems, warnings);
 
     for (const s of props.sources) {
       if (!s.enabled) continue;
@@ -223,6 +224,8 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
     for (const f of pkg.tests) addTest(buildSingularTest(ctx, f));
   }
   checkRelationClashes([...byName.values()], problems);
+  // The root project's trees may configure any package's nodes (`models: {dbt_utils: ...}`).
+  checkConfigTrees(config, [...byName.values()], problems, warnings);
 
   for (const w of engine.warnings) warnings.push(w);
   const graph = resolveDependencies({ nodes, byName, disabled, sources, macros }, problems);

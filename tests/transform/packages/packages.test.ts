@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { readConfig } from '../../../actions/platform/config.ts';
 import { ConfigError, PipelineError } from '../../../actions/platform/errors.ts';
@@ -11,8 +11,9 @@ import { compileNode } from '../../../actions/transform/project/compile.ts';
 import { runtimeOf } from '../../../actions/transform/project/project-runtime.ts';
 import { readProject } from '../../../actions/transform/project/read-project.ts';
 import { makeRelation } from '../../../actions/transform/project/resolver.ts';
-import type { TestNode } from '../../../actions/transform/project/types.ts';
+import type { ModelNode, TestNode } from '../../../actions/transform/project/types.ts';
 import { parseYaml } from '../../../actions/platform/yaml-source.ts';
+import { runPipelineInProcess } from '../../helpers/cli.ts';
 import { writeProject } from '../../helpers/temp-project.ts';
 
 /** No network here: a hub that answers from a table, and tarballs/git that are never reached. */
@@ -125,4 +126,40 @@ test('hub version ranges pick the highest version meeting every range; pre-relea
   assert.equal(pickVersion(versions, ['>=1.0.0', '<2.0.0', '<1.1.0']), '1.0.0');
   assert.equal(pickVersion(versions, ['1.2.0-rc1']), '1.2.0-rc1');
   assert.equal(pickVersion(versions, ['>3']), undefined);
+});
+
+test("a package's models and seeds are nodes of the project, configured by its own tree and then the root project's", () => {
+  const root = writeProject({
+    'pkg/dbt_project.yml': 'name: pkg\nmodels:\n  pkg:\n    +materialized: table\n    +tags: [from_pkg]\n',
+    'pkg/models/pkg_model.sql': 'select 1 as x',
+    'pkg/seeds/pkg_codes.csv': 'code\n1\n',
+    'proj/dbt_project.yml': 'name: proj\nmodels:\n  pkg:\n    +schema: vendor\n    +tags: [from_root]\n',
+    'proj/models/uses.sql': "select * from {{ ref('pkg_model') }} join {{ ref('pkg_codes') }} on true",
+  });
+  const dir = join(root, 'proj');
+  const cfg = { ...readConfig(dir), packagesInstallPath: 'pkgs' };
+  mkdirSync(join(dir, 'pkgs'));
+  symlinkSync(join(root, 'pkg'), join(dir, 'pkgs', 'pkg'));
+  const p = readProject(dir, cfg);
+  const m = p.nodes.get('model.pkg.pkg_model') as ModelNode;
+  assert.equal(m.package_name, 'pkg');
+  assert.equal(m.config.materialized, 'table');
+  assert.equal(m.schema, 'vendor');
+  assert.deepEqual(m.tags, ['from_pkg', 'from_root']);
+  assert.ok(p.nodes.has('seed.pkg.pkg_codes'));
+  assert.deepEqual([...p.nodes.get('model.proj.uses')!.depends_on.nodes].sort(), ['model.pkg.pkg_model', 'seed.pkg.pkg_codes']);
+  assert.equal(runtimeOf(p).warnings.length, 0, JSON.stringify(runtimeOf(p).warnings));
+});
+
+test('pipeline deps: exit 0 with no packages.yml or an empty one; a local package installs through the CLI', async () => {
+  const none = writeProject({ 'dbt_project.yml': 'name: n\n' });
+  const r1 = await runPipelineInProcess(['deps', '--project-dir', none]);
+  assert.equal(r1.code, 0, r1.stderr);
+  assert.match(r1.stderr, /no packages\.yml or dependencies\.yml: nothing to install/);
+  const empty = writeProject({ 'dbt_project.yml': 'name: e\n', 'dependencies.yml': 'packages: []\n' });
+  assert.equal((await runPipelineInProcess(['deps', '--project-dir', empty])).code, 0);
+  const root = packageAndProject();
+  const r3 = await runPipelineInProcess(['deps', '--project-dir', join(root, 'proj')]);
+  assert.equal(r3.code, 0, r3.stderr);
+  assert.match(r3.stderr, /installed util_pkg into .*dbt_packages\/util_pkg/);
 });

@@ -4,6 +4,7 @@ import { agateTable } from '../../../actions/transform/project/dbt-relation.ts';
 import { rewriteDbtJinja } from '../../../actions/transform/project/dbt-syntax.ts';
 import { makeRelation } from '../../../actions/transform/project/resolver.ts';
 import { TemplateEngine, type RenderHooks } from '../../../actions/transform/project/templating.ts';
+import { renderWithWarehouse } from '../../../actions/transform/project/warehouse.ts';
 
 const hooks = (extra: Partial<RenderHooks> = {}): RenderHooks => ({
   ref: (name) => makeRelation('s', name),
@@ -109,4 +110,22 @@ test('a materialization block is removed with a warning; lines are kept by every
   assert.equal(out.text.split('\n').length, src.split('\n').length);
   assert.equal(out.warnings.length, 1);
   assert.match(out.warnings[0]!.message, /\{% materialization x %\} is not run/);
+});
+
+test('a render that queries the warehouse replays with the answers: each statement runs once, in order', async () => {
+  const engine = new TemplateEngine({ vars: {} });
+  const template = engine.compile(
+    "{% do adapter.drop_relation(api.Relation.create(schema='s', identifier='t', type='table')) %}{% set a = run_query('select 1 as x') %}{% set b = run_query('select 2 as x') %}{{ a[0][0] + b[0][0] }}",
+    't.sql',
+  );
+  const ran: string[] = [];
+  const out = await renderWithWarehouse(
+    (warehouse) => engine.render(template, 't.sql', hooks({ warehouse })),
+    async (sql) => {
+      ran.push(sql);
+      return sql.startsWith('select') ? [{ x: Number(sql.slice(7, 8)) }] : undefined;
+    },
+  );
+  assert.equal(out, '3');
+  assert.deepEqual(ran, ['drop table if exists `s`.`t`', 'select 1 as x', 'select 2 as x']);
 });
