@@ -10,6 +10,7 @@ import { UsageError } from '../../platform/errors.ts';
 import type { DocBlock, ExecutableNode, MacroNode, Project, RelationResolver, SourceNode } from './types.ts';
 import { writeTargetFile } from '../../platform/target-files.ts';
 import { DBT_VERSION } from '../../platform/run-results.ts';
+import { exposureEntry } from './exposures.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
 
@@ -248,7 +249,7 @@ export function buildManifest(
     docs: Object.fromEntries([...project.docs.values()].map((d) => [d.unique_id, docEntry(d, project)])),
     // What this engine does not have (metrics, semantic layer, groups, unit tests, selectors.yml)
     // is present and empty, as dbt writes it for a project without them.
-    exposures: {},
+    exposures: Object.fromEntries([...(project.exposures?.values() ?? [])].map((e) => [e.unique_id, exposureEntry(e)])),
     metrics: {},
     groups: {},
     selectors: {},

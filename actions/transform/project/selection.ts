@@ -2,7 +2,8 @@
  * Node selection as dbt users write it: `--select "a b"` is a union, `a,b` an intersection;
  * each criterion is a name (or fqn with dots, or glob), `+name` (ancestors), `name+`
  * (descendants), `2+name`, `name+1`, `@name`, or a method: `tag:`, `path:`, `source:`,
- * `resource_type:`, `fqn:`, `config.materialized:`, `state:modified`/`state:new` (against the
+ * `resource_type:`, `fqn:`, `config.materialized:`, `exposure:` (with `+`: what it reads),
+ * `state:modified`/`state:new` (against the
  * manifest given with --state). Tests follow the nodes they test (dbt's eager indirect selection).
  * https://docs.getdbt.com/reference/node-selection/syntax
  */
@@ -27,7 +28,7 @@ export interface Selection {
   readonly warnings: readonly string[];
 }
 
-const METHODS = ['tag', 'path', 'source', 'resource_type', 'fqn', 'state', 'config.materialized', 'test_name', 'test_type'];
+const METHODS = ['tag', 'path', 'source', 'resource_type', 'fqn', 'state', 'config.materialized', 'test_name', 'test_type', 'exposure'];
 
 function allNodes(project: Project): Map<string, GraphNode> {
   const m = new Map<string, GraphNode>();
@@ -103,6 +104,8 @@ function matchAtom(project: Project, nodes: Map<string, GraphNode>, atom: string
   }
   const base = new Set<string>();
   const relPath = (p: string) => p.replace(/^\.\//, '').replace(/\/+$/, '');
+  // exposure:name — the exposure itself is no node: its parents are what `+exposure:name` selects.
+  if (method === 'exposure') for (const e of project.exposures?.values() ?? []) if (glob(value).test(e.name)) base.add(e.unique_id);
   for (const [id, n] of nodes) {
     let hit = false;
     switch (method) {

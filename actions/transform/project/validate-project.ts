@@ -10,6 +10,7 @@ import { buildGenericTest, type TestOwner } from './generic-tests.ts';
 import { checkConfigTrees, checkLeftoverProperties, checkRelationClashes } from './project-checks.ts';
 import { resolveDependencies } from './project-dependencies.ts';
 import type { ProjectFiles, TextFile } from './project-files.ts';
+import { parseExposures, type ExposureNode } from './exposures.ts';
 import { buildModel, buildSeed, buildSingularTest, buildSource, catchTemplate, type BuildContext } from './project-nodes.ts';
 import type { ProjectRuntime } from './project-runtime.ts';
 import { parseProperties, type NodeProps } from './properties.ts';
@@ -224,6 +225,23 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
     for (const f of pkg.tests) addTest(buildSingularTest(ctx, f));
   }
   checkRelationClashes([...byName.values()], problems);
+  const exposures = new Map<string, ExposureNode>();
+  for (const pkg of all) {
+    const found = parseExposures(
+      pkg.properties,
+      pkg.config.name,
+      {
+        ref: (name) => byName.get(name)?.unique_id,
+        source: (source, table) => [...sources.values()].find((x) => x.source_name === source && x.name === table)?.unique_id,
+      },
+      problems,
+    );
+    for (const e of found) {
+      if (exposures.has(e.unique_id))
+        problems.push({ message: `exposure '${e.name}' is declared twice. To fix this, remove one.`, location: e.location });
+      exposures.set(e.unique_id, e);
+    }
+  }
   // The root project's trees may configure any package's nodes (`models: {dbt_utils: ...}`).
   checkConfigTrees(config, [...byName.values()], problems, warnings);
 
@@ -243,9 +261,23 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
     sources,
     macros,
     docs,
-    parent_map: graph.parent_map,
-    child_map: graph.child_map,
+    parent_map: { ...graph.parent_map, ...Object.fromEntries([...exposures.values()].map((e) => [e.unique_id, e.depends_on.nodes])) },
+    child_map: withExposureChildren(graph.child_map, exposures),
+    exposures,
     vars,
   };
   return { project, runtime: { engine, templates, warnings }, problems, warnings };
+}
+
+/** The child map with each exposure under the nodes it depends on (dbt's child_map has them). */
+function withExposureChildren(
+  childMap: Readonly<Record<string, readonly string[]>>,
+  exposures: ReadonlyMap<string, ExposureNode>,
+): Record<string, readonly string[]> {
+  const out: Record<string, readonly string[]> = { ...childMap };
+  for (const e of exposures.values()) {
+    for (const p of e.depends_on.nodes) out[p] = [...(out[p] ?? []), e.unique_id].sort();
+    out[e.unique_id] = [];
+  }
+  return out;
 }
