@@ -33,6 +33,8 @@ export interface PipelineConfig {
   readonly seedPaths: readonly string[];
   readonly testPaths: readonly string[];
   readonly macroPaths: readonly string[];
+  /** dbt's analyses: SQL compiled into target/compiled/ by `compile`, never run. Default `analyses`. */
+  readonly analysisPaths: readonly string[];
   readonly vars: Readonly<Record<string, unknown>>;
   readonly models: ConfigTree;
   readonly seeds: ConfigTree;
@@ -60,6 +62,7 @@ const PIPELINE_KEYS = [
   'seed-paths',
   'test-paths',
   'macro-paths',
+  'analysis-paths',
   'vars',
   'models',
   'seeds',
@@ -82,7 +85,6 @@ const DBT_IGNORED_KEYS = [
   'target-path',
   'clean-targets',
   'require-dbt-version',
-  'analysis-paths',
   'snapshot-paths',
   'docs-paths',
   'asset-paths',
@@ -265,6 +267,7 @@ export function validateConfig(source: YamlSource, kind: 'pipeline' | 'dbt'): { 
     seedPaths: paths('seed-paths', ['seeds']),
     testPaths: paths('test-paths', ['tests']),
     macroPaths: paths('macro-paths', ['macros']),
+    analysisPaths: paths('analysis-paths', ['analyses']),
     vars: varsRaw,
     models,
     seeds,

@@ -1,4 +1,5 @@
 import { ConfigError, type Problem } from '../../../actions/platform/errors.ts';
+import { compileAnalyses } from '../../../actions/transform/project/analyses.ts';
 import { buildManifest, writeCompiled, writeManifest } from '../../../actions/transform/project/artifacts.ts';
 import { compileNode } from '../../../actions/transform/project/compile.ts';
 import { publishedResolver } from '../../../actions/transform/project/resolver.ts';
@@ -34,6 +35,18 @@ export const compileCommand: CommandDef = {
       } catch (err) {
         if (err instanceof TemplateError) problems.push({ message: err.message, location: err.location });
         else problems.push({ message: `${node.name}: ${(err as Error).message}`, location: node.location });
+      }
+    }
+    // Analyses are compiled with a full compile (dbt compiles them unless a selection leaves them out).
+    if (o.select === undefined && o.exclude === undefined) {
+      try {
+        for (const a of compileAnalyses(project, resolver)) {
+          writeCompiled(ctx.targetDir, project, a, a.sql);
+          count++;
+        }
+      } catch (err) {
+        if (err instanceof TemplateError) problems.push({ message: err.message, location: err.location });
+        else throw err;
       }
     }
     writeManifest(ctx.targetDir, buildManifest(project, { resolver, compiled }));
