@@ -4,6 +4,7 @@
  * unchanged seed (same content hash as the published one) is not reloaded into the shadow: it
  * is kept published, reported as `unchanged`, and the run's resolver reads it there.
  */
+import { modelHookRunner } from './project/hooks.ts';
 import { qualified, type Db } from '../platform/db.ts';
 import { errorMessage } from '../platform/errors.ts';
 import type { Logger } from '../platform/log.ts';
@@ -113,6 +114,7 @@ export function engineExecutor(o: EngineExecutorOptions): NodeExecutor & { prepa
           fullRefresh: o.fullRefresh,
           targetSchema: runtimeOf(o.project).engine.targetSchema,
           compile: (isIncremental) => compileNodeRunning(o.project, node.unique_id, resolver, queryRunner(session), { isIncremental }),
+          runHooks: modelHookRunner(o.project, node, resolver, relation, session),
           onCompiled: (sql) => {
             compiledAt = new Date();
             compiledCode = sql;

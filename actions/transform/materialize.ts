@@ -29,6 +29,8 @@ export interface MaterializeOptions {
   compile(isIncremental: boolean): Promise<string>;
   /** Called with the SQL before it runs (to write target/compiled). */
   onCompiled?(sql: string): void;
+  /** Runs the model's pre-hooks (before it is built) or post-hooks (after); a throw fails the model. */
+  runHooks?(which: 'pre-hook' | 'post-hook'): Promise<void>;
 }
 
 /**
@@ -45,8 +47,17 @@ export async function useTargetSchema(db: DbSession, schema: string): Promise<vo
 }
 
 export async function materialize(db: DbSession, node: ModelNode, relation: Relation, o: MaterializeOptions): Promise<MaterializeResult> {
-  const { schema, identifier } = relation;
   if (o.targetSchema) await useTargetSchema(db, o.targetSchema);
+  if (node.config.materialized === 'ephemeral' || !o.runHooks) return build(db, node, relation, o);
+  // dbt's order: pre-hooks, the model, post-hooks (a model an ephemeral CTE has none to run).
+  await o.runHooks('pre-hook');
+  const r = await build(db, node, relation, o);
+  await o.runHooks('post-hook');
+  return r;
+}
+
+async function build(db: DbSession, node: ModelNode, relation: Relation, o: MaterializeOptions): Promise<MaterializeResult> {
+  const { schema, identifier } = relation;
   switch (node.config.materialized) {
     case 'ephemeral':
       return { rows: 0, message: 'EPHEMERAL', sql: await o.compile(false) };

@@ -4,6 +4,7 @@
  * descendants and the rest go on. Each model's compiled SQL is written to target/compiled/ before
  * it runs, so an error can point at the exact SQL the server saw.
  */
+import { modelHookRunner } from './project/hooks.ts';
 import type { Db } from '../platform/db.ts';
 import { errorMessage } from '../platform/errors.ts';
 import type { Logger } from '../platform/log.ts';
@@ -129,6 +130,7 @@ async function buildOne(project: Project, db: Db, node: ModelNode, o: RunModelsO
         fullRefresh: o.fullRefresh,
         targetSchema: runtimeOf(project).engine.targetSchema,
         compile: (isIncremental) => compileNodeRunning(project, node.unique_id, o.resolver, queryRunner(session), { isIncremental }),
+        runHooks: modelHookRunner(project, node, o.resolver, relation, session),
         onCompiled: (sql) => {
           compiledAt = new Date();
           compiledCode = sql;

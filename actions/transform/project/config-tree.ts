@@ -32,7 +32,7 @@ export const KNOWN_CONFIG_KEYS: Record<Kind, readonly string[]> = {
     'database',
   ],
 };
-/** Hooks are read but not run yet by this engine: a node that sets one gets a warning. */
+/** Model hooks (run by hooks.ts); set on a seed or a test they get a warning. */
 export const HOOK_KEYS = ['pre-hook', 'post-hook', 'pre_hook', 'post_hook'];
 /** Config values that are themselves mappings (so a mapping under them is not a folder). */
 const MAPPING_KEYS = new Set(['meta', 'docs', 'persist_docs', 'column_types']);
@@ -144,7 +144,11 @@ export function mergeConfig(layers: readonly RawConfig[]): RawConfig {
   let meta: RawConfig = {};
   for (const layer of layers) {
     for (const [k, v] of Object.entries(layer)) {
-      if (k === 'tags') {
+      if (HOOK_KEYS.includes(k)) {
+        // Hooks accumulate (dbt_project.yml's first, then the model's), under dbt's dashed names.
+        const key = k.replace('_', '-');
+        out[key] = [...((out[key] as unknown[]) ?? []), ...(Array.isArray(v) ? v : v === undefined || v === null || v === '' ? [] : [v])];
+      } else if (k === 'tags') {
         for (const t of Array.isArray(v) ? v : [v]) if (typeof t === 'string' && !tags.includes(t)) tags.push(t);
       } else if (k === 'meta' && v && typeof v === 'object') meta = { ...meta, ...(v as RawConfig) };
       else if (k === 'column_types' && v && typeof v === 'object') out[k] = { ...((out[k] as RawConfig) ?? {}), ...(v as RawConfig) };
@@ -158,7 +162,7 @@ export function mergeConfig(layers: readonly RawConfig[]): RawConfig {
 
 /**
  * Checks the known keys' values: problems (each with the location the key came from); warnings
- * for hooks (read, not run yet).
+ * for hooks set where they are not run (seeds, tests).
  */
 export function validateConfigValues(
   kind: Kind,
@@ -173,9 +177,11 @@ export function validateConfigValues(
       message: `${label}: config '${key}' ${expected}, got ${JSON.stringify(config[key])}. To fix this, correct the value.`,
       location: where(key),
     });
+  // Models run their hooks (hooks.ts); a seed's or a test's would silently do nothing: say so.
   for (const key of Object.keys(config)) {
-    if (HOOK_KEYS.includes(key) && config[key] !== undefined && config[key] !== null && String(config[key]) !== '') {
-      warnings?.push({ message: `${label}: its ${key} is not run (this engine does not run hooks yet).`, location: where(key) });
+    const set = HOOK_KEYS.includes(key) && config[key] !== undefined && config[key] !== null && String(config[key]) !== '';
+    if (set && kind !== 'model' && !(Array.isArray(config[key]) && (config[key] as unknown[]).length === 0)) {
+      warnings?.push({ message: `${label}: its ${key} is not run (this engine runs the hooks of models only).`, location: where(key) });
     }
   }
   const v = config;
