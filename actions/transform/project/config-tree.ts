@@ -205,6 +205,12 @@ export function validateConfigValues(
   if (v.severity !== undefined && !['error', 'warn'].includes(String(v.severity).toLowerCase())) bad('severity', 'must be error or warn');
   if (v.limit !== undefined && v.limit !== null && !(Number.isInteger(v.limit) && (v.limit as number) > 0))
     bad('limit', 'must be a whole number above 0');
+  if (
+    v.on_schema_change !== undefined &&
+    !['ignore', 'append_new_columns', 'sync_all_columns', 'fail'].includes(v.on_schema_change as string)
+  ) {
+    bad('on_schema_change', 'must be ignore, append_new_columns, sync_all_columns or fail');
+  }
   if (v.incremental_strategy !== undefined && !['append', 'delete+insert', 'merge'].includes(v.incremental_strategy as string)) {
     bad('incremental_strategy', 'must be append, delete+insert or merge');
   }
