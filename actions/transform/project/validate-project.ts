@@ -67,6 +67,13 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
     problems,
   );
   warnings.push(...config.warnings);
+  const snapshotFiles = files.snapshots ?? [];
+  if (snapshotFiles.length > 0) {
+    warnings.push({
+      message: `${snapshotFiles.length} snapshot file(s) in snapshots/ (${snapshotFiles[0]!.original_file_path}${snapshotFiles.length > 1 ? ', ...' : ''}) are not built: this engine does not run dbt snapshots yet.`,
+      location: { file: snapshotFiles[0]!.original_file_path, line: 1 },
+    });
+  }
   const engine = new TemplateEngine({
     cache: options.cache,
     vars,
