@@ -145,7 +145,7 @@ export async function runBuild(o: BuildRunOptions): Promise<BuildRunResult> {
     );
     if (cleaned.length > 0) log.info(`removed leftovers of an earlier run: ${cleaned.join(', ')}`);
     await createShadows(db, layers);
-    if (!o.fullRefresh) await carryOverIncrementals(db, project, schemas, plan.build, resolver);
+    await carryOverIncrementals(db, project, schemas, plan.build, resolver, { fullRefresh: o.fullRefresh });
   }
 
   const before = o.command === 'build' ? await countBefore(db, project, schemas, plan.build) : new Map<string, number | null>();

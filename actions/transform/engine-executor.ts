@@ -114,6 +114,7 @@ export function engineExecutor(o: EngineExecutorOptions): NodeExecutor & { prepa
           fullRefresh: o.fullRefresh,
           targetSchema: runtimeOf(o.project).engine.targetSchema,
           compile: (isIncremental) => compileNodeRunning(o.project, node.unique_id, resolver, queryRunner(session), { isIncremental }),
+          snapshotTime: runtimeOf(o.project).engine.callMacro('snapshot_get_time', [], 'snapshot_get_time'),
           runHooks: modelHookRunner(o.project, node, resolver, relation, session),
           onCompiled: (sql) => {
             compiledAt = new Date();

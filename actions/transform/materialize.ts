@@ -5,12 +5,14 @@
  * - incremental: the first run (or --full-refresh) builds like a table; later runs put the new
  *   rows in a table beside it, then delete the rows with the same unique_key and insert the new
  *   ones in one transaction (append when there is no unique_key);
- * - ephemeral: nothing on the server (inlined as a CTE where it is used).
+ * - ephemeral: nothing on the server (inlined as a CTE where it is used);
+ * - snapshot: dbt's type-2 history (snapshot.ts).
  * A failed statement leaves the published relation exactly as it was.
  */
 import { qualified, quoteIdent, type DbSession } from '../platform/db.ts';
 import type { ModelNode, Relation } from './project/types.ts';
 import { besideName, dropRelation, ensureSchema, relationKind, swapIn } from '../platform/relations.ts';
+import { snapshot } from './snapshot.ts';
 
 export interface MaterializeResult {
   /** Rows written (table: rows built; incremental: rows inserted; view: 0). */
@@ -29,6 +31,8 @@ export interface MaterializeOptions {
   compile(isIncremental: boolean): Promise<string>;
   /** Called with the SQL before it runs (to write target/compiled). */
   onCompiled?(sql: string): void;
+  /** A snapshot's clock: the SQL of snapshot_get_time(). Default `current_timestamp()`. */
+  snapshotTime?: string;
   /** Runs the model's pre-hooks (before it is built) or post-hooks (after); a throw fails the model. */
   runHooks?(which: 'pre-hook' | 'post-hook'): Promise<void>;
 }
@@ -77,6 +81,11 @@ async function build(db: DbSession, node: ModelNode, relation: Relation, o: Mate
     }
     case 'table':
       return buildTable(db, schema, identifier, await o.compile(false), o);
+    case 'snapshot': {
+      const sql = await o.compile(false);
+      o.onCompiled?.(sql);
+      return { ...(await snapshot(db, node, schema, identifier, sql, o.snapshotTime ?? 'current_timestamp()')), sql };
+    }
     case 'incremental': {
       const existing = await relationKind(db, schema, identifier);
       const refresh = o.fullRefresh === true && node.config.full_refresh !== false;

@@ -130,6 +130,7 @@ async function buildOne(project: Project, db: Db, node: ModelNode, o: RunModelsO
         fullRefresh: o.fullRefresh,
         targetSchema: runtimeOf(project).engine.targetSchema,
         compile: (isIncremental) => compileNodeRunning(project, node.unique_id, o.resolver, queryRunner(session), { isIncremental }),
+        snapshotTime: runtimeOf(project).engine.callMacro('snapshot_get_time', [], 'snapshot_get_time'),
         runHooks: modelHookRunner(project, node, o.resolver, relation, session),
         onCompiled: (sql) => {
           compiledAt = new Date();

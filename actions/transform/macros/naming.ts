@@ -1,7 +1,7 @@
 /**
  * dbt's default naming macros, in the engine's `dbt` package: `generate_schema_name` (a custom
  * schema becomes `<target schema>_<custom>`), `generate_alias_name` (the alias, else the node's
- * name). A project or a package overrides one by defining a macro of the same name, as in dbt.
+ * name); and `snapshot_get_time` (the snapshot's clock). A project or a package overrides one by defining a macro of the same name, as in dbt.
  * Here `target.schema` is the project's logical default schema (`schema:` in pipeline.yml /
  * dbt_project.yml): what the macro returns is a logical schema, and the run's --schema-prefix
  * is applied to it like to every other schema.
@@ -32,7 +32,17 @@ const GENERATE_ALIAS_NAME = `{% macro generate_alias_name(custom_alias_name=none
 {%- endmacro %}
 `;
 
+/** The time of a snapshot's new versions under the check strategy (and of invalidated deletes). */
+const SNAPSHOT_GET_TIME = `{% macro snapshot_get_time() -%}
+  {{ return(adapter.dispatch('snapshot_get_time', 'dbt')()) }}
+{%- endmacro %}
+{% macro default__snapshot_get_time() -%}
+  current_timestamp()
+{%- endmacro %}
+`;
+
 export const NAMING_MACROS: readonly { path: string; text: string }[] = [
   { path: 'get_custom_schema.sql', text: GENERATE_SCHEMA_NAME },
   { path: 'get_custom_alias.sql', text: GENERATE_ALIAS_NAME },
+  { path: 'snapshot_get_time.sql', text: SNAPSHOT_GET_TIME },
 ];

@@ -93,7 +93,8 @@ function nodeEntry(
     database: DATABASE,
     schema: project.config.schema,
     name: n.name,
-    resource_type: n.resource_type,
+    // A snapshot is a model node materialized as `snapshot` here; dbt's manifest calls it a snapshot.
+    resource_type: n.resource_type === 'model' && n.config.materialized === 'snapshot' ? 'snapshot' : n.resource_type,
     package_name: n.package_name,
     path: n.path,
     original_file_path: n.original_file_path,

@@ -14,7 +14,23 @@ type Kind = Exclude<ResourceType, 'source'>;
 
 const COMMON_KEYS = ['enabled', 'tags', 'schema', 'alias', 'meta', 'docs', 'persist_docs', 'database'] as const;
 export const KNOWN_CONFIG_KEYS: Record<Kind, readonly string[]> = {
-  model: [...COMMON_KEYS, 'materialized', 'unique_key', 'full_refresh', 'incremental_strategy', 'on_schema_change'],
+  model: [
+    ...COMMON_KEYS,
+    'materialized',
+    'unique_key',
+    'full_refresh',
+    'incremental_strategy',
+    'on_schema_change',
+    // Snapshots (snapshot.ts).
+    'strategy',
+    'updated_at',
+    'check_cols',
+    'hard_deletes',
+    'invalidate_hard_deletes',
+    'snapshot_meta_column_names',
+    'dbt_valid_to_current',
+    'target_schema',
+  ],
   seed: [...COMMON_KEYS, 'column_types', 'delimiter', 'quote_columns', 'full_refresh'],
   test: [
     'enabled',

@@ -33,8 +33,8 @@ export interface ProjectFiles {
   readonly properties: readonly TextFile[];
   /** `.md` files with `{% docs %}` blocks. */
   readonly docs: readonly TextFile[];
-  /** dbt snapshot files (`snapshots/*.sql`): not built by this engine, so they are named in a warning. */
-  readonly snapshots?: readonly ProjectFile[];
+  /** dbt snapshot files (`snapshots/*.sql`, `{% snapshot name %}` blocks). */
+  readonly snapshots?: readonly TextFile[];
 }
 
 const readText = (f: ProjectFile): TextFile => ({ ...f, text: readFileSync(f.file, 'utf8') });
@@ -55,7 +55,7 @@ export function readProjectFiles(rootDir: string, config: PipelineConfig): Proje
       .map(readText),
     properties: findFiles(rootDir, nodeDirs, ['.yml', '.yaml']).map(readText),
     docs: findFiles(rootDir, nodeDirs, ['.md']).map(readText),
-    snapshots: findFiles(rootDir, ['snapshots'], ['.sql']),
+    snapshots: findFiles(rootDir, ['snapshots'], ['.sql']).map(readText),
   };
 }
 

@@ -13,7 +13,7 @@ import type { Location } from '../../platform/errors.ts';
 import type { ExposureNode } from './exposures.ts';
 
 export type ResourceType = 'model' | 'seed' | 'source' | 'test';
-export type Materialization = 'view' | 'table' | 'incremental' | 'ephemeral';
+export type Materialization = 'view' | 'table' | 'incremental' | 'ephemeral' | 'snapshot';
 export const MATERIALIZATIONS: readonly Materialization[] = ['view', 'table', 'incremental', 'ephemeral'];
 export type Severity = 'error' | 'warn';
 

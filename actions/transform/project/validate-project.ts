@@ -67,13 +67,6 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
     problems,
   );
   warnings.push(...config.warnings);
-  const snapshotFiles = files.snapshots ?? [];
-  if (snapshotFiles.length > 0) {
-    warnings.push({
-      message: `${snapshotFiles.length} snapshot file(s) in snapshots/ (${snapshotFiles[0]!.original_file_path}${snapshotFiles.length > 1 ? ', ...' : ''}) are not built: this engine does not run dbt snapshots yet.`,
-      location: { file: snapshotFiles[0]!.original_file_path, line: 1 },
-    });
-  }
   const engine = new TemplateEngine({
     cache: options.cache,
     vars,
@@ -185,6 +178,18 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
       add(buildModel(ctx, f, modelProps.get(name)), name);
       modelProps.delete(name);
     }
+    for (const f of pkg.snapshots ?? []) {
+      for (const block of snapshotBlocks(f)) {
+        const built = buildModel(ctx, block, undefined);
+        const snap = built && built !== 'disabled' ? asSnapshot(built) : built;
+        if (snap && snap !== 'disabled' && built && built !== 'disabled') {
+          const template = templates.get(built.unique_id);
+          templates.delete(built.unique_id);
+          if (template) templates.set(snap.unique_id, template);
+        }
+        add(snap, baseNameOf(block.path));
+      }
+    }
     for (const f of pkg.seeds) {
       const name = f.path.replace(/^.*\//, '').replace(/\.csv$/, '');
       // A models: entry naming a seed is only a warning in dbt.
@@ -287,4 +292,21 @@ function withExposureChildren(
     out[e.unique_id] = [];
   }
   return out;
+}
+
+const SNAPSHOT_BLOCK = /\{%-?\s*snapshot\s+(\w+)\s*-?%\}([\s\S]*?)\{%-?\s*endsnapshot\s*-?%\}/g;
+
+const baseNameOf = (path: string) => path.replace(/^.*\//, '').replace(/\.sql$/, '');
+
+/** The `{% snapshot name %} ... {% endsnapshot %}` blocks of a snapshots/ file, each as a model file of its own. */
+function snapshotBlocks(f: TextFile): TextFile[] {
+  const dir = f.path.includes('/') ? f.path.replace(/\/[^/]*$/, '/') : '';
+  return [...f.text.matchAll(SNAPSHOT_BLOCK)].map((m) => ({ ...f, path: `${dir}${m[1]}.sql`, text: m[2]! }));
+}
+
+/** A snapshot: a model node materialized as `snapshot` (snapshot.ts), with dbt's id; `target_schema` is the legacy `schema`. */
+function asSnapshot(node: ModelNode): ModelNode {
+  const schema = (node.config.target_schema as string | undefined) ?? (node.config.schema as string | undefined);
+  const config = { ...node.config, materialized: 'snapshot' as const, ...(schema ? { schema } : {}) };
+  return { ...node, unique_id: `snapshot.${node.package_name}.${node.name}`, config, schema };
 }
