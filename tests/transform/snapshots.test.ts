@@ -4,11 +4,12 @@
  * and a rerun on the same data that adds nothing.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readConfig } from '../../actions/platform/config.ts';
 import type { Db } from '../../actions/platform/db.ts';
+import type { RunResults } from '../../actions/platform/run-results.ts';
 import { silentLogger } from '../../actions/platform/log.ts';
 import { createSchemas } from '../../actions/platform/schemas.ts';
 import { buildManifest } from '../../actions/transform/project/artifacts.ts';
@@ -134,8 +135,17 @@ select id, rent, updated_at from {{ source('staging', 'movings') }}
     const fixed = await runPipelineInProcess(['build', '--project-dir', dir, '--publish'], env);
     assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
     assert.deepEqual(await count(), { n: 6, current: 5 });
-    const again = await runPipelineInProcess(['build', '--project-dir', dir, '--publish'], env);
-    assert.equal(again.code, 0);
+    // `pipeline snapshot` runs the snapshots only.
+    const again = await runPipelineInProcess(['snapshot', '--project-dir', dir, '--publish'], env);
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    const ran = (JSON.parse(readFileSync(join(dir, 'target', 'pipeline_results.json'), 'utf8')) as RunResults).results.map(
+      (r) => r.unique_id,
+    );
+    assert.deepEqual(
+      ran.filter((id) => !id.startsWith('source_check.')),
+      ['snapshot.wap.snap_movings'],
+      'the snapshot (after the checks of the source it reads), nothing else',
+    );
     assert.deepEqual(await count(), { n: 6, current: 5 }, 'rerunning the same data adds nothing');
   } finally {
     await dropSchemasWithPrefix(db, wapPrefix);

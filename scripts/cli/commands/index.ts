@@ -10,6 +10,7 @@ import { buildCommand } from './build.ts';
 import { compileCommand } from './compile.ts';
 import { lsCommand } from './ls.ts';
 import { sourceCommand } from './source.ts';
+import { snapshotCommand } from './snapshot.ts';
 import { dailyCommand } from './daily.ts';
 import { inventoryCommand } from './inventory.ts';
 import { cleanupCommand } from './cleanup.ts';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly CommandDef[] = [
   runCommand,
   testCommand,
   buildCommand,
+  snapshotCommand,
   compileCommand,
   lsCommand,
   sourceCommand,
