@@ -47,14 +47,14 @@ test("the project's generate_schema_name and generate_alias_name replace dbt's (
   assert.equal((p.nodes.get('model.demo.plain') as ModelNode).alias, 'plain_v2_t');
 });
 
-test("the warehouse's macro keeps silver, gold and seeds as they are: no '_silver'-style schema can appear", () => {
+test("the warehouse's macro keeps silver, gold, seeds and snapshots as they are: no '_silver'-style schema can appear", () => {
   const p = readProject(ROOT, readConfig(ROOT));
   const schemas = new Set<string>();
   for (const n of p.nodes.values()) {
-    if (n.resource_type !== 'model' && n.resource_type !== 'seed') continue;
+    if (n.resource_type !== 'model' && n.resource_type !== 'seed') continue; // snapshots are model nodes
     schemas.add((n as ModelNode | SeedNode).schema ?? '(default)');
   }
-  assert.deepEqual([...schemas].sort(), ['gold', 'seeds', 'silver']);
+  assert.deepEqual([...schemas].sort(), ['gold', 'seeds', 'silver', 'snapshots']);
   const physical = createSchemas(p.config, 'pfx_');
   for (const s of schemas) {
     assert.doesNotMatch(s, /^_|^tokyobeta_/, `${s}: dbt's default would have named it <target schema>_<layer>`);
