@@ -19,6 +19,7 @@ import {
   testsSection,
   timelineSection,
 } from './sections.ts';
+import { historySection } from './history-section.ts';
 
 /** The job summary's limit per step. */
 export const JOB_SUMMARY_LIMIT = 1024 * 1024;
@@ -66,6 +67,7 @@ function render(r: RunResults, o: RenderOptions, limit: number, withLineage: boo
     layersSection(r.tables, limit),
     seedsSection(r, limit, o.links),
     modelsSection(r, limit, o.links),
+    historySection(r),
     testsSection(r, limit, o.links, withSamples),
     withLineage
       ? lineageSection(r, o.manifest)

@@ -130,6 +130,7 @@ export function engineExecutor(o: EngineExecutorOptions): NodeExecutor & { prepa
         {
           message: r.message,
           rows: r.rows,
+          adapter: r.adapter,
           file: node.original_file_path,
           relation: `${relation.schema}.${relation.identifier}`,
           compiledCode,

@@ -21,6 +21,8 @@ export interface MaterializeResult {
   message: string;
   /** The SQL that was run (compiled with is_incremental() as decided here). */
   sql: string;
+  /** More counts for run_results' adapter_response (a snapshot's versions opened and closed). */
+  adapter?: Record<string, number>;
 }
 
 export interface MaterializeOptions {

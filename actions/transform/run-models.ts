@@ -147,6 +147,7 @@ async function buildOne(project: Project, db: Db, node: ModelNode, o: RunModelsO
       {
         message: r.message,
         rows: r.rows,
+        adapter: r.adapter,
         file: node.original_file_path,
         relation: `${relation.schema}.${relation.identifier}`,
         compiledCode: compiledCode ?? r.sql,

@@ -85,7 +85,7 @@ export async function snapshot(
   identifier: string,
   sql: string,
   now: string,
-): Promise<{ rows: number; message: string }> {
+): Promise<{ rows: number; message: string; adapter: { versions_opened: number; versions_closed: number } }> {
   const c = snapshotConfig(node);
   const m = c.meta;
   const q = quoteIdent;
@@ -103,7 +103,11 @@ export async function snapshot(
   if ((await relationKind(db, schema, identifier)) !== 'table') {
     await ensureSchema(db, schema);
     const r = await db.exec(`CREATE TABLE ${target} AS\nSELECT s.*, ${metaCols('s')} FROM (\n${sql}\n) AS s`);
-    return { rows: r.affectedRows, message: `SNAPSHOT ${r.affectedRows} (first run)` };
+    return {
+      rows: r.affectedRows,
+      message: `SNAPSHOT ${r.affectedRows} (first run)`,
+      adapter: { versions_opened: r.affectedRows, versions_closed: 0 },
+    };
   }
   const staged = besideName(identifier, '__new');
   const stagedRel = qualified(schema, staged);
@@ -145,6 +149,7 @@ export async function snapshot(
       await db.exec('COMMIT');
       return {
         rows: inserted.affectedRows,
+        adapter: { versions_opened: inserted.affectedRows, versions_closed: closed.affectedRows + deleted },
         message: `SNAPSHOT ${inserted.affectedRows} new version(s), ${closed.affectedRows + deleted} closed${deleted ? ` (${deleted} deleted)` : ''}`,
       };
     } catch (err) {

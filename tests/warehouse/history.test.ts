@@ -54,6 +54,12 @@ test('two days through daily: both versions kept, the changes in gold, a rerun a
     ),
     [['5', '2026-02-06', '10', 'Residing', '9', 'Before move-in']],
   );
+  // The report says what changed: room 101 and tenant 5 each got a new version, closing the old one.
+  const report = readFileSync(join(work, 'target', 'report.md'), 'utf8');
+  assert.match(report, /## What changed since yesterday — 2 version\(s\) opened, 2 closed/);
+  assert.match(report, /\| snap_rooms \| 1 \| 1 \|/);
+  assert.match(report, /\| snap_tenants \| 1 \| 1 \|/);
+  assert.match(report, /\| snap_movings \| 0 \| 0 \|/);
   const count = async () => rows('SELECT COUNT(*), SUM(dbt_valid_to IS NULL) FROM `P_snapshots`.snap_rooms');
   const before2 = await count();
   assert.deepEqual(before2, [['7', '6']], 'six rooms, room 101 twice');
