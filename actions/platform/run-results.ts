@@ -81,7 +81,7 @@ export interface LoadResult {
 
 export interface TableCount {
   schema: string;
-  layer: 'staging' | 'seeds' | 'silver' | 'gold' | 'other';
+  layer: 'staging' | 'seeds' | 'silver' | 'gold' | 'snapshots' | 'other';
   table: string;
   rows: number | null;
   previousRows: number | null;

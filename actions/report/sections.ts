@@ -238,7 +238,7 @@ export function loadSection(load: LoadResult | undefined, limit: number): string
   return out.join('\n');
 }
 
-const LAYERS: TableCount['layer'][] = ['staging', 'seeds', 'silver', 'gold', 'other'];
+const LAYERS: TableCount['layer'][] = ['staging', 'seeds', 'silver', 'gold', 'snapshots', 'other'];
 
 function change(t: TableCount): string {
   if (t.rows === null || t.previousRows === null) return t.previousRows === null && t.rows !== null ? 'new' : '–';

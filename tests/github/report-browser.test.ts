@@ -72,8 +72,8 @@ test('the report of a daily run on a generated dump, rendered in headless Chromi
   );
   assert.equal(
     headers.filter((h) => h === 'table|kind|rows|previous run|change').length,
-    4,
-    'a table per layer: staging, seeds, silver, gold',
+    5,
+    'a table per layer: staging, seeds, silver, gold, snapshots',
   );
   assert.ok(headers.includes('pass|warn|error|skip|total'), 'the test counts');
   assert.match(dom, /<h1>Pipeline report — daily<\/h1>/);
