@@ -151,3 +151,32 @@ select id, rent, updated_at from {{ source('staging', 'movings') }}
     await dropSchemasWithPrefix(db, wapPrefix);
   }
 });
+
+test('a YAML-defined snapshot (dbt 1.9: name, relation, config) builds like a snapshot block', async () => {
+  const dir = writeProject({
+    'pipeline.yml': 'name: demo\nschema: demo\n',
+    'models/rooms.sql': SRC(row(1, 'a', 100, '2026-01-01')),
+    'models/snapshots.yml': `version: 2
+snapshots:
+  - name: snap_yaml
+    relation: ref('rooms')
+    config:
+      schema: snapshots
+      unique_key: [area, room]
+      strategy: timestamp
+      updated_at: updated_at
+`,
+  });
+  await run(dir);
+  writeFileSync(join(dir, 'models/rooms.sql'), SRC(row(1, 'a', 120, '2026-01-03')));
+  const r = await run(dir);
+  assert.equal(r['snapshot.demo.snap_yaml']?.status, 'success', r['snapshot.demo.snap_yaml']?.message ?? '');
+  const versions = await history('snap_yaml', 'room, rent, dbt_valid_to IS NULL AS current');
+  assert.deepEqual(
+    versions.map((v) => [v.room, v.rent, Number(v.current)]),
+    [
+      ['a', 100, 0],
+      ['a', 120, 1],
+    ],
+  );
+});

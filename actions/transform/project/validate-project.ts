@@ -11,6 +11,7 @@ import { checkConfigTrees, checkLeftoverProperties, checkRelationClashes } from 
 import { resolveDependencies } from './project-dependencies.ts';
 import type { ProjectFiles, TextFile } from './project-files.ts';
 import { parseExposures, type ExposureNode } from './exposures.ts';
+import { parseYaml } from '../../platform/yaml-source.ts';
 import { buildModel, buildSeed, buildSingularTest, buildSource, catchTemplate, type BuildContext } from './project-nodes.ts';
 import type { ProjectRuntime } from './project-runtime.ts';
 import { parseProperties, type NodeProps } from './properties.ts';
@@ -178,7 +179,7 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
       add(buildModel(ctx, f, modelProps.get(name)), name);
       modelProps.delete(name);
     }
-    for (const f of pkg.snapshots ?? []) {
+    for (const f of [...(pkg.snapshots ?? []), ...yamlSnapshots(pkg.properties, problems)]) {
       for (const block of snapshotBlocks(f)) {
         const built = buildModel(ctx, block, undefined);
         const snap = built && built !== 'disabled' ? asSnapshot(built) : built;
@@ -309,4 +310,39 @@ function asSnapshot(node: ModelNode): ModelNode {
   const schema = (node.config.target_schema as string | undefined) ?? (node.config.schema as string | undefined);
   const config = { ...node.config, materialized: 'snapshot' as const, ...(schema ? { schema } : {}) };
   return { ...node, unique_id: `snapshot.${node.package_name}.${node.name}`, config, schema };
+}
+
+/**
+ * dbt 1.9's YAML snapshots (`snapshots:` in a property file: name, relation, config), each as the
+ * snapshot block it stands for.
+ */
+function yamlSnapshots(files: readonly TextFile[], problems: Problem[]): TextFile[] {
+  const out: TextFile[] = [];
+  for (const f of files) {
+    if (!/^snapshots\s*:/m.test(f.text)) continue;
+    let src;
+    try {
+      src = parseYaml(f.text, f.original_file_path);
+    } catch {
+      continue; // reported by the properties parser
+    }
+    const list = (src.value as { snapshots?: unknown } | null)?.snapshots;
+    (Array.isArray(list) ? list : []).forEach((raw, i) => {
+      const e = (raw ?? {}) as { name?: unknown; relation?: unknown; config?: unknown };
+      const relation = typeof e.relation === 'string' ? e.relation.trim().replace(/^\{\{\s*|\s*\}\}$/g, '') : '';
+      if (typeof e.name !== 'string' || !/^\w+$/.test(e.name) || !/^(ref|source)\(/.test(relation)) {
+        problems.push({
+          message: `snapshot in ${f.original_file_path}: needs a name: and a relation: (ref('model') or source('source', 'table')). To fix this, add them.`,
+          location: src.locate(['snapshots', i]),
+        });
+        return;
+      }
+      // config() as keyword arguments (JSON values are Jinja literals).
+      const entries = Object.entries((e.config ?? {}) as Record<string, unknown>).filter(([k]) => /^\w+$/.test(k));
+      const config = entries.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
+      const text = `{% snapshot ${e.name} %}{{ config(${config}) }}\nselect * from {{ ${relation} }}\n{% endsnapshot %}`;
+      out.push({ ...f, text });
+    });
+  }
+  return out;
 }
