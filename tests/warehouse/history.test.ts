@@ -2,8 +2,8 @@
  * The warehouse's history (DOMAIN.md "History"): the golden dump as day 1, then day 2 = day 1 with
  * room 101's rent raised and tenant 5's status changed, through `pipeline daily`. The snapshots
  * keep both versions, the gold models room_rent_changes and tenant_status_changes show exactly
- * the changes (dated the dump's day, from the project's snapshot_get_time), and rerunning day 2
- * adds nothing.
+ * the changes (dated the dump's day, from the project's snapshot_get_time), a failed day 2 (a
+ * truncated dump) leaves the history as it was, and rerunning day 2 adds nothing.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,6 +41,13 @@ test('two days through daily: both versions kept, the changes in gold, a rerun a
     .replace("(101,1,'101',1,'private',9.50,68000,", "(101,1,'101',1,'private',9.50,70000,")
     .replace("'グローバル株式会社',10,", "'グローバル株式会社',9,");
   assert.notEqual(changed, text);
+  // Day 2 first arrives cut off mid-file: the run fails and the history stays exactly as it was.
+  const snapshotState = () => rows('CHECKSUM TABLE `P_snapshots`.snap_rooms, `P_snapshots`.snap_tenants, `P_snapshots`.snap_movings');
+  const afterDay1 = await snapshotState();
+  writeFileSync(day2, changed.slice(0, Math.floor(changed.length / 2)));
+  const cut = await daily(day2);
+  assert.equal(cut.code, 1, 'a truncated dump fails the day');
+  assert.deepEqual(await snapshotState(), afterDay1, 'a failed day leaves the history as it was');
   writeFileSync(day2, changed);
   const r2 = await daily(day2);
   assert.equal(r2.code, 0, r2.stderr + r2.stdout);
