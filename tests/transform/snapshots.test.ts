@@ -14,6 +14,7 @@ import { silentLogger } from '../../actions/platform/log.ts';
 import { createSchemas } from '../../actions/platform/schemas.ts';
 import { buildManifest } from '../../actions/transform/project/artifacts.ts';
 import { readProject } from '../../actions/transform/project/read-project.ts';
+import { selectNodes } from '../../actions/transform/project/selection.ts';
 import { publishedResolver } from '../../actions/transform/project/resolver.ts';
 import { runModels } from '../../actions/transform/run-models.ts';
 import { dropSchemasWithPrefix, openTestDb, testPrefix } from '../helpers/db.ts';
@@ -68,6 +69,7 @@ test('snapshots keep history: timestamp and check strategies, composite key, inv
   });
   const project = readProject(dir, readConfig(dir));
   assert.equal(buildManifest(project).nodes['snapshot.demo.snap_ts']?.resource_type, 'snapshot');
+  assert.deepEqual(selectNodes(project, { select: 'resource_type:snapshot' }).ids, ['snapshot.demo.snap_check', 'snapshot.demo.snap_ts']);
   const r1 = await run(dir);
   assert.equal(r1['snapshot.demo.snap_ts']?.status, 'success', r1['snapshot.demo.snap_ts']?.message ?? '');
   assert.equal(r1['snapshot.demo.snap_check']?.status, 'success', r1['snapshot.demo.snap_check']?.message ?? '');

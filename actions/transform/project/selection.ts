@@ -30,6 +30,11 @@ export interface Selection {
 
 const METHODS = ['tag', 'path', 'source', 'resource_type', 'fqn', 'state', 'config.materialized', 'test_name', 'test_type', 'exposure'];
 
+/** dbt's resource type of a node: a snapshot is a model node materialized as `snapshot` here. */
+export function dbtResourceType(n: GraphNode): string {
+  return n.resource_type === 'model' && n.config.materialized === 'snapshot' ? 'snapshot' : n.resource_type;
+}
+
 function allNodes(project: Project): Map<string, GraphNode> {
   const m = new Map<string, GraphNode>();
   for (const [id, n] of project.nodes) m.set(id, n);
@@ -130,7 +135,7 @@ function matchAtom(project: Project, nodes: Map<string, GraphNode>, atom: string
         break;
       }
       case 'resource_type':
-        hit = n.resource_type === value;
+        hit = dbtResourceType(n) === value;
         break;
       case 'fqn':
         hit = matchFqn(n.fqn, value);

@@ -8,6 +8,7 @@
 import { UsageError } from '../../../actions/platform/errors.ts';
 import { buildManifest } from '../../../actions/transform/project/artifacts.ts';
 import { publishedResolver } from '../../../actions/transform/project/resolver.ts';
+import { dbtResourceType } from '../../../actions/transform/project/selection.ts';
 import type { GraphNode } from '../../../actions/transform/project/types.ts';
 import type { CommandDef } from '../command.ts';
 import { loadProject, readModelOptions, selectFor } from './model-options.ts';
@@ -94,7 +95,7 @@ export const lsCommand: CommandDef = {
     const resolver = publishedResolver(ctx.schemas());
     const nodes = selection.ids
       .map((id) => (project.nodes.get(id) ?? project.sources.get(id))!)
-      .filter((n) => types === undefined || types.has(n.resource_type));
+      .filter((n) => types === undefined || types.has(dbtResourceType(n)));
     if (format === 'json') {
       const manifest = buildManifest(project, { resolver });
       const wanted = keys.length > 0 ? keys : DEFAULT_KEYS;
@@ -112,7 +113,7 @@ export const lsCommand: CommandDef = {
     else if (format === 'name') for (const n of nodes) ctx.print(name(n));
     else if (format === 'path') for (const n of nodes) ctx.print(n.original_file_path);
     else {
-      const rows = nodes.map((n) => ({ type: n.resource_type, kind: kindOf(n), id: n.unique_id.split('.').slice(1).join('.') }));
+      const rows = nodes.map((n) => ({ type: dbtResourceType(n), kind: kindOf(n), id: n.unique_id.split('.').slice(1).join('.') }));
       const w1 = Math.max(4, ...rows.map((r) => r.type.length));
       const w2 = Math.max(4, ...rows.map((r) => r.kind.length));
       for (const r of rows) ctx.print(`${r.type.padEnd(w1)}  ${r.kind.padEnd(w2)}  ${r.id}`);
