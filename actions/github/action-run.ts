@@ -12,7 +12,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { runCli } from '../../scripts/cli/main.ts';
 import { errorMessage } from '../platform/errors.ts';
-import { readRunResults, type NodeResult, type RunResults } from '../platform/run-results.ts';
+import { PIPELINE_RESULTS_FILE, readRunResults, type NodeResult, type RunResults } from '../platform/run-results.ts';
 import { ENV } from '../platform/run-context.ts';
 import { onSecretRegistered, redact, registerSecretsFromEnv } from '../platform/secrets.ts';
 import { booleanInput, databaseUrl, readConnectionInputs, stringInput, type ConnectionInputs } from './action-inputs.ts';
@@ -161,7 +161,7 @@ function freshResults(targetDir: string, since: number): RunResults | undefined 
 function keepStepCopy(targetDir: string, stage: string, started: number): void {
   const dir = join(targetDir, STEPS_DIR);
   mkdirSync(dir, { recursive: true });
-  const src = join(targetDir, 'run_results.json');
+  const src = join(targetDir, PIPELINE_RESULTS_FILE);
   if (existsSync(src)) copyFileSync(src, join(dir, `${new Date(started).toISOString().replace(/[:.]/g, '-')}-${stage}.json`));
 }
 

@@ -33,6 +33,11 @@ export interface PipelineConfig {
   readonly seedPaths: readonly string[];
   readonly testPaths: readonly string[];
   readonly macroPaths: readonly string[];
+  /** dbt's analyses: SQL compiled into target/compiled/ by `compile`, never run. Default `analyses`. */
+  readonly analysisPaths: readonly string[];
+  /** dbt's on-run-start / on-run-end hooks (SQL, rendered when they run), in order. */
+  readonly onRunStart: readonly string[];
+  readonly onRunEnd: readonly string[];
   readonly vars: Readonly<Record<string, unknown>>;
   readonly models: ConfigTree;
   readonly seeds: ConfigTree;
@@ -60,6 +65,9 @@ const PIPELINE_KEYS = [
   'seed-paths',
   'test-paths',
   'macro-paths',
+  'analysis-paths',
+  'on-run-start',
+  'on-run-end',
   'vars',
   'models',
   'seeds',
@@ -82,15 +90,12 @@ const DBT_IGNORED_KEYS = [
   'target-path',
   'clean-targets',
   'require-dbt-version',
-  'analysis-paths',
   'snapshot-paths',
   'docs-paths',
   'asset-paths',
   'packages-install-path',
   'log-path',
   'quoting',
-  'on-run-start',
-  'on-run-end',
   'dispatch',
   'flags',
   'query-comment',
@@ -194,6 +199,15 @@ export function validateConfig(source: YamlSource, kind: 'pipeline' | 'dbt'): { 
     }
     return value as Record<string, unknown>;
   };
+  const runHooks = (key: string): string[] => {
+    const v = top[key];
+    const list = Array.isArray(v) ? v : v === undefined || v === null || v === '' ? [] : [v];
+    if (list.some((h) => typeof h !== 'string')) {
+      problem([key], 'expected SQL, or a list of SQL statements (each rendered with Jinja when it runs)');
+      return [];
+    }
+    return list as string[];
+  };
   const paths = (key: string, fallback: string[]): string[] => {
     const v = top[key];
     if (v === undefined || v === null) return fallback;
@@ -265,6 +279,9 @@ export function validateConfig(source: YamlSource, kind: 'pipeline' | 'dbt'): { 
     seedPaths: paths('seed-paths', ['seeds']),
     testPaths: paths('test-paths', ['tests']),
     macroPaths: paths('macro-paths', ['macros']),
+    analysisPaths: paths('analysis-paths', ['analyses']),
+    onRunStart: runHooks('on-run-start'),
+    onRunEnd: runHooks('on-run-end'),
     vars: varsRaw,
     models,
     seeds,

@@ -11,7 +11,14 @@ export function nodeResult(
   unique_id: string,
   status: NodeResult['status'],
   t: Timed,
-  o: { message?: string | null; rows?: number; file?: string; relation?: string } = {},
+  o: {
+    message?: string | null;
+    rows?: number;
+    file?: string;
+    relation?: string;
+    compiledCode?: string;
+    adapter?: Record<string, number>;
+  } = {},
 ): NodeResult {
   const iso = (d: Date) => d.toISOString();
   const timing: NodeResult['timing'] = [];
@@ -28,9 +35,10 @@ export function nodeResult(
     execution_time: (t.completedAt.getTime() - t.startedAt.getTime()) / 1000,
     message: o.message ?? null,
     failures: null,
-    adapter_response: o.rows === undefined ? {} : { rows_affected: o.rows },
+    adapter_response: { ...(o.rows === undefined ? {} : { rows_affected: o.rows }), ...(o.adapter ?? {}) },
     ...(o.file ? { file: o.file } : {}),
     ...(o.relation ? { relation: o.relation } : {}),
+    ...(o.compiledCode !== undefined ? { compiled_code: o.compiledCode } : {}),
   };
 }
 

@@ -1,11 +1,15 @@
 /**
- * target/run_results.json: what a run did, in a shape close to dbt's (so existing tooling reads the
- * `results` list), extended with the pipeline's own sections (stages, load, seeds, publish). Every
- * stage returns its part as a value; the entry point merges them into the file, and the report
- * renders it. The engine does no I/O here except through `writeRunResults`.
+ * What a run did, in two files. target/pipeline_results.json holds everything: the dbt-style
+ * `results` list and the pipeline's own sections (stages, load, tables, publish); every stage
+ * returns its part as a value, the entry point merges them, and the report renders it.
+ * target/run_results.json is dbt's artifact, valid against dbt's run_results v6 JSON Schema (which
+ * allows no extra keys), so tools that read dbt artifacts (dbt-artifacts parsers, Elementary, the
+ * state comparison of other tools) accept it: it is projected from the full results on write.
+ * The engine does no I/O here except through `writeRunResults`.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { SHADOW_SUFFIX } from './schemas.ts';
 import { writeTargetFile } from './target-files.ts';
 
 export type ItemStatus = 'success' | 'warn' | 'error' | 'skipped';
@@ -29,12 +33,14 @@ export interface NodeResult {
   message: string | null;
   /** Failing rows of a test; rows affected of a model or seed. */
   failures: number | null;
-  adapter_response: { rows_affected?: number };
+  adapter_response: { rows_affected?: number; versions_opened?: number; versions_closed?: number };
   /** Pipeline extras: where the node was declared, a few failing rows, the relation built. */
   file?: string;
   line?: number;
   samples?: Record<string, unknown>[];
   relation?: string;
+  /** The SQL the node ran (a model's compiled SELECT, a test's query), for run_results.json. */
+  compiled_code?: string;
 }
 
 export interface LoadTableResult {
@@ -78,7 +84,7 @@ export interface LoadResult {
 
 export interface TableCount {
   schema: string;
-  layer: 'staging' | 'seeds' | 'silver' | 'gold' | 'other';
+  layer: 'staging' | 'seeds' | 'silver' | 'gold' | 'snapshots' | 'other';
   table: string;
   rows: number | null;
   previousRows: number | null;
@@ -108,15 +114,65 @@ export interface RunResults {
   lineage?: string;
 }
 
+/** dbt's artifact (run_results v6). */
 export const RUN_RESULTS_FILE = 'run_results.json';
+/** The pipeline's full results (what the report, the actions and the step copies read). */
+export const PIPELINE_RESULTS_FILE = 'pipeline_results.json';
+
+export const DBT_VERSION = '1.9.0';
+export const RUN_RESULTS_SCHEMA = 'https://schemas.getdbt.com/dbt/run-results/v6.json';
+
+/**
+ * A relation `schema.table` as dbt's relation_name (quoted parts). Once the run published, a node
+ * built in a shadow schema lives in the published one: that is the name tools must query.
+ */
+function relationName(relation: string | undefined, published: boolean): string | null {
+  if (!relation) return null;
+  const [schema, ...rest] = relation.split('.');
+  const live = published && schema!.endsWith(SHADOW_SUFFIX) ? schema!.slice(0, -SHADOW_SUFFIX.length) : schema!;
+  return [live, ...rest].map((p) => `\`${p.replaceAll('`', '``')}\``).join('.');
+}
+
+/** The run results as dbt's run_results.json v6: its keys only, the pipeline's sections left out. */
+export function toDbtRunResults(r: RunResults): Record<string, unknown> {
+  return {
+    metadata: {
+      dbt_schema_version: RUN_RESULTS_SCHEMA,
+      dbt_version: DBT_VERSION,
+      generated_at: r.metadata.generated_at,
+      invocation_id: r.metadata.invocation_id,
+      env: {},
+    },
+    results: r.results.map((n) => ({
+      status: n.status,
+      timing: n.timing,
+      // Nodes run concurrently on the process's one JavaScript thread (one connection each).
+      thread_id: 'MainThread',
+      execution_time: n.execution_time,
+      adapter_response: n.adapter_response,
+      message: n.message,
+      failures: n.failures,
+      unique_id: n.unique_id,
+      compiled: n.compiled_code !== undefined,
+      compiled_code: n.compiled_code ?? null,
+      relation_name: relationName(n.relation, r.publish?.published === true),
+    })),
+    elapsed_time: r.elapsed_time,
+    args: { ...r.args, which: r.metadata.command },
+  };
+}
 
 export function readRunResults(targetDir: string): RunResults | undefined {
-  const file = join(targetDir, RUN_RESULTS_FILE);
+  const file = join(targetDir, PIPELINE_RESULTS_FILE);
   if (!existsSync(file)) return undefined;
   return JSON.parse(readFileSync(file, 'utf8')) as RunResults;
 }
 
-/** Writes atomically (temporary file, then rename), with secrets redacted. */
+/**
+ * Writes pipeline_results.json and dbt's run_results.json, each atomically (temporary file, then
+ * rename), with secrets redacted; returns the path of run_results.json.
+ */
 export function writeRunResults(targetDir: string, results: RunResults): string {
-  return writeTargetFile(join(targetDir, RUN_RESULTS_FILE), JSON.stringify(results, null, 2));
+  writeTargetFile(join(targetDir, PIPELINE_RESULTS_FILE), JSON.stringify(results, null, 2));
+  return writeTargetFile(join(targetDir, RUN_RESULTS_FILE), JSON.stringify(toDbtRunResults(results), null, 2));
 }

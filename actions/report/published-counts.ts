@@ -13,7 +13,7 @@ import type { CliContext } from '../platform/run-context.ts';
 import type { TableCounter } from './report-stage.ts';
 
 export const TABLE_COUNTS_TABLE = 'table_counts';
-const LAYERS = new Set(['staging', 'seeds', 'silver', 'gold']);
+const LAYERS = new Set(['staging', 'seeds', 'silver', 'gold', 'snapshots']);
 
 export interface CountTarget {
   /** Physical schema name (with the run's prefix). */

@@ -20,6 +20,7 @@ import {
   testsSection,
   timelineSection,
 } from './sections.ts';
+import { historySection } from './history-section.ts';
 
 /** The job summary's limit per step. */
 export const JOB_SUMMARY_LIMIT = 1024 * 1024;
@@ -63,6 +64,7 @@ function render(r: RunResults, o: RenderOptions, limit: number, withLineage: boo
     failuresSection(r, o.links, withSamples),
     o.extra ?? '',
     layersSection(r.tables, limit, r.load),
+    historySection(r),
     testsSection(r, limit, o.links, withSamples),
     loadSection(r.load, limit),
     seedsSection(r, limit, o.links),

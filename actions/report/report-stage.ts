@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PipelineError } from '../platform/errors.ts';
-import { readRunResults, writeRunResults, type RunResults, type TableCount } from '../platform/run-results.ts';
+import { PIPELINE_RESULTS_FILE, readRunResults, writeRunResults, type RunResults, type TableCount } from '../platform/run-results.ts';
 import { changesSection, type ChangeState } from './changes.ts';
 import { mergeRunResults, readStepResults } from './merge-results.ts';
 import { redact } from '../platform/secrets.ts';
@@ -58,12 +58,12 @@ export function requireRunResults(targetDir: string): RunResults {
     results = readRunResults(targetDir);
   } catch (err) {
     throw new PipelineError(
-      `${join(targetDir, 'run_results.json')} is not valid JSON (${(err as Error).message}). To fix this, rerun the pipeline.`,
+      `${join(targetDir, PIPELINE_RESULTS_FILE)} is not valid JSON (${(err as Error).message}). To fix this, rerun the pipeline.`,
     );
   }
   if (!results) {
     throw new PipelineError(
-      `no run results in ${targetDir}: run_results.json is missing. To fix this, ` +
+      `no run results in ${targetDir}: ${PIPELINE_RESULTS_FILE} is missing. To fix this, ` +
         `run a stage first (for example 'pipeline daily'), or pass the right --target-dir.`,
     );
   }

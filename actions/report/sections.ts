@@ -245,8 +245,8 @@ export function loadSection(load: LoadResult | undefined, limit: number): string
   return out.join('\n');
 }
 
-/** What a reader looks at first: gold (what the BI reads), then silver, seeds, staging. */
-const LAYERS: TableCount['layer'][] = ['gold', 'silver', 'seeds', 'other', 'staging'];
+/** What a reader looks at first: gold (what the BI reads), then silver, the snapshots (history), seeds, staging. */
+const LAYERS: TableCount['layer'][] = ['gold', 'silver', 'snapshots', 'seeds', 'other', 'staging'];
 
 /** Why a staging table deserves a look: its rows fell by more than ROW_DROP_WARNING, it emptied, or it is new. */
 function notable(t: TableCount, firstRun: boolean): string | undefined {

@@ -14,6 +14,7 @@ type Layer = TableCount['layer'];
 
 function layerOf(node: ModelNode | SeedNode): Layer {
   if (node.resource_type === 'seed') return 'seeds';
+  if (node.config.materialized === 'snapshot') return 'snapshots';
   const where = [node.schema ?? '', ...node.fqn].join('/').toLowerCase();
   if (where.includes('gold') || where.includes('mart')) return 'gold';
   if (where.includes('silver') || where.includes('staging') || where.includes('intermediate')) return 'silver';

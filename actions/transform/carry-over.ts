@@ -2,7 +2,7 @@
  * Incremental models under write-audit-publish: the shadow starts empty, so the published table
  * is copied into the shadow first; the model then appends or merges its new rows there as it
  * would in place, and the publish swaps the result in. Without a published table, the model
- * builds from scratch as on its first run.
+ * builds from scratch as on its first run. Snapshots too (their history), even on --full-refresh.
  */
 import { qualified, type Db } from '../platform/db.ts';
 import { publishedResolver } from './project/resolver.ts';
@@ -15,12 +15,15 @@ export async function carryOverIncrementals(
   schemas: Schemas,
   build: ReadonlySet<string>,
   shadow: RelationResolver,
+  o: { fullRefresh?: boolean } = {},
 ): Promise<string[]> {
   const published = publishedResolver(schemas);
   const copied: string[] = [];
   for (const id of build) {
     const n = project.nodes.get(id);
-    if (!n || n.resource_type !== 'model' || n.config.materialized !== 'incremental') continue;
+    if (!n || n.resource_type !== 'model') continue;
+    // A full refresh rebuilds incrementals; a snapshot's history is never rebuilt (as dbt).
+    if (!(n.config.materialized === 'snapshot' || (n.config.materialized === 'incremental' && !o.fullRefresh))) continue;
     const from = published.resolve(n);
     const to = shadow.resolve(n);
     const exists = await db.query(

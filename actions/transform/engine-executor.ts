@@ -4,6 +4,7 @@
  * unchanged seed (same content hash as the published one) is not reloaded into the shadow: it
  * is kept published, reported as `unchanged`, and the run's resolver reads it there.
  */
+import { modelHookRunner } from './project/hooks.ts';
 import { qualified, type Db } from '../platform/db.ts';
 import { errorMessage } from '../platform/errors.ts';
 import type { Logger } from '../platform/log.ts';
@@ -107,6 +108,7 @@ export function engineExecutor(o: EngineExecutorOptions): NodeExecutor & { prepa
     const startedAt = new Date();
     let compiledAt: Date | undefined;
     let compiledPath: string | undefined;
+    let compiledCode: string | undefined;
     const relation = resolver.resolve(node);
     try {
       const r = await o.db.withSession((session) =>
@@ -114,8 +116,11 @@ export function engineExecutor(o: EngineExecutorOptions): NodeExecutor & { prepa
           fullRefresh: o.fullRefresh,
           targetSchema: runtimeOf(o.project).engine.targetSchema,
           compile: (isIncremental) => compileNodeRunning(o.project, node.unique_id, resolver, queryRunner(session), { isIncremental }),
+          snapshotTime: runtimeOf(o.project).engine.callMacro('snapshot_get_time', [], 'snapshot_get_time'),
+          runHooks: modelHookRunner(o.project, node, resolver, relation, session),
           onCompiled: (sql) => {
             compiledAt = new Date();
+            compiledCode = sql;
             if (o.targetDir) compiledPath = writeCompiled(o.targetDir, o.project, node, sql);
           },
         }),
@@ -127,8 +132,10 @@ export function engineExecutor(o: EngineExecutorOptions): NodeExecutor & { prepa
         {
           message: r.message,
           rows: r.rows,
+          adapter: r.adapter,
           file: node.original_file_path,
           relation: `${relation.schema}.${relation.identifier}`,
+          compiledCode,
         },
       );
     } catch (err) {
@@ -142,6 +149,7 @@ export function engineExecutor(o: EngineExecutorOptions): NodeExecutor & { prepa
           message,
           file: node.original_file_path,
           relation: `${relation.schema}.${relation.identifier}`,
+          compiledCode,
         },
       );
     }

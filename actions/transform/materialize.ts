@@ -5,12 +5,14 @@
  * - incremental: the first run (or --full-refresh) builds like a table; later runs put the new
  *   rows in a table beside it, then delete the rows with the same unique_key and insert the new
  *   ones in one transaction (append when there is no unique_key);
- * - ephemeral: nothing on the server (inlined as a CTE where it is used).
+ * - ephemeral: nothing on the server (inlined as a CTE where it is used);
+ * - snapshot: dbt's type-2 history (snapshot.ts).
  * A failed statement leaves the published relation exactly as it was.
  */
 import { qualified, quoteIdent, type DbSession } from '../platform/db.ts';
 import type { ModelNode, Relation } from './project/types.ts';
 import { besideName, dropRelation, ensureSchema, relationKind, swapIn } from '../platform/relations.ts';
+import { snapshot } from './snapshot.ts';
 
 export interface MaterializeResult {
   /** Rows written (table: rows built; incremental: rows inserted; view: 0). */
@@ -19,6 +21,8 @@ export interface MaterializeResult {
   message: string;
   /** The SQL that was run (compiled with is_incremental() as decided here). */
   sql: string;
+  /** More counts for run_results' adapter_response (a snapshot's versions opened and closed). */
+  adapter?: Record<string, number>;
 }
 
 export interface MaterializeOptions {
@@ -29,6 +33,10 @@ export interface MaterializeOptions {
   compile(isIncremental: boolean): Promise<string>;
   /** Called with the SQL before it runs (to write target/compiled). */
   onCompiled?(sql: string): void;
+  /** A snapshot's clock: the SQL of snapshot_get_time(). Default `current_timestamp()`. */
+  snapshotTime?: string;
+  /** Runs the model's pre-hooks (before it is built) or post-hooks (after); a throw fails the model. */
+  runHooks?(which: 'pre-hook' | 'post-hook'): Promise<void>;
 }
 
 /**
@@ -45,8 +53,17 @@ export async function useTargetSchema(db: DbSession, schema: string): Promise<vo
 }
 
 export async function materialize(db: DbSession, node: ModelNode, relation: Relation, o: MaterializeOptions): Promise<MaterializeResult> {
-  const { schema, identifier } = relation;
   if (o.targetSchema) await useTargetSchema(db, o.targetSchema);
+  if (node.config.materialized === 'ephemeral' || !o.runHooks) return build(db, node, relation, o);
+  // dbt's order: pre-hooks, the model, post-hooks (a model an ephemeral CTE has none to run).
+  await o.runHooks('pre-hook');
+  const r = await build(db, node, relation, o);
+  await o.runHooks('post-hook');
+  return r;
+}
+
+async function build(db: DbSession, node: ModelNode, relation: Relation, o: MaterializeOptions): Promise<MaterializeResult> {
+  const { schema, identifier } = relation;
   switch (node.config.materialized) {
     case 'ephemeral':
       return { rows: 0, message: 'EPHEMERAL', sql: await o.compile(false) };
@@ -66,6 +83,11 @@ export async function materialize(db: DbSession, node: ModelNode, relation: Rela
     }
     case 'table':
       return buildTable(db, schema, identifier, await o.compile(false), o);
+    case 'snapshot': {
+      const sql = await o.compile(false);
+      o.onCompiled?.(sql);
+      return { ...(await snapshot(db, node, schema, identifier, sql, o.snapshotTime ?? 'current_timestamp()')), sql };
+    }
     case 'incremental': {
       const existing = await relationKind(db, schema, identifier);
       const refresh = o.fullRefresh === true && node.config.full_refresh !== false;
@@ -97,11 +119,49 @@ async function buildTable(
 }
 
 async function columnsOf(db: DbSession, schema: string, table: string): Promise<string[]> {
-  const rows = await db.query<{ c: string }>(
-    'SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
+  return (await columnTypes(db, schema, table)).map((c) => c.name);
+}
+
+async function columnTypes(db: DbSession, schema: string, table: string): Promise<{ name: string; type: string }[]> {
+  const rows = await db.query<{ c: string; t: string }>(
+    'SELECT COLUMN_NAME AS c, COLUMN_TYPE AS t FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
     [schema, table],
   );
-  return rows.map((r) => r.c);
+  return rows.map((r) => ({ name: r.c, type: r.t }));
+}
+
+/**
+ * dbt's on_schema_change for an incremental run (a full refresh rebuilds and never gets here):
+ * `ignore` (default) inserts the columns both have; `fail` stops when the columns differ;
+ * `append_new_columns` adds the model's new columns to the table (keeping removed ones);
+ * `sync_all_columns` adds new, drops removed and changes the type of changed columns. DDL runs
+ * before the insert's transaction. Returns the table's columns after the change.
+ * https://docs.getdbt.com/docs/build/incremental-models#what-if-the-columns-of-my-incremental-model-change
+ */
+async function syncSchema(db: DbSession, node: ModelNode, schema: string, identifier: string, staged: string): Promise<string[]> {
+  const mode = (node.config.on_schema_change as string | undefined) ?? 'ignore';
+  const target = await columnTypes(db, schema, identifier);
+  const source = await columnTypes(db, schema, staged);
+  const has = (list: { name: string }[], name: string) => list.some((c) => c.name.toLowerCase() === name.toLowerCase());
+  const added = source.filter((c) => !has(target, c.name));
+  const removed = target.filter((c) => !has(source, c.name));
+  const changed = source.filter((c) => target.some((t) => t.name.toLowerCase() === c.name.toLowerCase() && t.type !== c.type));
+  if (mode === 'ignore' || (added.length === 0 && removed.length === 0 && (mode !== 'sync_all_columns' || changed.length === 0))) {
+    return target.map((c) => c.name);
+  }
+  const table = qualified(schema, identifier);
+  if (mode === 'fail') {
+    throw new Error(
+      `the columns of incremental model ${node.name} changed (added: ${added.map((c) => c.name).join(', ') || 'none'}; removed: ${removed.map((c) => c.name).join(', ') || 'none'}) and its on_schema_change is 'fail'. To fix this, run it with --full-refresh, or set on_schema_change to append_new_columns or sync_all_columns`,
+    );
+  }
+  const changes = added.map((c) => `ADD COLUMN ${quoteIdent(c.name)} ${c.type}`);
+  if (mode === 'sync_all_columns') {
+    changes.push(...removed.map((c) => `DROP COLUMN ${quoteIdent(c.name)}`));
+    changes.push(...changed.map((c) => `MODIFY COLUMN ${quoteIdent(c.name)} ${c.type}`));
+  }
+  if (changes.length > 0) await db.exec(`ALTER TABLE ${table} ${changes.join(', ')}`);
+  return columnsOf(db, schema, identifier);
 }
 
 function uniqueKeys(node: ModelNode): string[] {
@@ -128,8 +188,8 @@ async function mergeIncremental(
   try {
     const target = qualified(schema, identifier);
     const source = qualified(schema, staged);
-    // Columns the target has (on_schema_change: ignore, as dbt's default): new columns are not added.
-    const targetCols = await columnsOf(db, schema, identifier);
+    // dbt's on_schema_change decides what a change of the model's columns does to the table.
+    const targetCols = await syncSchema(db, node, schema, identifier, staged);
     const cols = (await columnsOf(db, schema, staged)).filter((c) => targetCols.includes(c));
     const keys = uniqueKeys(node);
     for (const k of keys) {

@@ -4,6 +4,7 @@
  * descendants and the rest go on. Each model's compiled SQL is written to target/compiled/ before
  * it runs, so an error can point at the exact SQL the server saw.
  */
+import { modelHookRunner } from './project/hooks.ts';
 import type { Db } from '../platform/db.ts';
 import { errorMessage } from '../platform/errors.ts';
 import type { Logger } from '../platform/log.ts';
@@ -120,6 +121,7 @@ async function buildOne(project: Project, db: Db, node: ModelNode, o: RunModelsO
   const startedAt = new Date();
   let compiledAt: Date | undefined;
   let compiledPath: string | undefined;
+  let compiledCode: string | undefined;
   const relation = o.resolver.resolve(node);
   try {
     const r = await db.withSession((session) =>
@@ -127,8 +129,11 @@ async function buildOne(project: Project, db: Db, node: ModelNode, o: RunModelsO
         fullRefresh: o.fullRefresh,
         targetSchema: runtimeOf(project).engine.targetSchema,
         compile: (isIncremental) => compileNodeRunning(project, node.unique_id, o.resolver, queryRunner(session), { isIncremental }),
+        snapshotTime: runtimeOf(project).engine.callMacro('snapshot_get_time', [], 'snapshot_get_time'),
+        runHooks: modelHookRunner(project, node, o.resolver, relation, session),
         onCompiled: (sql) => {
           compiledAt = new Date();
+          compiledCode = sql;
           if (o.targetDir) compiledPath = writeCompiled(o.targetDir, project, node, sql);
         },
       }),
@@ -141,8 +146,10 @@ async function buildOne(project: Project, db: Db, node: ModelNode, o: RunModelsO
       {
         message: r.message,
         rows: r.rows,
+        adapter: r.adapter,
         file: node.original_file_path,
         relation: `${relation.schema}.${relation.identifier}`,
+        compiledCode: compiledCode ?? r.sql,
       },
     );
   } catch (err) {
@@ -156,7 +163,7 @@ async function buildOne(project: Project, db: Db, node: ModelNode, o: RunModelsO
       node.unique_id,
       'error',
       { startedAt, compiledAt, completedAt: new Date() },
-      { message, file: node.original_file_path, relation: `${relation.schema}.${relation.identifier}` },
+      { message, file: node.original_file_path, relation: `${relation.schema}.${relation.identifier}`, compiledCode },
     );
   }
 }

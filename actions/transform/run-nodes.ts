@@ -65,12 +65,18 @@ export function sourceCheckOf(source: SourceNode, resolver: RelationResolver): S
 
 /**
  * Problems found before anything runs: wrong test arguments (static), and tests on columns that
- * relations already on the server do not have. Throws a ConfigError (exit 2) listing them all.
+ * relations already on the server do not have. A test on a node this run builds is checked
+ * against what the run builds, right before it runs (the model may add the column; whatever
+ * table of that name is on the server now is not what the test will read). Throws a ConfigError
+ * (exit 2) listing them all.
  */
-export async function preflight(options: Pick<RunNodesOptions, 'project' | 'db' | 'resolver' | 'tests'>): Promise<void> {
+export async function preflight(
+  options: Pick<RunNodesOptions, 'project' | 'db' | 'resolver' | 'tests'> & { build?: ReadonlySet<string> },
+): Promise<void> {
   const tests = [...options.tests].map((id) => options.project.nodes.get(id) as TestNode);
   const problems = validateTests(options.project, tests, customTestNames(options.project));
-  if (problems.length === 0) problems.push(...(await checkColumns(options.db, options.project, tests, options.resolver)));
+  const onExisting = tests.filter((t) => !(t.attached_node && options.build?.has(t.attached_node)));
+  if (problems.length === 0) problems.push(...(await checkColumns(options.db, options.project, onExisting, options.resolver)));
   if (problems.length > 0) throw new ConfigError(problems);
 }
 

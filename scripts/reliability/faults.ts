@@ -12,7 +12,15 @@ import { PAUSE_BEFORE_PUBLISH_ENV, type KillPoint } from './kill-points.ts';
 import { describeLeftovers, findLeftovers } from './leftovers.ts';
 import { firstErrorLine, newOutcome, type Category, type Outcome } from './outcome.ts';
 import { runToEnd } from './pipeline-process.ts';
-import { compareSnapshots, describeDifferences, rowsAtRisk, snapshotSize, takeSnapshot, type Snapshot } from './snapshot.ts';
+import {
+  compareSnapshots,
+  compareWithReference,
+  describeDifferences,
+  rowsAtRisk,
+  snapshotSize,
+  takeSnapshot,
+  type Snapshot,
+} from './snapshot.ts';
 import { stageSpans } from './kill-points.ts';
 
 export type Injector = (args: string[], env: Record<string, string>) => Promise<InjectionOutcome>;
@@ -32,7 +40,7 @@ export async function resync(f: Fixture, admin: Db): Promise<string> {
   for (const day of [(1 - f.current) as 0 | 1, f.current]) {
     const r = await runToEnd(f.args(f.days[day].dump), { env: f.env() });
     f.outputs.push(r);
-    if (r.code === 0 && compareSnapshots(f.days[day].reference, await takeSnapshot(admin, f.prefix)).length === 0) {
+    if (r.code === 0 && compareWithReference(f.days[day].reference, await takeSnapshot(admin, f.prefix)).length === 0) {
       f.current = day;
       return `the suite then cleared the loader's content hashes and a clean run of day ${f.days[day].date} restored its reference state`;
     }
@@ -53,7 +61,7 @@ export async function faultCycle(
   const from = f.current;
   const to = (1 - from) as 0 | 1;
   const before = await takeSnapshot(admin, f.prefix);
-  const drift = compareSnapshots(f.days[from].reference, before);
+  const drift = compareWithReference(f.days[from].reference, before);
   if (drift.length) o.problems.push(`before the fault the warehouse was not day ${f.days[from].date}: ${describeDifferences(drift)}`);
 
   const inj = await inject(f.args(f.days[to].dump), f.env());
@@ -74,7 +82,7 @@ export async function faultCycle(
     o.checks.push(
       `published warehouse unchanged: ${size.tables} tables, ${size.views} views, ${size.rows} rows byte-identical (CHECKSUM TABLE)`,
     );
-  } else if (compareSnapshots(f.days[to].reference, afterFault).length === 0) {
+  } else if (compareWithReference(f.days[to].reference, afterFault).length === 0) {
     published = true;
     o.checks.push(`the run had published before the fault: the warehouse is exactly day ${f.days[to].date}`);
   } else {
@@ -96,7 +104,7 @@ export async function faultCycle(
     f.days[next].lines = recovery.lines;
   }
   const afterRecovery = await takeSnapshot(admin, f.prefix);
-  const wrong = compareSnapshots(f.days[next].reference, afterRecovery);
+  const wrong = compareWithReference(f.days[next].reference, afterRecovery);
   if (wrong.length)
     o.problems.push(`after the next run the warehouse is not exactly day ${f.days[next].date}: ${describeDifferences(wrong)}`);
   else o.checks.push(`after the next run the warehouse equals a clean run of day ${f.days[next].date}`);

@@ -8,7 +8,7 @@ import type { BadDump } from './bad-dumps.ts';
 import type { Fixture } from './fixture.ts';
 import { checkCleanFailure, firstErrorLine, newOutcome, type Outcome } from './outcome.ts';
 import { runToEnd } from './pipeline-process.ts';
-import { compareSnapshots, describeDifferences, rowsAtRisk, snapshotSize, takeSnapshot } from './snapshot.ts';
+import { compareSnapshots, compareWithReference, describeDifferences, rowsAtRisk, snapshotSize, takeSnapshot } from './snapshot.ts';
 import {
   ATTACKS,
   attackEffects,
@@ -101,7 +101,7 @@ export async function untrustedDumpCheck(f: Fixture, options: UntrustedOptions):
       o.rowsLost = rowsAtRisk(before, changed);
     } else if (published) {
       const reference = day.reference;
-      const vsDay = compareSnapshots(reference, after).filter((d) => !/^t_rel_|^x`/.test(d.table ?? ''));
+      const vsDay = compareWithReference(reference, after).filter((d) => !/^t_rel_|^x`/.test(d.table ?? ''));
       const outside = vsDay.filter((d) => d.schema !== `${f.prefix}staging`);
       if (outside.length)
         o.problems.push(`outside staging, the warehouse differs from a clean run of the same day: ${describeDifferences(outside)}`);

@@ -10,7 +10,7 @@ import { firstErrorLine, newOutcome, type Outcome } from './outcome.ts';
 import { runToEnd, startPipeline, type PipelineExit } from './pipeline-process.ts';
 import { answersDuring, fingerprint, fingerprintSql, startReaders, type WatchedTable } from './readers.ts';
 import { findSecrets, readTree } from './secrets-scan.ts';
-import { compareSnapshots, describeDifferences, takeSnapshot } from './snapshot.ts';
+import { compareSnapshots, compareWithReference, describeDifferences, takeSnapshot } from './snapshot.ts';
 import { stageSpans } from './kill-points.ts';
 
 /**
@@ -113,7 +113,7 @@ export async function concurrencyCheck(f: Fixture, waitLock: boolean): Promise<O
       o.problems.push(`runs ${holders[i - 1]!.run_id} and ${holders[i]!.run_id} overlapped in the run log`);
   }
   o.checks.push(`run log: ${runs.map((r) => `${r.status} ${r.started_at.slice(11)}–${(r.finished_at ?? '').slice(11)}`).join(', ')}`);
-  const diffs = compareSnapshots(f.days[to].reference, await takeSnapshot(f.admin, f.prefix));
+  const diffs = compareWithReference(f.days[to].reference, await takeSnapshot(f.admin, f.prefix));
   if (diffs.length) o.problems.push(`the warehouse is not exactly day ${f.days[to].date}: ${describeDifferences(diffs)}`);
   else {
     f.current = to;

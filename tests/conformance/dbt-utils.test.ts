@@ -12,6 +12,7 @@ import { after, test } from 'node:test';
 import { runPipeline } from '../helpers/cli.ts';
 import { dropSchemasWithPrefix, openTestDb, testPrefix } from '../helpers/db.ts';
 import { EXPECTED_FAILURES } from './dbt-utils-expected.ts';
+import { assertValid, SCHEMAS } from './dbt-schemas.ts';
 import { FIXTURES, sharedFixture } from './fixtures.ts';
 
 const PACKAGE = sharedFixture(FIXTURES.dbtUtils);
@@ -55,4 +56,9 @@ test('dbt-utils integration_tests: deps installs the package, build passes every
   );
   assert.deepEqual(nowPassing, [], 'an expected failure that passes now is taken off the list');
   assert.equal(build.code, 1, 'the expected failures make build exit 1');
+  if (SCHEMAS) {
+    // The artifacts of a real dbt project validate against dbt's JSON Schemas too.
+    assertValid('manifest-v12.json', JSON.parse(readFileSync(join(project, 'target', 'manifest.json'), 'utf8')));
+    assertValid('run-results-v6.json', JSON.parse(readFileSync(join(project, 'target', 'run_results.json'), 'utf8')));
+  }
 });

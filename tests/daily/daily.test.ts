@@ -43,7 +43,7 @@ after(async () => {
 
 const daily = (dump: string, ...args: string[]) =>
   runPipelineInProcess(['daily', '--dump', join(DUMPS, dump), '--project-dir', dir, ...args], env);
-const results = () => JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as RunResults;
+const results = () => JSON.parse(readFileSync(join(dir, 'target', 'pipeline_results.json'), 'utf8')) as RunResults;
 
 // The tests of this file run in order: each day builds on the warehouse the previous one left.
 

@@ -65,7 +65,7 @@ test('the report action merges the steps of the job (load, then build) into one 
   assert.match(r.summary, /`load \+ build`/);
   assert.match(r.summary, /## Staging load/);
   assert.match(r.summary, /\| ✅ load \| 01:00:00 \|[\s\S]*\| ✅ publish \| 01:00:29 \|/);
-  const merged = JSON.parse(readFileSync(join(target, 'run_results.json'), 'utf8'));
+  const merged = JSON.parse(readFileSync(join(target, 'pipeline_results.json'), 'utf8'));
   assert.equal(merged.stages.length, 4);
   assert.ok(merged.load);
 });
@@ -108,6 +108,6 @@ test('with compare-state pointing at nothing (no main run yet) the report says e
 test('the report action without any results fails the step and says what to do', async () => {
   const r = await runAction('report', { 'target-dir': join(dir, 'nothing') });
   assert.equal(r.code, 1);
-  assert.match(r.stdout, /::error::no run results in .*run_results\.json is missing\. To fix this/);
+  assert.match(r.stdout, /::error::no run results in .*pipeline_results\.json is missing\. To fix this/);
   assert.ok(!existsSync(join(dir, 'nothing', 'report.md')));
 });

@@ -72,8 +72,8 @@ test('the report of a daily run on a generated dump, rendered in headless Chromi
   );
   assert.equal(
     headers.filter((h) => h === 'table|kind|rows|previous run|change').length,
-    4,
-    'a table per layer: staging, seeds, silver, gold',
+    5,
+    'a table per layer: staging, seeds, silver, gold, snapshots',
   );
   assert.ok(headers.includes('pass|warn|error|skip|total'), 'the test counts');
   assert.match(dom, /<h1>Pipeline report — daily<\/h1>/);
@@ -83,5 +83,5 @@ test('the report of a daily run on a generated dump, rendered in headless Chromi
     new RegExp(`<code>${prefix}gold\\.new_contracts</code></td>\\s*<td>table</td>\\s*<td[^>]*>[\\d,]+</td>`),
     'gold row counts',
   );
-  assert.match(dom, /<h2>Published<\/h2>\s*<p>92 tables published in one atomic swap/);
+  assert.match(dom, /<h2>Published<\/h2>\s*<p>97 tables published in one atomic swap/);
 });

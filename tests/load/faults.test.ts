@@ -223,7 +223,7 @@ test('a killed loader leaves the published schema unchanged, and the next run cl
   assert.equal(next.code, 0, next.stderr);
   assert.match(next.stdout, /tenants\s+loaded\s+60000/);
   assert.deepEqual(await schemasWithPrefix(db, `${target}__`), []);
-  const results = JSON.parse(readFileSync(join(targetDir, 'run_results.json'), 'utf8'));
+  const results = JSON.parse(readFileSync(join(targetDir, 'pipeline_results.json'), 'utf8'));
   assert.equal(results.load.tables.find((t: { table: string }) => t.table === 'tenants').rows, 60000);
   published = await checksums(db, target);
 });

@@ -38,7 +38,7 @@ test('pipeline report --format json prints the run results', async () => {
 test('pipeline report without a run says what to do, exit 1', async () => {
   const r = await runPipelineInProcess(['report', '--target-dir', join(dir, 'empty')]);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /run_results\.json is missing\. To fix this, run a stage first/);
+  assert.match(r.stderr, /pipeline_results\.json is missing\. To fix this, run a stage first/);
 });
 
 test('pipeline report --format html is a usage error', async () => {

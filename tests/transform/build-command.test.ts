@@ -23,7 +23,7 @@ after(async () => {
   await db.close();
 });
 
-const results = (dir: string) => JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as RunResults;
+const results = (dir: string) => JSON.parse(readFileSync(join(dir, 'target', 'pipeline_results.json'), 'utf8')) as RunResults;
 const statusOf = (rr: RunResults, prefixId: string) => rr.results.find((r) => r.unique_id.startsWith(prefixId))?.status;
 
 test("build runs seeds, models and tests in DAG order, each node's tests right after it", async () => {
@@ -132,4 +132,26 @@ test('an incremental model under --publish keeps its published rows (copied into
   );
   assert.equal(refresh.code, 0, refresh.stdout + refresh.stderr);
   assert.deepEqual(await ids(), [1, 2, 3, 4]);
+});
+
+test('adding a column and a test on it in one change builds: the test is checked against the model this run builds', async () => {
+  const dir = copyProject();
+  const first = await runPipelineInProcess(['build', '--project-dir', dir, '--publish'], env);
+  assert.equal(first.code, 0, first.stdout + first.stderr);
+  editFile(dir, 'models/gold/contracts_by_type.sql', (t) => t.replace('sum(rent) as rent', 'sum(rent) as rent, max(rent) as max_rent'));
+  editFile(dir, 'models/gold/gold.yml', (t) => `${t}      - name: max_rent\n        tests: [not_null]\n`);
+  const r = await runPipelineInProcess(['build', '--project-dir', dir, '--publish'], env);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.equal(statusOf(results(dir), 'test.wap.not_null_contracts_by_type_max_rent'), 'pass');
+  const db = await dbPromise;
+  const [row] = await db.query<{ n: number }>(`SELECT COUNT(max_rent) AS n FROM ${qualified(`${prefix}gold`, 'contracts_by_type')}`);
+  assert.ok(Number(row?.n) > 0, 'published with the new column');
+
+  // A misspelt column of a model the run builds is an error of that test, found on the built relation.
+  editFile(dir, 'models/gold/gold.yml', (t) => t.replace('name: max_rent', 'name: max_rnet'));
+  const bad = await runPipelineInProcess(['build', '--project-dir', dir, '--publish'], env);
+  assert.equal(bad.code, 1);
+  const failed = results(dir).results.find((x) => x.unique_id.startsWith('test.wap.not_null_contracts_by_type_max_rnet'));
+  assert.equal(failed?.status, 'error');
+  assert.match(failed?.message ?? '', /'max_rnet', which .*contracts_by_type does not have/);
 });

@@ -62,7 +62,7 @@ test('the sample dbt project seeds and runs with --project-dir and gives the val
   assert.match(manifest.nodes['model.shop.customer_orders'].checksum.checksum, /^[0-9a-f]{64}$/);
   assert.equal(manifest.nodes['model.shop.customer_orders'].relation_name, `\`${prefix}shop_marts\`.\`customer_orders\``);
   assert.equal(manifest.sources['source.shop.raw.orders'].identifier, 'raw_orders');
-  const results = JSON.parse(readFileSync(join(target, 'run_results.json'), 'utf8')) as RunResults;
+  const results = JSON.parse(readFileSync(join(target, 'pipeline_results.json'), 'utf8')) as RunResults;
   assert.equal(results.status, 'success');
   const co = results.results.find((r) => r.unique_id === 'model.shop.customer_orders')!;
   assert.equal(co.status, 'success');
@@ -87,7 +87,54 @@ test('ls lists the selected nodes with type and materialization; compile writes 
     ],
   );
   const json = await cli(['ls', '--select', 'order_totals', '--output', 'json']);
-  assert.equal(JSON.parse(json.stdout.split('\n')[0]!).materialized, 'incremental');
+  const entry = JSON.parse(json.stdout.split('\n')[0]!);
+  assert.equal(entry.config.materialized, 'incremental');
+  assert.deepEqual(Object.keys(entry).sort(), [
+    'alias',
+    'config',
+    'depends_on',
+    'name',
+    'original_file_path',
+    'package_name',
+    'resource_type',
+    'tags',
+    'unique_id',
+  ]);
+  const keys = await cli([
+    'ls',
+    '--select',
+    '+customer_orders',
+    '--resource-type',
+    'model',
+    '--output',
+    'json',
+    '--output-keys',
+    'name resource_type',
+  ]);
+  assert.deepEqual(
+    keys.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l)),
+    ['customer_orders', 'stg_customers', 'stg_orders'].map((name) => ({ name, resource_type: 'model' })),
+  );
+  const sel = await cli([
+    'ls',
+    '--select',
+    '+customer_orders',
+    '--resource-type',
+    'seed',
+    '--resource-type',
+    'source',
+    '--output',
+    'selector',
+  ]);
+  assert.deepEqual(sel.stdout.trim().split('\n'), ['shop.raw_customers', 'source:shop.raw.orders']);
+  const paths = await cli(['ls', '--select', 'customer_orders', '--resource-type', 'model', '--output', 'path']);
+  assert.equal(paths.stdout.trim(), 'models/marts/customer_orders.sql');
+  const bad = await cli(['ls', '--resource-type', 'widget']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--resource-type widget is not one of/);
   const compiled = await runPipelineInProcess(['compile', '--project-dir', SHOP, '--target-dir', target, '--schema-prefix', prefix], {
     DATABASE_URL: 'mysql://nobody@127.0.0.1:1',
   });
@@ -113,7 +160,7 @@ test('project errors exit 2 with every problem; a SQL error exits 1 naming file,
     failed.stderr,
     /model broken \(models\/marts\/broken\.sql\) failed: Unknown column 'no_such_col'.*Compiled SQL: .*compiled\/shop\/models\/marts\/broken\.sql/,
   );
-  const results = JSON.parse(readFileSync(join(target, 'run_results.json'), 'utf8')) as RunResults;
+  const results = JSON.parse(readFileSync(join(target, 'pipeline_results.json'), 'utf8')) as RunResults;
   assert.equal(results.status, 'error');
 });
 

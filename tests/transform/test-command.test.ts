@@ -37,7 +37,7 @@ after(async () => {
 });
 
 function results(dir: string): RunResults {
-  return JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as RunResults;
+  return JSON.parse(readFileSync(join(dir, 'target', 'pipeline_results.json'), 'utf8')) as RunResults;
 }
 
 test('test passes on good data, warns on the warn-severity relationships test, and writes results', async () => {

@@ -2,7 +2,8 @@
  * A deliberately plain second implementation of "load, seed, run, test" for the warehouse
  * project: the dump goes in through the `mariadb` command-line client, seeds through INSERTs,
  * models are rendered with nunjucks (ref/source/var/config only) and run in dependency order,
- * generic tests are the four dbt built-ins. It shares no code with the pipeline's engine, so the
+ * generic tests are the four dbt built-ins; snapshots are built as their first run (every row one
+ * current version from the as-of date), which is all one day can hold. It shares no code with the pipeline's engine, so the
  * golden test can check the engine's results against it, and the warehouse SQL is proven on the
  * real server independently of the engine.
  */
@@ -60,7 +61,13 @@ function runClient(args: string[], stdinFile?: string): Promise<void> {
 }
 
 export function plainSchemas(prefix: string) {
-  return { staging: `${prefix}staging`, seeds: `${prefix}seeds`, silver: `${prefix}silver`, gold: `${prefix}gold` };
+  return {
+    staging: `${prefix}staging`,
+    seeds: `${prefix}seeds`,
+    silver: `${prefix}silver`,
+    gold: `${prefix}gold`,
+    snapshots: `${prefix}snapshots`,
+  };
 }
 
 interface Node {
@@ -134,7 +141,24 @@ export async function plainRun(db: Db, opts: PlainOptions, seedNames: string[]):
     const layer = relative(modelDir, f).split('/')[0] as 'silver' | 'gold';
     modelSchemas.set(basename(f, '.sql'), sch[layer]);
   }
+  // Snapshots (snapshots/*.sql blocks): the first run's table, built before the models that read it.
+  const snapshots = filesUnder(join(opts.root, 'snapshots'), '.sql').flatMap((f) =>
+    [...readFileSync(f, 'utf8').matchAll(/\{%-?\s*snapshot\s+(\w+)\s*-?%\}([\s\S]*?)\{%-?\s*endsnapshot\s*-?%\}/g)].map((m) => ({
+      name: m[1]!,
+      body: m[2]!,
+    })),
+  );
+  for (const snap of snapshots) modelSchemas.set(snap.name, sch.snapshots);
   const render = environment(opts, new Set(seedNames), modelSchemas);
+  if (snapshots.length > 0) await db.exec(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(sch.snapshots)} CHARACTER SET utf8mb4`);
+  for (const snap of snapshots) {
+    const rel = qualified(sch.snapshots, snap.name);
+    const at = `CAST('${String(opts.vars.as_of_date)}' AS DATETIME)`;
+    await db.exec(`DROP TABLE IF EXISTS ${rel}`);
+    await db.exec(
+      `CREATE TABLE ${rel} AS SELECT s.*, MD5(CAST(s.id AS CHAR)) AS dbt_scd_id, ${at} AS dbt_updated_at, ${at} AS dbt_valid_from, CAST(NULL AS DATETIME) AS dbt_valid_to FROM (\n${render(snap.body).sql}\n) AS s`,
+    );
+  }
   const nodes = new Map<string, Node>();
   for (const f of files) {
     const name = basename(f, '.sql');

@@ -69,6 +69,7 @@ export async function runTest(db: Db, test: CompiledTest, options: RunTestOption
       adapter_response: {},
       file: test.file,
       line: test.line,
+      compiled_code: test.sql,
       ...partial,
     };
   };

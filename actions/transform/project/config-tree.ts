@@ -14,7 +14,23 @@ type Kind = Exclude<ResourceType, 'source'>;
 
 const COMMON_KEYS = ['enabled', 'tags', 'schema', 'alias', 'meta', 'docs', 'persist_docs', 'database'] as const;
 export const KNOWN_CONFIG_KEYS: Record<Kind, readonly string[]> = {
-  model: [...COMMON_KEYS, 'materialized', 'unique_key', 'full_refresh', 'incremental_strategy', 'on_schema_change'],
+  model: [
+    ...COMMON_KEYS,
+    'materialized',
+    'unique_key',
+    'full_refresh',
+    'incremental_strategy',
+    'on_schema_change',
+    // Snapshots (snapshot.ts).
+    'strategy',
+    'updated_at',
+    'check_cols',
+    'hard_deletes',
+    'invalidate_hard_deletes',
+    'snapshot_meta_column_names',
+    'dbt_valid_to_current',
+    'target_schema',
+  ],
   seed: [...COMMON_KEYS, 'column_types', 'delimiter', 'quote_columns', 'full_refresh'],
   test: [
     'enabled',
@@ -32,7 +48,7 @@ export const KNOWN_CONFIG_KEYS: Record<Kind, readonly string[]> = {
     'database',
   ],
 };
-/** Hooks are read but not run yet by this engine: a node that sets one gets a warning. */
+/** Model hooks (run by hooks.ts); set on a seed or a test they get a warning. */
 export const HOOK_KEYS = ['pre-hook', 'post-hook', 'pre_hook', 'post_hook'];
 /** Config values that are themselves mappings (so a mapping under them is not a folder). */
 const MAPPING_KEYS = new Set(['meta', 'docs', 'persist_docs', 'column_types']);
@@ -146,7 +162,11 @@ export function mergeConfig(layers: readonly RawConfig[]): RawConfig {
   let meta: RawConfig = {};
   for (const layer of layers) {
     for (const [k, v] of Object.entries(layer)) {
-      if (k === 'tags') {
+      if (HOOK_KEYS.includes(k)) {
+        // Hooks accumulate (dbt_project.yml's first, then the model's), under dbt's dashed names.
+        const key = k.replace('_', '-');
+        out[key] = [...((out[key] as unknown[]) ?? []), ...(Array.isArray(v) ? v : v === undefined || v === null || v === '' ? [] : [v])];
+      } else if (k === 'tags') {
         for (const t of Array.isArray(v) ? v : [v]) if (typeof t === 'string' && !tags.includes(t)) tags.push(t);
       } else if (k === 'meta' && v && typeof v === 'object') meta = { ...meta, ...(v as RawConfig) };
       else if (k === 'column_types' && v && typeof v === 'object') out[k] = { ...((out[k] as RawConfig) ?? {}), ...(v as RawConfig) };
@@ -160,7 +180,7 @@ export function mergeConfig(layers: readonly RawConfig[]): RawConfig {
 
 /**
  * Checks the known keys' values: problems (each with the location the key came from); warnings
- * for hooks (read, not run yet).
+ * for hooks set where they are not run (seeds, tests).
  */
 export function validateConfigValues(
   kind: Kind,
@@ -175,9 +195,11 @@ export function validateConfigValues(
       message: `${label}: config '${key}' ${expected}, got ${JSON.stringify(config[key])}. To fix this, correct the value.`,
       location: where(key),
     });
+  // Models run their hooks (hooks.ts); a seed's or a test's would silently do nothing: say so.
   for (const key of Object.keys(config)) {
-    if (HOOK_KEYS.includes(key) && config[key] !== undefined && config[key] !== null && String(config[key]) !== '') {
-      warnings?.push({ message: `${label}: its ${key} is not run (this engine does not run hooks yet).`, location: where(key) });
+    const set = HOOK_KEYS.includes(key) && config[key] !== undefined && config[key] !== null && String(config[key]) !== '';
+    if (set && kind !== 'model' && !(Array.isArray(config[key]) && (config[key] as unknown[]).length === 0)) {
+      warnings?.push({ message: `${label}: its ${key} is not run (this engine runs the hooks of models only).`, location: where(key) });
     }
   }
   const v = config;
@@ -201,6 +223,12 @@ export function validateConfigValues(
   if (v.severity !== undefined && !['error', 'warn'].includes(String(v.severity).toLowerCase())) bad('severity', 'must be error or warn');
   if (v.limit !== undefined && v.limit !== null && !(Number.isInteger(v.limit) && (v.limit as number) > 0))
     bad('limit', 'must be a whole number above 0');
+  if (
+    v.on_schema_change !== undefined &&
+    !['ignore', 'append_new_columns', 'sync_all_columns', 'fail'].includes(v.on_schema_change as string)
+  ) {
+    bad('on_schema_change', 'must be ignore, append_new_columns, sync_all_columns or fail');
+  }
   if (v.incremental_strategy !== undefined && !['append', 'delete+insert', 'merge'].includes(v.incremental_strategy as string)) {
     bad('incremental_strategy', 'must be append, delete+insert or merge');
   }

@@ -33,6 +33,8 @@ export interface ProjectFiles {
   readonly properties: readonly TextFile[];
   /** `.md` files with `{% docs %}` blocks. */
   readonly docs: readonly TextFile[];
+  /** dbt snapshot files (`snapshots/*.sql`, `{% snapshot name %}` blocks). */
+  readonly snapshots?: readonly TextFile[];
 }
 
 const readText = (f: ProjectFile): TextFile => ({ ...f, text: readFileSync(f.file, 'utf8') });
@@ -53,6 +55,7 @@ export function readProjectFiles(rootDir: string, config: PipelineConfig): Proje
       .map(readText),
     properties: findFiles(rootDir, nodeDirs, ['.yml', '.yaml']).map(readText),
     docs: findFiles(rootDir, nodeDirs, ['.md']).map(readText),
+    snapshots: findFiles(rootDir, ['snapshots'], ['.sql']).map(readText),
   };
 }
 

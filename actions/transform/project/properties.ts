@@ -81,7 +81,7 @@ const IGNORED_TOP_KEYS = [
 
 /** Parses the property files read (pure: project-files.ts did the I/O). */
 /** dbt sections this engine reads but does not use: each is a warning naming the file, never silence. */
-const UNUSED_SECTIONS = ['metrics', 'semantic_models', 'saved_queries', 'unit_tests', 'snapshots', 'exposures', 'analyses', 'groups'];
+const UNUSED_SECTIONS = ['metrics', 'semantic_models', 'saved_queries', 'unit_tests', 'analyses', 'groups'];
 
 export function parseProperties(files: readonly TextFile[], problems: Problem[], warnings: Problem[] = []): Properties {
   const out: Properties = { models: [], seeds: [], sources: [] };

@@ -7,6 +7,7 @@
 import type { PipelineConfig } from '../../platform/config.ts';
 import { ConfigError } from '../../platform/errors.ts';
 import { CROSS_DATABASE_MACROS } from '../macros/cross-database.ts';
+import { NAMING_MACROS } from '../macros/naming.ts';
 import { readPackages, readProjectFiles, type TextFile } from './project-files.ts';
 import { attachRuntime } from './project-runtime.ts';
 import { openTemplateCache } from './template-cache.ts';
@@ -19,7 +20,7 @@ export interface ReadProjectOptions extends Omit<ValidateProjectOptions, 'cache'
 }
 
 /** The engine's own macros (the `dbt` package), as files of a virtual `<engine>/macros/` folder. */
-const BUILTIN_MACROS: readonly TextFile[] = CROSS_DATABASE_MACROS.map((m) => ({
+const BUILTIN_MACROS: readonly TextFile[] = [...CROSS_DATABASE_MACROS, ...NAMING_MACROS].map((m) => ({
   file: `<engine>/macros/${m.path}`,
   original_file_path: `<engine>/macros/${m.path}`,
   path: m.path,

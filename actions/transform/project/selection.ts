@@ -2,7 +2,8 @@
  * Node selection as dbt users write it: `--select "a b"` is a union, `a,b` an intersection;
  * each criterion is a name (or fqn with dots, or glob), `+name` (ancestors), `name+`
  * (descendants), `2+name`, `name+1`, `@name`, or a method: `tag:`, `path:`, `source:`,
- * `resource_type:`, `fqn:`, `config.materialized:`, `state:modified`/`state:new` (against the
+ * `resource_type:`, `fqn:`, `config.materialized:`, `exposure:` (with `+`: what it reads),
+ * `state:modified`/`state:new` (against the
  * manifest given with --state). Tests follow the nodes they test (dbt's eager indirect selection).
  * https://docs.getdbt.com/reference/node-selection/syntax
  */
@@ -27,7 +28,12 @@ export interface Selection {
   readonly warnings: readonly string[];
 }
 
-const METHODS = ['tag', 'path', 'source', 'resource_type', 'fqn', 'state', 'config.materialized', 'test_name', 'test_type'];
+const METHODS = ['tag', 'path', 'source', 'resource_type', 'fqn', 'state', 'config.materialized', 'test_name', 'test_type', 'exposure'];
+
+/** dbt's resource type of a node: a snapshot is a model node materialized as `snapshot` here. */
+export function dbtResourceType(n: GraphNode): string {
+  return n.resource_type === 'model' && n.config.materialized === 'snapshot' ? 'snapshot' : n.resource_type;
+}
 
 function allNodes(project: Project): Map<string, GraphNode> {
   const m = new Map<string, GraphNode>();
@@ -73,6 +79,19 @@ function isModified(node: GraphNode, state: Manifest, kind: 'modified' | 'new'):
   const old = node.resource_type === 'source' ? state.sources?.[node.unique_id] : state.nodes?.[node.unique_id];
   if (!old) return true;
   if (kind === 'new') return false;
+  if (node.resource_type === 'source') {
+    // dbt's manifest has no checksum for a source: as dbt, compare what defines it (identifier,
+    // loaded_at_field, freshness, config).
+    const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+    const f = node.freshness;
+    const freshness = f ? { warn_after: f.warn_after ?? null, error_after: f.error_after ?? null, filter: f.filter ?? null } : null;
+    return !(
+      same(old.identifier, node.identifier) &&
+      same(old.loaded_at_field, node.loaded_at_field) &&
+      same(old.freshness, freshness) &&
+      same(old.config, node.config)
+    );
+  }
   const oldSum = (old.checksum as { checksum?: string } | undefined)?.checksum;
   return oldSum !== node.checksum.checksum;
 }
@@ -90,6 +109,8 @@ function matchAtom(project: Project, nodes: Map<string, GraphNode>, atom: string
   }
   const base = new Set<string>();
   const relPath = (p: string) => p.replace(/^\.\//, '').replace(/\/+$/, '');
+  // exposure:name — the exposure itself is no node: its parents are what `+exposure:name` selects.
+  if (method === 'exposure') for (const e of project.exposures?.values() ?? []) if (glob(value).test(e.name)) base.add(e.unique_id);
   for (const [id, n] of nodes) {
     let hit = false;
     switch (method) {
@@ -114,7 +135,7 @@ function matchAtom(project: Project, nodes: Map<string, GraphNode>, atom: string
         break;
       }
       case 'resource_type':
-        hit = n.resource_type === value;
+        hit = dbtResourceType(n) === value;
         break;
       case 'fqn':
         hit = matchFqn(n.fqn, value);

@@ -277,6 +277,24 @@ export class TemplateEngine {
     );
   }
 
+  /**
+   * Calls a macro (by its global name: the project's, else a package's, else the engine's) with
+   * positional arguments, `target.schema` being `targetSchema` for the call; returns its output,
+   * trimmed. Used for dbt's naming macros (generate_schema_name, generate_alias_name).
+   */
+  callMacro(name: string, args: readonly unknown[], where: string, targetSchema?: string): string {
+    const target = this.env.getGlobal('target') as { schema: string; database: string };
+    const saved = { schema: target.schema, database: target.database };
+    if (targetSchema !== undefined) Object.assign(target, { schema: targetSchema, database: targetSchema });
+    try {
+      const params = args.map((_, i) => `__arg${i}`);
+      const context = Object.fromEntries(args.map((a, i) => [`__arg${i}`, a]));
+      return this.render(this.compile(`{{ ${name}(${params.join(', ')}) }}`, where), where, NOOP_HOOKS, context).trim();
+    } finally {
+      Object.assign(target, saved);
+    }
+  }
+
   /** Renders a description that may use `{{ doc('name') }}`; plain text is returned as is. */
   renderText(text: string, name: string): string {
     if (!text.includes('{{') && !text.includes('{%')) return text;

@@ -10,9 +10,10 @@
  */
 import type { PipelineConfig } from '../../platform/config.ts';
 import type { Location } from '../../platform/errors.ts';
+import type { ExposureNode } from './exposures.ts';
 
 export type ResourceType = 'model' | 'seed' | 'source' | 'test';
-export type Materialization = 'view' | 'table' | 'incremental' | 'ephemeral';
+export type Materialization = 'view' | 'table' | 'incremental' | 'ephemeral' | 'snapshot';
 export const MATERIALIZATIONS: readonly Materialization[] = ['view', 'table', 'incremental', 'ephemeral'];
 export type Severity = 'error' | 'warn';
 
@@ -218,6 +219,8 @@ export interface Project {
   /** unique_id -> the unique_ids it depends on / that depend on it (every node and source). */
   readonly parent_map: Readonly<Record<string, readonly string[]>>;
   readonly child_map: Readonly<Record<string, readonly string[]>>;
+  /** dbt's exposures (exposures.ts): in the manifest and the graph, never built. */
+  readonly exposures?: ReadonlyMap<string, ExposureNode>;
   /** Effective vars: pipeline.yml's vars overridden by --vars. */
   readonly vars: Readonly<Record<string, unknown>>;
 }

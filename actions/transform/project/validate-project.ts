@@ -10,6 +10,8 @@ import { buildGenericTest, type TestOwner } from './generic-tests.ts';
 import { checkConfigTrees, checkLeftoverProperties, checkRelationClashes } from './project-checks.ts';
 import { resolveDependencies } from './project-dependencies.ts';
 import type { ProjectFiles, TextFile } from './project-files.ts';
+import { parseExposures, type ExposureNode } from './exposures.ts';
+import { parseYaml } from '../../platform/yaml-source.ts';
 import { buildModel, buildSeed, buildSingularTest, buildSource, catchTemplate, type BuildContext } from './project-nodes.ts';
 import type { ProjectRuntime } from './project-runtime.ts';
 import { parseProperties, type NodeProps } from './properties.ts';
@@ -100,8 +102,32 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
   const byName = new Map<string, ModelNode | SeedNode>();
   const disabled = new Set<string>();
   const sources = new Map<string, SourceNode>();
-  const addNamed = (node: ModelNode | SeedNode | 'disabled' | undefined, name: string) => {
-    if (node === 'disabled') return void disabled.add(name);
+  /**
+   * dbt's naming: the node's schema and alias come from generate_schema_name / generate_alias_name
+   * (the project's or a package's, else dbt's default in the engine), called with its custom
+   * `schema` / `alias` config. The default schema stays `undefined` (the resolver's default schema).
+   */
+  const named = (node: ModelNode | SeedNode): ModelNode | SeedNode | undefined => {
+    const custom = (node.config.schema as string | undefined) ?? null;
+    const where = `generate_schema_name for ${node.original_file_path}`;
+    const schema = catchTemplate(problems, () => engine.callMacro('generate_schema_name', [custom, node], where, config.schema));
+    const alias = catchTemplate(problems, () =>
+      engine.callMacro('generate_alias_name', [(node.config.alias as string | undefined) ?? null, node], where, config.schema),
+    );
+    if (schema === undefined || alias === undefined) return undefined;
+    if (!schema || !alias) {
+      problems.push({
+        message: `generate_${!schema ? 'schema' : 'alias'}_name returned nothing for ${node.original_file_path}. To fix this, make the macro return a name for every node.`,
+        location: node.location,
+      });
+      return undefined;
+    }
+    return { ...node, schema: custom === null && schema === config.schema ? undefined : schema, alias };
+  };
+  const addNamed = (built: ModelNode | SeedNode | 'disabled' | undefined, name: string) => {
+    if (built === 'disabled') return void disabled.add(name);
+    if (!built) return;
+    const node = named(built);
     if (!node) return;
     const other = byName.get(node.name);
     if (other) {
@@ -153,6 +179,18 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
       add(buildModel(ctx, f, modelProps.get(name)), name);
       modelProps.delete(name);
     }
+    for (const f of [...(pkg.snapshots ?? []), ...yamlSnapshots(pkg.properties, problems)]) {
+      for (const block of snapshotBlocks(f)) {
+        const built = buildModel(ctx, block, undefined);
+        const snap = built && built !== 'disabled' ? asSnapshot(built) : built;
+        if (snap && snap !== 'disabled' && built && built !== 'disabled') {
+          const template = templates.get(built.unique_id);
+          templates.delete(built.unique_id);
+          if (template) templates.set(snap.unique_id, template);
+        }
+        add(snap, baseNameOf(block.path));
+      }
+    }
     for (const f of pkg.seeds) {
       const name = f.path.replace(/^.*\//, '').replace(/\.csv$/, '');
       // A models: entry naming a seed is only a warning in dbt.
@@ -200,6 +238,23 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
     for (const f of pkg.tests) addTest(buildSingularTest(ctx, f));
   }
   checkRelationClashes([...byName.values()], problems);
+  const exposures = new Map<string, ExposureNode>();
+  for (const pkg of all) {
+    const found = parseExposures(
+      pkg.properties,
+      pkg.config.name,
+      {
+        ref: (name) => byName.get(name)?.unique_id,
+        source: (source, table) => [...sources.values()].find((x) => x.source_name === source && x.name === table)?.unique_id,
+      },
+      problems,
+    );
+    for (const e of found) {
+      if (exposures.has(e.unique_id))
+        problems.push({ message: `exposure '${e.name}' is declared twice. To fix this, remove one.`, location: e.location });
+      exposures.set(e.unique_id, e);
+    }
+  }
   // The root project's trees may configure any package's nodes (`models: {dbt_utils: ...}`).
   checkConfigTrees(config, [...byName.values()], problems, warnings);
 
@@ -219,9 +274,75 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
     sources,
     macros,
     docs,
-    parent_map: graph.parent_map,
-    child_map: graph.child_map,
+    parent_map: { ...graph.parent_map, ...Object.fromEntries([...exposures.values()].map((e) => [e.unique_id, e.depends_on.nodes])) },
+    child_map: withExposureChildren(graph.child_map, exposures),
+    exposures,
     vars,
   };
   return { project, runtime: { engine, templates, warnings }, problems, warnings };
+}
+
+/** The child map with each exposure under the nodes it depends on (dbt's child_map has them). */
+function withExposureChildren(
+  childMap: Readonly<Record<string, readonly string[]>>,
+  exposures: ReadonlyMap<string, ExposureNode>,
+): Record<string, readonly string[]> {
+  const out: Record<string, readonly string[]> = { ...childMap };
+  for (const e of exposures.values()) {
+    for (const p of e.depends_on.nodes) out[p] = [...(out[p] ?? []), e.unique_id].sort();
+    out[e.unique_id] = [];
+  }
+  return out;
+}
+
+const SNAPSHOT_BLOCK = /\{%-?\s*snapshot\s+(\w+)\s*-?%\}([\s\S]*?)\{%-?\s*endsnapshot\s*-?%\}/g;
+
+const baseNameOf = (path: string) => path.replace(/^.*\//, '').replace(/\.sql$/, '');
+
+/** The `{% snapshot name %} ... {% endsnapshot %}` blocks of a snapshots/ file, each as a model file of its own. */
+function snapshotBlocks(f: TextFile): TextFile[] {
+  const dir = f.path.includes('/') ? f.path.replace(/\/[^/]*$/, '/') : '';
+  return [...f.text.matchAll(SNAPSHOT_BLOCK)].map((m) => ({ ...f, path: `${dir}${m[1]}.sql`, text: m[2]! }));
+}
+
+/** A snapshot: a model node materialized as `snapshot` (snapshot.ts), with dbt's id; `target_schema` is the legacy `schema`. */
+function asSnapshot(node: ModelNode): ModelNode {
+  const schema = (node.config.target_schema as string | undefined) ?? (node.config.schema as string | undefined);
+  const config = { ...node.config, materialized: 'snapshot' as const, ...(schema ? { schema } : {}) };
+  return { ...node, unique_id: `snapshot.${node.package_name}.${node.name}`, config, schema };
+}
+
+/**
+ * dbt 1.9's YAML snapshots (`snapshots:` in a property file: name, relation, config), each as the
+ * snapshot block it stands for.
+ */
+function yamlSnapshots(files: readonly TextFile[], problems: Problem[]): TextFile[] {
+  const out: TextFile[] = [];
+  for (const f of files) {
+    if (!/^snapshots\s*:/m.test(f.text)) continue;
+    let src;
+    try {
+      src = parseYaml(f.text, f.original_file_path);
+    } catch {
+      continue; // reported by the properties parser
+    }
+    const list = (src.value as { snapshots?: unknown } | null)?.snapshots;
+    (Array.isArray(list) ? list : []).forEach((raw, i) => {
+      const e = (raw ?? {}) as { name?: unknown; relation?: unknown; config?: unknown };
+      const relation = typeof e.relation === 'string' ? e.relation.trim().replace(/^\{\{\s*|\s*\}\}$/g, '') : '';
+      if (typeof e.name !== 'string' || !/^\w+$/.test(e.name) || !/^(ref|source)\(/.test(relation)) {
+        problems.push({
+          message: `snapshot in ${f.original_file_path}: needs a name: and a relation: (ref('model') or source('source', 'table')). To fix this, add them.`,
+          location: src.locate(['snapshots', i]),
+        });
+        return;
+      }
+      // config() as keyword arguments (JSON values are Jinja literals).
+      const entries = Object.entries((e.config ?? {}) as Record<string, unknown>).filter(([k]) => /^\w+$/.test(k));
+      const config = entries.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
+      const text = `{% snapshot ${e.name} %}{{ config(${config}) }}\nselect * from {{ ${relation} }}\n{% endsnapshot %}`;
+      out.push({ ...f, text });
+    });
+  }
+  return out;
 }

@@ -43,14 +43,24 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./build.ts')).buildCommand,
   },
   {
+    name: 'snapshot',
+    summary: 'Run the selected snapshots (dbt snapshot): new versions of changed rows; --publish as for build.',
+    load: async () => (await import('./snapshot.ts')).snapshotCommand,
+  },
+  {
     name: 'compile',
     summary: 'Render the selected models to SQL in target/compiled/ without running them.',
     load: async () => (await import('./compile.ts')).compileCommand,
   },
   {
     name: 'ls',
-    summary: 'List the selected nodes with their type and materialization.',
+    summary: 'List the selected nodes (dbt ls): as a table, selectors, names, paths or JSON.',
     load: async () => (await import('./ls.ts')).lsCommand,
+  },
+  {
+    name: 'source',
+    summary: 'Check the freshness of the selected sources (source freshness); writes target/sources.json.',
+    load: async () => (await import('./source.ts')).sourceCommand,
   },
   {
     name: 'daily',

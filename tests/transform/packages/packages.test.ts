@@ -144,7 +144,7 @@ test("a package's models and seeds are nodes of the project, configured by its o
   const m = p.nodes.get('model.pkg.pkg_model') as ModelNode;
   assert.equal(m.package_name, 'pkg');
   assert.equal(m.config.materialized, 'table');
-  assert.equal(m.schema, 'vendor');
+  assert.equal(m.schema, 'proj_vendor', "dbt's default naming: <target schema>_<custom>");
   assert.deepEqual(m.tags, ['from_pkg', 'from_root']);
   assert.ok(p.nodes.has('seed.pkg.pkg_codes'));
   assert.deepEqual([...p.nodes.get('model.proj.uses')!.depends_on.nodes].sort(), ['model.pkg.pkg_model', 'seed.pkg.pkg_codes']);
