@@ -52,7 +52,9 @@ test('a user without the grants daily needs: exit 1, one line saying what to do,
   assert.equal(r.code, 1, r.stderr);
   assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
   assert.match(r.stderr, /not allowed to do this \(.*denied.*\)\. To fix this, grant the user rights/);
-  const results = JSON.parse(readFileSync(join(target, 'run_results.json'), 'utf8')) as RunResults;
+  // dbt's run_results.json, and the pipeline's own results (stages, load, publish) beside it.
+  assert.ok(existsSync(join(target, 'run_results.json')));
+  const results = JSON.parse(readFileSync(join(target, 'pipeline_results.json'), 'utf8')) as RunResults;
   assert.equal(results.status, 'error');
   assert.ok(
     results.stages.some((s) => s.status === 'error' && /not allowed to do this/.test(s.message ?? '')),

@@ -87,7 +87,16 @@ test('opened from disk, the site loads with no console error and requests nothin
 test('served over HTTP, the site loads with no console error and no request leaves the server', { skip }, async () => {
   const { page, problems, requests } = await open(httpUrl, (u) => u.startsWith(httpUrl));
   assert.ok(requests.every((u) => u.startsWith(httpUrl)));
-  assert.equal(await page.locator('#sidebar a[data-id]').count(), 21, 'every source, seed and model is listed');
+  const manifest = JSON.parse(readFileSync(join(target, 'manifest.json'), 'utf8')) as {
+    nodes: Record<string, { resource_type: string }>;
+    sources: object;
+    exposures?: object;
+  };
+  const listed =
+    Object.values(manifest.nodes).filter((n) => ['model', 'seed', 'snapshot'].includes(n.resource_type)).length +
+    Object.keys(manifest.sources).length +
+    Object.keys(manifest.exposures ?? {}).length;
+  assert.equal(await page.locator('#sidebar a[data-id]').count(), listed, 'every source, seed, model, snapshot and exposure is listed');
   assert.deepEqual(problems, []);
   await page.close();
 });

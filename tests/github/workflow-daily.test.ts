@@ -109,7 +109,7 @@ function dispatch(inputs: Record<string, string | boolean>): JobRequest {
 }
 
 function runResults(workspace: string) {
-  return JSON.parse(readFileSync(join(workspace, 'target', 'run_results.json'), 'utf8')) as {
+  return JSON.parse(readFileSync(join(workspace, 'target', 'pipeline_results.json'), 'utf8')) as {
     args: Record<string, unknown>;
     load: { source: string };
     publish?: { published: boolean };
