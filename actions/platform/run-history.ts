@@ -39,14 +39,8 @@ export interface RunHistory {
   readonly tables: readonly TableCount[];
 }
 
-/** Records run `runId`: its node results and the row counts of what it published. */
-export async function recordRunHistory(db: Db | DbSession, metaSchema: string, runId: string, h: RunHistory): Promise<void> {
-  await recordNodeResults(db, metaSchema, runId, h.results);
-  await recordTableCounts(db, metaSchema, runId, h.tables);
-}
-
-async function recordTableCounts(db: Db | DbSession, metaSchema: string, runId: string, tables: readonly TableCount[]): Promise<void> {
-  if (tables.length === 0) return;
+/** The table of published row counts per run (the report's "previous run", the docs site's history). */
+export async function ensureTableCounts(db: Db | DbSession, metaSchema: string): Promise<void> {
   await db.exec(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(metaSchema)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await db.exec(`CREATE TABLE IF NOT EXISTS ${qualified(metaSchema, TABLE_COUNTS_TABLE)} (
     run_id VARCHAR(64) NOT NULL,
@@ -58,6 +52,17 @@ async function recordTableCounts(db: Db | DbSession, metaSchema: string, runId: 
     PRIMARY KEY (run_id, schema_name, table_name),
     KEY by_table (schema_name, table_name, recorded_at)
   ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+}
+
+/** Records run `runId`: its node results and the row counts of what it published. */
+export async function recordRunHistory(db: Db | DbSession, metaSchema: string, runId: string, h: RunHistory): Promise<void> {
+  await recordNodeResults(db, metaSchema, runId, h.results);
+  await recordTableCounts(db, metaSchema, runId, h.tables);
+}
+
+async function recordTableCounts(db: Db | DbSession, metaSchema: string, runId: string, tables: readonly TableCount[]): Promise<void> {
+  if (tables.length === 0) return;
+  await ensureTableCounts(db, metaSchema);
   for (let i = 0; i < tables.length; i += BATCH) {
     const batch = tables.slice(i, i + BATCH);
     await db.exec(

@@ -4,6 +4,7 @@
  * counts of its own. Counts are exact and views are listed without one (../platform/table-counts.ts).
  * Each report records its counts in the metadata schema, keyed by the run, for the next one.
  */
+import { ensureTableCounts, TABLE_COUNTS_TABLE } from '../platform/run-history.ts';
 import { qualified, quoteIdent, type Db } from '../platform/db.ts';
 import type { TableCount } from '../platform/run-results.ts';
 import { countTables } from '../platform/table-counts.ts';
@@ -12,7 +13,6 @@ import { SHADOW_SUFFIX } from '../platform/schemas.ts';
 import type { CliContext } from '../platform/run-context.ts';
 import type { TableCounter } from './report-stage.ts';
 
-export const TABLE_COUNTS_TABLE = 'table_counts';
 const LAYERS = new Set(['staging', 'seeds', 'silver', 'gold', 'snapshots']);
 
 export interface CountTarget {
@@ -36,20 +36,6 @@ export function countTargets(manifest: ManifestLike | undefined, stagingSchema: 
     if (!out.has(n.schema)) out.set(n.schema, layer);
   }
   return [...out].map(([schema, layer]) => ({ schema, layer }));
-}
-
-export async function ensureTableCounts(db: Db, metaSchema: string): Promise<void> {
-  await db.exec(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(metaSchema)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await db.exec(`CREATE TABLE IF NOT EXISTS ${qualified(metaSchema, TABLE_COUNTS_TABLE)} (
-    run_id VARCHAR(64) NOT NULL,
-    schema_name VARCHAR(64) NOT NULL,
-    table_name VARCHAR(64) NOT NULL,
-    layer VARCHAR(16) NOT NULL,
-    row_count BIGINT NULL,
-    recorded_at DATETIME(3) NOT NULL,
-    PRIMARY KEY (run_id, schema_name, table_name),
-    KEY by_table (schema_name, table_name, recorded_at)
-  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
 }
 
 /** Counts the tables of `targets`, reads the previous counts, records these under `runId`. */

@@ -7,7 +7,7 @@ import type { Db } from '../platform/db.ts';
 import { ConfigError, errorMessage, type Problem } from '../platform/errors.ts';
 import type { Logger } from '../platform/log.ts';
 import { ensureMetaSchema } from '../platform/meta.ts';
-import type { Project, RelationResolver, SeedNode } from '../transform/project/types.ts';
+import type { Project, Relation, RelationResolver, SeedNode } from '../transform/project/types.ts';
 import type { NodeResult } from '../platform/run-results.ts';
 import { mapLimit, nodeResult } from '../platform/node-result.ts';
 import { parseSeedCsv } from './seed-csv.ts';
@@ -50,29 +50,46 @@ export async function runSeeds(project: Project, db: Db, o: SeedOptions): Promis
   if (seeds.length === 0) return [];
   await ensureMetaSchema(db, o.metaSchema);
   return mapLimit(seeds, o.threads ?? 4, async (seed) => {
-    const startedAt = new Date();
     const relation = o.resolver.resolve(seed);
-    try {
-      const r = await loadSeed(db, prepared.get(seed.unique_id)!, relation, { metaSchema: o.metaSchema, fullRefresh: o.fullRefresh });
-      const msg = r.status === 'unchanged' ? `unchanged (${r.rows} rows)` : `INSERT ${r.rows}`;
-      o.log.info(`  seed ${seed.name} → ${relation.schema}.${relation.identifier}: ${msg}`);
-      return nodeResult(
-        seed.unique_id,
-        'success',
-        { startedAt, completedAt: new Date() },
-        {
-          message: msg,
-          rows: r.status === 'unchanged' ? 0 : r.rows,
-          file: seed.original_file_path,
-          relation: `${relation.schema}.${relation.identifier}`,
-        },
-      );
-    } catch (err) {
-      const message =
-        `seed ${seed.name} (${seed.original_file_path}) ` +
-        `failed to load into ${relation.schema}.${relation.identifier}: ${errorMessage(err)}. The published table was left as it was.`;
-      o.log.error(message);
-      return nodeResult(seed.unique_id, 'error', { startedAt, completedAt: new Date() }, { message, file: seed.original_file_path });
-    }
+    const result = await loadSeedNode(db, seed, prepared.get(seed.unique_id)!, relation, {
+      metaSchema: o.metaSchema,
+      fullRefresh: o.fullRefresh,
+    });
+    if (result.status === 'error') o.log.error(result.message!);
+    else o.log.info(`  seed ${seed.name} → ${relation.schema}.${relation.identifier}: ${result.message}`);
+    return result;
   });
+}
+
+/**
+ * One seed loaded as a node of a run (`seed`, and `build` through the engine's executor): its
+ * result says what was loaded where, or why it failed, with the published table left as it was.
+ */
+export async function loadSeedNode(
+  db: Db,
+  seed: SeedNode,
+  prepared: PreparedSeed,
+  relation: Relation,
+  options: { metaSchema: string; fullRefresh?: boolean },
+): Promise<NodeResult> {
+  const startedAt = new Date();
+  try {
+    const r = await loadSeed(db, prepared, relation, options);
+    return nodeResult(
+      seed.unique_id,
+      'success',
+      { startedAt, completedAt: new Date() },
+      {
+        message: r.status === 'unchanged' ? `unchanged (${r.rows} rows)` : `INSERT ${r.rows}`,
+        rows: r.status === 'unchanged' ? 0 : r.rows,
+        file: seed.original_file_path,
+        relation: `${relation.schema}.${relation.identifier}`,
+      },
+    );
+  } catch (err) {
+    const message =
+      `seed ${seed.name} (${seed.original_file_path}) ` +
+      `failed to load into ${relation.schema}.${relation.identifier}: ${errorMessage(err)}. The published table was left as it was.`;
+    return nodeResult(seed.unique_id, 'error', { startedAt, completedAt: new Date() }, { message, file: seed.original_file_path });
+  }
 }
