@@ -16,6 +16,7 @@ import { stagingCounts } from '../platform/table-counts.ts';
 import type { Schemas } from '../platform/schemas.ts';
 import type { DumpSource } from '../load/dump-source.ts';
 import { loadDump } from '../load/load-dump.ts';
+import { failedLoadResult } from '../load/load-results.ts';
 import { recordLoadHashes } from '../platform/load-hashes.ts';
 import type { SwapPlan } from '../platform/shadow-swap.ts';
 import { recordRunHistory } from '../platform/run-history.ts';
@@ -114,18 +115,7 @@ export async function runDaily(o: DailyOptions): Promise<DailyResult> {
     return {
       stages,
       results: [],
-      load: {
-        source: o.source.name,
-        schema: schemas.staging,
-        bytes: 0,
-        seconds: 0,
-        tables: [],
-        refused: [],
-        skippedRoutines: 0,
-        collationMappings: [],
-        published: false,
-        error: message,
-      } as LoadResult,
+      load: failedLoadResult(o.source.name, schemas.staging, message),
       publish: await notPublishedSafely(db, layers, `the ${stages.at(-1)?.name ?? 'load'} failed: ${message}`),
       tables: [],
       failed: true,

@@ -2,7 +2,7 @@
  * Results: what the load did per table (loaded, unchanged, dropped by the vendor), and the swap
  * plan that publishes it (shadow-swap.ts). Pure: built from the dispatch state, no I/O.
  */
-import type { LoadTableResult } from '../platform/run-results.ts';
+import type { LoadResult, LoadTableResult } from '../platform/run-results.ts';
 import type { SwapPlan } from '../platform/shadow-swap.ts';
 import type { StatementDispatch } from './statement-dispatch.ts';
 import type { PreviousLoad } from './unchanged-tables.ts';
@@ -61,4 +61,20 @@ export function swapPlanOf(
 
 export function round(n: number): number {
   return Math.round(n * 1000) / 1000;
+}
+
+/** The result of a load that failed before it loaded anything: what run_results.json records. */
+export function failedLoadResult(source: string, schema: string, message: string, seconds = 0): LoadResult {
+  return {
+    source,
+    schema,
+    bytes: 0,
+    seconds,
+    tables: [],
+    refused: [],
+    skippedRoutines: 0,
+    collationMappings: [],
+    published: false,
+    error: message,
+  };
 }

@@ -4,19 +4,13 @@
  * unchanged seed (same content hash as the published one) is not reloaded into the shadow: it
  * is kept published, reported as `unchanged`, and the run's resolver reads it there.
  */
-import { modelHookRunner } from './project/hooks.ts';
+import { buildModelNode } from './run-models.ts';
 import { qualified, type Db } from '../platform/db.ts';
-import { errorMessage } from '../platform/errors.ts';
 import type { Logger } from '../platform/log.ts';
 import { CONTENT_HASHES_TABLE, ensureMetaSchema } from '../platform/meta.ts';
-import { writeCompiled } from './project/artifacts.ts';
-import { compileNodeRunning } from './project/compile.ts';
-import { queryRunner } from './project/warehouse.ts';
 import type { ModelNode, Project, Relation, RelationResolver, SeedNode } from './project/types.ts';
 import type { NodeResult } from '../platform/run-results.ts';
 import { loadSeedNode, prepareSeeds } from '../seed/run-seeds.ts';
-import { materialize } from './materialize.ts';
-import { runtimeOf } from './project/project-runtime.ts';
 import { nodeResult } from '../platform/node-result.ts';
 import { relationKind } from '../platform/relations.ts';
 import type { NodeExecutor } from './run-nodes.ts';
@@ -87,55 +81,8 @@ export function engineExecutor(o: EngineExecutorOptions): NodeExecutor & { prepa
     });
   }
 
-  async function runModel(node: ModelNode, resolver: RelationResolver): Promise<NodeResult> {
-    const startedAt = new Date();
-    let compiledAt: Date | undefined;
-    let compiledPath: string | undefined;
-    let compiledCode: string | undefined;
-    const relation = resolver.resolve(node);
-    try {
-      const r = await o.db.withSession((session) =>
-        materialize(session, node, relation, {
-          fullRefresh: o.fullRefresh,
-          targetSchema: runtimeOf(o.project).engine.targetSchema,
-          compile: (isIncremental) => compileNodeRunning(o.project, node.unique_id, resolver, queryRunner(session), { isIncremental }),
-          snapshotTime: runtimeOf(o.project).engine.callMacro('snapshot_get_time', [], 'snapshot_get_time'),
-          runHooks: modelHookRunner(o.project, node, resolver, relation, session),
-          onCompiled: (sql) => {
-            compiledAt = new Date();
-            compiledCode = sql;
-            if (o.targetDir) compiledPath = writeCompiled(o.targetDir, o.project, node, sql);
-          },
-        }),
-      );
-      return nodeResult(
-        node.unique_id,
-        'success',
-        { startedAt, compiledAt, completedAt: new Date() },
-        {
-          message: r.message,
-          rows: r.rows,
-          adapter: r.adapter,
-          file: node.original_file_path,
-          relation: `${relation.schema}.${relation.identifier}`,
-          compiledCode,
-        },
-      );
-    } catch (err) {
-      const where = compiledPath ? ` Compiled SQL: ${compiledPath}.` : '';
-      const message = `model ${node.name} (${node.original_file_path}) failed: ${errorMessage(err)}.${where} To fix this, correct the model and run it again.`;
-      return nodeResult(
-        node.unique_id,
-        'error',
-        { startedAt, compiledAt, completedAt: new Date() },
-        {
-          message,
-          file: node.original_file_path,
-          relation: `${relation.schema}.${relation.identifier}`,
-          compiledCode,
-        },
-      );
-    }
+  function runModel(node: ModelNode, resolver: RelationResolver): Promise<NodeResult> {
+    return buildModelNode(o.project, o.db, node, { resolver, fullRefresh: o.fullRefresh, targetDir: o.targetDir });
   }
 }
 

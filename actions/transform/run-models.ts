@@ -89,7 +89,8 @@ export async function runModels(project: Project, db: Db, o: RunModelsOptions): 
         if (running >= threads || !ps.every((p) => state.get(p) === 'done')) continue;
         state.set(id, 'running');
         running++;
-        void buildOne(project, db, models.get(id)!, o).then((r) => {
+        void buildModelNode(project, db, models.get(id)!, o).then((r) => {
+          if (r.status === 'error') o.log.error(r.message!);
           results.set(id, r);
           state.set(id, 'done');
           running--;
@@ -117,7 +118,20 @@ export async function runModels(project: Project, db: Db, o: RunModelsOptions): 
   return [...models.keys()].filter((id) => models.get(id)!.config.materialized !== 'ephemeral').map((id) => results.get(id)!);
 }
 
-async function buildOne(project: Project, db: Db, node: ModelNode, o: RunModelsOptions): Promise<NodeResult> {
+/** What building one model needs: where it goes, and whether and where its compiled SQL is kept. */
+export interface BuildModelOptions {
+  readonly resolver: RelationResolver;
+  readonly fullRefresh?: boolean;
+  /** Where compiled SQL is written (target/). Default: not written. */
+  readonly targetDir?: string;
+}
+
+/**
+ * One model built through its materialization (`run`, and `build`/`daily` through the engine's
+ * executor): a success with what it did, or an error naming the file, the server's message and
+ * the compiled SQL. A failed model never replaces the relation it was building.
+ */
+export async function buildModelNode(project: Project, db: Db, node: ModelNode, o: BuildModelOptions): Promise<NodeResult> {
   const startedAt = new Date();
   let compiledAt: Date | undefined;
   let compiledPath: string | undefined;
@@ -156,9 +170,8 @@ async function buildOne(project: Project, db: Db, node: ModelNode, o: RunModelsO
     const where = compiledPath ? ` Compiled SQL: ${compiledPath}.` : '';
     const message =
       `model ${node.name} (${node.original_file_path}) failed: ` +
-      `${errorMessage(err)}.${where} The published ${relation.schema}.${relation.identifier} was left as it was. To fix this, ` +
+      `${errorMessage(err)}.${where} ${relation.schema}.${relation.identifier} was left as it was. To fix this, ` +
       `correct the model and run it again.`;
-    o.log.error(message);
     return nodeResult(
       node.unique_id,
       'error',

@@ -8,6 +8,7 @@ import { formatBytes } from '../../../actions/platform/progress.ts';
 import { writeRunResults, type LoadResult, type RunResults } from '../../../actions/platform/run-results.ts';
 import { resolveDumpSource } from '../../../actions/load/dump-source.ts';
 import { loadDump } from '../../../actions/load/load-dump.ts';
+import { failedLoadResult } from '../../../actions/load/load-results.ts';
 import { parseDump } from '../../../actions/load/parse-dump.ts';
 import type { ParsedOptions } from '../command.ts';
 import type { CliContext } from '../../../actions/platform/run-context.ts';
@@ -123,22 +124,7 @@ export async function runLoad(ctx: CliContext, options: ParsedOptions): Promise<
         return 0;
       } catch (err) {
         const message = errorMessage(err);
-        write(
-          'error',
-          {
-            source: source.name,
-            schema: target,
-            bytes: 0,
-            seconds: (Date.now() - started.getTime()) / 1000,
-            tables: [],
-            refused: [],
-            skippedRoutines: 0,
-            collationMappings: [],
-            published: false,
-            error: message,
-          },
-          message,
-        );
+        write('error', failedLoadResult(source.name, target, message, (Date.now() - started.getTime()) / 1000), message);
         throw err;
       }
     },
