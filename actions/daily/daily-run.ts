@@ -17,7 +17,7 @@ import type { Schemas } from '../platform/schemas.ts';
 import type { DumpSource } from '../load/dump-source.ts';
 import { loadDump } from '../load/load-dump.ts';
 import { failedLoadResult } from '../load/load-results.ts';
-import { recordLoadHashes } from '../platform/load-hashes.ts';
+import { type DumpFingerprint, recordLoadHashes } from '../platform/load-hashes.ts';
 import type { SwapPlan } from '../platform/shadow-swap.ts';
 import { recordRunHistory } from '../platform/run-history.ts';
 import { planRun, runBuild, runLayers } from './build-run.ts';
@@ -121,9 +121,9 @@ export async function runDaily(o: DailyOptions): Promise<DailyResult> {
       failed: true,
     };
   }
-  const { plan: swap, ...load } = outcome;
+  const { plan: swap, fingerprint, ...load } = outcome;
   try {
-    return await buildAndPublish(o, stages, swap, load, outcome.tables);
+    return await buildAndPublish(o, stages, swap, load, fingerprint);
   } catch (err) {
     const message = operational(err);
     log.error(message);
@@ -160,8 +160,9 @@ async function buildAndPublish(
   stages: StageResult[],
   swap: SwapPlan,
   load: LoadResult,
-  loaded: LoadResult['tables'],
+  fingerprint: DumpFingerprint | undefined,
 ): Promise<DailyResult> {
+  const loaded = load.tables;
   const { project, db, schemas, log } = o;
   const run = await timed(
     stages,
@@ -188,7 +189,7 @@ async function buildAndPublish(
   const staging = await stagingCounts(db, schemas.meta, schemas.staging, loaded);
   if (publish.published) {
     // What is published now is described by these hashes (the next load skips unchanged tables).
-    await recordLoadHashes(db, schemas.meta, schemas.staging, loaded);
+    await recordLoadHashes(db, schemas.meta, schemas.staging, loaded, fingerprint);
   }
   if (o.runId) {
     const history = { results: run.results, tables: publish.published ? [...staging, ...run.tables] : [] };

@@ -5,6 +5,7 @@
  *
  * Orchestration only; each step is its own module, in the order they run:
  *   server-probe.ts        probing (and leftovers of a killed run removed)
+ *   unchanged-dump.ts      the same dump as the published one: nothing to do
  *   statement-dispatch.ts  dispatch of each statement (jobs in load-jobs.ts, value checks in
  *                          value-checks.ts, the unchanged-table check in unchanged-tables.ts)
  *   load-checks.ts         row-count audit, view and routine compilation
@@ -13,7 +14,7 @@
  * The published target is never touched before the checks pass.
  */
 import { quoteIdent, type Db } from '../platform/db.ts';
-import { forgetLoadHashes, recordLoadHashes } from '../platform/load-hashes.ts';
+import { type DumpFingerprint, forgetLoadHashes, recordLoadHashes } from '../platform/load-hashes.ts';
 import type { Logger } from '../platform/log.ts';
 import type { LoadResult } from '../platform/run-results.ts';
 import { publishShadow, type SwapPlan } from '../platform/shadow-swap.ts';
@@ -27,6 +28,7 @@ import { bulkBuildsKeys, loadChunkBytes, probeServer } from './server-probe.ts';
 import { excerpt, StatementClassifier } from './statement-classifier.ts';
 import { StatementDispatch } from './statement-dispatch.ts';
 import { TableSpool } from './table-spool.ts';
+import { fingerprintHash, unchangedDump, unchangedPlan } from './unchanged-dump.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 export { LOADER_HASH_VERSION } from './statement-dispatch.ts';
@@ -70,6 +72,8 @@ export interface LoadOptions {
 export interface LoadOutcome extends LoadResult {
   /** What to swap, when not published (`publish: false`); see shadow-swap.ts. */
   plan: SwapPlan;
+  /** The dump as a whole (a plain local file), for recordLoadHashes after the caller's swap. */
+  fingerprint?: DumpFingerprint;
 }
 
 export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<LoadOutcome> {
@@ -78,12 +82,18 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
   const publish = o.publish ?? true;
   const server = await probeServer(db, { ...names, metaSchema: o.metaSchema, force: o.force ?? false, threads: o.threads });
   const dumpFile = plainDumpFile(o.source);
+  const withRoutines = o.withRoutines ?? false;
+  if (dumpFile !== undefined && !o.force) {
+    const same = await unchangedDump(db, { metaSchema: o.metaSchema, target: names.target, dumpFile, withRoutines }, server);
+    if (same) return sameDumpOutcome(db, o, names, same, startedAt, server.threads, log);
+  }
+  const fingerprint = dumpFile !== undefined ? fingerprintHash({ withRoutines, flavor: server.flavor }) : undefined;
   const spool = new TableSpool(dumpFile);
   let dispatch: StatementDispatch | undefined;
   // Tables that may be unchanged are spooled; their VALUES are checked only if they are loaded.
   const classifier = new StatementClassifier({
     flavor: server.flavor,
-    withRoutines: o.withRoutines ?? false,
+    withRoutines,
     collations: server.collations,
     otherSchemas: server.otherSchemas,
     deferValuesCheck: (t) => dispatch?.tables.get(t)?.spooled === true,
@@ -114,6 +124,7 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
     // the file at their offset, and anything else kept is copied (see JobSender.submit).
     for await (const chunk of dumpFile !== undefined ? reusedChunks(dumpFile) : dumpBytes(o.source)) {
       bytes += chunk.length;
+      fingerprint?.update(chunk);
       progress.set(bytes);
       for (const stmt of splitter.push(chunk)) await dispatch.handle(stmt);
       if (dumpFile !== undefined) splitter.detach();
@@ -140,10 +151,25 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
     const plan = swapPlanOf(dispatch, names, unchanged, server.published, server.publishedViews);
     await compileObjects(db, plan);
     await pool.close();
+    const refused = dispatch.refused;
+    const skipped = [...dispatch.skipped.entries()].map(([reason, count]) => ({ reason, count }));
+    const collationMappings = server.collations.mappings();
+    const whole: DumpFingerprint | undefined = fingerprint && {
+      hash: fingerprint.digest('hex'),
+      bytes,
+      outcome: {
+        tables: results,
+        refused,
+        skipped,
+        skippedRoutines: dispatch.skippedRoutines,
+        collationMappings,
+        views: plan.objects.filter((x) => x.type === 'VIEW').map((x) => x.name),
+      },
+    };
     if (publish) {
       await forgetLoadHashes(db, o.metaSchema, names.target, [...plan.replace, ...plan.drop]);
       await publishShadow(db, plan, log);
-      await recordLoadHashes(db, o.metaSchema, names.target, results);
+      await recordLoadHashes(db, o.metaSchema, names.target, results, whole);
     }
     return {
       source: o.source.name,
@@ -156,12 +182,13 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
       batches: { loadData: sender.loadDataBatches, insert: sender.insertBatches },
       spilledBytes: pool.spilledBytes,
       tables: results,
-      refused: dispatch.refused,
-      skipped: [...dispatch.skipped.entries()].map(([reason, count]) => ({ reason, count })),
+      refused,
+      skipped,
       skippedRoutines: dispatch.skippedRoutines,
-      collationMappings: server.collations.mappings(),
+      collationMappings,
       published: publish,
       plan,
+      fingerprint: whole,
     };
   } catch (err) {
     progress.finish();
@@ -171,4 +198,43 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
   } finally {
     spool.dispose();
   }
+}
+
+/**
+ * The dump the published schema was last loaded from, byte for byte (unchanged-dump.ts): every
+ * table unchanged, the recorded outcome reported again. With `publish: false` the caller still
+ * gets an (empty) shadow schema and a swap plan that moves nothing.
+ */
+async function sameDumpOutcome(
+  db: Db,
+  o: LoadOptions,
+  names: { target: string; shadow: string; old: string },
+  same: DumpFingerprint,
+  startedAt: number,
+  threads: number,
+  log: Logger,
+): Promise<LoadOutcome> {
+  const { tables, views: _views, ...reported } = same.outcome;
+  const publish = o.publish ?? true;
+  log.info(`${o.source.name} is byte for byte the dump ${names.target} was loaded from: every table unchanged`);
+  const plan = unchangedPlan(names, same.outcome);
+  await db.exec(`${publish ? 'DROP DATABASE IF EXISTS' : 'CREATE DATABASE IF NOT EXISTS'} ${quoteIdent(names.shadow)}`);
+  return {
+    source: o.source.name,
+    schema: publish ? names.target : names.shadow,
+    shadowSchema: publish ? undefined : names.shadow,
+    dumpDate: o.source.date,
+    bytes: same.bytes,
+    seconds: round((Date.now() - startedAt) / 1000),
+    threads,
+    batches: { loadData: 0, insert: 0 },
+    spilledBytes: 0,
+    tables: tables
+      .filter((t) => t.status !== 'dropped')
+      .map(({ serverSeconds: _s, ...t }) => ({ ...t, status: 'unchanged' as const, seconds: 0 })),
+    ...reported,
+    published: publish,
+    plan,
+    fingerprint: same,
+  };
 }

@@ -4,8 +4,8 @@
  * Hashes are written only after a successful publish, so they always describe what is published.
  */
 import { qualified, type Db } from './db.ts';
-import { CONTENT_HASHES_TABLE, ensureMetaSchema, forgetContentHashes } from './meta.ts';
-import type { LoadTableResult } from './run-results.ts';
+import { CONTENT_HASHES_TABLE, DUMP_FINGERPRINTS_TABLE, ensureMetaSchema, forgetContentHashes } from './meta.ts';
+import type { LoadResult, LoadTableResult } from './run-results.ts';
 
 const KIND = 'staging';
 
@@ -18,17 +18,47 @@ export async function loadedHashes(db: Db, metaSchema: string, schema: string): 
   return new Map(rows.map((r) => [r.t, { hash: r.h, rows: Number(r.n) }]));
 }
 
+/** What a load reported, kept with its dump's fingerprint so that the same dump again reports the same. */
+export interface RecordedLoad extends Pick<LoadResult, 'refused' | 'skippedRoutines' | 'collationMappings' | 'skipped'> {
+  tables: LoadTableResult[];
+  /** The views the dump created (the published views an identical reload leaves as they are). */
+  views: string[];
+}
+
+/** The whole dump as loaded: see actions/load/unchanged-dump.ts. */
+export interface DumpFingerprint {
+  hash: string;
+  bytes: number;
+  outcome: RecordedLoad;
+}
+
+export async function loadedFingerprint(db: Db, metaSchema: string, schema: string): Promise<DumpFingerprint | undefined> {
+  await ensureMetaSchema(db, metaSchema);
+  const [row] = await db.query<{ h: string; b: string; o: string }>(
+    `SELECT fingerprint AS h, dump_bytes AS b, outcome AS o FROM ${qualified(metaSchema, DUMP_FINGERPRINTS_TABLE)} WHERE schema_name = ?`,
+    [schema],
+  );
+  return row && { hash: row.h, bytes: Number(row.b), outcome: JSON.parse(row.o) as RecordedLoad };
+}
+
 /**
  * Records what a publish put in place: loaded tables get their new hash, dropped tables lose
- * theirs. Callers that publish themselves (`publish: false`) call this after their swap.
+ * theirs, and the dump its fingerprint. Callers that publish themselves (`publish: false`) call
+ * this after their swap.
  */
 export async function recordLoadHashes(
   db: Db,
   metaSchema: string,
   schema: string,
   tables: ReadonlyArray<LoadTableResult & { hash?: string }>,
+  fingerprint?: DumpFingerprint,
 ): Promise<void> {
   await ensureMetaSchema(db, metaSchema);
+  if (fingerprint)
+    await db.exec(
+      `REPLACE INTO ${qualified(metaSchema, DUMP_FINGERPRINTS_TABLE)} (schema_name, fingerprint, dump_bytes, outcome, loaded_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP(3))`,
+      [schema, fingerprint.hash, fingerprint.bytes, JSON.stringify(fingerprint.outcome)],
+    );
   const table = qualified(metaSchema, CONTENT_HASHES_TABLE);
   for (const t of tables) {
     if (t.status === 'loaded' && t.hash) {
@@ -43,7 +73,12 @@ export async function recordLoadHashes(
   }
 }
 
-/** Before the swap that publishes them: the replaced and dropped tables lose their old hashes. */
+/**
+ * Before the swap that publishes them: the replaced and dropped tables lose their old hashes, and
+ * the schema its dump fingerprint (a swap that changes only views must not leave the old one).
+ */
 export async function forgetLoadHashes(db: Db, metaSchema: string, schema: string, tables: readonly string[]): Promise<void> {
+  await ensureMetaSchema(db, metaSchema);
+  await db.exec(`DELETE FROM ${qualified(metaSchema, DUMP_FINGERPRINTS_TABLE)} WHERE schema_name = ?`, [schema]);
   await forgetContentHashes(db, metaSchema, KIND, schema, tables);
 }

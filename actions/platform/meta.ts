@@ -1,12 +1,13 @@
 /**
  * The pipeline's own metadata schema: the runs it made (for the run lock's holder message and
- * for rollback's suggested restore points) and content hashes of what it loaded (to skip
- * unchanged tables and seeds).
+ * for rollback's suggested restore points), content hashes of what it loaded (to skip
+ * unchanged tables and seeds), and the fingerprint of the last published dump (to skip it whole).
  */
 import { qualified, quoteIdent, type Db, type DbSession } from './db.ts';
 
 export const RUNS_TABLE = 'runs';
 export const CONTENT_HASHES_TABLE = 'content_hashes';
+export const DUMP_FINGERPRINTS_TABLE = 'dump_fingerprints';
 
 export async function ensureMetaSchema(db: Db | DbSession, metaSchema: string): Promise<void> {
   await db.exec(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(metaSchema)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
@@ -32,6 +33,13 @@ export async function ensureMetaSchema(db: Db | DbSession, metaSchema: string): 
     row_count BIGINT NOT NULL,
     loaded_at DATETIME(3) NOT NULL,
     PRIMARY KEY (kind, schema_name, table_name)
+  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+  await db.exec(`CREATE TABLE IF NOT EXISTS ${qualified(metaSchema, DUMP_FINGERPRINTS_TABLE)} (
+    schema_name VARCHAR(64) NOT NULL PRIMARY KEY,
+    fingerprint CHAR(64) NOT NULL COMMENT 'SHA-256 of the loader version, its options and every byte of the dump',
+    dump_bytes BIGINT NOT NULL,
+    outcome LONGTEXT NOT NULL COMMENT 'JSON: what that load reported (tables, refused and skipped statements, views)',
+    loaded_at DATETIME(3) NOT NULL
   ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
 }
 

@@ -118,7 +118,7 @@ export async function runLoad(ctx: CliContext, options: ParsedOptions): Promise<
             ctx.log,
           ),
         );
-        const { plan: _plan, ...result } = r;
+        const { plan: _plan, fingerprint: _fingerprint, ...result } = r;
         write('success', result);
         ctx.print(tableSummary(result));
         return 0;
