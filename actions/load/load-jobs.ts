@@ -17,7 +17,7 @@ import { loadDataFor } from './load-data.ts';
 import { sessionSqlOf } from './session-settings.ts';
 import type { StatementClassifier } from './statement-classifier.ts';
 import type { InsertHead } from './table-spool.ts';
-import type { InfilePart, Job, WorkerPool } from './worker-pool.ts';
+import type { InfileFeed, InfilePart, Job, WorkerPool } from './worker-pool.ts';
 
 /** Bytes of a group's parts held in memory (not the dump file's own) before they wait on disk. */
 const GROUP_MEMORY = 16 << 20;
@@ -35,6 +35,8 @@ interface Group {
   memory: number;
   /** The first batch as it was: sent as an INSERT when it stays alone and small. */
   first: { sql: Buffer; dumpOffset?: number };
+  /** Once a second batch joins: the LOAD DATA runs, and the next parts are appended to it. */
+  feed?: InfileFeed;
 }
 
 /** One table of the dump as the loader follows it. */
@@ -107,17 +109,23 @@ export class JobSender {
     return this.send(t, job, after);
   }
 
-  private async send(t: TableState, job: JobInput, after?: Promise<unknown>): Promise<{ done: Promise<void> }> {
+  private async send(
+    t: TableState,
+    job: JobInput,
+    after?: Promise<unknown>,
+    open = false,
+  ): Promise<{ done: Promise<void>; feed?: InfileFeed }> {
     // Read into a reused buffer, the statement's bytes are kept by offset, or copied.
     if (this.dumpFile !== undefined && job.dumpOffset === undefined && typeof job.sql !== 'string')
       job = { ...job, sql: Buffer.from(job.sql) };
     const timed = (s: number) => void (t.serverSeconds += s);
-    const { done } = await this.pool.submit({ ...job, session: job.session ?? this.session(), after, timed });
+    const full: Job = { ...job, session: job.session ?? this.session(), after, timed };
+    const { done, feed } = open ? await this.pool.submitStream(full) : { ...(await this.pool.submit(full)), feed: undefined };
     t.tail = Promise.all([t.tail, done]).then(
       () => void (t.finished = Date.now()),
       () => {},
     );
-    return { done };
+    return { done, feed };
   }
 
   /**
@@ -157,15 +165,22 @@ export class JobSender {
       first: { sql: dumpOffset === undefined && this.dumpFile !== undefined ? Buffer.from(sql) : sql, dumpOffset },
     });
     const data = sql.subarray(plain.first, plain.last + 1);
-    if (dumpOffset !== undefined && this.dumpFile !== undefined) g.parts.push({ data, dumpOffset: dumpOffset + plain.first });
-    else if (g.memory + data.length > GROUP_MEMORY) g.parts.push({ spilled: this.pool.keep(data) });
+    let part: InfilePart;
+    if (dumpOffset !== undefined && this.dumpFile !== undefined) part = { data, dumpOffset: dumpOffset + plain.first };
+    else if (g.memory + data.length > GROUP_MEMORY) part = { spilled: this.pool.keep(data) };
     else {
       // Bytes of the reused read buffer are copied; a statement's own buffer is kept as it is.
-      g.parts.push({ data: this.dumpFile !== undefined ? Buffer.from(data) : data });
+      part = { data: this.dumpFile !== undefined ? Buffer.from(data) : data };
       g.memory += data.length;
     }
     g.rows += rows;
     g.bytes += data.length;
+    if (g.feed) g.feed.append(part);
+    else {
+      g.parts.push(part);
+      // Two batches make a LOAD DATA: it starts now and reads the rest as the dump is read on.
+      if (g.parts.length === 2) g.feed = (await this.sendLoadData(g, true)).feed;
+    }
     if (g.bytes >= t.chunkBytes) await this.flush();
   }
 
@@ -175,19 +190,26 @@ export class JobSender {
     if (!g) return;
     this.group = undefined;
     const { t, at, session } = g;
+    if (g.feed) {
+      g.feed.end();
+      return;
+    }
     if (g.parts.length === 1 && g.rows < 20 && 'data' in g.parts[0]!) {
       // LOAD DATA costs a round trip more than an INSERT: not worth it for a few rows.
       this.insertBatches++;
       await this.send(t, { sql: g.first.sql, dumpOffset: g.first.dumpOffset, table: t.name, what: 'INSERT', ...at, session }, t.created);
       return;
     }
+    await this.sendLoadData(g, false);
+  }
+
+  /** The group's rows as one LOAD DATA: whole, or (`open`) with the parts still to come appended to its feed. */
+  private async sendLoadData(g: Group, open: boolean): Promise<{ feed?: InfileFeed }> {
+    const { t, at, session } = g;
     const name = `load-${++this.loadDataBatches}`;
     const { sql } = loadDataFor(t.raw, EMPTY, { ...g.head, first: 0, last: -1 }, g.head.charset, name);
-    await this.send(
-      t,
-      { sql, infile: { name, parts: g.parts }, table: t.name, what: `INSERT (${g.rows} rows as one LOAD DATA)`, ...at, session },
-      t.created,
-    );
+    const job: JobInput = { sql, infile: { name, parts: g.parts }, table: t.name, what: `INSERT (rows as one LOAD DATA)`, ...at, session };
+    return this.send(t, job, t.created, open);
   }
 
   /** The table's deferred secondary keys, after every job of the table so far. */

@@ -49,6 +49,16 @@ export interface Job {
  */
 export type InfilePart = { data: Buffer; dumpOffset?: number } | { spilled: Spilled };
 
+/**
+ * A LOAD DATA whose rows are still being read from the dump: the statement runs from its first
+ * parts on, the server reading each part as it is appended, until `end`. A table's one LOAD DATA
+ * so starts when the parser reaches its first rows, not its last.
+ */
+export interface InfileFeed {
+  append(part: InfilePart): void;
+  end(): void;
+}
+
 export interface PoolOptions {
   threads: number;
   /** The schema statements run in (the shadow). */
@@ -80,6 +90,12 @@ interface Item {
   spilled?: Spilled;
   /** A LOAD DATA's input: each part in memory or on disk. */
   parts?: Array<Buffer | Spilled>;
+  /** Set while its parts are still being appended (an open InfileFeed). */
+  open?: boolean;
+  /** Wakes the reader of an open feed (a part was appended, the feed ended, or the load failed). */
+  more?: () => void;
+  /** Bytes of parts appended to its feed that are held in memory. */
+  feedBytes?: number;
   resolve: () => void;
   reject: (e: unknown) => void;
 }
@@ -135,6 +151,10 @@ export class WorkerPool {
   private db: Db | undefined;
   private pending: Promise<void>[] = [];
   private readonly infiles = new Map<string, () => Readable>();
+  /** LOAD DATA statements whose parts are still being appended. */
+  private readonly openFeeds = new Set<Item>();
+  /** Bytes of parts appended to feeds held in memory, until their statement is done. */
+  private feedBytes = 0;
   private workers: Worker[] = [];
 
   private readonly o: PoolOptions;
@@ -186,6 +206,11 @@ export class WorkerPool {
    * the next tables while a big one loads; beyond the file's budget, `submit` waits.
    */
   async submit(job: Job): Promise<{ done: Promise<void> }> {
+    const { done } = await this.enqueue(job, false);
+    return { done };
+  }
+
+  private async enqueue(job: Job, open: boolean): Promise<{ done: Promise<void>; item: Item }> {
     if (this.failure) throw this.failure;
     const size = job.sql.length + (job.infile?.parts.reduce((a, p) => a + ('data' in p ? p.data.length : 0), 0) ?? 0);
     const maxQueued = this.o.maxQueuedBytes ?? 32 << 20;
@@ -201,7 +226,8 @@ export class WorkerPool {
     });
     done.catch(() => {}); // failures are reported through `flush`
     this.pending.push(done);
-    const item: Item = { job, size, ready: job.after === undefined, resolve, reject };
+    const item: Item = { job, size, ready: job.after === undefined, open, resolve, reject };
+    if (open) this.openFeeds.add(item);
     // The bulk of a job (LOAD DATA's rows, or an INSERT's bytes) waits on disk beyond the memory
     // budget, and always when it is the dump file's own bytes (nothing to copy then); DDL text stays.
     const inDump = job.dumpOffset !== undefined && this.o.dumpFile !== undefined;
@@ -210,11 +236,9 @@ export class WorkerPool {
       // the budget, else waits in the temporary file.
       let inMemory = 0;
       item.parts = job.infile.parts.map((p) => {
-        if ('spilled' in p) return p.spilled;
-        if (p.dumpOffset !== undefined && this.o.dumpFile !== undefined) return this.spill.keep(p.data, p.dumpOffset);
-        if (this.queuedBytes + inMemory + p.data.length > maxQueued) return this.spill.keep(p.data);
-        inMemory += p.data.length;
-        return p.data;
+        const kept = this.keepPart(p, this.queuedBytes + inMemory + ('data' in p ? p.data.length : 0) > maxQueued);
+        if (Buffer.isBuffer(kept)) inMemory += kept.length;
+        return kept;
       });
       item.job = { ...job, infile: { name: job.infile.name, parts: [] } };
       item.size = job.sql.length + inMemory;
@@ -233,7 +257,46 @@ export class WorkerPool {
     this.queue.push(item);
     this.queuedBytes += item.size;
     this.wake();
-    return { done };
+    return { done, item };
+  }
+
+  /**
+   * Queues a LOAD DATA whose parts come later (InfileFeed). Parts appended in memory count against
+   * the memory budget until the statement is done; beyond it they wait on disk.
+   */
+  async submitStream(job: Job): Promise<{ done: Promise<void>; feed: InfileFeed }> {
+    const { done, item } = await this.enqueue(job, true);
+    const wakeReader = () => {
+      const more = item.more;
+      item.more = undefined;
+      more?.();
+    };
+    const feed: InfileFeed = {
+      append: (p) => {
+        // Within the memory budget (the queue's and the open feeds' parts), else on disk.
+        const size = 'data' in p ? p.data.length : 0;
+        const kept = this.keepPart(p, this.queuedBytes + this.feedBytes + size > (this.o.maxQueuedBytes ?? 32 << 20));
+        if (Buffer.isBuffer(kept)) {
+          this.feedBytes += kept.length;
+          item.feedBytes = (item.feedBytes ?? 0) + kept.length;
+        }
+        item.parts!.push(kept);
+        wakeReader();
+      },
+      end: () => {
+        item.open = false;
+        this.openFeeds.delete(item);
+        wakeReader();
+      },
+    };
+    return { done, feed };
+  }
+
+  /** A part as the queue keeps it: the dump's own bytes by offset, others in memory or on disk. */
+  private keepPart(p: InfilePart, toDisk: boolean): Buffer | Spilled {
+    if ('spilled' in p) return p.spilled;
+    if (p.dumpOffset !== undefined && this.o.dumpFile !== undefined) return this.spill.keep(p.data, p.dumpOffset);
+    return toDisk ? this.spill.keep(p.data) : p.data;
   }
 
   private wake(): void {
@@ -289,7 +352,7 @@ export class WorkerPool {
           w.version = job.session.version;
         }
         const ran = Date.now();
-        await this.execWithRetry(w, job, item.parts);
+        await this.execWithRetry(w, job, item);
         job.timed?.((Date.now() - ran) / 1000);
         item.resolve();
       } catch (err) {
@@ -299,6 +362,7 @@ export class WorkerPool {
         return;
       } finally {
         for (const p of item.parts ?? []) if (!Buffer.isBuffer(p)) this.spill.release(p);
+        this.feedBytes -= item.feedBytes ?? 0;
         if (item.parts) for (const r of this.waiters.splice(0)) r();
         if (table !== undefined) this.active.set(table, this.active.get(table)! - 1);
         this.wake();
@@ -311,10 +375,11 @@ export class WorkerPool {
    * (1205); the statement was rolled back whole (autocommit), so it is simply run again.
    * https://dev.mysql.com/doc/refman/8.0/en/innodb-deadlocks-handling.html
    */
-  private async execWithRetry(w: Worker, job: Job, parts?: Array<Buffer | Spilled>): Promise<void> {
+  private async execWithRetry(w: Worker, job: Job, item: Item): Promise<void> {
+    const parts = item.parts;
     const sql = typeof job.sql === 'string' ? job.sql : job.sql.toString('latin1');
     for (let attempt = 0; ; attempt++) {
-      if (job.infile && parts) this.infiles.set(job.infile.name, () => Readable.from(this.readParts(parts)));
+      if (job.infile && parts) this.infiles.set(job.infile.name, () => Readable.from(this.readParts(item)));
       try {
         await w.session.exec(sql);
         return;
@@ -326,10 +391,22 @@ export class WorkerPool {
     }
   }
 
-  /** A LOAD DATA's parts in order, each read from disk only when the server wants more. */
-  private *readParts(parts: Array<Buffer | Spilled>): Generator<Buffer> {
-    // A fresh buffer per part: the socket may still hold the previous one when the next is read.
-    for (const p of parts) yield Buffer.isBuffer(p) ? p : this.spill.read(p, undefined, false);
+  /**
+   * A LOAD DATA's parts in order, each read from disk only when the server wants more; an open
+   * feed's reader waits for the next part (a failed load ends it with the failure).
+   */
+  private async *readParts(item: Item): AsyncGenerator<Buffer> {
+    const parts = item.parts!;
+    for (let i = 0; ; i++) {
+      while (i >= parts.length) {
+        if (this.failure) throw this.failure;
+        if (!item.open) return;
+        await new Promise<void>((r) => (item.more = r));
+      }
+      const p = parts[i]!;
+      // A fresh buffer per part: the socket may still hold the previous one when the next is read.
+      yield Buffer.isBuffer(p) ? p : this.spill.read(p, undefined, false);
+    }
   }
 
   /** Bytes kept for a part that waits on disk now (the sender's memory budget is spent). */
@@ -339,6 +416,8 @@ export class WorkerPool {
 
   private fail(e: PipelineError): void {
     if (!this.failure) this.failure = e;
+    for (const item of this.openFeeds) item.more?.();
+    this.openFeeds.clear();
     for (const q of this.queue.splice(0)) q.reject(e);
     this.queuedBytes = 0;
     for (const r of this.waiters.splice(0)) r();
