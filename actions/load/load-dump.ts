@@ -58,6 +58,16 @@ export interface LoadOptions {
    */
   deferIndexes?: boolean;
   /**
+   * Use the server's bulk insert into an empty table: each table's rows in one LOAD DATA, secondary
+   * keys left in the CREATE (unless `deferIndexes`). Default: on MariaDB 10.6 and later
+   * (bulkBuildsKeys in server-probe.ts). False shapes the load as for MySQL 8 and Aurora: keys
+   * deferred, and a big table cut into chunks that connections load side by side where the server
+   * runs them in parallel (loadChunkBytes; tests/load/autoinc-chunks.test.ts proves that path on MariaDB).
+   */
+  bulkInsert?: boolean;
+  /** Bytes of rows in one chunk of a table that connections share (default 64 MB, SHARED_CHUNK_BYTES; tests use less). */
+  chunkBytes?: number;
+  /**
    * Send plain INSERT batches as LOAD DATA LOCAL INFILE (load-data.ts). Default true: measured with
    * `npm run bench:load`, 1.34x-1.41x faster than INSERT on MariaDB 10.11. False sends every batch
    * as the dump's INSERT.
@@ -81,6 +91,7 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
   const names = { target: o.schema, shadow: o.shadowSchema ?? `${o.schema}__shadow`, old: o.oldSchema ?? `${o.schema}__old` };
   const publish = o.publish ?? true;
   const server = await probeServer(db, { ...names, metaSchema: o.metaSchema, force: o.force ?? false, threads: o.threads });
+  const bulk = o.bulkInsert ?? bulkBuildsKeys(server.flavor);
   const dumpFile = plainDumpFile(o.source);
   const withRoutines = o.withRoutines ?? false;
   if (dumpFile !== undefined && !o.force) {
@@ -112,8 +123,8 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
     previous: server.previous,
     published: server.published,
     dumpFile,
-    deferIndexes: o.deferIndexes ?? !bulkBuildsKeys(server.flavor),
-    chunkBytes: (autoIncrement) => loadChunkBytes(server.flavor, server.autoincLockMode, autoIncrement),
+    deferIndexes: o.deferIndexes ?? !bulk,
+    chunkBytes: (autoIncrement) => loadChunkBytes(bulk, server.autoincLockMode, autoIncrement, o.chunkBytes),
     log,
   });
   const progress = log.progress({ label: `loading ${o.source.name}`, unit: 'bytes' });

@@ -17,8 +17,14 @@ export interface PrivateServer {
   readonly dataDir: string;
   /** kill -9 of the server (a crash: InnoDB recovers at the next start). */
   crash(): Promise<void>;
-  /** Starts the server again on the same data directory and waits until it answers. */
-  start(): Promise<void>;
+  /**
+   * Starts the server again on the same data directory and waits until it answers; with
+   * `serverArgs`, with those extra options instead of the first ones (options read only at start,
+   * like innodb_autoinc_lock_mode).
+   */
+  start(serverArgs?: string[]): Promise<void>;
+  /** Shuts it down cleanly (SIGTERM), keeping its data directory. */
+  stop(): Promise<void>;
   /** Stops it and removes its data directory. */
   destroy(): Promise<void>;
   errorLog(): string;
@@ -46,11 +52,13 @@ export async function startPrivateServer(serverArgs: string[] = [], parentDir = 
   if (init.status !== 0) throw new Error(`mariadb-install-db failed: ${init.stderr || init.stdout}`);
   const port = await freePort();
   let child: ChildProcess | undefined;
+  let args = serverArgs;
   const server: PrivateServer = {
     url: `mysql://root@127.0.0.1:${port}`,
     port,
     dataDir,
-    async start() {
+    async start(serverArgs?: string[]) {
+      if (serverArgs) args = serverArgs;
       child = spawn(
         mariadbd,
         [
@@ -66,7 +74,7 @@ export async function startPrivateServer(serverArgs: string[] = [], parentDir = 
           // Temporary files outside the data directory, which may sit on a deliberately small disk.
           `--tmpdir=${tmpdir()}`,
           ...userArgs,
-          ...serverArgs,
+          ...args,
         ],
         { stdio: 'ignore' },
       );
@@ -84,15 +92,17 @@ export async function startPrivateServer(serverArgs: string[] = [], parentDir = 
       c.kill('SIGKILL');
       await exited;
     },
-    async destroy() {
+    async stop() {
       const c = child;
-      if (c && c.exitCode === null) {
-        const exited = new Promise((r) => c.once('exit', r));
-        c.kill('SIGTERM');
-        const t = setTimeout(() => c.kill('SIGKILL'), 20_000);
-        await exited;
-        clearTimeout(t);
-      }
+      if (!c || c.exitCode !== null) return;
+      const exited = new Promise((r) => c.once('exit', r));
+      c.kill('SIGTERM');
+      const t = setTimeout(() => c.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(t);
+    },
+    async destroy() {
+      await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
     errorLog() {
