@@ -69,6 +69,15 @@ test('a truncated dump is refused, naming where it stops, and the published sche
   await assertUnchanged();
 });
 
+test("a dump cut while its table's LOAD DATA already reads its rows is refused, nothing left waiting", async () => {
+  // Six batches of 500 rows: the LOAD DATA starts at the second and is fed on; the cut ends it.
+  const full = makeDump({ tables: ['tenants'], rows: 3000, tag: 'v3' });
+  const file = join(dir, 'cut-while-loading.sql');
+  writeFileSync(file, full.subarray(0, Math.floor(full.length * 0.75)));
+  await loadFails(file, /truncated or not a complete mysqldump/);
+  await assertUnchanged();
+});
+
 test('a dump cut exactly after a statement (no trailer) is refused too', async () => {
   const file = join(dir, 'notrailer.sql');
   writeFileSync(file, makeDump({ tables: ['tenants'], rows: 10, trailer: false }));
