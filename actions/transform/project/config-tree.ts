@@ -30,6 +30,7 @@ export const KNOWN_CONFIG_KEYS: Record<Kind, readonly string[]> = {
     'snapshot_meta_column_names',
     'dbt_valid_to_current',
     'target_schema',
+    'target_database',
   ],
   seed: [...COMMON_KEYS, 'column_types', 'delimiter', 'quote_columns', 'full_refresh'],
   test: [
