@@ -7,6 +7,8 @@ import { relative } from 'node:path';
 import type { Problem } from '../../platform/errors.ts';
 import { parseDocs } from './docs.ts';
 import { buildGenericTest, type TestOwner } from './generic-tests.ts';
+import { foldersOf } from './files.ts';
+import { testTreeHookWarnings } from './config-tree.ts';
 import { checkConfigTrees, checkLeftoverProperties, checkRelationClashes } from './project-checks.ts';
 import { resolveDependencies } from './project-dependencies.ts';
 import type { ProjectFiles, TextFile } from './project-files.ts';
@@ -199,9 +201,15 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
       add(buildModel(ctx, f, modelProps.get(name)), name);
       modelProps.delete(name);
     }
-    for (const f of [...(pkg.snapshots ?? []), ...yamlSnapshots(pkg.properties, problems)]) {
+    // dbt's snapshot fqn: a snapshot file's includes the file's name; a YAML snapshot's does not.
+    const snapshotFiles = [
+      ...(pkg.snapshots ?? []).map((f) => ({ f, file: [baseNameOf(f.path)] })),
+      ...yamlSnapshots(pkg.properties, problems).map((f) => ({ f, file: [] })),
+    ];
+    for (const { f, file } of snapshotFiles) {
       for (const block of snapshotBlocks(f)) {
-        const built = buildModel(ctx, block, undefined);
+        const fqn = [pkgConfig.name, ...foldersOf(f.path), ...file, baseNameOf(block.path)];
+        const built = buildModel(ctx, block, undefined, { tree: 'snapshots', fqn });
         const snap = built && built !== 'disabled' ? asSnapshot(built) : built;
         if (snap && snap !== 'disabled' && built && built !== 'disabled') {
           const template = templates.get(built.unique_id);
@@ -242,7 +250,9 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
       projectName: pkgConfig.name,
       testsTree: pkgConfig.tests,
       locateInConfig: (path: (string | number)[]) => pkgConfig.source.locate(path),
+      warnings,
     };
+    warnings.push(...testTreeHookWarnings(pkgConfig.tests, testCtx.locateInConfig, 'tests'));
     for (const p of props.models.concat(props.seeds)) {
       const owner = byName.get(p.name);
       if (!owner) continue;
