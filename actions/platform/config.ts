@@ -41,6 +41,8 @@ export interface PipelineConfig {
   readonly vars: Readonly<Record<string, unknown>>;
   readonly models: ConfigTree;
   readonly seeds: ConfigTree;
+  /** dbt's `snapshots:` tree (the snapshots' configs, hooks included). */
+  readonly snapshots: ConfigTree;
   readonly tests: ConfigTree;
   readonly rollback: { readonly cluster?: string; readonly region?: string };
   /** Legacy schemas that `cleanup` may drop, each with the reason. */
@@ -71,6 +73,7 @@ const PIPELINE_KEYS = [
   'vars',
   'models',
   'seeds',
+  'snapshots',
   'tests',
   'data_tests',
   'rollback',
@@ -99,7 +102,6 @@ const DBT_IGNORED_KEYS = [
   'dispatch',
   'flags',
   'query-comment',
-  'snapshots',
   'sources',
   'metrics',
   'semantic-models',
@@ -252,6 +254,7 @@ export function validateConfig(source: YamlSource, kind: 'pipeline' | 'dbt'): { 
   const varsRaw = mapping(['vars'], top.vars);
   const models = mapping(['models'], top.models);
   const seeds = mapping(['seeds'], top.seeds);
+  const snapshots = mapping(['snapshots'], top.snapshots);
   const tests = mapping([top.data_tests !== undefined ? 'data_tests' : 'tests'], top.data_tests ?? top.tests);
 
   const dispatch: { macro_namespace: string; search_order: string[] }[] = [];
@@ -285,6 +288,7 @@ export function validateConfig(source: YamlSource, kind: 'pipeline' | 'dbt'): { 
     vars: varsRaw,
     models,
     seeds,
+    snapshots,
     tests,
     rollback: {
       cluster: str(['rollback', 'cluster'], rollbackRaw.cluster),

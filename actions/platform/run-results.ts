@@ -33,7 +33,8 @@ export interface NodeResult {
   message: string | null;
   /** Failing rows of a test; rows affected of a model or seed. */
   failures: number | null;
-  adapter_response: { rows_affected?: number; versions_opened?: number; versions_closed?: number };
+  /** A snapshot also says how many versions it opened and closed (and, under new_record, deleted versions opened). */
+  adapter_response: { rows_affected?: number; versions_opened?: number; versions_closed?: number; versions_deleted?: number };
   /** Pipeline extras: where the node was declared, a few failing rows, the relation built. */
   file?: string;
   line?: number;

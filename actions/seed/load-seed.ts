@@ -4,7 +4,7 @@
  * types are unchanged since the last load (pipeline_meta.content_hashes) is not reloaded.
  */
 import { createHash } from 'node:crypto';
-import { qualified, quoteIdent, type Db } from '../platform/db.ts';
+import { qualified, quoteIdent, type Db, type DbSession } from '../platform/db.ts';
 import { CONTENT_HASHES_TABLE, forgetContentHashes } from '../platform/meta.ts';
 import type { Relation } from '../transform/project/types.ts';
 import { besideName, dropRelation, ensureSchema, relationKind, swapIn } from '../platform/relations.ts';
@@ -34,7 +34,7 @@ export interface SeedLoadResult {
 }
 
 export async function loadSeed(
-  db: Db,
+  db: Db | DbSession,
   seed: PreparedSeed,
   relation: Relation,
   options: { metaSchema: string; fullRefresh?: boolean },

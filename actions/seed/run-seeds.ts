@@ -1,9 +1,10 @@
 /**
  * `seed`: every selected seed is read and checked first (a bad CSV is a project error, exit 2,
- * before anything is loaded), then the seeds load concurrently, each swapped in atomically.
+ * before anything is loaded), then the seeds load concurrently, each swapped in atomically,
+ * each between its pre-hooks and post-hooks (dbt runs a seed's hooks every time it runs).
  */
 import { readFileSync } from 'node:fs';
-import type { Db } from '../platform/db.ts';
+import type { Db, DbSession } from '../platform/db.ts';
 import { ConfigError, errorMessage, type Problem } from '../platform/errors.ts';
 import type { Logger } from '../platform/log.ts';
 import { ensureMetaSchema } from '../platform/meta.ts';
@@ -24,7 +25,17 @@ export interface SeedOptions {
   readonly fullRefresh?: boolean;
   /** Seeds loaded at once. Default 4. */
   readonly threads?: number;
+  /** The seeds' pre-hooks and post-hooks. Default: none run. */
+  readonly hooks?: SeedHooks;
   readonly log: Logger;
+}
+
+/**
+ * A seed's pre-hooks and post-hooks, given by the caller (the transform engine renders them:
+ * ../transform/seed-hooks.ts); each runs on the seed's session, `this` the seed's relation.
+ */
+export interface SeedHooks {
+  of(seed: SeedNode, relation: Relation, session: DbSession): { pre(): Promise<void>; post(): Promise<void> };
 }
 
 /** Reads and checks seeds; throws ConfigError with every problem of every seed. */
@@ -54,6 +65,7 @@ export async function runSeeds(project: Project, db: Db, o: SeedOptions): Promis
     const result = await loadSeedNode(db, seed, prepared.get(seed.unique_id)!, relation, {
       metaSchema: o.metaSchema,
       fullRefresh: o.fullRefresh,
+      hooks: o.hooks,
     });
     if (result.status === 'error') o.log.error(result.message!);
     else o.log.info(`  seed ${seed.name} → ${relation.schema}.${relation.identifier}: ${result.message}`);
@@ -61,20 +73,38 @@ export async function runSeeds(project: Project, db: Db, o: SeedOptions): Promis
   });
 }
 
+/** How one seed is loaded: where its content hashes live, and its hooks. */
+export interface SeedNodeOptions {
+  metaSchema: string;
+  fullRefresh?: boolean;
+  hooks?: SeedHooks;
+}
+
 /**
- * One seed loaded as a node of a run (`seed`, and `build` through the engine's executor): its
- * result says what was loaded where, or why it failed, with the published table left as it was.
+ * One seed loaded as a node of a run (`seed`, and `build` through the engine's executor), on one
+ * session: its pre-hooks, the load, its post-hooks, in dbt's order. The result says what was
+ * loaded where, or why it failed: a failed load leaves the published table as it was; a failing
+ * hook fails the seed.
  */
 export async function loadSeedNode(
   db: Db,
   seed: SeedNode,
   prepared: PreparedSeed,
   relation: Relation,
-  options: { metaSchema: string; fullRefresh?: boolean },
+  options: SeedNodeOptions,
 ): Promise<NodeResult> {
   const startedAt = new Date();
+  let stage: 'hook' | 'load' = 'hook';
   try {
-    const r = await loadSeed(db, prepared, relation, options);
+    const r = await db.withSession(async (session) => {
+      const hooks = options.hooks?.of(seed, relation, session);
+      await hooks?.pre();
+      stage = 'load';
+      const loaded = await loadSeed(session, prepared, relation, options);
+      stage = 'hook';
+      await hooks?.post();
+      return loaded;
+    });
     return nodeResult(
       seed.unique_id,
       'success',
@@ -88,8 +118,10 @@ export async function loadSeedNode(
     );
   } catch (err) {
     const message =
-      `seed ${seed.name} (${seed.original_file_path}) ` +
-      `failed to load into ${relation.schema}.${relation.identifier}: ${errorMessage(err)}. The published table was left as it was.`;
+      stage === 'hook'
+        ? `seed ${seed.name} (${seed.original_file_path}) failed: ${errorMessage(err)}. To fix this, correct the hook.`
+        : `seed ${seed.name} (${seed.original_file_path}) ` +
+          `failed to load into ${relation.schema}.${relation.identifier}: ${errorMessage(err)}. The published table was left as it was.`;
     return nodeResult(seed.unique_id, 'error', { startedAt, completedAt: new Date() }, { message, file: seed.original_file_path });
   }
 }

@@ -2,7 +2,9 @@
  * The NodeExecutor of `build`: seeds through the seed loader, models through the engine's
  * materializations, each to wherever the run's resolver puts it. Under write-audit-publish an
  * unchanged seed (same content hash as the published one) is not reloaded into the shadow: it
- * is kept published, reported as `unchanged`, and the run's resolver reads it there.
+ * is kept published, reported as `unchanged`, and the run's resolver reads it there — unless it
+ * has hooks, which dbt runs every time: it is then loaded into the shadow, so its hooks act on
+ * the shadow's table and nothing published changes before the publish.
  */
 import { buildModelNode } from './run-models.ts';
 import { qualified, type Db } from '../platform/db.ts';
@@ -10,6 +12,8 @@ import type { Logger } from '../platform/log.ts';
 import { CONTENT_HASHES_TABLE, ensureMetaSchema } from '../platform/meta.ts';
 import type { ModelNode, Project, Relation, RelationResolver, SeedNode } from './project/types.ts';
 import type { NodeResult } from '../platform/run-results.ts';
+import { hasHooks } from './project/hooks.ts';
+import { seedHooks } from './seed-hooks.ts';
 import { loadSeedNode, prepareSeeds } from '../seed/run-seeds.ts';
 import { nodeResult } from '../platform/node-result.ts';
 import { relationKind } from '../platform/relations.ts';
@@ -56,7 +60,7 @@ export function engineExecutor(o: EngineExecutorOptions): NodeExecutor & { prepa
 
   async function runSeed(seed: SeedNode, resolver: RelationResolver): Promise<NodeResult> {
     const p = prepared.get(seed.unique_id)!;
-    if (o.published) {
+    if (o.published && !hasHooks(seed)) {
       const startedAt = new Date();
       const pub = o.published.resolver.resolve(seed);
       // A check that cannot be made loads the seed (into the shadow, so nothing published is at risk).
@@ -78,6 +82,7 @@ export function engineExecutor(o: EngineExecutorOptions): NodeExecutor & { prepa
     return loadSeedNode(o.db, seed, p, resolver.resolve(seed), {
       metaSchema: o.metaSchema,
       fullRefresh: o.fullRefresh || o.published !== undefined,
+      hooks: seedHooks(o.project, resolver),
     });
   }
 

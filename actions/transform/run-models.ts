@@ -4,7 +4,7 @@
  * descendants and the rest go on. Each model's compiled SQL is written to target/compiled/ before
  * it runs, so an error can point at the exact SQL the server saw.
  */
-import { modelHookRunner } from './project/hooks.ts';
+import { nodeHookRunner } from './project/hooks.ts';
 import type { Db } from '../platform/db.ts';
 import { errorMessage } from '../platform/errors.ts';
 import type { Logger } from '../platform/log.ts';
@@ -144,7 +144,7 @@ export async function buildModelNode(project: Project, db: Db, node: ModelNode, 
         targetSchema: runtimeOf(project).engine.targetSchema,
         compile: (isIncremental) => compileNodeRunning(project, node.unique_id, o.resolver, queryRunner(session), { isIncremental }),
         snapshotTime: runtimeOf(project).engine.callMacro('snapshot_get_time', [], 'snapshot_get_time'),
-        runHooks: modelHookRunner(project, node, o.resolver, relation, session),
+        runHooks: nodeHookRunner(project, node, o.resolver, relation, session),
         onCompiled: (sql) => {
           compiledAt = new Date();
           compiledCode = sql;

@@ -60,7 +60,11 @@ export interface Manifest {
   unit_tests: Record<string, unknown>;
 }
 
-/** dbt's `database`: MySQL/MariaDB have none above the schema (dbt-mysql writes null). */
+/**
+ * dbt's `database`: every node's resolves (generate_database_name, validate-project.ts) to the
+ * target's, anything else being refused; MySQL/MariaDB have no database above the schema, so it
+ * is written as dbt-mysql writes it: null.
+ */
 const DATABASE = null;
 
 /** The node's SQL after compilation, when this run compiled it (target/compiled/ holds it). */

@@ -30,6 +30,7 @@ export const KNOWN_CONFIG_KEYS: Record<Kind, readonly string[]> = {
     'snapshot_meta_column_names',
     'dbt_valid_to_current',
     'target_schema',
+    'target_database',
   ],
   seed: [...COMMON_KEYS, 'column_types', 'delimiter', 'quote_columns', 'full_refresh'],
   test: [
@@ -48,7 +49,7 @@ export const KNOWN_CONFIG_KEYS: Record<Kind, readonly string[]> = {
     'database',
   ],
 };
-/** Model hooks (run by hooks.ts); set on a seed or a test they get a warning. */
+/** Hooks (run by hooks.ts for models, seeds and snapshots); set on a data test they get a warning. */
 export const HOOK_KEYS = ['pre-hook', 'post-hook', 'pre_hook', 'post_hook'];
 /** Config values that are themselves mappings (so a mapping under them is not a folder). */
 const MAPPING_KEYS = new Set(['meta', 'docs', 'persist_docs', 'column_types']);
@@ -108,6 +109,7 @@ export function checkTree(
   rootPath: string,
   problems: Problem[],
   warnings: Problem[],
+  label: string = kind,
 ): void {
   const known = KNOWN_CONFIG_KEYS[kind];
   const walk = (node: RawConfig, path: string[]) => {
@@ -117,7 +119,7 @@ export function checkTree(
       if (k.startsWith('+') || isConfigValue(kind, key, v)) {
         if (!known.includes(key) && !HOOK_KEYS.includes(key)) {
           warnings.push({
-            message: `'${k}' is not a ${kind} config this engine knows (${known.join(', ')}); it is kept on the node for macros that read it (config.get).`,
+            message: `'${k}' is not a ${label} config this engine knows (${known.join(', ')}); it is kept on the node for macros that read it (config.get).`,
             path: here.join('.'),
             location: locate(here),
           });
@@ -131,14 +133,14 @@ export function checkTree(
         // dbt only warns about config paths that match nothing (a folder may be empty for now).
         warnings.push({
           message:
-            `'${k}' matches no folder or ${kind} of the project (no ${kind} path ${fqnPath}); ` +
+            `'${k}' matches no folder or ${label} of the project (no ${label} path ${fqnPath}); ` +
             `its configs apply to nothing. Known configs: ${known.join(', ')}.`,
           path: here.join('.'),
           location: locate(here),
         });
       } else {
         problems.push({
-          message: `unknown ${kind} config '${k}'. Known configs: ${known.join(', ')}. To fix this, correct the key, or write a config of an adapter with a leading + (+${k}).`,
+          message: `unknown ${label} config '${k}'. Known configs: ${known.join(', ')}. To fix this, correct the key, or write a config of an adapter with a leading + (+${k}).`,
           path: here.join('.'),
           location: locate(here),
         });
@@ -178,16 +180,43 @@ export function mergeConfig(layers: readonly RawConfig[]): RawConfig {
   return out;
 }
 
+const TEST_HOOKS = 'dbt runs no hooks on data tests (on-run-end runs after them all). To fix this, remove it.';
+
+const hookSet = (v: unknown) =>
+  v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0) && !(typeof v === 'string' && v.trim() === '');
+
 /**
- * Checks the known keys' values: problems (each with the location the key came from); warnings
- * for hooks set where they are not run (seeds, tests).
+ * Hooks set on a data test itself (its properties' `config:` or `config()`): dbt runs none, so
+ * each gets a warning rather than silently doing nothing. Those of the `tests:` tree are warned
+ * about once each by `testTreeHookWarnings`.
  */
+export function testHookWarnings(own: RawConfig, label: string, where: (key: string) => Location | undefined): Problem[] {
+  return Object.keys(own)
+    .filter((key) => HOOK_KEYS.includes(key) && hookSet(own[key]))
+    .map((key) => ({ message: `${label}: its ${key} is not run: ${TEST_HOOKS}`, location: where(key) }));
+}
+
+/** Hooks in a `tests:` tree (pipeline.yml / dbt_project.yml), one warning for each place. */
+export function testTreeHookWarnings(tree: RawConfig, locate: (path: (string | number)[]) => Location, rootPath: string): Problem[] {
+  const out: Problem[] = [];
+  const walk = (node: RawConfig, path: string[]) => {
+    for (const [k, v] of Object.entries(node)) {
+      const key = k.startsWith('+') ? k.slice(1) : k;
+      if (HOOK_KEYS.includes(key)) {
+        if (hookSet(v)) out.push({ message: `${[...path, k].join('.')} is not run: ${TEST_HOOKS}`, location: locate([...path, k]) });
+      } else if (v && typeof v === 'object' && !Array.isArray(v)) walk(v as RawConfig, [...path, k]);
+    }
+  };
+  walk(tree, [rootPath]);
+  return out;
+}
+
+/** Checks the known keys' values: problems, each with the location the key came from. */
 export function validateConfigValues(
   kind: Kind,
   config: RawConfig,
   where: (key: string) => Location | undefined,
   label: string,
-  warnings?: Problem[],
 ): Problem[] {
   const problems: Problem[] = [];
   const bad = (key: string, expected: string) =>
@@ -195,13 +224,6 @@ export function validateConfigValues(
       message: `${label}: config '${key}' ${expected}, got ${JSON.stringify(config[key])}. To fix this, correct the value.`,
       location: where(key),
     });
-  // Models run their hooks (hooks.ts); a seed's or a test's would silently do nothing: say so.
-  for (const key of Object.keys(config)) {
-    const set = HOOK_KEYS.includes(key) && config[key] !== undefined && config[key] !== null && String(config[key]) !== '';
-    if (set && kind !== 'model' && !(Array.isArray(config[key]) && (config[key] as unknown[]).length === 0)) {
-      warnings?.push({ message: `${label}: its ${key} is not run (this engine runs the hooks of models only).`, location: where(key) });
-    }
-  }
   const v = config;
   if (v.enabled !== undefined && typeof v.enabled !== 'boolean') bad('enabled', 'must be true or false');
   for (const key of ['schema', 'alias'] as const) {

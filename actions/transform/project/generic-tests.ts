@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Location, Problem } from '../../platform/errors.ts';
-import { mergeConfig, treeLayers, validateConfigValues, type RawConfig } from './config-tree.ts';
+import { mergeConfig, testHookWarnings, treeLayers, validateConfigValues, type RawConfig } from './config-tree.ts';
 import type { TestSpec } from './properties.ts';
 import type { RefCall, SourceCall, TestConfig, TestNode } from './types.ts';
 
@@ -21,6 +21,8 @@ export interface TestContext {
   projectName: string;
   testsTree: Record<string, unknown>;
   locateInConfig: (path: (string | number)[]) => Location;
+  /** Where findings that are not problems go (hooks set on a test). Default: nowhere. */
+  warnings?: Problem[];
 }
 
 const REF_IN_ARG = /^\s*ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?\)\s*$/;
@@ -79,6 +81,7 @@ export function buildGenericTest(spec: TestSpec, owner: TestOwner, ctx: TestCont
     `test ${name}`,
   );
   problems.push(...found);
+  ctx.warnings?.push(...testHookWarnings(spec.config, `test ${name}`, () => spec.location));
   if (found.length > 0) return undefined;
   const config = testConfig(raw);
   const refs: RefCall[] = [];

@@ -1,9 +1,11 @@
 /**
- * dbt's hooks. A model's `pre-hook` / `post-hook` (from dbt_project.yml and the model's config,
- * strings or lists) run right before and after it is built, in dbt's order: dbt_project.yml's
- * first, then the model's, each in the order written; each is rendered when it runs, with `this`
- * the relation being built (and run_query / statement answered by the warehouse). A failing hook
- * fails its node. `on-run-start` / `on-run-end` (hooks.ts `runHooks`) run around the whole run.
+ * dbt's hooks. The `pre-hook` / `post-hook` of a model, a seed or a snapshot (from
+ * dbt_project.yml's models:/seeds:/snapshots: tree and the node's config, strings or lists) run
+ * right before and after it is built, in dbt's order: dbt_project.yml's first, then the node's,
+ * each in the order written; each is rendered when it runs, with `this` the relation being built
+ * (and run_query / statement answered by the warehouse). A failing hook fails its node. Data
+ * tests take no hooks (dbt runs none; config-tree.ts warns). `on-run-start` / `on-run-end`
+ * (../run-hooks.ts) run around the whole run.
  * https://docs.getdbt.com/docs/build/hooks-operations
  */
 import { resolvingHooks } from './compile.ts';
@@ -61,8 +63,13 @@ export async function runHookList(
   return ran;
 }
 
-/** The `runHooks` of a model's materialization: its pre-hooks or post-hooks, on its own session. */
-export function modelHookRunner(
+/** Whether a node has pre-hooks or post-hooks to run. */
+export function hasHooks(node: { config: Readonly<Record<string, unknown>> }): boolean {
+  return hookList(node.config['pre-hook']).length > 0 || hookList(node.config['post-hook']).length > 0;
+}
+
+/** The `runHooks` of a node being built: its pre-hooks or post-hooks, on the node's session. */
+export function nodeHookRunner(
   project: Project,
   node: { name: string; config: Readonly<Record<string, unknown>> },
   resolver: RelationResolver,

@@ -45,7 +45,7 @@ export function checkRelationClashes(named: readonly (ModelNode | SeedNode)[], p
   }
 }
 
-/** Keys of the models:/seeds: trees that are neither configs nor paths of existing nodes. */
+/** Keys of the models:/seeds:/snapshots: trees that are neither configs nor paths of existing nodes. */
 export function checkConfigTrees(
   config: PipelineConfig,
   named: readonly (ModelNode | SeedNode)[],
@@ -53,8 +53,15 @@ export function checkConfigTrees(
   warnings: Problem[],
 ): void {
   const locate = (path: (string | number)[]) => config.source.locate(path);
-  for (const kind of ['model', 'seed'] as const) {
-    const fqns = named.filter((n) => n.resource_type === kind).map((n) => n.fqn);
-    checkTree(kind === 'model' ? config.models : config.seeds, kind, fqnPrefixes(fqns), locate, `${kind}s`, problems, warnings);
+  const isSnapshot = (n: ModelNode | SeedNode) => n.resource_type === 'model' && n.config.materialized === 'snapshot';
+  const trees = [
+    { tree: config.models, kind: 'model', of: (n: ModelNode | SeedNode) => n.resource_type === 'model' && !isSnapshot(n) },
+    { tree: config.seeds, kind: 'seed', of: (n: ModelNode | SeedNode) => n.resource_type === 'seed' },
+    // Snapshots take the models' configs (snapshot.ts); their tree is `snapshots:`.
+    { tree: config.snapshots ?? {}, kind: 'snapshot', of: isSnapshot },
+  ] as const;
+  for (const t of trees) {
+    const fqns = named.filter(t.of).map((n) => n.fqn);
+    checkTree(t.tree, t.kind === 'snapshot' ? 'model' : t.kind, fqnPrefixes(fqns), locate, `${t.kind}s`, problems, warnings, t.kind);
   }
 }

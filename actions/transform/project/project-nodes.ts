@@ -11,6 +11,7 @@ import {
   HOOK_KEYS,
   KNOWN_CONFIG_KEYS,
   mergeConfig,
+  testHookWarnings,
   treeLayers,
   validateConfigValues,
   type ConfigLayer,
@@ -153,7 +154,7 @@ function renderLayers(ctx: BuildContext, layers: ConfigLayer[]): ConfigLayer[] {
 /** The config layers for a node: its package's tree, then (for a package's node) the root project's. */
 function layersFor(
   ctx: BuildContext,
-  tree: 'models' | 'seeds' | 'tests',
+  tree: 'models' | 'seeds' | 'snapshots' | 'tests',
   fqn: readonly string[],
   kind: 'model' | 'seed' | 'test',
 ): ConfigLayer[] {
@@ -164,12 +165,23 @@ function layersFor(
 
 const locateIn = (config: PipelineConfig) => (path: (string | number)[]) => config.source.locate(path);
 
+/** How a snapshot is built as a model: configured by the `snapshots:` tree, with its own fqn. */
+export interface SnapshotBuild {
+  readonly tree: 'snapshots';
+  readonly fqn: readonly string[];
+}
+
 /** A model, or undefined when disabled or broken (its problems reported). `disabled` is told its name. */
-export function buildModel(ctx: BuildContext, f: TextFile, p: NodeProps | undefined): ModelNode | 'disabled' | undefined {
+export function buildModel(
+  ctx: BuildContext,
+  f: TextFile,
+  p: NodeProps | undefined,
+  as?: SnapshotBuild,
+): ModelNode | 'disabled' | undefined {
   const name = baseName(f.path);
-  const fqn = [ctx.packageName, ...foldersOf(f.path), name];
+  const fqn = as ? [...as.fqn] : [ctx.packageName, ...foldersOf(f.path), name];
   const { template, captured } = parseTemplate(ctx, f);
-  const layers = layersFor(ctx, 'models', fqn, 'model');
+  const layers = layersFor(ctx, as?.tree ?? 'models', fqn, 'model');
   const merged = mergeConfig([{ materialized: 'view' }, ...layers.map((l) => l.values), p?.config ?? {}, captured.config]);
   const where = (key: string): Location | undefined =>
     key in captured.config
@@ -180,7 +192,7 @@ export function buildModel(ctx: BuildContext, f: TextFile, p: NodeProps | undefi
             .reverse()
             .find((l) => key in l.values)
             ?.where(key);
-  ctx.problems.push(...validateConfigValues('model', merged, where, `model ${name} (${f.original_file_path})`, ctx.warnings));
+  ctx.problems.push(...validateConfigValues('model', merged, where, `${as ? 'snapshot' : 'model'} ${name} (${f.original_file_path})`));
   warnUnknown(ctx, 'model', { ...(p?.config ?? {}), ...captured.config }, where, name);
   if (merged.enabled === false) return 'disabled';
   const cfg = { enabled: true, ...merged } as ModelConfig;
@@ -223,7 +235,7 @@ export function buildSeed(ctx: BuildContext, f: BinaryFile, p: NodeProps | undef
           .reverse()
           .find((l) => key in l.values)
           ?.where(key);
-  ctx.problems.push(...validateConfigValues('seed', merged, where, `seed ${name} (${f.original_file_path})`, ctx.warnings));
+  ctx.problems.push(...validateConfigValues('seed', merged, where, `seed ${name} (${f.original_file_path})`));
   warnUnknown(ctx, 'seed', p?.config ?? {}, where, name);
   if (merged.enabled === false) return 'disabled';
   const cfg = { enabled: true, delimiter: ',', column_types: {}, ...merged } as SeedConfig;
@@ -255,7 +267,8 @@ export function buildSingularTest(ctx: BuildContext, f: TextFile): TestNode | un
   const fqn = [ctx.packageName, ...foldersOf(f.path), name];
   const layers = layersFor(ctx, 'tests', fqn, 'test');
   const merged = mergeConfig([...layers.map((l) => l.values), captured.config]);
-  ctx.problems.push(...validateConfigValues('test', merged, () => ({ file: f.original_file_path }), `test ${name}`, ctx.warnings));
+  ctx.problems.push(...validateConfigValues('test', merged, () => ({ file: f.original_file_path }), `test ${name}`));
+  ctx.warnings.push(...testHookWarnings(captured.config, `test ${name} (${f.original_file_path})`, () => ({ file: f.original_file_path })));
   const cfg = testConfig(merged);
   if (!cfg.enabled) return undefined;
   const unique_id = `test.${ctx.packageName}.${name}`;

@@ -118,6 +118,8 @@ export class TemplateEngine {
   readonly warnings: { message: string; location: Location }[] = [];
 
   private readonly options: TemplateOptions;
+  /** callMacro's compiled calls, by macro name and arity. */
+  private readonly calls = new Map<string, CompiledTemplate>();
   constructor(options: TemplateOptions) {
     this.options = options;
     this.rootPackage = options.rootPackage ?? 'root';
@@ -286,10 +288,22 @@ export class TemplateEngine {
     const target = this.env.getGlobal('target') as { schema: string; database: string };
     const saved = { schema: target.schema, database: target.database };
     if (targetSchema !== undefined) Object.assign(target, { schema: targetSchema, database: targetSchema });
+    // The call is compiled once per macro and arity (naming macros run for every node); an error
+    // in the call itself is reported under `where`.
+    const key = `${name}/${args.length}`;
     try {
-      const params = args.map((_, i) => `__arg${i}`);
+      let call = this.calls.get(key);
+      if (!call) {
+        const params = args.map((_, i) => `__arg${i}`);
+        call = this.compile(`{{ ${name}(${params.join(', ')}) }}`, `<call ${key}>`);
+        this.calls.set(key, call);
+      }
       const context = Object.fromEntries(args.map((a, i) => [`__arg${i}`, a]));
-      return this.render(this.compile(`{{ ${name}(${params.join(', ')}) }}`, where), where, NOOP_HOOKS, context).trim();
+      return this.render(call, where, NOOP_HOOKS, context).trim();
+    } catch (err) {
+      if (err instanceof TemplateError && err.location.file === `<call ${key}>`)
+        throw new TemplateError(err.message, { ...err.location, file: where });
+      throw err;
     } finally {
       Object.assign(target, saved);
     }

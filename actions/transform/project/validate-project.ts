@@ -7,6 +7,8 @@ import { relative } from 'node:path';
 import type { Problem } from '../../platform/errors.ts';
 import { parseDocs } from './docs.ts';
 import { buildGenericTest, type TestOwner } from './generic-tests.ts';
+import { foldersOf } from './files.ts';
+import { testTreeHookWarnings } from './config-tree.ts';
 import { checkConfigTrees, checkLeftoverProperties, checkRelationClashes } from './project-checks.ts';
 import { resolveDependencies } from './project-dependencies.ts';
 import type { ProjectFiles, TextFile } from './project-files.ts';
@@ -103,18 +105,38 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
   const disabled = new Set<string>();
   const sources = new Map<string, SourceNode>();
   /**
-   * dbt's naming: the node's schema and alias come from generate_schema_name / generate_alias_name
-   * (the project's or a package's, else dbt's default in the engine), called with its custom
-   * `schema` / `alias` config. The default schema stays `undefined` (the resolver's default schema).
+   * dbt's naming: the node's database, schema and alias come from generate_database_name /
+   * generate_schema_name / generate_alias_name (the project's or a package's, else dbt's default
+   * in the engine), called with its custom `database` / `schema` / `alias` config. The default
+   * schema stays `undefined` (the resolver's default schema). MySQL has no database above the
+   * schema: a database other than the target's (`target.database`, the target schema) is refused.
    */
   const named = (node: ModelNode | SeedNode): ModelNode | SeedNode | undefined => {
     const custom = (node.config.schema as string | undefined) ?? null;
     const where = `generate_schema_name for ${node.original_file_path}`;
+    const customDatabase = node.config.database === undefined || node.config.database === null ? null : String(node.config.database);
+    const database = catchTemplate(problems, () =>
+      engine.callMacro(
+        'generate_database_name',
+        [customDatabase, node],
+        `generate_database_name for ${node.original_file_path}`,
+        config.schema,
+      ),
+    );
     const schema = catchTemplate(problems, () => engine.callMacro('generate_schema_name', [custom, node], where, config.schema));
     const alias = catchTemplate(problems, () =>
       engine.callMacro('generate_alias_name', [(node.config.alias as string | undefined) ?? null, node], where, config.schema),
     );
-    if (schema === undefined || alias === undefined) return undefined;
+    if (database === undefined || schema === undefined || alias === undefined) return undefined;
+    // Nothing (or None) is no database; the target's is the only one there is.
+    if (database !== '' && database !== 'None' && database !== config.schema) {
+      const kind = node.resource_type === 'model' && node.config.materialized === 'snapshot' ? 'snapshot' : node.resource_type;
+      problems.push({
+        message: `${kind} ${node.name} (${node.original_file_path}) resolves to the database '${database}', but MySQL and MariaDB have no database above the schema (the target's is '${config.schema}'). To fix this, remove its database config (use schema to place it) or make generate_database_name return target.database.`,
+        location: node.location,
+      });
+      return undefined;
+    }
     if (!schema || !alias) {
       problems.push({
         message: `generate_${!schema ? 'schema' : 'alias'}_name returned nothing for ${node.original_file_path}. To fix this, make the macro return a name for every node.`,
@@ -179,9 +201,15 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
       add(buildModel(ctx, f, modelProps.get(name)), name);
       modelProps.delete(name);
     }
-    for (const f of [...(pkg.snapshots ?? []), ...yamlSnapshots(pkg.properties, problems)]) {
+    // dbt's snapshot fqn: a snapshot file's includes the file's name; a YAML snapshot's does not.
+    const snapshotFiles = [
+      ...(pkg.snapshots ?? []).map((f) => ({ f, file: [baseNameOf(f.path)] })),
+      ...yamlSnapshots(pkg.properties, problems).map((f) => ({ f, file: [] })),
+    ];
+    for (const { f, file } of snapshotFiles) {
       for (const block of snapshotBlocks(f)) {
-        const built = buildModel(ctx, block, undefined);
+        const fqn = [pkgConfig.name, ...foldersOf(f.path), ...file, baseNameOf(block.path)];
+        const built = buildModel(ctx, block, undefined, { tree: 'snapshots', fqn });
         const snap = built && built !== 'disabled' ? asSnapshot(built) : built;
         if (snap && snap !== 'disabled' && built && built !== 'disabled') {
           const template = templates.get(built.unique_id);
@@ -222,7 +250,9 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
       projectName: pkgConfig.name,
       testsTree: pkgConfig.tests,
       locateInConfig: (path: (string | number)[]) => pkgConfig.source.locate(path),
+      warnings,
     };
+    warnings.push(...testTreeHookWarnings(pkgConfig.tests, testCtx.locateInConfig, 'tests'));
     for (const p of props.models.concat(props.seeds)) {
       const owner = byName.get(p.name);
       if (!owner) continue;
@@ -305,10 +335,19 @@ function snapshotBlocks(f: TextFile): TextFile[] {
   return [...f.text.matchAll(SNAPSHOT_BLOCK)].map((m) => ({ ...f, path: `${dir}${m[1]}.sql`, text: m[2]! }));
 }
 
-/** A snapshot: a model node materialized as `snapshot` (snapshot.ts), with dbt's id; `target_schema` is the legacy `schema`. */
+/**
+ * A snapshot: a model node materialized as `snapshot` (snapshot.ts), with dbt's id;
+ * `target_schema` / `target_database` are the legacy `schema` / `database`.
+ */
 function asSnapshot(node: ModelNode): ModelNode {
   const schema = (node.config.target_schema as string | undefined) ?? (node.config.schema as string | undefined);
-  const config = { ...node.config, materialized: 'snapshot' as const, ...(schema ? { schema } : {}) };
+  const database = node.config.target_database ?? node.config.database;
+  const config = {
+    ...node.config,
+    materialized: 'snapshot' as const,
+    ...(schema ? { schema } : {}),
+    ...(database !== undefined ? { database } : {}),
+  };
   return { ...node, unique_id: `snapshot.${node.package_name}.${node.name}`, config, schema };
 }
 

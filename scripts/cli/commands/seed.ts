@@ -1,4 +1,5 @@
 import { runSeeds } from '../../../actions/seed/run-seeds.ts';
+import { seedHooks } from '../../../actions/transform/seed-hooks.ts';
 import { modelCommand, runSelectedNodes } from './model-command.ts';
 
 export const seedCommand = modelCommand(
@@ -19,6 +20,7 @@ export const seedCommand = modelCommand(
           metaSchema: ctx.schemas().meta,
           fullRefresh: o.fullRefresh,
           threads: o.threads,
+          hooks: seedHooks(s.project, s.resolver),
           log: ctx.log,
         }),
     });
