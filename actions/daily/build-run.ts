@@ -3,7 +3,7 @@
  * built (published schemas, or shadow schemas for write-audit-publish), and whether the run may
  * publish. See README.md for the flow.
  */
-import { onRunEndContext, runRunHooks } from '../transform/run-hooks.ts';
+import { runWithRunHooks } from '../transform/run-hooks.ts';
 import type { Db } from '../platform/db.ts';
 import { errorMessage } from '../platform/errors.ts';
 import type { Logger } from '../platform/log.ts';
@@ -151,29 +151,25 @@ export async function runBuild(o: BuildRunOptions): Promise<BuildRunResult> {
   const before = o.command === 'build' ? await countBefore(db, project, schemas, plan.build) : new Map<string, number | null>();
   const counts = (where: RelationResolver) =>
     o.command === 'build' ? countAfter(db, project, where, plan.build, before) : Promise.resolve([]);
-  // dbt's order: on-run-start, the nodes, on-run-end; a failing on-run-start runs nothing.
-  const start = await runRunHooks('on-run-start', project, db, resolver);
-  const started = !start.some(isBlocking);
-  const nodeResults = !started
-    ? []
-    : await runNodes({
-        project,
-        db,
-        resolver,
-        build: plan.build,
-        tests: plan.tests,
-        sources: plan.sources,
-        executor,
-        auditSchema: schemas.audit,
-        asOf: o.asOf,
-        threads: o.threads,
-        log,
-        onCompiled: o.onCompiled,
-        // `test` runs every test; `build` skips what reads a failed node.
-        skipDescendants: o.command === 'build',
-      });
-  const end = started ? await runRunHooks('on-run-end', project, db, resolver, onRunEndContext(project, resolver, nodeResults)) : [];
-  const results = [...start, ...nodeResults, ...end];
+  // dbt's order: on-run-start, the nodes, on-run-end (run-hooks.ts); a failing on-run-start runs no node.
+  const results = await runWithRunHooks({ project, db, resolver, selected: [...plan.build, ...plan.tests], log }, () =>
+    runNodes({
+      project,
+      db,
+      resolver,
+      build: plan.build,
+      tests: plan.tests,
+      sources: plan.sources,
+      executor,
+      auditSchema: schemas.audit,
+      asOf: o.asOf,
+      threads: o.threads,
+      log,
+      onCompiled: o.onCompiled,
+      // `test` runs every test; `build` skips what reads a failed node.
+      skipDescendants: o.command === 'build',
+    }),
+  );
   if (!wap) return { results, tables: await counts(resolver) };
 
   const failed = results.filter(isBlocking);

@@ -2,7 +2,7 @@
  * dbt's hooks on the write-audit-publish fixture: on-run-start, each model's pre-hooks
  * (dbt_project.yml's, then the model's), the model, its post-hooks, on-run-end with `results` and
  * `schemas` — in that order, rendered at run time with `this`; a failing post-hook fails its model
- * (descendants skipped, nothing published), a failing on-run-start runs nothing.
+ * (descendants skipped, nothing published), a failing on-run-start runs no node (on-run-end still runs).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -76,7 +76,7 @@ test('hooks run in dbt order: on-run-start, pre-hooks (project, then model), the
   await (await dbPromise).exec(`DROP DATABASE \`${LOG}\``);
 });
 
-test('a failing post-hook fails its model and nothing is published; a failing on-run-start runs nothing', async () => {
+test('a failing post-hook fails its model and nothing is published; a failing on-run-start runs no node', async () => {
   const dir = copyProject();
   withHooks(dir, { badPost: true });
   const r = await runPipelineInProcess(['build', '--project-dir', dir, '--publish'], env);
@@ -92,12 +92,20 @@ test('a failing post-hook fails its model and nothing is published; a failing on
   const s = await runPipelineInProcess(['build', '--project-dir', start, '--publish'], env);
   assert.equal(s.code, 1);
   const sr = JSON.parse(readFileSync(join(start, 'target', 'pipeline_results.json'), 'utf8')) as RunResults;
+  // dbt: the hooks after the failing one and every node are skipped; on-run-end still runs, with no results.
+  const hooks = sr.results.filter((x) => x.unique_id.startsWith('operation.'));
   assert.deepEqual(
-    sr.results.map((x) => [x.unique_id, x.status]),
+    hooks.map((x) => [x.unique_id, x.status]),
     [
       ['operation.wap.wap-on-run-start-0', 'success'],
       ['operation.wap.wap-on-run-start-1', 'success'],
       ['operation.wap.wap-on-run-start-2', 'error'],
+      ['operation.wap.wap-on-run-end-0', 'success'],
     ],
   );
+  const nodes = sr.results.filter((x) => !x.unique_id.startsWith('operation.'));
+  assert.ok(nodes.length > 5);
+  assert.deepEqual(new Set(nodes.map((x) => x.status)), new Set(['skipped']));
+  assert.equal(sr.publish?.published, false);
+  assert.deepEqual((await logged()).at(-1), 'end 0 ');
 });

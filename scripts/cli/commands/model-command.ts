@@ -14,6 +14,7 @@ import { publishedResolver } from '../../../actions/transform/project/resolver.t
 import type { Selection } from '../../../actions/transform/project/selection.ts';
 import type { Project, RelationResolver } from '../../../actions/transform/project/types.ts';
 import { modelRunResults } from '../../../actions/transform/results.ts';
+import { runWithRunHooks } from '../../../actions/transform/run-hooks.ts';
 import type { CommandDef } from '../command.ts';
 import { idsOf, loadProject, readModelOptions, selectFor, type ModelCommandOptions } from './model-options.ts';
 import { SELECTION_OPTIONS } from './selection-options.ts';
@@ -56,12 +57,13 @@ export interface SelectedNodesRun {
   /** The command's arguments as run_results.json records them. */
   args: Record<string, unknown>;
   execute(db: Db, ids: string[]): Promise<NodeResult[]>;
-  /** Called with the results once they are written (e.g. to log a count). */
+  /** Called with the results (the run hooks' among them) once they are written (e.g. to log a count). */
   finished?(results: readonly NodeResult[]): void;
 }
 
 /**
- * Writes the manifest, then runs the selected nodes of one type holding the run lock and writes
+ * Writes the manifest, then runs the selected nodes of one type holding the run lock, between the
+ * project's on-run-start and on-run-end hooks as dbt runs them (run-hooks.ts), and writes
  * target/run_results.json. The exit code (1 when a node failed with an error) is what the lock
  * records: a failed node makes the run's row say 'error'.
  */
@@ -70,7 +72,9 @@ export async function runSelectedNodes(ctx: CliContext, s: SelectedProject, run:
   writeManifest(ctx.targetDir, buildManifest(s.project, { resolver: s.resolver }));
   const db = await ctx.db({ connections: s.options.threads + 1 });
   return ctx.withRunLock(run.command, async () => {
-    const results = await ctx.log.stage(run.describe(ids.length), () => run.execute(db, ids));
+    const results = await ctx.log.stage(run.describe(ids.length), () =>
+      runWithRunHooks({ project: s.project, db, resolver: s.resolver, selected: ids, log: ctx.log }, () => run.execute(db, ids)),
+    );
     writeRunResults(ctx.targetDir, modelRunResults(run.command, results, s.startedAt, run.args));
     run.finished?.(results);
     return results.some((r) => r.status === 'error') ? 1 : 0;

@@ -22,9 +22,12 @@ export const runCommand = modelCommand(
           log: ctx.log,
         }),
       finished(results) {
+        // Models are counted; a failed on-run-* hook (operation.*) is an error too.
+        const models = results.filter((r) => !r.unique_id.startsWith('operation.'));
+        const ok = models.filter((r) => r.status === 'success').length;
         const errors = results.filter((r) => r.status === 'error').length;
-        const skipped = results.filter((r) => r.status === 'skipped').length;
-        ctx.log.info(`done: ${results.length - errors - skipped} ok, ${errors} error(s), ${skipped} skipped`);
+        const skipped = models.filter((r) => r.status === 'skipped').length;
+        ctx.log.info(`done: ${ok} ok, ${errors} error(s), ${skipped} skipped`);
       },
     });
   },
