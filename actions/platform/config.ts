@@ -4,7 +4,7 @@
  * each with the file, line and dotted field path.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, normalize } from 'node:path';
 import { ConfigError, UsageError, type Problem } from './errors.ts';
 import { parseYaml, type YamlSource } from './yaml-source.ts';
 
@@ -35,6 +35,15 @@ export interface PipelineConfig {
   readonly macroPaths: readonly string[];
   /** dbt's analyses: SQL compiled into target/compiled/ by `compile`, never run. Default `analyses`. */
   readonly analysisPaths: readonly string[];
+  /** dbt's snapshot-paths: folders of `{% snapshot %}` files and snapshot property files. Default `snapshots`. */
+  readonly snapshotPaths: readonly string[];
+  /**
+   * dbt's docs-paths: the folders searched for `{% docs %}` blocks. Default: every resource path
+   * (model, seed, snapshot, analysis, macro and test paths), as dbt.
+   */
+  readonly docsPaths: readonly string[];
+  /** dbt's target-path (deprecated by dbt, still honoured): artifacts' folder when no --target-dir is given. */
+  readonly targetPath?: string;
   /** dbt's on-run-start / on-run-end hooks (SQL, rendered when they run), in order. */
   readonly onRunStart: readonly string[];
   readonly onRunEnd: readonly string[];
@@ -68,6 +77,9 @@ const PIPELINE_KEYS = [
   'test-paths',
   'macro-paths',
   'analysis-paths',
+  'snapshot-paths',
+  'docs-paths',
+  'packages-install-path',
   'on-run-start',
   'on-run-end',
   'vars',
@@ -90,14 +102,7 @@ const DBT_IGNORED_KEYS = [
   'unit_tests',
   'config-version',
   'profile',
-  'target-path',
-  'clean-targets',
   'require-dbt-version',
-  'snapshot-paths',
-  'docs-paths',
-  'asset-paths',
-  'packages-install-path',
-  'log-path',
   'quoting',
   'dispatch',
   'flags',
@@ -109,8 +114,20 @@ const DBT_IGNORED_KEYS = [
   'exposures',
   'analyses',
   'restrict-access',
-  'packages-install-path',
 ] as const;
+
+/**
+ * dbt_project.yml fields dbt acts on and this pipeline cannot: accepted, each with a warning that
+ * says so (never silently ignored).
+ */
+const DBT_WARNED_KEYS: Record<string, string> = {
+  'asset-paths':
+    "'asset-paths' is not used: dbt copies these folders beside its docs site, but this pipeline's site (target/docs/index.html) is one self-contained file that loads no files or images. To fix this, remove 'asset-paths' (link to assets by their full URL instead).",
+  'clean-targets':
+    "'clean-targets' is not used: it lists the folders `dbt clean` deletes, and this pipeline has no clean command (`pipeline cleanup` drops legacy schemas, not folders). To fix this, remove 'clean-targets' and delete those folders yourself (rm -rf target dbt_packages).",
+  'log-path':
+    "'log-path' is not used: this pipeline writes no log file (its log goes to stderr, its results to target/run_results.json). To fix this, remove 'log-path' and redirect the output instead (pipeline build 2>> logs/pipeline.log).",
+};
 
 /** Deprecated dbt keys, honoured as the key that replaced them (dbt warns about them too). */
 const DEPRECATED_KEYS: Record<string, string> = {
@@ -121,11 +138,14 @@ const DEPRECATED_KEYS: Record<string, string> = {
 
 export const IDENTIFIER = /^[A-Za-z0-9_]{1,48}$/;
 
+/** The project file of a directory (pipeline.yml, else dbt_project.yml), if it has one. */
+export function configFileIn(projectDir: string): string | undefined {
+  return ['pipeline.yml', 'dbt_project.yml'].map((name) => join(projectDir, name)).find((file) => existsSync(file));
+}
+
 export function findConfigFile(projectDir: string): string {
-  for (const name of ['pipeline.yml', 'dbt_project.yml']) {
-    const file = join(projectDir, name);
-    if (existsSync(file)) return file;
-  }
+  const file = configFileIn(projectDir);
+  if (file) return file;
   throw new UsageError(
     `no pipeline.yml or dbt_project.yml in ${projectDir}. To fix this, run from the project's directory or pass --project-dir DIR.`,
   );
@@ -157,7 +177,8 @@ export function validateConfig(source: YamlSource, kind: 'pipeline' | 'dbt'): { 
     return { problems };
   }
   const top = { ...(raw as Record<string, unknown>) };
-  const allowed = new Set<string>([...PIPELINE_KEYS, ...(kind === 'dbt' ? DBT_IGNORED_KEYS : []), ...Object.keys(DEPRECATED_KEYS)]);
+  const dbtOnly = kind === 'dbt' ? [...DBT_IGNORED_KEYS, ...Object.keys(DBT_WARNED_KEYS), 'target-path'] : [];
+  const allowed = new Set<string>([...PIPELINE_KEYS, ...dbtOnly, ...Object.keys(DEPRECATED_KEYS)]);
   for (const key of Object.keys(top)) {
     if (!allowed.has(key)) {
       problem([key], `unknown field '${key}'. Known fields: ${[...PIPELINE_KEYS].join(', ')}.`);
@@ -176,6 +197,19 @@ export function validateConfig(source: YamlSource, kind: 'pipeline' | 'dbt'): { 
       location: source.locate([old]),
     });
     top[current] = top[old];
+  }
+  if (kind === 'dbt') {
+    for (const [key, message] of Object.entries(DBT_WARNED_KEYS)) {
+      if (top[key] !== undefined) warnings.push({ message, path: key, location: source.locate([key]) });
+    }
+    if (top['target-path'] !== undefined) {
+      warnings.push({
+        message:
+          "'target-path' is deprecated by dbt (1.5+); it is honoured: artifacts go there unless --target-dir is given. To fix this, remove it and pass --target-dir DIR.",
+        path: 'target-path',
+        location: source.locate(['target-path']),
+      });
+    }
   }
 
   const str = (path: (string | number)[], value: unknown, opts: { required?: boolean; identifier?: boolean } = {}) => {
@@ -214,9 +248,18 @@ export function validateConfig(source: YamlSource, kind: 'pipeline' | 'dbt'): { 
     const v = top[key];
     if (v === undefined || v === null) return fallback;
     if (!Array.isArray(v) || v.some((p) => typeof p !== 'string')) {
-      problem([key], `expected a list of directories, e.g. [${fallback.join(', ')}]`);
+      problem([key], `expected a list of directories, e.g. [${fallback.join(', ') || 'assets'}]`);
       return fallback;
     }
+    // dbt reads these relative to the project file (its docs: "avoid absolute paths").
+    v.forEach((p: string, i) => {
+      if (isAbsolute(p) || /^[A-Za-z]:[\\/]/.test(p)) {
+        problem(
+          [key, i],
+          `expected a folder relative to the project file, got the absolute path '${p}'. To fix this, write it relative to the project's directory.`,
+        );
+      }
+    });
     return v as string[];
   };
   const onlyKeys = (path: string[], value: Record<string, unknown>, keys: string[]) => {
@@ -224,6 +267,23 @@ export function validateConfig(source: YamlSource, kind: 'pipeline' | 'dbt'): { 
       if (!keys.includes(k)) problem([...path, k], `unknown field '${k}'. Known fields: ${keys.join(', ')}.`);
     }
   };
+
+  const modelPaths = paths('model-paths', ['models']);
+  const seedPaths = paths('seed-paths', ['seeds']);
+  const testPaths = paths('test-paths', ['tests']);
+  const macroPaths = paths('macro-paths', ['macros']);
+  const analysisPaths = paths('analysis-paths', ['analyses']);
+  const snapshotPaths = paths('snapshot-paths', ['snapshots']);
+  // dbt: snapshots and models cannot share a folder (a .sql file would be read as both).
+  for (const [i, p] of snapshotPaths.entries()) {
+    const shared = modelPaths.find((m) => overlaps(m, p));
+    if (shared !== undefined) {
+      problem(
+        ['snapshot-paths', i],
+        `'${p}' is also in model-paths ('${shared}'): a .sql file there would be read both as a model and as a snapshot. To fix this, keep snapshot files in a folder of their own (YAML snapshots may be defined in the models' property files).`,
+      );
+    }
+  }
 
   const name = str(['name'], top.name, { required: true, identifier: true }) ?? 'project';
   const schema = str(['schema'], top.schema, { identifier: true }) ?? name;
@@ -278,11 +338,16 @@ export function validateConfig(source: YamlSource, kind: 'pipeline' | 'dbt'): { 
     staging: { schema: stagingSchema, threads, dump },
     metaSchema: str(['meta-schema'], top['meta-schema'], { identifier: true }) ?? 'pipeline_meta',
     auditSchema: str(['audit-schema'], top['audit-schema'], { identifier: true }) ?? 'pipeline_audit',
-    modelPaths: paths('model-paths', ['models']),
-    seedPaths: paths('seed-paths', ['seeds']),
-    testPaths: paths('test-paths', ['tests']),
-    macroPaths: paths('macro-paths', ['macros']),
-    analysisPaths: paths('analysis-paths', ['analyses']),
+    modelPaths,
+    seedPaths,
+    testPaths,
+    macroPaths,
+    analysisPaths,
+    snapshotPaths,
+    docsPaths: paths('docs-paths', [
+      ...new Set([...modelPaths, ...seedPaths, ...snapshotPaths, ...analysisPaths, ...macroPaths, ...testPaths]),
+    ]),
+    targetPath: kind === 'dbt' ? str(['target-path'], top['target-path']) : undefined,
     onRunStart: runHooks('on-run-start'),
     onRunEnd: runHooks('on-run-end'),
     vars: varsRaw,
@@ -301,6 +366,13 @@ export function validateConfig(source: YamlSource, kind: 'pipeline' | 'dbt'): { 
     source,
   };
   return { config: deepFreeze(config), problems };
+}
+
+/** Whether two project folders are the same or one holds the other. */
+function overlaps(a: string, b: string): boolean {
+  const norm = (p: string) => `${normalize(p).replaceAll('\\', '/').replace(/\/+$/, '')}/`;
+  const [x, y] = [norm(a), norm(b)];
+  return x === './' || y === './' || x.startsWith(y) || y.startsWith(x);
 }
 
 function deepFreeze<T>(value: T): T {

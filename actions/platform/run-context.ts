@@ -6,7 +6,7 @@
  */
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { readConfig, type PipelineConfig } from './config.ts';
+import { configFileIn, readConfig, type PipelineConfig } from './config.ts';
 import { DEFAULT_DATABASE_URL, openDb, parseDatabaseUrl, type Db, type DbSettings, type OpenDbOptions } from './db.ts';
 import type { Logger, Sink } from './log.ts';
 import { acquireRunLock, type RunLock } from './run-lock.ts';
@@ -34,6 +34,10 @@ export interface CliContext {
   readonly io: CliIo;
   readonly log: Logger;
   readonly projectDir: string;
+  /**
+   * Where artifacts go: --target-dir, else dbt_project.yml's `target-path` (read on first use),
+   * else target/ — each relative to the project directory.
+   */
   readonly targetDir: string;
   readonly schemaPrefix: string;
   readonly waitLock: boolean;
@@ -55,7 +59,8 @@ export type ContextOptions = Readonly<Record<string, string | boolean | string[]
 
 export function createContext(io: CliIo, log: Logger, options: ContextOptions): CliContext {
   const projectDir = resolve(io.cwd, (options['project-dir'] as string | undefined) ?? '.');
-  const targetDir = resolve(projectDir, (options['target-dir'] as string | undefined) ?? 'target');
+  const targetOption = options['target-dir'] as string | undefined;
+  let targetDir: string | undefined;
   const schemaPrefix = validatePrefix((options['schema-prefix'] as string | undefined) ?? io.env[ENV.schemaPrefix] ?? '');
   const dbSettings = parseDatabaseUrl(io.env[ENV.databaseUrl] || DEFAULT_DATABASE_URL);
   let config: PipelineConfig | undefined;
@@ -65,7 +70,14 @@ export function createContext(io: CliIo, log: Logger, options: ContextOptions): 
     io,
     log,
     projectDir,
-    targetDir,
+    get targetDir() {
+      if (targetDir === undefined) {
+        // Without a project file there is no target-path to read (generate-dump, --help).
+        const configured = targetOption === undefined && configFileIn(projectDir) !== undefined ? ctx.config().targetPath : undefined;
+        targetDir = resolve(projectDir, targetOption ?? configured ?? 'target');
+      }
+      return targetDir;
+    },
     schemaPrefix,
     waitLock: options['wait-lock'] === true,
     dbSettings,

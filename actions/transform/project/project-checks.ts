@@ -12,22 +12,27 @@ import type { ModelNode, SeedNode } from './types.ts';
 
 /** Property entries left after every model and seed took its own: each names no node (dbt warns). */
 export function checkLeftoverProperties(
-  left: { model: Iterable<NodeProps>; seed: Iterable<NodeProps> },
+  left: { model: Iterable<NodeProps>; seed: Iterable<NodeProps>; snapshot?: Iterable<NodeProps> },
   named: readonly (ModelNode | SeedNode)[],
   disabled: ReadonlySet<string>,
   warnings: Problem[],
 ): void {
-  for (const kind of ['model', 'seed'] as const) {
-    for (const p of left[kind]) {
+  const add = { model: 'the .sql file', seed: 'the .csv file', snapshot: "a {% snapshot %} file or the entry's relation:" };
+  for (const kind of ['model', 'seed', 'snapshot'] as const) {
+    for (const p of left[kind] ?? []) {
       if (disabled.has(p.name)) continue;
-      const known = named.filter((n) => n.resource_type === kind).map((n) => n.name);
+      const known = named
+        .filter((n) => (kind === 'snapshot' ? isSnapshot(n) : n.resource_type === kind && !isSnapshot(n)))
+        .map((n) => n.name);
       warnings.push({
-        message: `properties for ${kind} '${p.name}', but the project has no ${kind} of that name; they apply to nothing.${didYouMean(p.name, known)} To fix this, correct the name or add the ${kind === 'model' ? '.sql' : '.csv'} file.`,
+        message: `properties for ${kind} '${p.name}', but the project has no ${kind} of that name; they apply to nothing.${didYouMean(p.name, known)} To fix this, correct the name or add ${add[kind]}.`,
         location: p.location,
       });
     }
   }
 }
+
+const isSnapshot = (n: ModelNode | SeedNode) => n.resource_type === 'model' && n.config.materialized === 'snapshot';
 
 /** Two nodes may not land on the same relation (dbt refuses this too): one would overwrite the other. */
 export function checkRelationClashes(named: readonly (ModelNode | SeedNode)[], problems: Problem[]): void {
@@ -53,7 +58,6 @@ export function checkConfigTrees(
   warnings: Problem[],
 ): void {
   const locate = (path: (string | number)[]) => config.source.locate(path);
-  const isSnapshot = (n: ModelNode | SeedNode) => n.resource_type === 'model' && n.config.materialized === 'snapshot';
   const trees = [
     { tree: config.models, kind: 'model', of: (n: ModelNode | SeedNode) => n.resource_type === 'model' && !isSnapshot(n) },
     { tree: config.seeds, kind: 'seed', of: (n: ModelNode | SeedNode) => n.resource_type === 'seed' },

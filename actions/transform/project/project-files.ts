@@ -29,18 +29,18 @@ export interface ProjectFiles {
   readonly seeds: readonly BinaryFile[];
   /** Singular tests (`.sql` in test-paths). */
   readonly tests: readonly TextFile[];
-  /** `.yml`/`.yaml` property files in model-paths and seed-paths. */
+  /** `.yml`/`.yaml` property files in model-paths, seed-paths and snapshot-paths. */
   readonly properties: readonly TextFile[];
-  /** `.md` files with `{% docs %}` blocks. */
+  /** `.md` files with `{% docs %}` blocks, in docs-paths. */
   readonly docs: readonly TextFile[];
-  /** dbt snapshot files (`snapshots/*.sql`, `{% snapshot name %}` blocks). */
+  /** dbt snapshot files (`.sql` in snapshot-paths, `{% snapshot name %}` blocks). */
   readonly snapshots?: readonly TextFile[];
 }
 
 const readText = (f: ProjectFile): TextFile => ({ ...f, text: readFileSync(f.file, 'utf8') });
 
 export function readProjectFiles(rootDir: string, config: PipelineConfig): ProjectFiles {
-  const nodeDirs = [...config.modelPaths, ...config.seedPaths];
+  const propertyDirs = [...config.modelPaths, ...config.seedPaths, ...config.snapshotPaths];
   // `<test-path>/generic/` holds generic test definitions ({% test %} blocks): macros, as in dbt.
   const genericDirs = config.testPaths.map((p) => `${p}/generic`);
   const isGeneric = (f: ProjectFile) => genericDirs.some((d) => f.original_file_path.startsWith(`${d}/`));
@@ -53,9 +53,9 @@ export function readProjectFiles(rootDir: string, config: PipelineConfig): Proje
     tests: findFiles(rootDir, config.testPaths, ['.sql'])
       .filter((f) => !isGeneric(f))
       .map(readText),
-    properties: findFiles(rootDir, nodeDirs, ['.yml', '.yaml']).map(readText),
-    docs: findFiles(rootDir, nodeDirs, ['.md']).map(readText),
-    snapshots: findFiles(rootDir, ['snapshots'], ['.sql']).map(readText),
+    properties: findFiles(rootDir, propertyDirs, ['.yml', '.yaml']).map(readText),
+    docs: findFiles(rootDir, config.docsPaths, ['.md']).map(readText),
+    snapshots: findFiles(rootDir, config.snapshotPaths, ['.sql']).map(readText),
   };
 }
 

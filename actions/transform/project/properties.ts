@@ -62,6 +62,8 @@ export interface SourceTableProps extends NodeProps {
 export interface Properties {
   models: NodeProps[];
   seeds: NodeProps[];
+  /** `snapshots:` entries: a SQL snapshot's properties, or a YAML snapshot's (dbt 1.9; its relation is read by validate-project.ts). */
+  snapshots: NodeProps[];
   sources: SourceTableProps[];
 }
 
@@ -72,7 +74,6 @@ const IGNORED_TOP_KEYS = [
   'metrics',
   'macros',
   'analyses',
-  'snapshots',
   'semantic_models',
   'saved_queries',
   'groups',
@@ -84,7 +85,7 @@ const IGNORED_TOP_KEYS = [
 const UNUSED_SECTIONS = ['metrics', 'semantic_models', 'saved_queries', 'unit_tests', 'analyses', 'groups'];
 
 export function parseProperties(files: readonly TextFile[], problems: Problem[], warnings: Problem[] = []): Properties {
-  const out: Properties = { models: [], seeds: [], sources: [] };
+  const out: Properties = { models: [], seeds: [], snapshots: [], sources: [] };
   for (const f of files) {
     let src: YamlSource;
     try {
@@ -118,15 +119,15 @@ export function parsePropertyFile(src: YamlSource, file: string, out: Properties
   if (top === null || top === undefined) return;
   if (typeof top !== 'object' || Array.isArray(top)) return problem([], 'expected a mapping with sources:, models: or seeds:');
   for (const key of Object.keys(top)) {
-    if (!['sources', 'models', 'seeds', ...IGNORED_TOP_KEYS].includes(key)) {
+    if (!['sources', 'models', 'seeds', 'snapshots', ...IGNORED_TOP_KEYS].includes(key)) {
       problem(
         [key],
-        `unknown section '${key}'. Known sections: sources, models, seeds (and dbt's ${IGNORED_TOP_KEYS.join(', ')}, which are ignored).`,
+        `unknown section '${key}'. Known sections: sources, models, seeds, snapshots (and dbt's ${IGNORED_TOP_KEYS.join(', ')}, which are ignored).`,
       );
     }
   }
   const t = top as Record<string, unknown>;
-  for (const kind of ['models', 'seeds'] as const) {
+  for (const kind of ['models', 'seeds', 'snapshots'] as const) {
     listAt(t[kind], [kind], problem).forEach((entry, i) => {
       const node = nodeProps(entry, [kind, i], file, at, problem);
       if (node) out[kind].push(node);

@@ -191,6 +191,7 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
     };
     const modelProps = byNameOnce(props.models, 'model', problems);
     const seedProps = byNameOnce(props.seeds, 'seed', problems);
+    const snapshotProps = byNameOnce(props.snapshots, 'snapshot', problems);
     const own: (ModelNode | SeedNode)[] = [];
     const add = (node: ModelNode | SeedNode | 'disabled' | undefined, name: string) => {
       addNamed(node, name);
@@ -208,15 +209,17 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
     ];
     for (const { f, file } of snapshotFiles) {
       for (const block of snapshotBlocks(f)) {
-        const fqn = [pkgConfig.name, ...foldersOf(f.path), ...file, baseNameOf(block.path)];
-        const built = buildModel(ctx, block, undefined, { tree: 'snapshots', fqn });
+        const name = baseNameOf(block.path);
+        const fqn = [pkgConfig.name, ...foldersOf(f.path), ...file, name];
+        const built = buildModel(ctx, block, snapshotProps.get(name), { tree: 'snapshots', fqn });
+        snapshotProps.delete(name);
         const snap = built && built !== 'disabled' ? asSnapshot(built) : built;
         if (snap && snap !== 'disabled' && built && built !== 'disabled') {
           const template = templates.get(built.unique_id);
           templates.delete(built.unique_id);
           if (template) templates.set(snap.unique_id, template);
         }
-        add(snap, baseNameOf(block.path));
+        add(snap, name);
       }
     }
     for (const f of pkg.seeds) {
@@ -233,7 +236,12 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
       add(buildSeed(ctx, f, seedProps.get(name) ?? misplaced), name);
       seedProps.delete(name);
     }
-    checkLeftoverProperties({ model: modelProps.values(), seed: seedProps.values() }, own, disabled, warnings);
+    checkLeftoverProperties(
+      { model: modelProps.values(), seed: seedProps.values(), snapshot: snapshotProps.values() },
+      own,
+      disabled,
+      warnings,
+    );
     if (pkg !== files) checkConfigTrees(pkgConfig, own, problems, warnings);
 
     for (const s of props.sources) {
@@ -253,7 +261,7 @@ export function validateProject(files: ProjectFiles, options: ValidateProjectOpt
       warnings,
     };
     warnings.push(...testTreeHookWarnings(pkgConfig.tests, testCtx.locateInConfig, 'tests'));
-    for (const p of props.models.concat(props.seeds)) {
+    for (const p of [...props.models, ...props.seeds, ...props.snapshots]) {
       const owner = byName.get(p.name);
       if (!owner) continue;
       const o: TestOwner = { unique_id: owner.unique_id, resource_type: owner.resource_type, name: owner.name };
@@ -353,7 +361,8 @@ function asSnapshot(node: ModelNode): ModelNode {
 
 /**
  * dbt 1.9's YAML snapshots (`snapshots:` in a property file: name, relation, config), each as the
- * snapshot block it stands for.
+ * snapshot block it stands for. An entry without `relation:` holds the properties of a snapshot
+ * defined elsewhere (a `{% snapshot %}` file): parsed with the other properties.
  */
 function yamlSnapshots(files: readonly TextFile[], problems: Problem[]): TextFile[] {
   const out: TextFile[] = [];
@@ -368,6 +377,7 @@ function yamlSnapshots(files: readonly TextFile[], problems: Problem[]): TextFil
     const list = (src.value as { snapshots?: unknown } | null)?.snapshots;
     (Array.isArray(list) ? list : []).forEach((raw, i) => {
       const e = (raw ?? {}) as { name?: unknown; relation?: unknown; config?: unknown };
+      if (e.relation === undefined) return;
       const relation = typeof e.relation === 'string' ? e.relation.trim().replace(/^\{\{\s*|\s*\}\}$/g, '') : '';
       if (typeof e.name !== 'string' || !/^\w+$/.test(e.name) || !/^(ref|source)\(/.test(relation)) {
         problems.push({
