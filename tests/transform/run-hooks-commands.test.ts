@@ -161,3 +161,11 @@ test('a failing on-run-end fails the run (exit 1) after every node was built; ho
   assert.equal((await logged()).at(-1), `end 1 code_contract_type:success | ${prefix}seeds`);
   assert.equal(await exists(`${prefix}gold`, 'end_marker'), true, "the project's target schema (schema: gold) is selected");
 });
+
+test("pipeline run builds no snapshot, even selected (dbt's run builds models only): on-run-end sees the model alone", async () => {
+  const dir = hookedProject();
+  const r = await runPipelineInProcess(['run', '--select', 'stg_movings snap_movings', '--project-dir', dir], env);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.equal(statuses(dir, 'snapshot.wap.snap_movings').filter((x) => !x.startsWith('on-run')).length, 0);
+  assert.equal((await logged()).at(-1), `end 1 stg_movings:success | ${prefix}silver`);
+});

@@ -65,7 +65,13 @@ export function selectFor(ctx: CliContext, project: Project, o: ModelCommandOpti
   return selection;
 }
 
-/** Selected unique_ids of one resource type. */
+/**
+ * Selected unique_ids of one resource type. Snapshots (models materialized as `snapshot` here)
+ * are not models: dbt's `run` builds none, `snapshot` and `build` do.
+ */
 export function idsOf(project: Project, selection: Selection, type: 'model' | 'seed' | 'test'): string[] {
-  return selection.ids.filter((id) => project.nodes.get(id)?.resource_type === type);
+  return selection.ids.filter((id) => {
+    const n = project.nodes.get(id);
+    return n?.resource_type === type && !(n.resource_type === 'model' && n.config.materialized === 'snapshot');
+  });
 }
