@@ -28,7 +28,8 @@ import { bulkBuildsKeys, loadChunkBytes, probeServer } from './server-probe.ts';
 import { excerpt, StatementClassifier } from './statement-classifier.ts';
 import { StatementDispatch } from './statement-dispatch.ts';
 import { TableSpool } from './table-spool.ts';
-import { fingerprintHash, unchangedDump, unchangedPlan } from './unchanged-dump.ts';
+import { type FileHash, hashFileInWorker } from './file-hash.ts';
+import { fingerprintOf, unchangedDump, unchangedPlan } from './unchanged-dump.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 export { LOADER_HASH_VERSION } from './statement-dispatch.ts';
@@ -77,6 +78,8 @@ export interface LoadOptions {
   maxQueuedBytes?: number;
   /** Reload every table even when its content hash matches the last load. Default false. */
   force?: boolean;
+  /** The plain dump file's hash, when its hashing was started earlier (the CLI starts it before loading its modules). */
+  fileHash?: Promise<FileHash>;
 }
 
 export interface LoadOutcome extends LoadResult {
@@ -94,11 +97,11 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
   const bulk = o.bulkInsert ?? bulkBuildsKeys(server.flavor);
   const dumpFile = plainDumpFile(o.source);
   const withRoutines = o.withRoutines ?? false;
-  if (dumpFile !== undefined && !o.force) {
-    const same = await unchangedDump(db, { metaSchema: o.metaSchema, target: names.target, dumpFile, withRoutines }, server);
+  const fileHash = dumpFile !== undefined ? (o.fileHash ?? hashFileInWorker(dumpFile)) : undefined;
+  if (dumpFile !== undefined && fileHash && !o.force) {
+    const same = await unchangedDump(db, { metaSchema: o.metaSchema, target: names.target, dumpFile, fileHash, withRoutines }, server);
     if (same) return sameDumpOutcome(db, o, names, same, startedAt, server.threads, log);
   }
-  const fingerprint = dumpFile !== undefined ? fingerprintHash({ withRoutines, flavor: server.flavor }) : undefined;
   const spool = new TableSpool(dumpFile);
   let dispatch: StatementDispatch | undefined;
   // Tables that may be unchanged are spooled; their VALUES are checked only if they are loaded.
@@ -135,7 +138,6 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
     // the file at their offset, and anything else kept is copied (see JobSender.submit).
     for await (const chunk of dumpFile !== undefined ? reusedChunks(dumpFile) : dumpBytes(o.source)) {
       bytes += chunk.length;
-      fingerprint?.update(chunk);
       progress.set(bytes);
       for (const stmt of splitter.push(chunk)) await dispatch.handle(stmt);
       if (dumpFile !== undefined) splitter.detach();
@@ -165,18 +167,23 @@ export async function loadDump(db: Db, o: LoadOptions, log: Logger): Promise<Loa
     const refused = dispatch.refused;
     const skipped = [...dispatch.skipped.entries()].map(([reason, count]) => ({ reason, count }));
     const collationMappings = server.collations.mappings();
-    const whole: DumpFingerprint | undefined = fingerprint && {
-      hash: fingerprint.digest('hex'),
-      bytes,
-      outcome: {
-        tables: results,
-        refused,
-        skipped,
-        skippedRoutines: dispatch.skippedRoutines,
-        collationMappings,
-        views: plan.objects.filter((x) => x.type === 'VIEW').map((x) => x.name),
-      },
-    };
+    const hashed = await fileHash?.catch(() => undefined);
+    // Recorded only when the file hashed is the file parsed (not rewritten meanwhile).
+    const whole: DumpFingerprint | undefined =
+      hashed?.size !== bytes
+        ? undefined
+        : {
+            hash: fingerprintOf({ withRoutines, flavor: server.flavor }, hashed),
+            bytes,
+            outcome: {
+              tables: results,
+              refused,
+              skipped,
+              skippedRoutines: dispatch.skippedRoutines,
+              collationMappings,
+              views: plan.objects.filter((x) => x.type === 'VIEW').map((x) => x.name),
+            },
+          };
     if (publish) {
       await forgetLoadHashes(db, o.metaSchema, names.target, [...plan.replace, ...plan.drop]);
       await publishShadow(db, plan, log);

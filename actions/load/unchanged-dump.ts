@@ -7,32 +7,24 @@
  * `--force`, another loader version or option) takes the ordinary path, which skips unchanged
  * tables one by one (unchanged-tables.ts).
  *
- * The fingerprint is read only when the file has the recorded size, so a changed dump (nearly
- * always another size) costs nothing here; a dump of the same size is hashed once before parsing
- * (SHA-256: 1.4 GB/s with the CPU's SHA extensions).
+ * The file is hashed on another thread from the start of the load (file-hash.ts: SHA-256, 1.4 GB/s
+ * with the CPU's SHA extensions), while modules load, the server is probed or the dump parsed;
+ * the hash is waited for only when the file has the recorded size, or to record it after a load.
  */
-import { createHash, type Hash } from 'node:crypto';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import type { Db } from '../platform/db.ts';
+import type { FileHash } from './file-hash.ts';
 import { type DumpFingerprint, loadedFingerprint, type RecordedLoad } from '../platform/load-hashes.ts';
 import type { SwapPlan } from '../platform/shadow-swap.ts';
 import type { ServerProbe } from './server-probe.ts';
 import { LOADER_HASH_VERSION } from './statement-dispatch.ts';
 
-/** A fingerprint's start: the loader version and the options that change what a dump loads as. */
-export function fingerprintHash(o: { withRoutines: boolean; flavor: ServerProbe['flavor'] }): Hash {
-  return createHash('sha256').update(`${LOADER_HASH_VERSION}\0routines=${o.withRoutines}\0${JSON.stringify(o.flavor)}\0`);
-}
-
-function hashFile(path: string, hash: Hash): string {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.allocUnsafeSlow(4 << 20);
-    for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) hash.update(buf.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest('hex');
+/** A dump's fingerprint: the loader version, the options that change what it loads as, its bytes' hash. */
+export function fingerprintOf(o: { withRoutines: boolean; flavor: ServerProbe['flavor'] }, file: FileHash): string {
+  return createHash('sha256')
+    .update(`${LOADER_HASH_VERSION}\0routines=${o.withRoutines}\0${JSON.stringify(o.flavor)}\0${file.size}\0${file.sha256}`)
+    .digest('hex');
 }
 
 /** What the published schema holds now, as the probe saw it. */
@@ -44,13 +36,13 @@ type Published = Pick<ServerProbe, 'previous' | 'published' | 'publishedViews' |
  */
 export async function unchangedDump(
   db: Db,
-  o: { metaSchema: string; target: string; dumpFile: string; withRoutines: boolean },
+  o: { metaSchema: string; target: string; dumpFile: string; fileHash: Promise<FileHash>; withRoutines: boolean },
   server: Published,
 ): Promise<(DumpFingerprint & { outcome: RecordedLoad }) | undefined> {
   const recorded = await loadedFingerprint(db, o.metaSchema, o.target);
   if (!recorded || recorded.bytes !== statSync(o.dumpFile).size) return undefined;
   if (!stillPublished(recorded.outcome, server)) return undefined;
-  const hash = hashFile(o.dumpFile, fingerprintHash({ withRoutines: o.withRoutines, flavor: server.flavor }));
+  const hash = fingerprintOf({ withRoutines: o.withRoutines, flavor: server.flavor }, await o.fileHash);
   return hash === recorded.hash ? recorded : undefined;
 }
 

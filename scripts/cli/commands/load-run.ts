@@ -10,6 +10,7 @@ import { resolveDumpSource } from '../../../actions/load/dump-source.ts';
 import { loadDump } from '../../../actions/load/load-dump.ts';
 import { failedLoadResult } from '../../../actions/load/load-results.ts';
 import { parseDump } from '../../../actions/load/parse-dump.ts';
+import type { FileHash } from '../../../actions/load/file-hash.ts';
 import type { ParsedOptions } from '../command.ts';
 import type { CliContext } from '../../../actions/platform/run-context.ts';
 import { createS3Client, loadS3Sdk } from '../aws-clients.ts';
@@ -57,7 +58,7 @@ function tableSummary(r: LoadResult): string {
   return out.join('\n');
 }
 
-export async function runLoad(ctx: CliContext, options: ParsedOptions): Promise<number> {
+export async function runLoad(ctx: CliContext, options: ParsedOptions, fileHash?: Promise<FileHash>): Promise<number> {
   const o = readLoadOptions(options);
   const config = ctx.config();
   const spec = o.dump ?? config.staging.dump;
@@ -114,6 +115,7 @@ export async function runLoad(ctx: CliContext, options: ParsedOptions): Promise<
               metaSchema: schemas.meta,
               threads: o.threads ?? config.staging.threads,
               withRoutines: o.withRoutines,
+              fileHash,
             },
             ctx.log,
           ),

@@ -2,6 +2,7 @@
  * The `load` command's definition: its options and help. What it runs is in load-run.ts, imported
  * when it runs, so `load --help` starts fast.
  */
+import { hashPlainFileInWorker } from '../../../actions/load/file-hash.ts';
 import type { CommandDef } from '../command.ts';
 
 export const loadCommand: CommandDef = {
@@ -24,5 +25,10 @@ S3: the AWS default credential chain; AWS_ENDPOINT_URL_S3 points at an S3-compat
     'parse-only': { type: 'boolean', help: 'parse the dump and report what it holds, without touching the database' },
   },
   examples: ['pipeline load --dump gghouse_20260205.sql.gz', 'pipeline load --dump s3://vendor-drop/gghouse/ --date 20260205'],
-  run: async (ctx, o) => (await import('./load-run.ts')).runLoad(ctx, o),
+  run: async (ctx, o) => {
+    // A plain local dump is hashed on another thread while the loader's modules load: the same
+    // dump again is then known at once (actions/load/unchanged-dump.ts).
+    const fileHash = typeof o.dump === 'string' && o['parse-only'] !== true ? hashPlainFileInWorker(o.dump) : undefined;
+    return (await import('./load-run.ts')).runLoad(ctx, o, fileHash);
+  },
 };
