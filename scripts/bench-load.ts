@@ -13,7 +13,8 @@
  * Dumps are made once per shape and scale and reused from the temp dir.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -140,7 +141,7 @@ async function benchShape(db: Db, shape: string): Promise<void> {
     };
     const touched = join(tmpdir(), `gghouse_20260205_touched_${process.pid}.sql`);
     writeFileSync(touched, '-- a copy of the same dump\n');
-    appendFileSync(touched, readFileSync(file));
+    await pipeline(createReadStream(file), createWriteStream(touched, { flags: 'a' }));
     const { seconds: reloadSeconds, unchanged } = cliLoad(file);
     const perTable = cliLoad(touched);
     rmSync(touched);
