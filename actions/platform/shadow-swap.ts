@@ -15,6 +15,7 @@
  * job joins the pairs into the one RENAME that publishes every layer (../publish/publish.ts).
  */
 import { qualified, quoteIdent, type Db, type DbSession } from './db.ts';
+import { relinkForeignKeys } from './foreign-keys.ts';
 import type { Logger } from './log.ts';
 import { renameStatement, replacePairs, type RenamePair } from './relations.ts';
 
@@ -109,8 +110,13 @@ export async function prepareSwap(s: Db | DbSession, plan: SwapPlan): Promise<Re
   return renamePairs(plan, existing);
 }
 
-/** After the RENAME: the dump's views and routines, its dropped views removed, the old and shadow schemas dropped. */
+/**
+ * After the RENAME: foreign keys that point out of the target put back (kept tables beside
+ * replaced ones: foreign-keys.ts), the dump's views and routines, its dropped views removed, the
+ * old and shadow schemas dropped.
+ */
 export async function finishSwap(s: DbSession, plan: SwapPlan): Promise<void> {
+  await relinkForeignKeys(s, plan.target, [plan.old, plan.shadow]);
   await createObjects(s, plan);
   for (const v of plan.dropViews) await s.exec(`DROP VIEW IF EXISTS ${qualified(plan.target, v)}`);
   await s.exec(`DROP DATABASE IF EXISTS ${quoteIdent(plan.old)}`);

@@ -20,13 +20,19 @@ import { renderCreateTable } from './ddl.ts';
 import { catalog } from './catalog.ts';
 import { World } from './world.ts';
 import { hash32 } from './prng.ts';
+import { dayOfCompact, isoDay } from './calendar.ts';
+import { HISTORY_START } from './time-base.ts';
 
 export interface GenerateDumpOptions {
   /** Output file; a name ending in .gz is gzip-compressed. */
   out: string;
   /** Size relative to the vendor's dump (1 ≈ 945 MB, 60,000 movings rows). Must be > 0. */
   scale: number;
-  /** The dump date, YYYYMMDD: nothing after it has happened. */
+  /**
+   * The dump date, YYYYMMDD (on or after 2018-02-05): the world, whose clock is fixed whatever
+   * the date, cut at that day. Nothing after it has happened; the next day's dump is this one
+   * plus that day's events.
+   */
   date: string;
   /** Random seed. */
   seed: number;
@@ -58,6 +64,11 @@ const SERVER_VERSION: Record<DumpFlavor, string> = { mysql8: '8.0.36', mariadb: 
 export function validateGenerateDumpOptions(o: GenerateDumpOptions): void {
   if (!Number.isFinite(o.scale) || o.scale <= 0) throw new UsageError(`scale ${o.scale} is not valid: expected a number greater than 0`);
   if (!/^\d{8}$/.test(o.date)) throw new UsageError(`date '${o.date}' is not a date: expected YYYYMMDD`);
+  if (dayOfCompact(o.date) < HISTORY_START) {
+    throw new UsageError(
+      `date '${o.date}' is before the generated history, which starts on ${isoDay(HISTORY_START)}. To fix this, give a later --date.`,
+    );
+  }
   if (!Number.isInteger(o.seed)) throw new UsageError(`seed ${o.seed} is not valid: expected a whole number`);
 }
 
@@ -165,7 +176,7 @@ export async function generateDump(o: GenerateDumpOptions, log: Logger): Promise
     const writer = new DumpWriter(sink, { flavor });
     const progress = log.progress({ label: `writing ${basename(out)}`, total: totalRows, unit: 'rows' });
     const workers = o.workers ?? (totalRows >= 300_000 ? availableParallelism() : 0);
-    const pool = workers > 0 ? new SegmentPool(workers, { seed: o.seed, scale: o.scale, date: o.date, tenants: world.tenants }) : undefined;
+    const pool = workers > 0 ? new SegmentPool(workers, { seed: o.seed, scale: o.scale, date: o.date, plan: world.planned() }) : undefined;
     let stats: DumpStats;
     try {
       stats = await log.stage(`write ${tables.length} tables${pool ? ` (${workers} worker threads)` : ''}`, async () => {

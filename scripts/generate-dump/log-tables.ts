@@ -2,36 +2,64 @@
  * The two big log tables that carry most of the dump's bytes (as in the vendor's database):
  * `access_logs` (every request to the tenant portal and the admin screens) and
  * `operation_logs` (staff edits with before/after JSON). Built for speed: values come from
- * pools precomputed once, each row is one string concatenation, times grow with the id.
+ * pools precomputed once, each row is one string concatenation, times grow with the id. Logs
+ * only grow: a later dump adds the rows written since.
  */
+import type { Calendar } from './calendar.ts';
 import { tableDef } from './ddl.ts';
 import { Rng } from './prng.ts';
 import { hash32 } from './prng.ts';
 import { emitSegments, segmentIndex, str, type RowSink, type TableSource } from './table-source.ts';
+import { EPOCH_SPAN, HISTORY_START } from './time-base.ts';
 import type { World } from './world.ts';
 
-/** Rows at scale 1, calibrated so the whole dump is about 945 MB. */
+/** Rows by the epoch at scale 1, calibrated so the whole dump of 2026-02-05 is about 945 MB. */
 export const LOG_ROWS_SCALE_1 = { access_logs: 2_170_000, operation_logs: 520_000 } as const;
 
 const TWO = Array.from({ length: 60 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
 
-/** Streams `rows` timestamps spread over the history, denser towards the dump date (growth). */
-class LogClock {
-  private readonly span: number;
-  private readonly w: World;
-  private readonly rows: number;
-  constructor(w: World, rows: number) {
-    this.w = w;
-    this.rows = rows;
-    this.span = (w.dumpDay - w.startDay + 1) * 86400;
+/**
+ * The times of a log's rows: `atEpoch` rows from the history's start to the epoch, denser towards
+ * it (growth: row i at span * sqrt(i / rows)), then at the epoch's rate (the growth stops, as the
+ * contracts' does). Row i's time never depends on the dump date, which only says how many rows
+ * have been written.
+ */
+export class LogClock {
+  private readonly span = EPOCH_SPAN * 86400;
+  private readonly atEpoch: number;
+  private readonly cal: Calendar;
+  constructor(cal: Calendar, atEpoch: number) {
+    this.cal = cal;
+    this.atEpoch = atEpoch;
   }
 
-  /** `'YYYY-MM-DD HH:MM:SS'` of row `i` (1-based), non-decreasing in i. */
-  at(i: number): string {
-    const t = Math.floor(this.span * Math.sqrt((i - 0.5) / this.rows));
-    const day = this.w.startDay + Math.floor(t / 86400);
+  /** Seconds from the history's start to row `i` (1-based), non-decreasing in i. */
+  time(i: number): number {
+    const n = this.atEpoch;
+    if (i <= n) return Math.floor(this.span * Math.sqrt((i - 0.5) / n));
+    return this.span + Math.floor(((i - n) * this.span) / (2 * n));
+  }
+
+  /** Rows written by the end of `day`. */
+  rowsBy(day: number): number {
+    const end = (day - HISTORY_START + 1) * 86400;
+    if (end <= 0) return 0;
+    const n = this.atEpoch;
+    if (end >= this.span) return n + Math.max(0, Math.floor((2 * n * (end - this.span) + this.span - 1) / this.span) - 1);
+    let i = Math.min(n, Math.floor(n * (end / this.span) ** 2 + 0.5));
+    while (i < n && this.time(i + 1) < end) i++;
+    while (i > 0 && this.time(i) >= end) i--;
+    return i;
+  }
+
+  dayOf(t: number): number {
+    return HISTORY_START + Math.floor(t / 86400);
+  }
+
+  /** `'YYYY-MM-DD HH:MM:SS'` of a time. */
+  text(t: number): string {
     const s = t % 86400;
-    return `'${this.w.calendar.date(day)} ${TWO[Math.floor(s / 3600)]}:${TWO[Math.floor(s / 60) % 60]}:${TWO[s % 60]}'`;
+    return `'${this.cal.date(this.dayOf(t))} ${TWO[Math.floor(s / 3600)]}:${TWO[Math.floor(s / 60) % 60]}:${TWO[s % 60]}'`;
   }
 }
 
@@ -111,8 +139,8 @@ export function accessLogsTable(w: World): TableSource {
     ],
     keys: { idx_access_logs_created_at: ['created_at'], idx_access_logs_user: ['user_type', 'user_id'] },
   });
-  const rows = Math.round(LOG_ROWS_SCALE_1.access_logs * w.scale);
-  const clock = new LogClock(w, rows);
+  const clock = new LogClock(w.calendar, Math.round(LOG_ROWS_SCALE_1.access_logs * w.scale));
+  const rows = clock.rowsBy(w.dumpDay);
   const ips = ipPool(new Rng(w.seed, 400), 4096);
   const paths = PATHS.map((p) => str(p));
   const admins = 64;
@@ -123,15 +151,21 @@ export function accessLogsTable(w: World): TableSource {
     async segment(first: number, last: number, sink: RowSink) {
       const rng = new Rng(hash32(w.seed, 401), segmentIndex(first));
       for (let i = first; i <= last; i++) {
+        const t = clock.time(i);
         const u = rng.u32();
         const userType = u & 3 ? (u & 4 ? 1 : 0) : 2;
+        // A tenant who existed when the request came in.
         const user =
-          userType === 1 ? String(1 + (rng.u32() % Math.max(1, w.tenants))) : userType === 2 ? String(1 + ((u >>> 8) % admins)) : 'NULL';
+          userType === 1
+            ? String(1 + (rng.u32() % Math.max(1, w.tenantsAt(clock.dayOf(t)))))
+            : userType === 2
+              ? String(1 + ((u >>> 8) % admins))
+              : 'NULL';
         const p = (u >>> 3) % paths.length;
         const query = u & 0x100000 ? `'page=${(u >>> 21) & 15}&sort=${u & 0x2000000 ? 'rent' : 'new'}'` : 'NULL';
         const tuple =
           `(${i},${userType},${user},${METHODS[(u >>> 12) & 7]},${paths[p]},${query},${STATUS[(u >>> 15) % STATUS.length]},${20 + ((u >>> 7) & 511)},` +
-          `${ips[(u >>> 18) & 4095]},${AGENTS[(u >>> 24) & 7]},${REFERERS[(u >>> 27) % REFERERS.length]},${clock.at(i)})`;
+          `${ips[(u >>> 18) & 4095]},${AGENTS[(u >>> 24) & 7]},${REFERERS[(u >>> 27) % REFERERS.length]},${clock.text(t)})`;
         if (!sink.rowText(tuple)) await sink.drain();
       }
     },
@@ -161,8 +195,8 @@ export function operationLogsTable(w: World): TableSource {
     ],
     keys: { idx_operation_logs_created_at: ['created_at'], idx_operation_logs_target: ['target_table', 'target_id'] },
   });
-  const rows = Math.round(LOG_ROWS_SCALE_1.operation_logs * w.scale);
-  const clock = new LogClock(w, rows);
+  const clock = new LogClock(w.calendar, Math.round(LOG_ROWS_SCALE_1.operation_logs * w.scale));
+  const rows = clock.rowsBy(w.dumpDay);
   const ips = ipPool(new Rng(w.seed, 403), 64);
   const table: TableSource = {
     def,
@@ -185,7 +219,7 @@ export function operationLogsTable(w: World): TableSource {
           action === "'update'" || action === "'create'"
             ? `'{\\"id\\":${v1},\\"${field}\\":\\"${v2 + 1}\\",\\"updated_by\\":${1 + ((u >>> 12) & 63)},\\"note\\":\\"担当者により更新\\"}'`
             : 'NULL';
-        const tuple = `(${i},${1 + ((u >>> 6) & 63)},${action},${TARGETS[(u >>> 18) & 7]},${v1 + 1},${before},${after},${ips[(u >>> 21) & 63]},${clock.at(i)})`;
+        const tuple = `(${i},${1 + ((u >>> 6) & 63)},${action},${TARGETS[(u >>> 18) & 7]},${v1 + 1},${before},${after},${ips[(u >>> 21) & 63]},${clock.text(clock.time(i))})`;
         if (!sink.rowText(tuple)) await sink.drain();
       }
     },

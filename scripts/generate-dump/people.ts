@@ -26,7 +26,7 @@ export const TENANT_DIRTY = {
   birthNull: 0.01,
 } as const;
 
-/** Tenants that always carry a rule (see FORCED in world.ts). */
+/** Tenants that always carry a rule (see FORCED in dirty.ts). */
 export const FORCED_TENANT = { spacedName: 2, genderZero: 4, genderNull: 6, birthZero: 9 } as const;
 
 export interface TenantAttributes {

@@ -6,15 +6,15 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { catalog } from './catalog.ts';
-import { World } from './world.ts';
+import { World, type WorldPlan } from './world.ts';
 import type { RowSink, TableSource } from './table-source.ts';
 
 export interface SegmentWorkerData {
   seed: number;
   scale: number;
   date: string;
-  /** Planned on the main thread (World.plan), needed by table sizes and log rows. */
-  tenants: number;
+  /** Planned on the main thread (World.plan), needed by table sizes, log rows and references to tenants. */
+  plan: WorldPlan;
 }
 
 export interface SegmentRequest {
@@ -54,8 +54,7 @@ class EncodingSink implements RowSink {
 
 if (parentPort) {
   const data = workerData as SegmentWorkerData;
-  const world = new World(data.seed, data.scale, data.date);
-  world.tenants = data.tenants;
+  const world = new World(data.seed, data.scale, data.date).adopt(data.plan);
   const tables = new Map<string, TableSource>(catalog(world).map((t) => [t.def.name, t]));
   const port = parentPort;
   port.on('message', (req: SegmentRequest) => {

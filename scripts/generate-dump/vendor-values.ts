@@ -10,7 +10,11 @@ import { FAMILY, GIVEN_FEMALE, GIVEN_MALE, COMPANIES, EMAIL_DOMAINS, PLACES, REM
 import type { Rng } from './prng.ts';
 import { dateSql, dateTimeSql, str } from './table-source.ts';
 
-/** Per-row context: the row id and the day/second the row was created. */
+/**
+ * Per-row context: the row id and the day/second the row was created. A value dated after the
+ * creation (a payment's date, a soft delete) is written only once that day has come, and marks
+ * the row as changed then (`touched`): updated_at, computed after every other column, follows it.
+ */
 export interface RowContext {
   rng: Rng;
   id: number;
@@ -18,9 +22,19 @@ export interface RowContext {
   second: number;
   cal: Calendar;
   dumpDay: number;
+  /** The last day, by the dump date, on which one of the row's values was written. */
+  touched: number;
 }
 
 export type ValueFn = (x: RowContext) => string;
+
+/** The sizes value functions need: rows of a table by a day (foreign keys), rows by the epoch. */
+export interface TableSizes {
+  /** Rows of `table` that exist on a day; undefined for a table that is not in the dump. */
+  rowsOn(table: string): ((day: number) => number) | undefined;
+  /** Rows of `table` by the epoch. */
+  atEpoch(table: string): number | undefined;
+}
 
 const WORDS = [
   '入居案内',
@@ -77,6 +91,11 @@ function referencedTable(column: string): string | undefined {
   return /[^aeiou]y$/.test(base) ? `${base.slice(0, -1)}ies` : `${base}s`;
 }
 
+/** The value kind of a column: its `~kind`, or one inferred from its name and type. */
+export function columnKind(c: ColumnDef): string {
+  return c.kind || inferKind(c);
+}
+
 function inferKind(c: ColumnDef): string {
   const n = c.name;
   const t = c.type;
@@ -117,9 +136,17 @@ function inferKind(c: ColumnDef): string {
 
 const nullable = (c: ColumnDef, rate: number, fn: ValueFn): ValueFn => (c.notNull ? fn : (x) => (x.rng.chance(rate) ? 'NULL' : fn(x)));
 
-/** Compiles one column into its value function. `rowsOf` gives the row count of a referenced table. */
-export function compileColumn(c: ColumnDef, rowsOf: (table: string) => number | undefined): ValueFn {
-  const kind = c.kind || inferKind(c);
+/** A value written on `day`: the row changed then. */
+function touch(x: RowContext, day: number): void {
+  if (day > x.touched) x.touched = day;
+}
+
+/**
+ * Compiles one column into its value function. `sizes` gives the rows of a referenced table: a
+ * reference points at a row that existed when this row was created.
+ */
+export function compileColumn(c: ColumnDef, sizes: TableSizes): ValueFn {
+  const kind = columnKind(c);
   const [k, a, b] = kind.split(':');
   const lo = Number(a);
   const hi = Number(b);
@@ -127,28 +154,62 @@ export function compileColumn(c: ColumnDef, rowsOf: (table: string) => number | 
     case 'id':
       return (x) => String(x.id);
     case 'fk': {
-      const n = rowsOf(a!);
-      if (n === undefined) throw new Error(`column ${c.name}: table '${a}' is not in the dump`);
-      if (n === 0) return () => (c.notNull ? '0' : 'NULL');
-      return nullable(c, 0.05, (x) => String(1 + Math.floor(x.rng.next() * n)));
+      const rowsOn = sizes.rowsOn(a!);
+      if (rowsOn === undefined) throw new Error(`column ${c.name}: table '${a}' is not in the dump`);
+      const none = c.notNull ? '0' : 'NULL';
+      return nullable(c, 0.05, (x) => {
+        const n = rowsOn(x.day);
+        const r = x.rng.next();
+        return n > 0 ? String(1 + Math.floor(r * n)) : none;
+      });
     }
     case 'created':
       return (x) => dateTimeSql(x.cal, x.day, x.second);
     case 'updated':
+      // Evaluated after the row's other columns (catalog.ts): the later of its own edit (0-60
+      // days after creation, once that day has come) and the day another value was written.
       return (x) => {
-        const d = Math.min(x.dumpDay, x.day + (x.rng.chance(0.6) ? 0 : x.rng.int(1, 60)));
-        return dateTimeSql(x.cal, d, d === x.day ? Math.min(86399, x.second + x.rng.int(0, 600)) : x.rng.int(0, 86399));
+        const lag = x.rng.chance(0.6) ? 0 : x.rng.int(1, 60);
+        const sameDay = Math.min(86399, x.second + x.rng.int(0, 600));
+        const later = x.rng.int(0, 86399);
+        const edited = x.day + lag <= x.dumpDay ? x.day + lag : x.day;
+        if (x.touched > edited) return dateTimeSql(x.cal, x.touched, later);
+        return dateTimeSql(x.cal, edited, edited === x.day ? sameDay : later);
       };
     case 'deleted':
-      return (x) => (x.rng.chance(0.03) ? dateTimeSql(x.cal, Math.min(x.dumpDay, x.day + x.rng.int(1, 300)), x.rng.int(0, 86399)) : 'NULL');
+      return (x) => {
+        if (!x.rng.chance(0.03)) return 'NULL';
+        const d = x.day + x.rng.int(1, 300);
+        const s = x.rng.int(0, 86399);
+        if (d > x.dumpDay) return 'NULL';
+        touch(x, d);
+        return dateTimeSql(x.cal, d, s);
+      };
     case 'flag': {
       const p = Number(a);
       return (x) => (x.rng.chance(p) ? '1' : '0');
     }
     case 'date':
-      return nullable(c, 0.1, (x) => dateSql(x.cal, Math.min(x.dumpDay, x.day + x.rng.int(-10, 30))));
+      // A required date is known when the row is created, and may lie ahead (a due or scheduled
+      // date); an optional one is written once its day has come.
+      if (c.notNull) return (x) => dateSql(x.cal, x.day + x.rng.int(-10, 30));
+      return nullable(c, 0.1, (x) => {
+        const d = x.day + x.rng.int(-10, 30);
+        if (d > x.dumpDay) return 'NULL';
+        touch(x, d);
+        return dateSql(x.cal, d);
+      });
     case 'dt':
-      return nullable(c, 0.1, (x) => dateTimeSql(x.cal, Math.min(x.dumpDay, x.day + x.rng.int(0, 20)), x.rng.int(0, 86399)));
+      // A required time is the creation's day; an optional one (paid, completed, read) comes 0-20
+      // days later and is written once it has happened.
+      if (c.notNull) return (x) => dateTimeSql(x.cal, x.day, x.rng.int(0, 86399));
+      return nullable(c, 0.1, (x) => {
+        const d = x.day + x.rng.int(0, 20);
+        const s = x.rng.int(0, 86399);
+        if (d > x.dumpDay) return 'NULL';
+        touch(x, d);
+        return dateTimeSql(x.cal, d, s);
+      });
     case 'birth':
       return nullable(c, 0.05, (x) => dateSql(x.cal, x.day - x.rng.int(18 * 365, 70 * 365)));
     case 'money':
@@ -197,8 +258,9 @@ export function compileColumn(c: ColumnDef, rowsOf: (table: string) => number | 
       return nullable(c, 0.05, (x) => `'/storage/uploads/${x.cal.year(x.day)}/${x.id.toString(36)}_${x.rng.u32().toString(16)}.jpg'`);
     case 'hexid': {
       // A random-looking key that still grows with the row id: mysqldump writes rows in primary
-      // key order, so a table keyed by such ids must be generated in that order.
-      const rows = rowsOf(`self`) ?? 1;
+      // key order, so a table keyed by such ids must be generated in that order. The key space
+      // holds 16 times the rows by the epoch: the table keeps growing after it.
+      const rows = 16 * (sizes.atEpoch('self') ?? 1);
       return (x) => {
         const head = Math.floor(((x.id - 1 + x.rng.next()) * 4294967296) / rows);
         return `'${head.toString(16).padStart(8, '0')}${x.rng.u32().toString(16).padStart(8, '0')}${x.rng.u32().toString(16).padStart(8, '0')}${x.rng.u32().toString(16).padStart(8, '0')}'`;

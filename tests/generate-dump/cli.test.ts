@@ -25,6 +25,11 @@ const BAD: Array<[string, string[], RegExp]> = [
   ['a malformed date', ['--date', '2026-02-05'], /--date '2026-02-05' is not a date: expected YYYYMMDD/],
   ['an impossible date', ['--date', '20260230'], /--date '20260230' is not a date/],
   [
+    'a date before the history',
+    ['--date', '20180204'],
+    /date '20180204' is before the generated history, which starts on 2018-02-05\. To fix this, give a later --date/,
+  ],
+  [
     'a directory that cannot be created (a file is in the way)',
     ['--out', join(dir, 'plain-file', 'x.sql')],
     /cannot write .*plain-file\/x\.sql \((EEXIST|ENOTDIR)\)\. To fix this, choose --out in a directory you may write to/,

@@ -56,7 +56,7 @@ async function segmentFrom(entry: URL, data: object, table: string): Promise<Seg
 test("the bundled generator worker builds the same rows as the source's", async () => {
   const world = new World(1, 0.01, '20260205').plan();
   const table = catalog(world).find((t) => t.segment)!.def.name;
-  const data = { seed: 1, scale: 0.01, date: '20260205', tenants: world.tenants };
+  const data = { seed: 1, scale: 0.01, date: '20260205', plan: world.planned() };
   const bundled = await segmentFrom(pathToFileURL(join(ROOT, 'actions', 'daily', 'dist', 'segment-worker-entry.mjs')), data, table);
   const source = await segmentFrom(pathToFileURL(join(ROOT, 'scripts', 'generate-dump', 'segment-worker-entry.mjs')), data, table);
   assert.equal(bundled.error, undefined, bundled.error);

@@ -26,11 +26,17 @@ export function readGenerateDumpOptions(o: ParsedOptions): GenerateDumpOptions {
 export const generateDumpCommand: CommandDef = {
   name: 'generate-dump',
   description: `Same seed, scale and date give byte-identical output. --scale 1 is about 945 MB and
-59,000 contracts; --scale 0.01 a few MB. A name ending in .gz is gzip-compressed.`,
+59,000 contracts; --scale 0.01 a few MB. A name ending in .gz is gzip-compressed. The world runs on
+a fixed clock (history from 2018-02-05); --date cuts it at that day, so the dump of the next day is
+this one plus that day's events (new contracts, move-ins and -outs, rent changes, corrections).`,
   options: {
     out: { type: 'string', value: 'FILE[.gz]', help: 'output file (default: gghouse_YYYYMMDD.sql in the current directory)' },
     scale: { type: 'string', value: 'F', help: 'size relative to the vendor dump, greater than 0 (default 1)' },
-    date: { type: 'string', value: 'YYYYMMDD', help: 'the dump date: nothing after it has happened (default 20260205)' },
+    date: {
+      type: 'string',
+      value: 'YYYYMMDD',
+      help: 'the dump date, from 20180205: the world as it stands at the end of that day (default 20260205)',
+    },
     seed: { type: 'string', value: 'N', help: 'random seed (default 1)' },
     flavor: {
       type: 'string',
