@@ -7,7 +7,7 @@
 import type { Db } from '../platform/db.ts';
 import { quoteIdent } from '../platform/db.ts';
 import { loadedHashes } from '../platform/load-hashes.ts';
-import { baseTables, views } from '../platform/shadow-swap.ts';
+import { baseTables, dropBeside, views } from '../platform/shadow-swap.ts';
 import { createCollationMapper, type CollationMapper } from './collations.ts';
 import { removeStaleSpills } from './spill-file.ts';
 import type { ServerFlavor } from './sql-text.ts';
@@ -75,8 +75,7 @@ export async function probeServer(
   o: { target: string; shadow: string; old: string; metaSchema: string; force: boolean; threads?: number },
 ): Promise<ServerProbe> {
   removeStaleSpills();
-  await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(o.shadow)}`);
-  await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(o.old)}`);
+  await dropBeside(db, o.target, [o.shadow, o.old]);
   const flavor = await serverFlavor(db);
   const collations = createCollationMapper(await serverCollations(db));
   const schemas = await db.query<{ name: string }>('SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA');

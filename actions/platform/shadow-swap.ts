@@ -99,7 +99,7 @@ const CHARSET = 'CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci';
  */
 export async function prepareSwap(s: Db | DbSession, plan: SwapPlan): Promise<RenamePair[]> {
   await s.exec(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(plan.target)} ${CHARSET}`);
-  await s.exec(`DROP DATABASE IF EXISTS ${quoteIdent(plan.old)}`);
+  await dropBeside(s, plan.target, [plan.old]);
   await s.exec(`CREATE DATABASE ${quoteIdent(plan.old)} ${CHARSET}`);
   const existing = await baseTables(s, plan.target);
   const targetViews = await views(s, plan.target);
@@ -119,8 +119,20 @@ export async function finishSwap(s: DbSession, plan: SwapPlan): Promise<void> {
   await relinkForeignKeys(s, plan.target, [plan.old, plan.shadow]);
   await createObjects(s, plan);
   for (const v of plan.dropViews) await s.exec(`DROP VIEW IF EXISTS ${qualified(plan.target, v)}`);
-  await s.exec(`DROP DATABASE IF EXISTS ${quoteIdent(plan.old)}`);
-  await s.exec(`DROP DATABASE IF EXISTS ${quoteIdent(plan.shadow)}`);
+  await dropBeside(s, plan.target, [plan.old, plan.shadow]);
+}
+
+/**
+ * Drops schemas beside `target` (its shadow, its old schema), first pointing back at `target` any
+ * foreign key of it that references them: a run killed between its RENAME and `finishSwap` leaves
+ * such keys, and the next run's clean-up must still succeed (foreign-keys.ts).
+ */
+export async function dropBeside(db: Db | DbSession, target: string, schemas: readonly string[]): Promise<void> {
+  const run = async (s: DbSession) => {
+    await relinkForeignKeys(s, target, schemas);
+    for (const name of schemas) await s.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
+  };
+  await ('withSession' in db ? db.withSession(run) : run(db));
 }
 
 /** Swaps the shadow into the target on its own: `prepareSwap`, one RENAME TABLE, `finishSwap`. */

@@ -17,7 +17,7 @@
  */
 import { qualified, quoteIdent, type Db } from '../platform/db.ts';
 import { renameStatement, replacePairs, type RenamePair } from '../platform/relations.ts';
-import { finishSwap, prepareSwap, type SwapPlan } from '../platform/shadow-swap.ts';
+import { dropBeside, finishSwap, prepareSwap, type SwapPlan } from '../platform/shadow-swap.ts';
 import type { Logger } from '../platform/log.ts';
 import type { PublishResult } from '../platform/run-results.ts';
 import { OLD_SUFFIX, SHADOW_SUFFIX, type Schemas } from '../platform/schemas.ts';
@@ -77,12 +77,10 @@ async function objects(db: Db, schema: string): Promise<ObjectRow[]> {
 export async function cleanLeftovers(db: Db, layers: readonly PublishLayer[]): Promise<string[]> {
   const dropped: string[] = [];
   for (const layer of uniqueLayers(layers)) {
-    for (const name of [layer.shadow, layer.old]) {
-      if (await schemaExists(db, name)) {
-        await db.exec(`DROP DATABASE ${quoteIdent(name)}`);
-        dropped.push(name);
-      }
-    }
+    const left = [];
+    for (const name of [layer.shadow, layer.old]) if (await schemaExists(db, name)) left.push(name);
+    await dropBeside(db, layer.published, left);
+    dropped.push(...left);
   }
   return dropped;
 }

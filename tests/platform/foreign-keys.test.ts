@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Db } from '../../actions/platform/db.ts';
+import { renameStatement } from '../../actions/platform/relations.ts';
+import { prepareSwap } from '../../actions/platform/shadow-swap.ts';
 import { dropSchemasWithPrefix, openTestDb, schemasWithPrefix, testPrefix } from '../helpers/db.ts';
 import { loadFile } from '../load/helpers.ts';
 
@@ -93,4 +95,25 @@ test('a changed table between unchanged parent and child: every key still points
     `SELECT COUNT(*) AS n FROM \`${target}\`.movings m JOIN \`${target}\`.rooms r ON r.id = m.room_id JOIN \`${target}\`.apartments a ON a.id = r.apartment_id`,
   );
   assert.equal(Number(n), 3);
+});
+
+test('a run killed between its RENAME and the keys put back: the next load cleans up and succeeds', async () => {
+  const load = async (name: string, text: string, publish = true) => {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    return loadFile(db, file, target, { metaSchema: meta, publish });
+  };
+  await load('kill1.sql', dump({ rooms: '1' }));
+  // The RENAME of a partial swap, and no finishSwap (the process died): movings' key follows the
+  // replaced rooms into the old schema, which is left behind with it.
+  const staged = await load('kill2.sql', dump({ rooms: '2' }), false);
+  await db.exec(renameStatement(await prepareSwap(db, staged.plan))!);
+  assert.ok(
+    (await foreignKeys()).some((k) => k.includes('__old')),
+    'the kill left a key pointing into the old schema',
+  );
+  const next = await load('kill3.sql', dump({ rooms: '3' }));
+  assert.equal(next.published, true);
+  assert.deepEqual(await foreignKeys(), EXPECTED);
+  assert.deepEqual(await schemasWithPrefix(db, target), [target]);
 });
