@@ -183,12 +183,18 @@ export async function runBuild(o: BuildRunOptions): Promise<BuildRunResult> {
   }
   if (o.publish?.dryRun)
     return { results, publish: await notPublished(db, layers, 'this was a dry run (--dry-run)'), tables: await counts(resolver) };
+  // Set once the RENAME ran: a failure after it (views, dropping the old schemas) is not "nothing published".
+  let swappedAt: string | undefined;
   try {
     const beforeSwap = async () => {
       await forgetReplacedHashes(db, schemas.meta, layers, staging);
       await o.publish?.beforeSwap?.();
     };
-    const publish = await publishShadows(db, { layers, staging, log, beforeSwap, afterSwap: o.publish?.afterSwap });
+    const afterSwap = async () => {
+      swappedAt = new Date().toISOString();
+      await o.publish?.afterSwap?.();
+    };
+    const publish = await publishShadows(db, { layers, staging, log, beforeSwap, afterSwap });
     if (plan.build.size > 0 && [...plan.build].some((id) => project.nodes.get(id)?.resource_type === 'seed')) {
       // Bookkeeping only: when it fails, the next run reloads the seeds (slower, still right).
       await moveSeedHashes(db, schemas.meta, new Map(layers.map((l) => [l.shadow, l.published]))).catch((err) =>
@@ -197,6 +203,11 @@ export async function runBuild(o: BuildRunOptions): Promise<BuildRunResult> {
     }
     return { results, publish, tables: await counts(publishedResolver(schemas)) };
   } catch (err) {
+    if (swappedAt) {
+      const reason = `the tables were published (one RENAME at ${swappedAt}), but finishing the swap failed: ${errorMessage(err)}. The next run removes what is left.`;
+      log.warn(reason);
+      return { results, publish: { published: true, at: swappedAt, tables: 0, reason }, tables: await counts(publishedResolver(schemas)) };
+    }
     return { results, publish: await notPublished(db, layers, `publishing failed: ${errorMessage(err)}`), tables: await counts(resolver) };
   }
 }
