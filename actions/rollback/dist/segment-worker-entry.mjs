@@ -21277,6 +21277,135 @@ var INQUIRY_CHANNEL = weighted([
   ["sns", 4]
 ]);
 
+// scripts/generate-dump/time-base.ts
+var EPOCH = "20260205";
+var EPOCH_DAY = dayOfCompact(EPOCH);
+var HISTORY_DAYS = 8 * 365 + 2;
+var HISTORY_START = EPOCH_DAY - HISTORY_DAYS;
+var EPOCH_SPAN = EPOCH_DAY - HISTORY_START + 1;
+var LOOKAHEAD_DAYS = 61;
+var SEASON = [0, 1.1, 1.35, 1.6, 1.3, 0.9, 0.85, 0.9, 0.95, 1.1, 1, 0.85, 0.7];
+function demand(cal, day) {
+  const open = 0.4 + 0.57 * Math.min(1, (day - HISTORY_START) / (HISTORY_DAYS - 30));
+  return open * SEASON[cal.month(day)];
+}
+function contractArrivals(cal, atEpoch, lastDay) {
+  let weightSum = 0;
+  for (let d = HISTORY_START; d <= EPOCH_DAY; d++) weightSum += demand(cal, d);
+  const cumulative = new Int32Array(Math.max(EPOCH_DAY, lastDay) - HISTORY_START + 1);
+  let owed = 0;
+  let n = 0;
+  for (let d = HISTORY_START; d < HISTORY_START + cumulative.length; d++) {
+    owed += atEpoch * demand(cal, d) / weightSum;
+    if (d === EPOCH_DAY) owed = atEpoch - n;
+    while (owed >= 1) {
+      owed -= 1;
+      n++;
+    }
+    cumulative[d - HISTORY_START] = n;
+  }
+  return cumulative;
+}
+function countAt(cumulative, day) {
+  const i = day - HISTORY_START;
+  if (i < 0) return 0;
+  return cumulative[Math.min(i, cumulative.length - 1)];
+}
+function linearDay(id, atEpoch) {
+  return HISTORY_START + Math.floor((2 * id - 1) * EPOCH_SPAN / (2 * atEpoch));
+}
+function linearRowsAt(day, atEpoch) {
+  const k = day - HISTORY_START + 1;
+  if (k <= 0 || atEpoch <= 0) return 0;
+  return Math.floor((2 * atEpoch * k - 1 + EPOCH_SPAN) / (2 * EPOCH_SPAN));
+}
+function eventsOn(perDay, h) {
+  const rate = Math.max(1, perDay);
+  const whole = Math.floor(rate);
+  return whole + (h / 4294967296 < rate - whole ? 1 : 0);
+}
+function secondOfDay(seed, kind, id, day) {
+  return 8 * 3600 + hash32(seed, kind, id, day) % (14 * 3600);
+}
+
+// scripts/generate-dump/daily-events.ts
+var DAYS_BETWEEN_RENT_CHANGES = 730;
+var CORRECTIONS_PER_DAY = 3;
+var CORRECTION_AGE = { min: 7, max: 120 };
+var TOUCHES_PER_DAY = 4;
+var unit = (h) => h / 4294967296;
+function rentChanges(w) {
+  const rent = w.roomRent.slice();
+  const fee = w.roomFee.slice();
+  const days = [];
+  const rooms = [];
+  const rents = [];
+  const fees = [];
+  for (let d = HISTORY_START; d <= w.horizon; d++) {
+    const existing = w.roomsAt(d);
+    if (existing === 0) continue;
+    const n = eventsOn(w.rooms / DAYS_BETWEEN_RENT_CHANGES, hash32(w.seed, 8100, d));
+    for (let k = 0; k < n; k++) {
+      const i = Math.floor(unit(hash32(w.seed, 8101, d, k)) * existing);
+      const close = w.aptClose[w.roomApartment[i]];
+      if (close !== 0 && close <= d) continue;
+      const kind = hash32(w.seed, 8102, d, k) % 10;
+      const h = hash32(w.seed, 8103, d, k);
+      if (kind < 7 || kind === 9) {
+        let r = w.roomRent[i] + (h % 9 - 3) * 1e3;
+        if (r === rent[i]) r += 1e3;
+        rent[i] = r;
+      }
+      if (kind >= 7) {
+        let f = w.roomFee[i] + ((h >>> 8) % 4 - 1) * 1e3;
+        if (f === fee[i]) f += 1e3;
+        fee[i] = f;
+      }
+      days.push(d);
+      rooms.push(i);
+      rents.push(rent[i]);
+      fees.push(fee[i]);
+    }
+  }
+  return {
+    length: days.length,
+    day: Int32Array.from(days),
+    room: Int32Array.from(rooms),
+    rent: Int32Array.from(rents),
+    fee: Int32Array.from(fees)
+  };
+}
+function lateCorrections(w) {
+  const last = /* @__PURE__ */ new Map();
+  for (let d = HISTORY_START; d <= w.dumpDay; d++) {
+    const lo = countAt(w.arrivals, d - CORRECTION_AGE.max);
+    const hi = countAt(w.arrivals, d - CORRECTION_AGE.min);
+    if (hi <= lo) continue;
+    const n = eventsOn(CORRECTIONS_PER_DAY * w.scale, hash32(w.seed, 8200, d));
+    for (let k = 0; k < n; k++) last.set(lo + 1 + Math.floor(unit(hash32(w.seed, 8201, d, k)) * (hi - lo)), d);
+  }
+  return last;
+}
+function correctedRent(seed, id, day, rent) {
+  const step = hash32(seed, 8202, id, day) % 6;
+  return rent + (step < 3 ? step - 3 : step - 2) * 1e3;
+}
+function tenantTouches(w) {
+  const touched = new Int32Array(w.tenants + 1);
+  for (let d = HISTORY_START; d <= w.dumpDay; d++) {
+    const existing = w.tenantsAt(d - 1);
+    if (existing === 0) continue;
+    const n = eventsOn(TOUCHES_PER_DAY * w.scale, hash32(w.seed, 8300, d));
+    for (let k = 0; k < n; k++) touched[1 + Math.floor(unit(hash32(w.seed, 8301, d, k)) * existing)] = d;
+  }
+  return touched;
+}
+function touchedTel(seed, id, day) {
+  const h = hash32(seed, 8302, id, day);
+  const g = hash32(seed, 8303, id, day);
+  return `0${["80", "90", "70"][h % 3]}-${1e3 + (h >>> 2) % 9e3}-${1e3 + g % 9e3}`;
+}
+
 // actions/platform/db.ts
 var import_promise = __toESM(require_promise(), 1);
 
@@ -21686,33 +21815,7 @@ function dateTimeSql(cal, day, second) {
   return `'${cal.dateTime(day, second)}'`;
 }
 
-// scripts/generate-dump/shape.ts
-var SHAPE = {
-  /**
-   * Share of applications (movings rows) that never become a live contract: withdrawn or
-   * rejected during screening, or, rarely, cancelled after signing. new_contracts / int_contracts
-   * in the report is 16,508 / 59,118 = 27.9 % live, so 72 % fall through (a few of the last
-   * days' applications are still being screened on the dump date).
-   */
-  fallsThrough: 0.72,
-  /** Of those, the share cancelled after signing (contract date written, never moved in). */
-  signedThenCancelled: 0.1,
-  /** Of those that do not sign, the share the vendor rejects at screening (status 6) instead of the applicant withdrawing (15). */
-  rejected: 0.25,
-  /**
-   * How a live stay ends: before the planned date (with notice), on the planned date (a fixed-term
-   * lease that simply runs out: no notice is recorded), or after one to twelve months' extension
-   * (with notice). The term-end share is the share of contracts without a notice: it sets
-   * moveout_notices (3,635 / 16,508 = 22 % of contracts have a notice in the last 24 months).
-   */
-  leaveEarly: 0.55,
-  leaveAtTermEnd: 0.3,
-  /** Of term-end leavers, the share whose reason the vendor records as 7 (契約満了, end of term). */
-  termEndReasonEndOfTerm: 0.5
-};
-
-// scripts/generate-dump/world.ts
-var SCALE_1 = { contracts: 6e4, apartments: 260, historyDays: 8 * 365 + 2 };
+// scripts/generate-dump/dirty.ts
 var DIRTY = {
   /** movings.contract_type NULL */
   contractTypeNull: 5e-3,
@@ -21732,233 +21835,6 @@ var FORCED = {
   cancelled: 11,
   zeroPlannedMoveout: 12
 };
-var SEASON = [0, 1.1, 1.35, 1.6, 1.3, 0.9, 0.85, 0.9, 0.95, 1.1, 1, 0.85, 0.7];
-var World = class {
-  dumpDay;
-  startDay;
-  calendar;
-  apartments;
-  aptOpen;
-  aptClose;
-  aptPlace;
-  aptFirstRoom;
-  aptRooms;
-  rooms;
-  roomApartment;
-  roomType;
-  roomRent;
-  contractsTotal;
-  /** Filled by the planning pass. */
-  tenants = 0;
-  /** Contracts that found every room taken on their move-in day (the last pass). */
-  doubleBooked = 0;
-  tenantFirstDay = new Int32Array(0);
-  tenantStatus = new Uint8Array(0);
-  seed;
-  scale;
-  constructor(seed, scale, dumpDate) {
-    this.seed = seed;
-    this.scale = scale;
-    this.dumpDay = dayOfCompact(dumpDate);
-    this.startDay = this.dumpDay - SCALE_1.historyDays;
-    this.calendar = new Calendar(this.startDay - 366 * 62, this.dumpDay + 366 * 4);
-    const rng2 = new Rng(seed, 101);
-    this.apartments = Math.max(6, Math.round(SCALE_1.apartments * scale));
-    this.aptOpen = new Int32Array(this.apartments);
-    this.aptClose = new Int32Array(this.apartments);
-    this.aptPlace = new Uint8Array(this.apartments);
-    this.aptFirstRoom = new Int32Array(this.apartments);
-    this.aptRooms = new Int32Array(this.apartments);
-    let rooms = 0;
-    for (let a = 0; a < this.apartments; a++) {
-      const r = (a + rng2.next()) / this.apartments;
-      this.aptOpen[a] = r < 0.4 ? this.startDay - rng2.int(30, 2500) : r < 0.97 ? this.startDay + Math.floor((r - 0.4) / 0.57 * (SCALE_1.historyDays - 30)) : this.dumpDay + rng2.int(10, 120);
-      this.aptClose[a] = rng2.chance(0.04) ? Math.min(this.dumpDay - 5, this.aptOpen[a] + rng2.int(400, 2e3)) : 0;
-      if (this.aptClose[a] !== 0 && this.aptClose[a] <= this.aptOpen[a]) this.aptClose[a] = 0;
-      this.aptPlace[a] = rng2.int(0, PLACES.length - 1);
-      this.aptFirstRoom[a] = rooms;
-      this.aptRooms[a] = rng2.chance(0.1) ? rng2.int(50, 90) : rng2.int(12, 36);
-      rooms += this.aptRooms[a];
-    }
-    this.rooms = rooms;
-    this.roomApartment = new Int32Array(rooms);
-    this.roomType = new Uint8Array(rooms);
-    this.roomRent = new Int32Array(rooms);
-    for (let a = 0; a < this.apartments; a++) {
-      const central = this.aptPlace[a] < 24 ? 1 : 0.85;
-      const dorm = this.aptRooms[a] >= 40;
-      for (let k = 0; k < this.aptRooms[a]; k++) {
-        const i = this.aptFirstRoom[a] + k;
-        this.roomApartment[i] = a;
-        const type = dorm ? rng2.chance(0.8) ? 3 : 2 : rng2.chance(0.75) ? 1 : 2;
-        this.roomType[i] = type;
-        const base = type === 1 ? rng2.int(50, 90) : type === 2 ? rng2.int(40, 56) : rng2.int(29, 45);
-        this.roomRent[i] = Math.round(base * central) * 1e3;
-      }
-    }
-    this.contractsTotal = Math.max(10, Math.round(SCALE_1.contracts * scale));
-  }
-  isForeign(tenantId) {
-    return tenantAttributes(this.seed, tenantId).nationality !== "日本";
-  }
-  /** A tenant id whose row is missing from `tenants` (hard-deleted by the vendor). */
-  isPurged(tenantId) {
-    return tenantId === FORCED.purgedTenant || hash32(this.seed, 7001, tenantId) / 4294967296 < DIRTY.tenantPurged;
-  }
-  /** tenants.is_deleted = 1 */
-  isSoftDeleted(tenantId) {
-    return tenantId === FORCED.softDeletedTenant || hash32(this.seed, 7002, tenantId) / 4294967296 < DIRTY.tenantSoftDeleted;
-  }
-  /** Replays every contract in id order (application order). The object yielded is reused. */
-  *contracts() {
-    const rng2 = new Rng(this.seed, 202);
-    const freeFrom = new Int32Array(this.rooms).fill(-1e9);
-    const demand = new Float64Array(this.dumpDay - this.startDay + 1);
-    let weightSum = 0;
-    for (let d = this.startDay; d <= this.dumpDay; d++) {
-      const open = 0.4 + 0.57 * Math.min(1, (d - this.startDay) / (SCALE_1.historyDays - 30));
-      weightSum += demand[d - this.startDay] = open * SEASON[this.calendar.month(d)];
-    }
-    const c = {};
-    this.doubleBooked = 0;
-    let id = 0;
-    let tenants = 0;
-    let owed = 0;
-    for (let d = this.startDay; d <= this.dumpDay && id < this.contractsTotal; d++) {
-      owed += this.contractsTotal * demand[d - this.startDay] / weightSum;
-      if (d === this.dumpDay) owed = this.contractsTotal - id;
-      while (owed >= 1 && id < this.contractsTotal) {
-        owed -= 1;
-        id++;
-        this.fill(c, rng2, id, d, freeFrom, () => {
-          if (tenants > 50 && rng2.chance(0.1)) return rng2.int(Math.max(1, tenants - 3e3), tenants);
-          return ++tenants;
-        });
-        yield c;
-      }
-    }
-  }
-  /** Runs the contract history once to learn the tenants (count, first day, latest status). */
-  plan() {
-    const first = new Int32Array(this.contractsTotal + 1);
-    const status = new Uint8Array(this.contractsTotal + 1);
-    let max = 0;
-    for (const c of this.contracts()) {
-      if (c.tenantId > max) {
-        max = c.tenantId;
-        first[c.tenantId] = c.applicationDay;
-      }
-      status[c.tenantId] = c.tenantStatus;
-    }
-    this.tenants = max;
-    this.tenantFirstDay = first;
-    this.tenantStatus = status;
-    return this;
-  }
-  /**
-   * One contract's whole life, drawn up front (every draw is made whatever the dump date, so the
-   * random stream does not depend on it), then cut at the dump date: only what has happened by
-   * then is written. SHAPE (shape.ts) gives the calibrated rates.
-   */
-  fill(c, rng2, id, day, freeFrom, nextTenant) {
-    const dump = this.dumpDay;
-    c.id = id;
-    c.tenantId = nextTenant();
-    const type = (isWeekend(day) ? CONTRACT_TYPE_WEEKEND : CONTRACT_TYPE).pick(rng2);
-    const corporate = CORPORATE_CONTRACT_TYPES.has(type);
-    c.contractType = rng2.chance(DIRTY.contractTypeNull) || id === FORCED.nullContractType ? 0 : type;
-    const shortTerm = SHORT_TERM_CONTRACT_TYPES.has(type);
-    const fallsThrough = rng2.chance(SHAPE.fallsThrough) || id === FORCED.cancelled;
-    const signsFirst = rng2.chance(SHAPE.signedThenCancelled);
-    const rejected = rng2.chance(SHAPE.rejected);
-    c.applicationDay = day;
-    c.applicationSecond = rng2.int(9 * 3600, 21 * 3600);
-    const contractDay = after(day + rng2.int(1, 14), corporate);
-    const moveinDay = after(contractDay + (shortTerm ? rng2.int(1, 10) : rng2.int(3, 30)), corporate);
-    c.moveinDay = moveinDay;
-    const cancelDay = signsFirst ? contractDay + rng2.int(0, Math.max(0, moveinDay - contractDay - 1)) : day + rng2.int(1, Math.max(1, contractDay - day));
-    c.roomIndex = this.findRoom(rng2, moveinDay, freeFrom);
-    const termMonths = shortTerm ? rng2.int(1, 3) : rng2.pick([3, 6, 6, 6, 12]);
-    c.plannedMoveoutDay = before(this.calendar.addMonths(moveinDay, termMonths) - 1, corporate);
-    const r = rng2.next();
-    const extension = rng2.int(1, 12);
-    const early = before(moveinDay + 30 + Math.floor(rng2.next() * Math.max(1, c.plannedMoveoutDay - moveinDay - 30)), corporate);
-    const termEnd = r >= SHAPE.leaveEarly && r < SHAPE.leaveEarly + SHAPE.leaveAtTermEnd;
-    const extended = after(this.calendar.addMonths(c.plannedMoveoutDay, extension), corporate);
-    const leaveDay = r < SHAPE.leaveEarly ? early : termEnd ? c.plannedMoveoutDay : extended;
-    const lead = rng2.chance(0.85) ? rng2.int(30, 45) : rng2.int(7, 29);
-    const noticeDay = termEnd ? -1 : Math.max(moveinDay, leaveDay - lead);
-    const reason = (this.isForeign(c.tenantId) ? MOVEOUT_REASON_FOREIGN : MOVEOUT_REASON).pick(rng2);
-    const endOfTerm = rng2.chance(SHAPE.termEndReasonEndOfTerm);
-    const oddStatus = rng2.chance(0.02);
-    const odd = rng2.pick([TENANT_STATUS.blacklisted, TENANT_STATUS.unreachable, TENANT_STATUS.other]);
-    const rent = this.roomRent[c.roomIndex];
-    const discount = rng2.chance(0.08);
-    const off = rng2.int(1, 5) * 1e3;
-    c.rent = discount ? rent - off : rent;
-    const withDeposit = rng2.chance(0.7);
-    c.deposit = CORPORATE_CONTRACT_TYPES.has(type) ? rent : withDeposit ? 3e4 : 0;
-    const relet = leaveDay + rng2.int(3, 20);
-    if (!fallsThrough) freeFrom[c.roomIndex] = relet;
-    const updateLag = rng2.int(0, 3);
-    c.updatedSecond = rng2.int(8 * 3600, 22 * 3600);
-    c.cancelled = fallsThrough && cancelDay <= dump;
-    c.contractDay = -1;
-    c.noticeDay = -1;
-    c.moveoutDay = -1;
-    c.moveoutReason = 0;
-    let lastEvent = day;
-    if (c.cancelled) {
-      if (signsFirst) c.contractDay = contractDay;
-      c.tenantStatus = signsFirst || !rejected ? TENANT_STATUS.cancelled : TENANT_STATUS.rejected;
-      lastEvent = cancelDay;
-    } else if (contractDay > dump || fallsThrough && !signsFirst) {
-      c.tenantStatus = TENANT_STATUS.screening;
-    } else {
-      c.contractDay = lastEvent = contractDay;
-      if (moveinDay > dump || fallsThrough) c.tenantStatus = TENANT_STATUS.beforeMovein;
-      else {
-        lastEvent = moveinDay;
-        c.tenantStatus = TENANT_STATUS.living;
-        if (noticeDay >= 0 && noticeDay <= dump) {
-          c.noticeDay = lastEvent = noticeDay;
-          c.moveoutDay = leaveDay;
-          c.tenantStatus = TENANT_STATUS.noticeGiven;
-        }
-        if (leaveDay <= dump) {
-          c.moveoutDay = lastEvent = leaveDay;
-          c.tenantStatus = oddStatus ? odd : TENANT_STATUS.movedOut;
-        }
-        if (c.moveoutDay >= 0) c.moveoutReason = termEnd && endOfTerm ? END_OF_TERM_REASON : reason;
-      }
-    }
-    c.updatedDay = Math.min(dump, lastEvent + updateLag);
-    if (c.updatedDay === c.applicationDay && c.updatedSecond < c.applicationSecond) c.updatedSecond = c.applicationSecond;
-  }
-  findRoom(rng2, day, freeFrom) {
-    const usable = (i) => {
-      const a = this.roomApartment[i];
-      return freeFrom[i] <= day && this.aptOpen[a] <= day && (this.aptClose[a] === 0 || this.aptClose[a] > day);
-    };
-    let probe = 0;
-    for (let k = 0; k < 24; k++) {
-      probe = Math.floor(rng2.next() * this.rooms);
-      if (usable(probe)) return probe;
-    }
-    for (let k = 1; k < this.rooms; k++) {
-      const i = (probe + k) % this.rooms;
-      if (usable(i)) return i;
-    }
-    this.doubleBooked++;
-    return probe;
-  }
-};
-function after(day, corporate) {
-  return corporate ? businessDayOnOrAfter(day) : day;
-}
-function before(day, corporate) {
-  return corporate ? businessDayOnOrBefore(day) : day;
-}
 
 // scripts/generate-dump/core-tables.ts
 var TIMESTAMPS = ["created_at timestamp #作成日時", "updated_at timestamp #更新日時"];
@@ -21982,13 +21858,17 @@ function apartmentsTable(w) {
     ],
     keys: { idx_apartments_status: ["status"], idx_apartments_prefecture_city: ["prefecture", "city"] }
   });
+  const rows = w.apartmentsAt(w.dumpDay);
   return {
     def,
-    rows: w.apartments,
+    rows,
     async emit(sink) {
-      const rng2 = new Rng(w.seed, 301);
+      const rng2 = new Rng(0);
+      const stream = hash32(w.seed, 301);
       const cal = w.calendar;
-      for (let a = 0; a < w.apartments; a++) {
+      const dump = w.dumpDay;
+      for (let a = 0; a < rows; a++) {
+        rng2.reset(stream, a);
         const [pref, city, town, station] = PLACES[w.aptPlace[a]];
         const word = rng2.int(0, HOUSE_WORDS.length - 1);
         const n = rng2.int(1, 9);
@@ -21996,11 +21876,13 @@ function apartmentsTable(w) {
         const nameEn = rng2.chance(0.05) ? null : `${PLACE_ROMAJI[town]} ${HOUSE_WORDS_EN[word]}${n > 1 ? ` ${n}` : ""}`;
         const address = `${pref}${city}${town}${rng2.int(1, 5)}-${rng2.int(1, 30)}-${rng2.int(1, 20)}`;
         const open = w.aptOpen[a];
-        const close = w.aptClose[a];
-        const status = open > w.dumpDay ? APARTMENT_STATUS.preparing : close ? APARTMENT_STATUS.closed : APARTMENT_STATUS.open;
-        const created = Math.min(open - rng2.int(30, 120), w.dumpDay);
-        const updated = Math.min(w.dumpDay, Math.max(created, close || open) + rng2.int(0, 30));
-        const tuple = `(${a + 1},${str(name)},${str(nameEn)},${str(pref)},${str(city)},${str(address)},${str(station)},${w.aptRooms[a]},${dateSql(cal, open)},${close ? dateSql(cal, close) : "NULL"},${status},${dateTimeSql(cal, created, rng2.int(32400, 64800))},${dateTimeSql(cal, updated, rng2.int(32400, 64800))})`;
+        const close = w.aptClose[a] !== 0 && w.aptClose[a] <= dump ? w.aptClose[a] : 0;
+        const status = open > dump ? APARTMENT_STATUS.preparing : close ? APARTMENT_STATUS.closed : APARTMENT_STATUS.open;
+        const created = w.aptCreated[a];
+        const createdSecond = rng2.int(32400, 64800);
+        const updated = close || (open <= dump ? Math.max(open, created) : created);
+        const updatedSecond = updated === created ? createdSecond + rng2.int(0, 3600) : secondOfDay(w.seed, 7301, a, updated);
+        const tuple = `(${a + 1},${str(name)},${str(nameEn)},${str(pref)},${str(city)},${str(address)},${str(station)},${w.aptRooms[a]},${dateSql(cal, open)},${close ? dateSql(cal, close) : "NULL"},${status},${dateTimeSql(cal, created, createdSecond)},${dateTimeSql(cal, updated, updatedSecond)})`;
         if (!sink.rowText(tuple)) await sink.drain();
       }
     }
@@ -22025,22 +21907,27 @@ function roomsTable(w) {
     keys: { idx_rooms_status: ["status"] },
     foreign: { fk_rooms_apartment: [["apartment_id"], "apartments", ["id"]] }
   });
+  const rows = w.roomsAt(w.dumpDay);
   return {
     def,
-    rows: w.rooms,
+    rows,
     async emit(sink) {
-      const rng2 = new Rng(w.seed, 302);
+      const now = w.roomsNow;
+      const rng2 = new Rng(0);
+      const stream = hash32(w.seed, 302);
       const cal = w.calendar;
-      for (let i = 0; i < w.rooms; i++) {
+      for (let i = 0; i < rows; i++) {
+        rng2.reset(stream, i);
         const a = w.roomApartment[i];
         const k = i - w.aptFirstRoom[a];
         const floor = 1 + Math.floor(k / 8);
         const type = w.roomType[i];
         const area = type === 1 ? rng2.int(700, 1400) : type === 2 ? rng2.int(1e3, 1800) : rng2.int(1400, 2400);
-        const status = w.aptClose[a] ? ROOM_STATUS.closed : rng2.chance(0.03) ? ROOM_STATUS.repair : rng2.chance(0.85) ? ROOM_STATUS.occupied : ROOM_STATUS.available;
-        const created = Math.min(w.aptOpen[a] - rng2.int(10, 60), w.dumpDay);
-        const updated = Math.min(w.dumpDay, created + rng2.int(0, 3e3));
-        const tuple = `(${i + 1},${a + 1},'${floor}${String(k % 8 + 1).padStart(2, "0")}${type === 3 ? `-${"ABCD"[k % 4]}` : ""}',${floor},'${ROOM_TYPES[type]}',${Math.floor(area / 100)}.${String(area % 100).padStart(2, "0")},${w.roomRent[i]},${type === 3 ? 8e3 : 1e4},${status},${dateTimeSql(cal, created, rng2.int(32400, 64800))},${dateTimeSql(cal, updated, rng2.int(32400, 64800))})`;
+        const created = w.aptCreated[a];
+        const createdSecond = rng2.int(32400, 64800);
+        const updated = now.updated[i];
+        const updatedSecond = updated === created ? createdSecond + rng2.int(0, 600) : secondOfDay(w.seed, 7302, i, updated);
+        const tuple = `(${i + 1},${a + 1},'${floor}${String(k % 8 + 1).padStart(2, "0")}${type === 3 ? `-${"ABCD"[k % 4]}` : ""}',${floor},'${ROOM_TYPES[type]}',${Math.floor(area / 100)}.${String(area % 100).padStart(2, "0")},${now.rent[i]},${now.fee[i]},${now.status[i]},${dateTimeSql(cal, created, createdSecond)},${dateTimeSql(cal, updated, updatedSecond)})`;
         if (!sink.rowText(tuple)) await sink.drain();
       }
     }
@@ -22074,7 +21961,6 @@ function tenantsTable(w) {
     rows,
     autoIncrement: w.tenants + 1,
     async emit(sink) {
-      const rng2 = new Rng(w.seed, 303);
       const cal = w.calendar;
       for (let id = 1; id <= w.tenants; id++) {
         if (w.isPurged(id)) continue;
@@ -22083,8 +21969,12 @@ function tenantsTable(w) {
         const deleted = w.isSoftDeleted(id);
         const birth = t.ageDays < 0 ? t.ageDays : first - t.ageDays;
         const status = w.tenantStatus[id] || TENANT_STATUS.other;
-        const updated = Math.min(w.dumpDay, first + rng2.int(0, 900));
-        const tuple = `(${id},${str(t.name)},${str(t.kana)},${t.gender < 0 ? "NULL" : t.gender},${dateSql(cal, birth)},${str(t.nationality)},${t.personalIdentity},${t.affiliationType},${str(t.affiliationName)},${status},${str(t.email)},${str(t.tel)},${deleted ? 1 : 0},${dateTimeSql(cal, first, rng2.int(32400, 75600))},${dateTimeSql(cal, updated, rng2.int(75601, 86399))})`;
+        const touched = w.tenantTouched[id];
+        const updated = Math.max(w.tenantUpdated[id], touched);
+        const h = hash32(w.seed, 7304, id);
+        const updatedSecond = updated === first ? 75601 + (h >>> 16) % 10799 : secondOfDay(w.seed, 7303, id, updated);
+        const tel = touched ? touchedTel(w.seed, id, touched) : t.tel;
+        const tuple = `(${id},${str(t.name)},${str(t.kana)},${t.gender < 0 ? "NULL" : t.gender},${dateSql(cal, birth)},${str(t.nationality)},${t.personalIdentity},${t.affiliationType},${str(t.affiliationName)},${status},${str(t.email)},${str(tel)},${deleted ? 1 : 0},${dateTimeSql(cal, first, 32400 + h % 43201)},${dateTimeSql(cal, updated, updatedSecond)})`;
         if (!sink.rowText(tuple)) await sink.drain();
       }
     }
@@ -22125,19 +22015,23 @@ function movingsTable(w) {
     def,
     rows: w.contractsTotal,
     async emit(sink) {
-      const rng2 = new Rng(w.seed, 304);
       const cal = w.calendar;
-      const missing = () => rng2.chance(DIRTY.zeroDateForNull) ? -2 : -1;
+      const seed = w.seed;
+      const missing = (id, column2) => hash32(seed, 7402, id, column2) / 4294967296 < DIRTY.zeroDateForNull ? -2 : -1;
       for (const c of w.contracts()) {
-        const corporate = c.contractType !== 0 && [5, 6, 7, 9].includes(c.contractType) ? rng2.pick(COMPANIES) : null;
-        const planned = rng2.chance(DIRTY.zeroPlannedMoveout) || c.id === FORCED.zeroPlannedMoveout ? -2 : c.plannedMoveoutDay;
-        const tuple = `(${c.id},${c.tenantId},${w.roomApartment[c.roomIndex] + 1},${c.roomIndex + 1},${c.contractType || "NULL"},${str(corporate)},${dateSql(cal, c.applicationDay)},${dateSql(cal, c.contractDay < 0 ? missing() : c.contractDay)},${dateSql(cal, c.moveinDay)},${dateSql(cal, planned)},${dateSql(cal, c.noticeDay < 0 ? missing() : c.noticeDay)},${dateSql(cal, c.moveoutDay < 0 ? missing() : c.moveoutDay)},${c.moveoutReason || "NULL"},${c.rent},${c.deposit},${c.cancelled ? 1 : 0},${dateTimeSql(cal, c.applicationDay, c.applicationSecond)},${dateTimeSql(cal, c.updatedDay, c.updatedSecond)})`;
+        const corporate = c.contractType !== 0 && CORPORATE_CONTRACT_TYPES.has(c.contractType) ? COMPANIES[hash32(seed, 7401, c.id) % COMPANIES.length] : null;
+        const zeroPlanned = hash32(seed, 7403, c.id) / 4294967296 < DIRTY.zeroPlannedMoveout || c.id === FORCED.zeroPlannedMoveout;
+        const planned = zeroPlanned ? -2 : c.plannedMoveoutDay;
+        const fixed = w.corrections.get(c.id);
+        const rent = fixed === void 0 ? c.rent : correctedRent(seed, c.id, fixed, c.rent);
+        const corrected = fixed !== void 0 && fixed > c.updatedDay;
+        const updated = corrected ? dateTimeSql(cal, fixed, secondOfDay(seed, 7102, c.id, fixed)) : dateTimeSql(cal, c.updatedDay, c.updatedSecond);
+        const tuple = `(${c.id},${c.tenantId},${w.roomApartment[c.roomIndex] + 1},${c.roomIndex + 1},${c.contractType || "NULL"},${str(corporate)},${dateSql(cal, c.applicationDay)},${dateSql(cal, c.contractDay < 0 ? missing(c.id, 1) : c.contractDay)},${dateSql(cal, c.moveinDay)},${dateSql(cal, planned)},${dateSql(cal, c.noticeDay < 0 ? missing(c.id, 2) : c.noticeDay)},${dateSql(cal, c.moveoutDay < 0 ? missing(c.id, 3) : c.moveoutDay)},${c.moveoutReason || "NULL"},${rent},${c.deposit},${c.cancelled ? 1 : 0},${dateTimeSql(cal, c.applicationDay, c.applicationSecond)},${updated})`;
         if (!sink.rowText(tuple)) await sink.drain();
       }
     }
   };
 }
-var INQUIRIES_PER_CONTRACT = 2.2;
 function inquiriesTable(w) {
   const def = tableDef("inquiries", {
     comment: "問い合わせ",
@@ -22153,33 +22047,37 @@ function inquiriesTable(w) {
     ],
     keys: { idx_inquiries_inquiry_at: ["inquiry_at"], idx_inquiries_tenant: ["tenant_id"] }
   });
-  const total = Math.round(w.contractsTotal * INQUIRIES_PER_CONTRACT);
-  const days = w.dumpDay - w.startDay + 1;
-  const perDay = (d) => Math.floor((d - w.startDay + 1) * total / days) - Math.floor((d - w.startDay) * total / days);
+  const rows = countAt(w.inquiriesByDay, w.dumpDay);
   return {
     def,
-    rows: total,
+    rows,
     async emit(sink) {
-      const rng2 = new Rng(w.seed, 305);
+      const rng2 = new Rng(0);
+      const stream = hash32(w.seed, 305);
       const cal = w.calendar;
+      const dump = w.dumpDay;
+      const known = w.tenantsAt(w.horizon);
       let id = 0;
       let lo = 1;
-      for (let d = w.startDay; d <= w.dumpDay; d++) {
-        const n = perDay(d);
+      for (let d = HISTORY_START; d <= dump; d++) {
+        const n = countAt(w.inquiriesByDay, d) - countAt(w.inquiriesByDay, d - 1);
         const weekend = isWeekend(d);
-        while (lo <= w.tenants && w.tenantFirstDay[lo] < d + 3) lo++;
+        const apartments = w.apartmentsAt(d);
+        rng2.reset(stream, d);
+        while (lo <= known && w.tenantFirstDay[lo] < d + 3) lo++;
         let hi = lo;
-        while (hi <= w.tenants && w.tenantFirstDay[hi] <= d + 60) hi++;
+        while (hi <= known && w.tenantFirstDay[hi] <= d + 60) hi++;
         let second = 7 * 3600;
         for (let k = 0; k < n; k++) {
           id++;
           second = Math.min(86399, second + rng2.int(0, Math.floor(16 * 3600 / Math.max(1, n))));
           const tenant = hi > lo && rng2.chance(0.35) ? rng2.int(lo, hi - 1) : 0;
           const nationality = tenant ? tenantAttributes(w.seed, tenant).nationality : rng2.chance(0.05) ? null : NATIONALITY.pick(rng2);
-          const apt = rng2.chance(0.15) ? 0 : rng2.int(1, w.apartments);
+          const apt = rng2.chance(0.15) ? 0 : rng2.int(1, apartments);
           const at = dateTimeSql(cal, d, second);
           const type = INQUIRY_TYPE.pick(rng2) === 2 && !weekend ? 2 : 1;
-          const tuple = `(${id},${at},${type},${str(INQUIRY_CHANNEL.pick(rng2))},${apt || "NULL"},${tenant || "NULL"},${str(nationality)},${at})`;
+          const linked = tenant && w.tenantFirstDay[tenant] <= dump ? tenant : 0;
+          const tuple = `(${id},${at},${type},${str(INQUIRY_CHANNEL.pick(rng2))},${apt || "NULL"},${linked || "NULL"},${str(nationality)},${at})`;
           if (!sink.rowText(tuple)) await sink.drain();
         }
       }
@@ -22191,20 +22089,37 @@ function inquiriesTable(w) {
 var LOG_ROWS_SCALE_1 = { access_logs: 217e4, operation_logs: 52e4 };
 var TWO2 = Array.from({ length: 60 }, (_, i) => i < 10 ? `0${i}` : String(i));
 var LogClock = class {
-  span;
-  w;
-  rows;
-  constructor(w, rows) {
-    this.w = w;
-    this.rows = rows;
-    this.span = (w.dumpDay - w.startDay + 1) * 86400;
+  span = EPOCH_SPAN * 86400;
+  atEpoch;
+  cal;
+  constructor(cal, atEpoch) {
+    this.cal = cal;
+    this.atEpoch = atEpoch;
   }
-  /** `'YYYY-MM-DD HH:MM:SS'` of row `i` (1-based), non-decreasing in i. */
-  at(i) {
-    const t = Math.floor(this.span * Math.sqrt((i - 0.5) / this.rows));
-    const day = this.w.startDay + Math.floor(t / 86400);
+  /** Seconds from the history's start to row `i` (1-based), non-decreasing in i. */
+  time(i) {
+    const n = this.atEpoch;
+    if (i <= n) return Math.floor(this.span * Math.sqrt((i - 0.5) / n));
+    return this.span + Math.floor((i - n) * this.span / (2 * n));
+  }
+  /** Rows written by the end of `day`. */
+  rowsBy(day) {
+    const end = (day - HISTORY_START + 1) * 86400;
+    if (end <= 0) return 0;
+    const n = this.atEpoch;
+    if (end >= this.span) return n + Math.max(0, Math.floor((2 * n * (end - this.span) + this.span - 1) / this.span) - 1);
+    let i = Math.min(n, Math.floor(n * (end / this.span) ** 2 + 0.5));
+    while (i < n && this.time(i + 1) < end) i++;
+    while (i > 0 && this.time(i) >= end) i--;
+    return i;
+  }
+  dayOf(t) {
+    return HISTORY_START + Math.floor(t / 86400);
+  }
+  /** `'YYYY-MM-DD HH:MM:SS'` of a time. */
+  text(t) {
     const s = t % 86400;
-    return `'${this.w.calendar.date(day)} ${TWO2[Math.floor(s / 3600)]}:${TWO2[Math.floor(s / 60) % 60]}:${TWO2[s % 60]}'`;
+    return `'${this.cal.date(this.dayOf(t))} ${TWO2[Math.floor(s / 3600)]}:${TWO2[Math.floor(s / 60) % 60]}:${TWO2[s % 60]}'`;
   }
 };
 function ipPool(rng2, n) {
@@ -22280,8 +22195,8 @@ function accessLogsTable(w) {
     ],
     keys: { idx_access_logs_created_at: ["created_at"], idx_access_logs_user: ["user_type", "user_id"] }
   });
-  const rows = Math.round(LOG_ROWS_SCALE_1.access_logs * w.scale);
-  const clock = new LogClock(w, rows);
+  const clock = new LogClock(w.calendar, Math.round(LOG_ROWS_SCALE_1.access_logs * w.scale));
+  const rows = clock.rowsBy(w.dumpDay);
   const ips = ipPool(new Rng(w.seed, 400), 4096);
   const paths = PATHS.map((p) => str(p));
   const admins = 64;
@@ -22292,12 +22207,13 @@ function accessLogsTable(w) {
     async segment(first, last, sink) {
       const rng2 = new Rng(hash32(w.seed, 401), segmentIndex(first));
       for (let i = first; i <= last; i++) {
+        const t = clock.time(i);
         const u = rng2.u32();
         const userType = u & 3 ? u & 4 ? 1 : 0 : 2;
-        const user = userType === 1 ? String(1 + rng2.u32() % Math.max(1, w.tenants)) : userType === 2 ? String(1 + (u >>> 8) % admins) : "NULL";
+        const user = userType === 1 ? String(1 + rng2.u32() % Math.max(1, w.tenantsAt(clock.dayOf(t)))) : userType === 2 ? String(1 + (u >>> 8) % admins) : "NULL";
         const p = (u >>> 3) % paths.length;
         const query = u & 1048576 ? `'page=${u >>> 21 & 15}&sort=${u & 33554432 ? "rent" : "new"}'` : "NULL";
-        const tuple = `(${i},${userType},${user},${METHODS[u >>> 12 & 7]},${paths[p]},${query},${STATUS[(u >>> 15) % STATUS.length]},${20 + (u >>> 7 & 511)},${ips[u >>> 18 & 4095]},${AGENTS[u >>> 24 & 7]},${REFERERS[(u >>> 27) % REFERERS.length]},${clock.at(i)})`;
+        const tuple = `(${i},${userType},${user},${METHODS[u >>> 12 & 7]},${paths[p]},${query},${STATUS[(u >>> 15) % STATUS.length]},${20 + (u >>> 7 & 511)},${ips[u >>> 18 & 4095]},${AGENTS[u >>> 24 & 7]},${REFERERS[(u >>> 27) % REFERERS.length]},${clock.text(t)})`;
         if (!sink.rowText(tuple)) await sink.drain();
       }
     }
@@ -22325,8 +22241,8 @@ function operationLogsTable(w) {
     ],
     keys: { idx_operation_logs_created_at: ["created_at"], idx_operation_logs_target: ["target_table", "target_id"] }
   });
-  const rows = Math.round(LOG_ROWS_SCALE_1.operation_logs * w.scale);
-  const clock = new LogClock(w, rows);
+  const clock = new LogClock(w.calendar, Math.round(LOG_ROWS_SCALE_1.operation_logs * w.scale));
+  const rows = clock.rowsBy(w.dumpDay);
   const ips = ipPool(new Rng(w.seed, 403), 64);
   const table = {
     def,
@@ -22342,7 +22258,7 @@ function operationLogsTable(w) {
         const v2 = rng2.u32() % 1e5;
         const before2 = action === "'update'" || action === "'delete'" ? `'{\\"id\\":${v1},\\"${field}\\":\\"${v2}\\",\\"updated_by\\":${1 + (u >>> 6 & 63)},\\"note\\":\\"変更前の値\\"}'` : "NULL";
         const after2 = action === "'update'" || action === "'create'" ? `'{\\"id\\":${v1},\\"${field}\\":\\"${v2 + 1}\\",\\"updated_by\\":${1 + (u >>> 12 & 63)},\\"note\\":\\"担当者により更新\\"}'` : "NULL";
-        const tuple = `(${i},${1 + (u >>> 6 & 63)},${action},${TARGETS[u >>> 18 & 7]},${v1 + 1},${before2},${after2},${ips[u >>> 21 & 63]},${clock.at(i)})`;
+        const tuple = `(${i},${1 + (u >>> 6 & 63)},${action},${TARGETS[u >>> 18 & 7]},${v1 + 1},${before2},${after2},${ips[u >>> 21 & 63]},${clock.text(clock.time(i))})`;
         if (!sink.rowText(tuple)) await sink.drain();
       }
     }
@@ -22403,6 +22319,9 @@ function referencedTable(column2) {
   if (base.endsWith("s")) return base;
   return /[^aeiou]y$/.test(base) ? `${base.slice(0, -1)}ies` : `${base}s`;
 }
+function columnKind(c) {
+  return c.kind || inferKind(c);
+}
 function inferKind(c) {
   const n = c.name;
   const t = c.type;
@@ -22441,8 +22360,11 @@ function inferKind(c) {
   return "title";
 }
 var nullable = (c, rate, fn) => c.notNull ? fn : (x) => x.rng.chance(rate) ? "NULL" : fn(x);
-function compileColumn(c, rowsOf) {
-  const kind = c.kind || inferKind(c);
+function touch(x, day) {
+  if (day > x.touched) x.touched = day;
+}
+function compileColumn(c, sizes) {
+  const kind = columnKind(c);
   const [k, a, b] = kind.split(":");
   const lo = Number(a);
   const hi = Number(b);
@@ -22450,28 +22372,56 @@ function compileColumn(c, rowsOf) {
     case "id":
       return (x) => String(x.id);
     case "fk": {
-      const n = rowsOf(a);
-      if (n === void 0) throw new Error(`column ${c.name}: table '${a}' is not in the dump`);
-      if (n === 0) return () => c.notNull ? "0" : "NULL";
-      return nullable(c, 0.05, (x) => String(1 + Math.floor(x.rng.next() * n)));
+      const rowsOn = sizes.rowsOn(a);
+      if (rowsOn === void 0) throw new Error(`column ${c.name}: table '${a}' is not in the dump`);
+      const none = c.notNull ? "0" : "NULL";
+      return nullable(c, 0.05, (x) => {
+        const n = rowsOn(x.day);
+        const r = x.rng.next();
+        return n > 0 ? String(1 + Math.floor(r * n)) : none;
+      });
     }
     case "created":
       return (x) => dateTimeSql(x.cal, x.day, x.second);
     case "updated":
       return (x) => {
-        const d = Math.min(x.dumpDay, x.day + (x.rng.chance(0.6) ? 0 : x.rng.int(1, 60)));
-        return dateTimeSql(x.cal, d, d === x.day ? Math.min(86399, x.second + x.rng.int(0, 600)) : x.rng.int(0, 86399));
+        const lag = x.rng.chance(0.6) ? 0 : x.rng.int(1, 60);
+        const sameDay = Math.min(86399, x.second + x.rng.int(0, 600));
+        const later = x.rng.int(0, 86399);
+        const edited = x.day + lag <= x.dumpDay ? x.day + lag : x.day;
+        if (x.touched > edited) return dateTimeSql(x.cal, x.touched, later);
+        return dateTimeSql(x.cal, edited, edited === x.day ? sameDay : later);
       };
     case "deleted":
-      return (x) => x.rng.chance(0.03) ? dateTimeSql(x.cal, Math.min(x.dumpDay, x.day + x.rng.int(1, 300)), x.rng.int(0, 86399)) : "NULL";
+      return (x) => {
+        if (!x.rng.chance(0.03)) return "NULL";
+        const d = x.day + x.rng.int(1, 300);
+        const s = x.rng.int(0, 86399);
+        if (d > x.dumpDay) return "NULL";
+        touch(x, d);
+        return dateTimeSql(x.cal, d, s);
+      };
     case "flag": {
       const p = Number(a);
       return (x) => x.rng.chance(p) ? "1" : "0";
     }
     case "date":
-      return nullable(c, 0.1, (x) => dateSql(x.cal, Math.min(x.dumpDay, x.day + x.rng.int(-10, 30))));
+      if (c.notNull) return (x) => dateSql(x.cal, x.day + x.rng.int(-10, 30));
+      return nullable(c, 0.1, (x) => {
+        const d = x.day + x.rng.int(-10, 30);
+        if (d > x.dumpDay) return "NULL";
+        touch(x, d);
+        return dateSql(x.cal, d);
+      });
     case "dt":
-      return nullable(c, 0.1, (x) => dateTimeSql(x.cal, Math.min(x.dumpDay, x.day + x.rng.int(0, 20)), x.rng.int(0, 86399)));
+      if (c.notNull) return (x) => dateTimeSql(x.cal, x.day, x.rng.int(0, 86399));
+      return nullable(c, 0.1, (x) => {
+        const d = x.day + x.rng.int(0, 20);
+        const s = x.rng.int(0, 86399);
+        if (d > x.dumpDay) return "NULL";
+        touch(x, d);
+        return dateTimeSql(x.cal, d, s);
+      });
     case "birth":
       return nullable(c, 0.05, (x) => dateSql(x.cal, x.day - x.rng.int(18 * 365, 70 * 365)));
     case "money":
@@ -22520,7 +22470,7 @@ function compileColumn(c, rowsOf) {
     case "url":
       return nullable(c, 0.05, (x) => `'/storage/uploads/${x.cal.year(x.day)}/${x.id.toString(36)}_${x.rng.u32().toString(16)}.jpg'`);
     case "hexid": {
-      const rows = rowsOf(`self`) ?? 1;
+      const rows = 16 * (sizes.atEpoch("self") ?? 1);
       return (x) => {
         const head = Math.floor((x.id - 1 + x.rng.next()) * 4294967296 / rows);
         return `'${head.toString(16).padStart(8, "0")}${x.rng.u32().toString(16).padStart(8, "0")}${x.rng.u32().toString(16).padStart(8, "0")}${x.rng.u32().toString(16).padStart(8, "0")}'`;
@@ -23461,8 +23411,415 @@ var VENDOR_TABLES_B = {
   }
 };
 
+// scripts/generate-dump/shape.ts
+var SHAPE = {
+  /**
+   * Share of applications (movings rows) that never become a live contract: withdrawn or
+   * rejected during screening, or, rarely, cancelled after signing. new_contracts / int_contracts
+   * in the report is 16,508 / 59,118 = 27.9 % live, so 72 % fall through (a few of the last
+   * days' applications are still being screened on the dump date).
+   */
+  fallsThrough: 0.72,
+  /** Of those, the share cancelled after signing (contract date written, never moved in). */
+  signedThenCancelled: 0.1,
+  /** Of those that do not sign, the share the vendor rejects at screening (status 6) instead of the applicant withdrawing (15). */
+  rejected: 0.25,
+  /**
+   * How a live stay ends: before the planned date (with notice), on the planned date (a fixed-term
+   * lease that simply runs out: no notice is recorded), or after one to twelve months' extension
+   * (with notice). The term-end share is the share of contracts without a notice: it sets
+   * moveout_notices (3,635 / 16,508 = 22 % of contracts have a notice in the last 24 months).
+   */
+  leaveEarly: 0.55,
+  leaveAtTermEnd: 0.3,
+  /** Of term-end leavers, the share whose reason the vendor records as 7 (契約満了, end of term). */
+  termEndReasonEndOfTerm: 0.5
+};
+
+// scripts/generate-dump/contract-life.ts
+function fillContract(w, c, rng2, id, day, freeFrom, rentNow) {
+  const dump = w.dumpDay;
+  c.id = id;
+  const type = (isWeekend(day) ? CONTRACT_TYPE_WEEKEND : CONTRACT_TYPE).pick(rng2);
+  const corporate = CORPORATE_CONTRACT_TYPES.has(type);
+  c.contractType = rng2.chance(DIRTY.contractTypeNull) || id === FORCED.nullContractType ? 0 : type;
+  const shortTerm = SHORT_TERM_CONTRACT_TYPES.has(type);
+  const fallsThrough = rng2.chance(SHAPE.fallsThrough) || id === FORCED.cancelled;
+  const signsFirst = rng2.chance(SHAPE.signedThenCancelled);
+  const rejected = rng2.chance(SHAPE.rejected);
+  c.applicationDay = day;
+  c.applicationSecond = rng2.int(9 * 3600, 21 * 3600);
+  const contractDay = after(day + rng2.int(1, 14), corporate);
+  const moveinDay = after(contractDay + (shortTerm ? rng2.int(1, 10) : rng2.int(3, 30)), corporate);
+  c.moveinDay = moveinDay;
+  const cancelDay = signsFirst ? contractDay + rng2.int(0, Math.max(0, moveinDay - contractDay - 1)) : day + rng2.int(1, Math.max(1, contractDay - day));
+  c.roomIndex = findRoom(w, rng2, moveinDay, freeFrom);
+  const termMonths = shortTerm ? rng2.int(1, 3) : rng2.pick([3, 6, 6, 6, 12]);
+  c.plannedMoveoutDay = before(w.calendar.addMonths(moveinDay, termMonths) - 1, corporate);
+  const r = rng2.next();
+  const extension = rng2.int(1, 12);
+  const early = before(moveinDay + 30 + Math.floor(rng2.next() * Math.max(1, c.plannedMoveoutDay - moveinDay - 30)), corporate);
+  const termEnd = r >= SHAPE.leaveEarly && r < SHAPE.leaveEarly + SHAPE.leaveAtTermEnd;
+  const extended = after(w.calendar.addMonths(c.plannedMoveoutDay, extension), corporate);
+  const leaveDay = r < SHAPE.leaveEarly ? early : termEnd ? c.plannedMoveoutDay : extended;
+  const lead = rng2.chance(0.85) ? rng2.int(30, 45) : rng2.int(7, 29);
+  const noticeDay = termEnd ? -1 : Math.max(moveinDay, leaveDay - lead);
+  const reason = (w.isForeign(c.tenantId) ? MOVEOUT_REASON_FOREIGN : MOVEOUT_REASON).pick(rng2);
+  const endOfTerm = rng2.chance(SHAPE.termEndReasonEndOfTerm);
+  const oddStatus = rng2.chance(0.02);
+  const odd = rng2.pick([TENANT_STATUS.blacklisted, TENANT_STATUS.unreachable, TENANT_STATUS.other]);
+  const rent = rentNow[c.roomIndex];
+  const discount = rng2.chance(0.08);
+  const off = rng2.int(1, 5) * 1e3;
+  c.rent = discount ? rent - off : rent;
+  const withDeposit = rng2.chance(0.7);
+  c.deposit = CORPORATE_CONTRACT_TYPES.has(type) ? rent : withDeposit ? 3e4 : 0;
+  const relet = leaveDay + rng2.int(3, 20);
+  if (!fallsThrough) freeFrom[c.roomIndex] = relet;
+  c.live = !fallsThrough;
+  c.leaveDay = leaveDay;
+  c.reletDay = relet;
+  c.cancelled = fallsThrough && cancelDay <= dump;
+  c.contractDay = -1;
+  c.noticeDay = -1;
+  c.moveoutDay = -1;
+  c.moveoutReason = 0;
+  let lastEvent = day;
+  if (c.cancelled) {
+    if (signsFirst) c.contractDay = contractDay;
+    c.tenantStatus = signsFirst || !rejected ? TENANT_STATUS.cancelled : TENANT_STATUS.rejected;
+    lastEvent = cancelDay;
+  } else if (contractDay > dump || fallsThrough && !signsFirst) {
+    c.tenantStatus = TENANT_STATUS.screening;
+  } else {
+    c.contractDay = lastEvent = contractDay;
+    if (moveinDay > dump || fallsThrough) c.tenantStatus = TENANT_STATUS.beforeMovein;
+    else {
+      lastEvent = moveinDay;
+      c.tenantStatus = TENANT_STATUS.living;
+      if (noticeDay >= 0 && noticeDay <= dump) {
+        c.noticeDay = lastEvent = noticeDay;
+        c.moveoutDay = leaveDay;
+        c.tenantStatus = TENANT_STATUS.noticeGiven;
+      }
+      if (leaveDay <= dump) {
+        c.moveoutDay = lastEvent = leaveDay;
+        c.tenantStatus = oddStatus ? odd : TENANT_STATUS.movedOut;
+      }
+      if (c.moveoutDay >= 0) c.moveoutReason = termEnd && endOfTerm ? END_OF_TERM_REASON : reason;
+    }
+  }
+  c.updatedDay = lastEvent;
+  c.updatedSecond = secondOfDay(w.seed, 7101, id, lastEvent);
+  if (c.updatedDay === c.applicationDay && c.updatedSecond < c.applicationSecond) c.updatedSecond = c.applicationSecond;
+}
+function findRoom(w, rng2, day, freeFrom) {
+  const usable = (i) => {
+    const a = w.roomApartment[i];
+    return freeFrom[i] <= day && w.aptOpen[a] <= day && (w.aptClose[a] === 0 || w.aptClose[a] > day);
+  };
+  let probe = 0;
+  for (let k = 0; k < 24; k++) {
+    probe = Math.floor(rng2.next() * w.rooms);
+    if (usable(probe)) return probe;
+  }
+  for (let k = 1; k < w.rooms; k++) {
+    const i = (probe + k) % w.rooms;
+    if (usable(i)) return i;
+  }
+  w.doubleBooked++;
+  return probe;
+}
+function after(day, corporate) {
+  return corporate ? businessDayOnOrAfter(day) : day;
+}
+function before(day, corporate) {
+  return corporate ? businessDayOnOrBefore(day) : day;
+}
+
+// scripts/generate-dump/room-state.ts
+var REPAIRED = 0.15;
+function roomState(w) {
+  const dump = w.dumpDay;
+  const latest = new Int32Array(w.rooms).fill(-1);
+  const latestStatus = new Uint8Array(w.rooms);
+  const event = (room, day, priority, status) => {
+    const key = day * 4 + priority;
+    if (key > latest[room]) {
+      latest[room] = key;
+      latestStatus[room] = status;
+    }
+  };
+  return {
+    add(c) {
+      if (!c.live || c.moveinDay > dump) return;
+      event(c.roomIndex, c.moveinDay, 3, ROOM_STATUS.occupied);
+      if (c.leaveDay > dump) return;
+      const repaired = hash32(w.seed, 7201, c.id) / 4294967296 < REPAIRED;
+      event(c.roomIndex, c.leaveDay, 1, repaired ? ROOM_STATUS.repair : ROOM_STATUS.available);
+      if (repaired && c.reletDay <= dump) event(c.roomIndex, c.reletDay, 2, ROOM_STATUS.available);
+    },
+    finish() {
+      const count = w.roomsAt(dump);
+      const rent = w.roomRent.slice(0, count);
+      const fee = w.roomFee.slice(0, count);
+      const status = new Uint8Array(count);
+      const updated = new Int32Array(count);
+      for (let i = 0; i < count; i++) {
+        const a = w.roomApartment[i];
+        updated[i] = w.aptCreated[a];
+        status[i] = ROOM_STATUS.available;
+        if (latest[i] >= 0) {
+          status[i] = latestStatus[i];
+          updated[i] = Math.max(updated[i], Math.floor(latest[i] / 4));
+        }
+        const close = w.aptClose[a];
+        if (close !== 0 && close <= dump) {
+          status[i] = ROOM_STATUS.closed;
+          updated[i] = Math.max(updated[i], close);
+        }
+      }
+      const changes = w.rentChanges;
+      for (let k = 0; k < changes.length && changes.day[k] <= dump; k++) {
+        const i = changes.room[k];
+        rent[i] = changes.rent[k];
+        fee[i] = changes.fee[k];
+        updated[i] = Math.max(updated[i], changes.day[k]);
+      }
+      return { count, rent, fee, status, updated };
+    }
+  };
+}
+
+// scripts/generate-dump/world.ts
+var SCALE_1 = { contracts: 6e4, apartments: 260 };
+var INQUIRIES_PER_CONTRACT = 2.2;
+var World = class {
+  seed;
+  scale;
+  dumpDay;
+  /** The last day the plan looks at: the dump date (or the epoch, if later) plus the lookahead. */
+  horizon;
+  calendar;
+  apartments;
+  aptOpen;
+  /** 0: never closes. Closing is known (status 9, closed_on) only from that day on. */
+  aptClose;
+  /** The day the vendor entered the building and its rooms: its row exists from then on. */
+  aptCreated;
+  aptPlace;
+  /** First room of each apartment; one more element: the total. */
+  aptFirstRoom;
+  aptRooms;
+  rooms;
+  roomApartment;
+  roomType;
+  /** Rent and common fee when the room was created; rent changes (daily-events.ts) move them. */
+  roomRent;
+  roomFee;
+  rentChanges;
+  /** Contracts by the epoch (the calibrated size) and by the dump date (the rows of movings). */
+  contractsAtEpoch;
+  contractsTotal;
+  /** Cumulative contracts by day (time-base.ts), to the horizon. */
+  arrivals;
+  /** Cumulative inquiries by day, to the horizon. */
+  inquiriesByDay;
+  /** Apartments [0, firstGrowth) opened before the history; the rest are created in id order. */
+  firstGrowth;
+  /** Filled by the planning pass. */
+  tenants = 0;
+  /** Cumulative tenants by day (tenant ids grow with their first application), to the horizon. */
+  tenantsByDay = new Int32Array(0);
+  /** Contracts that found every room taken on their move-in day (the last pass). */
+  doubleBooked = 0;
+  /** First application day of each tenant, to the horizon (inquiries link to tenants who apply later). */
+  tenantFirstDay = new Int32Array(0);
+  tenantStatus = new Uint8Array(0);
+  /** The day of the last event of any of the tenant's contracts, by the dump date. */
+  tenantUpdated = new Int32Array(0);
+  /** The day the tenant last updated their contact details (0: never), by the dump date. */
+  tenantTouched = new Int32Array(0);
+  /** Contract id → the day of its last late correction, by the dump date. */
+  corrections = /* @__PURE__ */ new Map();
+  /** Rooms on the dump date: rent, fee, status and the day the row last changed. */
+  roomsNow;
+  constructor(seed, scale, dumpDate) {
+    this.seed = seed;
+    this.scale = scale;
+    this.dumpDay = dayOfCompact(dumpDate);
+    if (this.dumpDay < HISTORY_START) throw new Error(`dump date ${dumpDate} is before the history starts`);
+    this.horizon = Math.max(this.dumpDay, EPOCH_DAY) + LOOKAHEAD_DAYS;
+    this.calendar = new Calendar(HISTORY_START - 366 * 62, this.horizon + 366 * 4);
+    const rng2 = new Rng(seed, 101);
+    this.apartments = Math.max(6, Math.round(SCALE_1.apartments * scale));
+    this.aptOpen = new Int32Array(this.apartments);
+    this.aptClose = new Int32Array(this.apartments);
+    this.aptCreated = new Int32Array(this.apartments);
+    this.aptPlace = new Uint8Array(this.apartments);
+    this.aptFirstRoom = new Int32Array(this.apartments + 1);
+    this.aptRooms = new Int32Array(this.apartments);
+    let rooms = 0;
+    let firstGrowth = this.apartments;
+    for (let a = 0; a < this.apartments; a++) {
+      const r = (a + rng2.next()) / this.apartments;
+      if (r >= 0.4 && firstGrowth === this.apartments) firstGrowth = a;
+      this.aptOpen[a] = r < 0.4 ? HISTORY_START - rng2.int(30, 2500) : r < 0.97 ? HISTORY_START + Math.floor((r - 0.4) / 0.57 * (HISTORY_DAYS - 30)) : EPOCH_DAY + 10 + Math.floor((r - 0.97) / 0.03 * 110);
+      this.aptClose[a] = rng2.chance(0.04) ? this.aptOpen[a] + rng2.int(400, 2e3) : 0;
+      const created = this.aptOpen[a] - rng2.int(60, 150);
+      this.aptCreated[a] = a > firstGrowth ? Math.max(created, this.aptCreated[a - 1]) : created;
+      this.aptPlace[a] = rng2.int(0, PLACES.length - 1);
+      this.aptFirstRoom[a] = rooms;
+      this.aptRooms[a] = rng2.chance(0.1) ? rng2.int(50, 90) : rng2.int(12, 36);
+      rooms += this.aptRooms[a];
+    }
+    this.aptFirstRoom[this.apartments] = rooms;
+    this.firstGrowth = firstGrowth;
+    this.rooms = rooms;
+    this.roomApartment = new Int32Array(rooms);
+    this.roomType = new Uint8Array(rooms);
+    this.roomRent = new Int32Array(rooms);
+    this.roomFee = new Int32Array(rooms);
+    for (let a = 0; a < this.apartments; a++) {
+      const central = this.aptPlace[a] < 24 ? 1 : 0.85;
+      const dorm = this.aptRooms[a] >= 40;
+      for (let k = 0; k < this.aptRooms[a]; k++) {
+        const i = this.aptFirstRoom[a] + k;
+        this.roomApartment[i] = a;
+        const type = dorm ? rng2.chance(0.8) ? 3 : 2 : rng2.chance(0.75) ? 1 : 2;
+        this.roomType[i] = type;
+        const base = type === 1 ? rng2.int(50, 90) : type === 2 ? rng2.int(40, 56) : rng2.int(29, 45);
+        this.roomRent[i] = Math.round(base * central) * 1e3;
+        this.roomFee[i] = type === 3 ? 8e3 : 1e4;
+      }
+    }
+    this.contractsAtEpoch = Math.max(10, Math.round(SCALE_1.contracts * scale));
+    this.arrivals = contractArrivals(this.calendar, this.contractsAtEpoch, this.horizon);
+    this.contractsTotal = countAt(this.arrivals, this.dumpDay);
+    this.inquiriesByDay = inquiryArrivals(Math.round(this.contractsAtEpoch * INQUIRIES_PER_CONTRACT), this.horizon);
+    this.rentChanges = rentChanges(this);
+  }
+  /** Apartments whose row exists on `day` (ids 1..n: they are entered in id order). */
+  apartmentsAt(day) {
+    let lo = this.firstGrowth;
+    let hi = this.apartments;
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      if (this.aptCreated[mid] <= day) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  /** Rooms whose row exists on `day` (those of the apartments that exist). */
+  roomsAt(day) {
+    return this.aptFirstRoom[this.apartmentsAt(day)];
+  }
+  tenantsAt(day) {
+    return countAt(this.tenantsByDay, day);
+  }
+  isForeign(tenantId) {
+    return tenantAttributes(this.seed, tenantId).nationality !== "日本";
+  }
+  /** A tenant id whose row is missing from `tenants` (hard-deleted by the vendor). */
+  isPurged(tenantId) {
+    return tenantId === FORCED.purgedTenant || hash32(this.seed, 7001, tenantId) / 4294967296 < DIRTY.tenantPurged;
+  }
+  /** tenants.is_deleted = 1 */
+  isSoftDeleted(tenantId) {
+    return tenantId === FORCED.softDeletedTenant || hash32(this.seed, 7002, tenantId) / 4294967296 < DIRTY.tenantSoftDeleted;
+  }
+  /**
+   * Replays every contract applied by `until` (default: the dump date) in id order (application
+   * order). Each contract draws from its own random stream; the rooms they take and the rents
+   * they pay follow the days in order. The object yielded is reused.
+   */
+  *contracts(until = this.dumpDay) {
+    const rng2 = new Rng(0);
+    const stream = hash32(this.seed, 202);
+    const freeFrom = new Int32Array(this.rooms).fill(-1e9);
+    const rent = this.roomRent.slice();
+    const changes = this.rentChanges;
+    let change = 0;
+    const c = {};
+    this.doubleBooked = 0;
+    let id = 0;
+    let tenants = 0;
+    for (let d = HISTORY_START; d <= until; d++) {
+      while (change < changes.length && changes.day[change] <= d) {
+        rent[changes.room[change]] = changes.rent[change];
+        change++;
+      }
+      const last = countAt(this.arrivals, d);
+      while (id < last) {
+        id++;
+        rng2.reset(stream, id);
+        c.tenantId = tenants > 50 && rng2.chance(0.1) ? rng2.int(Math.max(1, tenants - 3e3), tenants) : ++tenants;
+        fillContract(this, c, rng2, id, d, freeFrom, rent);
+        yield c;
+      }
+    }
+  }
+  /**
+   * Runs the contract history once, to the horizon, to learn the tenants (count by day, first
+   * day, latest status, last change), the rooms on the dump date, and the day's small events
+   * (late corrections of contracts, tenants' contact updates: daily-events.ts).
+   */
+  plan() {
+    const most = countAt(this.arrivals, this.horizon) + 1;
+    const first = new Int32Array(most);
+    const status = new Uint8Array(most);
+    const updated = new Int32Array(most);
+    const byDay = new Int32Array(this.horizon - HISTORY_START + 1);
+    const rooms = roomState(this);
+    let max = 0;
+    let day = HISTORY_START;
+    for (const c of this.contracts(this.horizon)) {
+      while (day < c.applicationDay) byDay[day++ - HISTORY_START] = max;
+      if (c.tenantId > max) {
+        max = c.tenantId;
+        first[max] = c.applicationDay;
+      }
+      if (c.applicationDay > this.dumpDay) continue;
+      status[c.tenantId] = c.tenantStatus;
+      if (c.updatedDay > updated[c.tenantId]) updated[c.tenantId] = c.updatedDay;
+      rooms.add(c);
+    }
+    while (day <= this.horizon) byDay[day++ - HISTORY_START] = max;
+    this.tenantsByDay = byDay;
+    this.tenants = this.tenantsAt(this.dumpDay);
+    this.tenantFirstDay = first;
+    this.tenantStatus = status;
+    this.tenantUpdated = updated;
+    this.tenantTouched = tenantTouches(this);
+    this.corrections = lateCorrections(this);
+    this.roomsNow = rooms.finish();
+    return this;
+  }
+  /** What a worker thread needs of the plan (it builds log and vendor rows, which refer to tenants). */
+  planned() {
+    return { tenants: this.tenants, tenantsByDay: this.tenantsByDay };
+  }
+  /** Takes a plan made by another thread's World of the same seed, scale and date. */
+  adopt(plan) {
+    this.tenants = plan.tenants;
+    this.tenantsByDay = plan.tenantsByDay;
+    return this;
+  }
+};
+function inquiryArrivals(atEpoch, lastDay) {
+  const cumulative = new Int32Array(lastDay - HISTORY_START + 1);
+  let n = 0;
+  for (let i = 0; i < cumulative.length; i++) {
+    const even = Math.floor((i + 1) * atEpoch / EPOCH_SPAN) - Math.floor(i * atEpoch / EPOCH_SPAN);
+    n += Math.max(1, even);
+    cumulative[i] = n;
+  }
+  return cumulative;
+}
+
 // scripts/generate-dump/catalog.ts
 var VENDOR_TABLES = { ...VENDOR_TABLES_A, ...VENDOR_TABLES_B };
+var MASTER_DAYS = 700;
 function catalog(w) {
   const core = [
     apartmentsTable(w),
@@ -23473,32 +23830,54 @@ function catalog(w) {
     accessLogsTable(w),
     operationLogsTable(w)
   ];
-  const known = new Map(core.map((t) => [t.def.name, t.def.name === "tenants" ? w.tenants : t.rows]));
+  const coreOn = {
+    apartments: (d) => w.apartmentsAt(d),
+    rooms: (d) => w.roomsAt(d),
+    tenants: (d) => w.tenantsAt(d),
+    movings: (d) => countAt(w.arrivals, d),
+    inquiries: (d) => countAt(w.inquiriesByDay, d)
+  };
+  const growth = new Map(Object.entries(coreOn).map(([name, on]) => [name, { atEpoch: on(EPOCH_DAY), master: false }]));
+  growth.set("inquiries", { atEpoch: Math.round(w.contractsAtEpoch * INQUIRIES_PER_CONTRACT), master: false });
   const resolving = /* @__PURE__ */ new Set();
-  const rowsOf = (name) => {
-    if (known.has(name)) return known.get(name);
+  const growthOf = (name) => {
+    if (growth.has(name)) return growth.get(name);
     const spec = VENDOR_TABLES[name];
     if (!spec) return void 0;
     if (resolving.has(name)) throw new Error(`table sizes refer to each other in a cycle at '${name}'`);
     resolving.add(name);
     const [kind, a, b] = spec.n.split(":");
-    let n;
-    if (kind === "empty") n = 0;
-    else if (kind === "fixed") n = Number(a);
-    else if (kind === "scale") n = Math.max(1, Math.round(Number(a) * w.scale));
-    else if (kind === "x") n = Math.max(1, Math.round(rowsOf(a) * Number(b)));
-    else throw new Error(`table ${name}: unknown size '${spec.n}'`);
-    known.set(name, n);
-    return n;
+    let g;
+    if (kind === "empty") g = { atEpoch: 0, master: true };
+    else if (kind === "fixed") g = { atEpoch: Number(a), master: true };
+    else if (kind === "scale") g = { atEpoch: Math.max(1, Math.round(Number(a) * w.scale)), master: false };
+    else if (kind === "x") {
+      const base = growthOf(a);
+      g = { atEpoch: Math.max(1, Math.round(base.atEpoch * Number(b))), master: base.master };
+    } else throw new Error(`table ${name}: unknown size '${spec.n}'`);
+    growth.set(name, g);
+    return g;
   };
-  const vendor = Object.keys(VENDOR_TABLES).map((name) => vendorTable(w, name, VENDOR_TABLES[name], rowsOf(name), rowsOf));
+  const rowsOn = (name) => {
+    if (coreOn[name]) return coreOn[name];
+    const g = growthOf(name);
+    if (!g) return void 0;
+    return g.master ? () => g.atEpoch : (day) => linearRowsAt(day, g.atEpoch);
+  };
+  const vendor = Object.keys(VENDOR_TABLES).map((name) => {
+    const g = growthOf(name);
+    const sizes = { rowsOn, atEpoch: (t) => t === "self" ? g.atEpoch : growthOf(t)?.atEpoch };
+    return vendorTable(w, name, VENDOR_TABLES[name], g, sizes);
+  });
   return [...core, ...vendor].sort((x, y) => x.def.name < y.def.name ? -1 : x.def.name > y.def.name ? 1 : 0);
 }
-function vendorTable(w, name, spec, rows, rowsOf) {
+function vendorTable(w, name, spec, g, sizes) {
   const def = tableDef(name, spec);
-  const master = spec.n.startsWith("fixed");
+  const rows = g.master ? g.atEpoch : linearRowsAt(w.dumpDay, g.atEpoch);
   const autoIncrement = rows === 0 ? 1 + keyOf(name) % 500 : rows + 1;
-  const fns = rows === 0 ? [] : def.columns.map((c) => compileColumn(c, (t) => t === "self" ? rows : rowsOf(t)));
+  const fns = rows === 0 ? [] : def.columns.map((c) => compileColumn(c, sizes));
+  const order = def.columns.map((_, i) => i);
+  if (rows > 0) order.sort((i, j) => Number(columnKind(def.columns[i]) === "updated") - Number(columnKind(def.columns[j]) === "updated"));
   const table = {
     def,
     rows,
@@ -23511,16 +23890,18 @@ function vendorTable(w, name, spec, rows, rowsOf) {
         day: 0,
         second: 0,
         cal: w.calendar,
-        dumpDay: w.dumpDay
+        dumpDay: w.dumpDay,
+        touched: 0
       };
-      const start = master ? w.startDay - 700 : w.startDay;
-      const span = w.dumpDay - start;
+      const values = new Array(fns.length);
       for (let id = first; id <= last; id++) {
         x.id = id;
-        x.day = start + Math.floor((id - 0.5) * span / rows);
+        x.day = g.master ? HISTORY_START - MASTER_DAYS + Math.floor((id - 0.5) * MASTER_DAYS / rows) : linearDay(id, g.atEpoch);
         x.second = x.rng.int(0, 86399);
+        x.touched = x.day;
+        for (let k = 0; k < order.length; k++) values[order[k]] = fns[order[k]](x);
         let tuple = "(";
-        for (let i = 0; i < fns.length; i++) tuple += (i ? "," : "") + fns[i](x);
+        for (let i = 0; i < values.length; i++) tuple += (i ? "," : "") + values[i];
         if (!sink.rowText(`${tuple})`)) await sink.drain();
       }
     }
@@ -23549,8 +23930,7 @@ var EncodingSink = class {
 };
 if (parentPort) {
   const data = workerData;
-  const world = new World(data.seed, data.scale, data.date);
-  world.tenants = data.tenants;
+  const world = new World(data.seed, data.scale, data.date).adopt(data.plan);
   const tables = new Map(catalog(world).map((t) => [t.def.name, t]));
   const port = parentPort;
   port.on("message", (req) => {
