@@ -2,7 +2,6 @@
  * The `load` command's definition: its options and help. What it runs is in load-run.ts, imported
  * when it runs, so `load --help` starts fast.
  */
-import { hashPlainFileInWorker } from '../../../actions/load/file-hash.ts';
 import type { CommandDef } from '../command.ts';
 
 export const loadCommand: CommandDef = {
@@ -28,6 +27,7 @@ S3: the AWS default credential chain; AWS_ENDPOINT_URL_S3 points at an S3-compat
   run: async (ctx, o) => {
     // A plain local dump is hashed on another thread while the loader's modules load: the same
     // dump again is then known at once (actions/load/unchanged-dump.ts).
+    const { hashPlainFileInWorker } = await import('../../../actions/load/file-hash.ts');
     const fileHash = typeof o.dump === 'string' && o['parse-only'] !== true ? hashPlainFileInWorker(o.dump) : undefined;
     return (await import('./load-run.ts')).runLoad(ctx, o, fileHash);
   },
