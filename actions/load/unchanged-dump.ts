@@ -4,8 +4,8 @@
  * that schema still holds exactly what that load published (every table with its content hash,
  * the same views), there is nothing to parse, check or load: the outcome is the recorded one,
  * every table unchanged. Anything else (another size, one byte, a table reloaded or dropped since,
- * `--force`, another loader version or option) takes the ordinary path, which skips unchanged
- * tables one by one (unchanged-tables.ts).
+ * `--force`, `--with-routines`, another loader version or option) takes the ordinary path, which
+ * skips unchanged tables one by one (unchanged-tables.ts).
  *
  * The file is hashed on another thread from the start of the load (file-hash.ts: SHA-256, 1.4 GB/s
  * with the CPU's SHA extensions), while modules load, the server is probed or the dump parsed;
@@ -38,7 +38,9 @@ export async function unchangedDump(
   db: Db,
   o: { metaSchema: string; target: string; dumpFile: string; fileHash: Promise<FileHash>; withRoutines: boolean },
   server: Published,
-): Promise<(DumpFingerprint & { outcome: RecordedLoad }) | undefined> {
+): Promise<DumpFingerprint | undefined> {
+  // Triggers and routines are not compared with what is published: such a load takes the ordinary path.
+  if (o.withRoutines) return undefined;
   const recorded = await loadedFingerprint(db, o.metaSchema, o.target);
   if (!recorded || recorded.bytes !== statSync(o.dumpFile).size) return undefined;
   if (!stillPublished(recorded.outcome, server)) return undefined;
