@@ -1,5 +1,5 @@
 /**
- * `npm run bench:load -- [--shape generated|dominant|both] [--scale 0.3] [--dump FILE] [--threads N] [--with-inserts]`:
+ * `npm run bench:load -- [--shape generated|dominant|both] [--scale 0.3] [--dump FILE] [--threads N] [--with-inserts] [--compare-keys]`:
  * the staging loader against the plain client on the same server, in one run, on two shapes of dump:
  *   generated  `generate-dump --flavor mariadb` (81 tables, the biggest about half the bytes)
  *   dominant   a real `mariadb-dump` of a schema filled here, one table ~75% of the bytes
@@ -10,6 +10,8 @@
  * included) of the same file (its fingerprint matches) and of a copy with one more comment line
  * (every table's hash matches), a reload in which every table changed (the daily case), parse-only
  * MB/s and peak RSS.
+ * `--compare-keys` loads once more with the other choice for secondary keys (added after the rows
+ * where the loader keeps them in the CREATE, and the reverse), to measure which pays on this server.
  * Dumps are made once per shape and scale and reused from the temp dir.
  */
 import { spawnSync } from 'node:child_process';
@@ -20,6 +22,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveDumpSource } from '../actions/load/dump-source.ts';
 import { loadDump, type LoadOutcome } from '../actions/load/load-dump.ts';
+import { bulkBuildsKeys, serverFlavor } from '../actions/load/server-probe.ts';
 import { parseDump } from '../actions/load/parse-dump.ts';
 import { DEFAULT_DATABASE_URL, openDb, parseDatabaseUrl, qualified, quoteIdent, type Db } from '../actions/platform/db.ts';
 import { createLogger, silentLogger } from '../actions/platform/log.ts';
@@ -34,6 +37,7 @@ const { values } = parseArgs({
     dump: { type: 'string' },
     threads: { type: 'string' },
     'with-inserts': { type: 'boolean' },
+    'compare-keys': { type: 'boolean' },
   },
 });
 const url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
@@ -89,9 +93,20 @@ async function benchShape(db: Db, shape: string): Promise<void> {
   const bytes = statSync(file).size;
   await dropAll(db);
   const meta = `${PREFIX}pipeline_meta`;
-  const ours = (o: { schema?: string; meta?: string; loadData?: boolean } = {}): Promise<LoadOutcome> =>
+  const ours = (o: { schema?: string; meta?: string; loadData?: boolean; deferIndexes?: boolean } = {}): Promise<LoadOutcome> =>
     resolveDumpSource(file).then((source) =>
-      loadDump(db, { source, schema: o.schema ?? `${PREFIX}ours`, metaSchema: o.meta ?? meta, threads, loadData: o.loadData }, log),
+      loadDump(
+        db,
+        {
+          source,
+          schema: o.schema ?? `${PREFIX}ours`,
+          metaSchema: o.meta ?? meta,
+          threads,
+          loadData: o.loadData,
+          deferIndexes: o.deferIndexes,
+        },
+        log,
+      ),
     );
   try {
     log.info(`${shape}: ${file} (${(bytes / 1e6).toFixed(1)} MB)`);
@@ -159,6 +174,16 @@ async function benchShape(db: Db, shape: string): Promise<void> {
       await ours({ schema: `${PREFIX}ins`, meta: `${PREFIX}meta2`, loadData: false });
       insertSeconds = (Date.now() - t) / 1000;
     }
+    // The other choice for secondary keys (kept in the CREATE, or added after the rows), on the same server.
+    let otherKeys: { defer: boolean; seconds: number; big: number } | undefined;
+    if (values['compare-keys']) {
+      // The loader's default defers keys where the server has no bulk path for an empty table.
+      const defer = bulkBuildsKeys(await serverFlavor(db));
+      t = Date.now();
+      const other = await ours({ schema: `${PREFIX}ins`, meta: `${PREFIX}meta2`, deferIndexes: defer });
+      const otherBig = [...other.tables].sort((a, b) => b.bytes - a.bytes)[0]!;
+      otherKeys = { defer, seconds: (Date.now() - t) / 1000, big: otherBig.seconds };
+    }
     const big = [...first.tables].sort((a, b) => b.bytes - a.bytes)[0]!;
     // Time the goal compares: from the table's CREATE to its last row in, the wait for the parser included.
     const bigSeconds = big.seconds;
@@ -202,6 +227,10 @@ async function benchShape(db: Db, shape: string): Promise<void> {
     );
     if (ceiling.skippedRows) console.log(`  (the ceiling leaves out ${ceiling.skippedRows} rows LOAD DATA cannot read as they are)`);
     if (insertSeconds !== undefined) console.log(`  LOAD DATA vs INSERTs: ${(insertSeconds / oursSeconds).toFixed(2)}x`);
+    if (otherKeys)
+      console.log(
+        `  secondary keys ${otherKeys.defer ? 'added after the rows' : 'kept in the CREATE'} instead: ${otherKeys.seconds.toFixed(1)} s (${(otherKeys.seconds / oursSeconds).toFixed(2)}x our load), the biggest table ${otherKeys.big.toFixed(1)} s against ${big.seconds.toFixed(1)} s`,
+      );
     console.log(
       `  unchanged reload speed-up (CLI, process start included): ${(oursSeconds / reloadSeconds).toFixed(1)}x the same file, ${(oursSeconds / perTable.seconds).toFixed(1)}x another file of the same tables`,
     );
