@@ -171,11 +171,15 @@ async function* s3Bytes(client: S3Client, bucket: string, key: string, name: str
 
 /** The path of a local dump stored plain (not gzip): its offsets are the dump text's own. */
 export function plainDumpFile(source: DumpSource): string | undefined {
-  if (source.path === undefined) return undefined;
-  const fd = openSync(source.path, 'r');
+  return source.path === undefined ? undefined : plainFileAt(source.path);
+}
+
+/** `path` when the file there is not gzip (by its magic number), else undefined; throws when it cannot be opened. */
+export function plainFileAt(path: string): string | undefined {
+  const fd = openSync(path, 'r');
   try {
     const b = Buffer.alloc(2);
-    return readSync(fd, b, 0, 2, 0) === 2 && b[0] === 0x1f && b[1] === 0x8b ? undefined : source.path;
+    return readSync(fd, b, 0, 2, 0) === 2 && b[0] === 0x1f && b[1] === 0x8b ? undefined : path;
   } finally {
     closeSync(fd);
   }

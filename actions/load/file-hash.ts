@@ -4,7 +4,6 @@
  * parses the dump. The worker is plain JavaScript run without the TypeScript loader (no
  * `execArgv`), so it starts in a few milliseconds, in a bundled action too.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
 export interface FileHash {
@@ -40,21 +39,4 @@ export function hashFileInWorker(path: string): Promise<FileHash> {
   });
   hashed.catch(() => {}); // awaited where it is needed; a file that cannot be read fails there
   return hashed;
-}
-
-/** The hash of `spec` when it names a plain (not gzip) local file; undefined for anything else. */
-export function hashPlainFileInWorker(spec: string): Promise<FileHash> | undefined {
-  if (/^s3:\/\//.test(spec)) return undefined;
-  let fd: number;
-  try {
-    fd = openSync(spec, 'r');
-  } catch {
-    return undefined; // the load says what is wrong with it
-  }
-  try {
-    const magic = Buffer.alloc(2);
-    return readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b ? undefined : hashFileInWorker(spec);
-  } finally {
-    closeSync(fd);
-  }
 }

@@ -2,6 +2,7 @@
  * The `load` command's definition: its options and help. What it runs is in load-run.ts, imported
  * when it runs, so `load --help` starts fast.
  */
+import type { FileHash } from '../../../actions/load/file-hash.ts';
 import type { CommandDef } from '../command.ts';
 
 export const loadCommand: CommandDef = {
@@ -27,8 +28,23 @@ S3: the AWS default credential chain; AWS_ENDPOINT_URL_S3 points at an S3-compat
   run: async (ctx, o) => {
     // A plain local dump is hashed on another thread while the loader's modules load: the same
     // dump again is then known at once (actions/load/unchanged-dump.ts).
-    const { hashPlainFileInWorker } = await import('../../../actions/load/file-hash.ts');
-    const fileHash = typeof o.dump === 'string' && o['parse-only'] !== true ? hashPlainFileInWorker(o.dump) : undefined;
-    return (await import('./load-run.ts')).runLoad(ctx, o, fileHash);
+    const early = typeof o.dump === 'string' && o['parse-only'] !== true ? await earlyFileHash(o.dump) : undefined;
+    return (await import('./load-run.ts')).runLoad(ctx, o, early?.hashed);
   },
 };
+
+/** The hash of a plain local dump, started now; undefined for S3, gzip, or a path the load will report on. */
+async function earlyFileHash(spec: string): Promise<{ hashed: Promise<FileHash> } | undefined> {
+  if (spec.startsWith('s3://')) return undefined;
+  const [{ plainFileAt }, { hashFileInWorker }] = await Promise.all([
+    import('../../../actions/load/dump-source.ts'),
+    import('../../../actions/load/file-hash.ts'),
+  ]);
+  let path: string | undefined;
+  try {
+    path = plainFileAt(spec);
+  } catch {
+    return undefined; // the load says what is wrong with it
+  }
+  return path === undefined ? undefined : { hashed: hashFileInWorker(path) };
+}
