@@ -9,6 +9,7 @@
  * wins, and the stat's description says which one it is.
  */
 import type { Db } from '../platform/db.ts';
+import { type ArtifactMetadata, artifactMetadata } from '../platform/run-results.ts';
 
 export const CATALOG_FILE = 'catalog.json';
 export const CATALOG_SCHEMA_URL = 'https://schemas.getdbt.com/dbt/catalog/v1.json';
@@ -44,13 +45,7 @@ export interface CatalogTable {
 }
 
 export interface Catalog {
-  metadata: {
-    dbt_schema_version: string;
-    dbt_version: string;
-    generated_at: string;
-    invocation_id: string | null;
-    env: Record<string, string>;
-  };
+  metadata: ArtifactMetadata;
   nodes: Record<string, CatalogTable>;
   sources: Record<string, CatalogTable>;
   errors: string[] | null;
@@ -113,13 +108,7 @@ export async function readCatalog(
     }
   }
   const catalog: Catalog = {
-    metadata: {
-      dbt_schema_version: CATALOG_SCHEMA_URL,
-      dbt_version: o.version,
-      generated_at: (o.now ?? new Date()).toISOString(),
-      invocation_id: o.invocationId ?? null,
-      env: {},
-    },
+    metadata: artifactMetadata(CATALOG_SCHEMA_URL, { generatedAt: o.now, invocationId: o.invocationId ?? null, dbtVersion: o.version }),
     nodes: {},
     sources: {},
     errors: null,

@@ -123,6 +123,30 @@ export const PIPELINE_RESULTS_FILE = 'pipeline_results.json';
 export const DBT_VERSION = '1.9.0';
 export const RUN_RESULTS_SCHEMA = 'https://schemas.getdbt.com/dbt/run-results/v6.json';
 
+/** The metadata every dbt artifact starts with (manifest, run_results, sources, catalog). */
+export interface ArtifactMetadata {
+  dbt_schema_version: string;
+  dbt_version: string;
+  generated_at: string;
+  invocation_id?: string | null;
+  env: Record<string, string>;
+}
+
+/** An artifact's metadata block: its schema's URL, when it was made, by which invocation. */
+export function artifactMetadata(
+  schemaUrl: string,
+  o: { generatedAt?: Date | string; invocationId?: string | null; dbtVersion?: string } = {},
+): ArtifactMetadata {
+  const at = o.generatedAt ?? new Date();
+  return {
+    dbt_schema_version: schemaUrl,
+    dbt_version: o.dbtVersion ?? DBT_VERSION,
+    generated_at: typeof at === 'string' ? at : at.toISOString(),
+    invocation_id: o.invocationId,
+    env: {},
+  };
+}
+
 /**
  * A relation `schema.table` as dbt's relation_name (quoted parts). Once the run published, a node
  * built in a shadow schema lives in the published one: that is the name tools must query.
@@ -137,13 +161,7 @@ function relationName(relation: string | undefined, published: boolean): string 
 /** The run results as dbt's run_results.json v6: its keys only, the pipeline's sections left out. */
 export function toDbtRunResults(r: RunResults): Record<string, unknown> {
   return {
-    metadata: {
-      dbt_schema_version: RUN_RESULTS_SCHEMA,
-      dbt_version: DBT_VERSION,
-      generated_at: r.metadata.generated_at,
-      invocation_id: r.metadata.invocation_id,
-      env: {},
-    },
+    metadata: artifactMetadata(RUN_RESULTS_SCHEMA, { generatedAt: r.metadata.generated_at, invocationId: r.metadata.invocation_id }),
     results: r.results.map((n) => ({
       status: n.status,
       timing: n.timing,

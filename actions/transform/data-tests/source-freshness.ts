@@ -6,7 +6,7 @@
  */
 import type { Db } from '../../platform/db.ts';
 import { errorMessage } from '../../platform/errors.ts';
-import { DBT_VERSION } from '../../platform/run-results.ts';
+import { type ArtifactMetadata, artifactMetadata } from '../../platform/run-results.ts';
 import type { Project, RelationResolver, SourceNode } from '../project/types.ts';
 import { runSourceChecks, type SourceCheck } from './source-checks.ts';
 
@@ -30,13 +30,7 @@ export type FreshnessResult =
     };
 
 export interface SourcesArtifact {
-  metadata: {
-    dbt_schema_version: string;
-    dbt_version: string;
-    generated_at: string;
-    invocation_id: string | null;
-    env: Record<string, string>;
-  };
+  metadata: ArtifactMetadata;
   results: FreshnessResult[];
   elapsed_time: number;
 }
@@ -99,13 +93,7 @@ export async function sourceFreshness(
     results.push(await checkFreshness(db, source, o.checkOf(source, o.resolver), o.asOf));
   }
   return {
-    metadata: {
-      dbt_schema_version: 'https://schemas.getdbt.com/dbt/sources/v3.json',
-      dbt_version: DBT_VERSION,
-      generated_at: new Date().toISOString(),
-      invocation_id: o.invocationId,
-      env: {},
-    },
+    metadata: artifactMetadata('https://schemas.getdbt.com/dbt/sources/v3.json', { invocationId: o.invocationId }),
     results,
     elapsed_time: (Date.now() - started) / 1000,
   };

@@ -9,7 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { UsageError } from '../../platform/errors.ts';
 import type { DocBlock, ExecutableNode, MacroNode, Project, RelationResolver, SourceNode } from './types.ts';
 import { writeTargetFile } from '../../platform/target-files.ts';
-import { DBT_VERSION } from '../../platform/run-results.ts';
+import { type ArtifactMetadata, artifactMetadata } from '../../platform/run-results.ts';
 import { exposureEntry } from './exposures.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -34,15 +34,7 @@ export interface ManifestNodeEntry {
 }
 
 export interface Manifest {
-  metadata: {
-    dbt_schema_version: string;
-    dbt_version: string;
-    generated_at: string;
-    invocation_id?: string;
-    project_name: string;
-    adapter_type: string;
-    env: Record<string, string>;
-  };
+  metadata: ArtifactMetadata & { project_name: string; adapter_type: string };
   nodes: Record<string, ManifestNodeEntry>;
   sources: Record<string, ManifestNodeEntry>;
   macros: Record<string, unknown>;
@@ -240,13 +232,9 @@ export function buildManifest(
   for (const m of project.macros.values()) macros[m.unique_id] = macroEntry(m, project, files);
   return {
     metadata: {
-      dbt_schema_version: 'https://schemas.getdbt.com/dbt/manifest/v12.json',
-      dbt_version: DBT_VERSION,
-      generated_at: (o.now ?? new Date()).toISOString(),
-      invocation_id: o.invocationId,
+      ...artifactMetadata('https://schemas.getdbt.com/dbt/manifest/v12.json', { generatedAt: o.now, invocationId: o.invocationId }),
       project_name: project.name,
       adapter_type: 'mysql',
-      env: {},
     },
     nodes,
     sources,
